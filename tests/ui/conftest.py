@@ -1,0 +1,20 @@
+import pytest
+
+
+@pytest.fixture
+def window(qtbot):
+    """The real main window, without auto-loading a model (tests choose what to load)."""
+    from playground.ui.main_window import MainWindow
+
+    win = MainWindow(autoload=False)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown()
+
+
+@pytest.fixture
+def loaded_window(window, builtin_session):
+    """The main window with the shared built-in model made current (no reload)."""
+    window.controller.adopt(builtin_session)
+    return window
