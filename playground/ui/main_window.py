@@ -120,6 +120,17 @@ class MainWindow(QMainWindow):
             tab = cls(self.controller, self)
             tab.setObjectName(object_name)
             self.tabs.addTab(tab, title)
+            if hasattr(tab, "navigate_requested"):  # a tab asks to show another (e.g. "Chat with this model")
+                tab.navigate_requested.connect(self.show_tab)
+        architecture, training = self.tab("architectureTab"), self.tab("trainingTab")
+        if hasattr(architecture, "train_config_requested") and hasattr(training, "set_model_config"):
+            architecture.train_config_requested.connect(training.set_model_config)  # "Train this"
+
+    @Slot(str)
+    def show_tab(self, object_name: str) -> None:
+        tab = self.tab(object_name)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
 
     def tab(self, object_name: str) -> QWidget:
         return self.tabs.findChild(QWidget, object_name)
