@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
                          ("dtype", "Weight precision"), ("memory", "Memory used by the app")):
             label = QLabel("", objectName=f"status{key.capitalize()}")
             label.setToolTip(tip)
+            label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
             self.status_labels[key] = label
         self.status_labels["model"].setText("No model loaded")

@@ -1,0 +1,79 @@
+"""`make bench`: measure every hot path against its plain twin; write bench/results.md + .json.
+
+    python -m playground.bench            # full run (several minutes)
+    python -m playground.bench --quick    # tiny sizes, one repeat: checks the script itself
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from playground.bench.common import Row, machine_summary, write_results
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m playground.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one repeat (a sanity check)")
+    parser.add_argument("--out", type=Path, default=Path("bench"), help="folder for results.md/.json")
+    parser.add_argument("--repeats", type=int, default=None, help="repeats per figure (median reported)")
+    parser.add_argument("--only", default="", help="comma-separated sections to run")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    repeats = args.repeats or (1 if args.quick else 3)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    wanted = (lambda name: not only or name in only)
+    started = dt.datetime.now().isoformat(timespec="seconds")
+
+    from playground.app import create_app
+
+    app = create_app()
+    from playground.core import registry
+    from playground.core.loading import load_model
+
+    rows: list[Row] = []
+    session = load_model(registry.builtin_source())
+    n_tokens = 8 if args.quick else 128
+    sections = _sections(args, session, n_tokens, repeats)
+    for name, run in sections:
+        if wanted(name):
+            print(f"[{name}]", flush=True)
+            rows += run()
+    meta = {"machine": machine_summary(), "started": started, "mode": "quick" if args.quick else "full",
+            "repeats": repeats}
+    path = write_results(rows, args.out, meta)
+    print(path.read_text())
+    app.processEvents()
+    return 0
+
+
+def _sections(args, session, n_tokens: int, repeats: int):
+    from playground.bench import generation, responsiveness, startup
+
+    def gui_rows():
+        from playground.ui.main_window import MainWindow
+
+        window = MainWindow(autoload=False)
+        window.show()
+        try:
+            return responsiveness.run_model_paths(window, n_tokens)
+        finally:
+            window.close()
+
+    return [
+        ("generation", lambda: generation.run(session, n_tokens=n_tokens, repeats=repeats)),
+        ("responsiveness", gui_rows),
+        ("startup", lambda: startup.run(repeats=repeats, include_conversion=not args.quick)),
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Rows, repeats and the results table shared by every benchmark section."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    what: str
+    figure: float
+    unit: str
+    reference: float | None = None  # the plain-PyTorch (or other) twin, measured in the same run
+    reference_label: str = ""
+    target: str = ""  # e.g. ">= 0.95x", "< 1.5 s"
+    passed: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference in (None, 0):
+            return None
+        return self.figure / self.reference
+
+
+def median_of(fn: Callable[[], float], repeats: int) -> float:
+    return statistics.median(fn() for _ in range(repeats))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def machine_summary() -> dict:
+    import torch
+
+    flags = ""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        flags = "avx512" if "avx512f" in cpuinfo else "avx2" if "avx2" in cpuinfo else "baseline"
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "python": platform.python_version(), "torch": torch.__version__,
+            "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "simd": flags,
+            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{text} {unit}".strip()
+
+
+def write_results(rows: list[Row], out_dir: Path, meta: dict) -> Path:
+    """bench/results.md (a table) and its JSON twin, each written atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["# Benchmark results", "", f"Machine: {meta.get('machine')}", f"Run: {meta.get('started')}, "
+             f"mode {meta.get('mode')}, {meta.get('repeats')} repeats (median)", "",
+             "| section | what | figure | reference | ratio | target | ok |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ref = f"{_fmt(r.reference, r.unit)} ({r.reference_label})" if r.reference is not None else "–"
+        ok = "–" if r.passed is None else ("yes" if r.passed else "**no**")
+        lines.append(f"| {r.section} | {r.what} | {_fmt(r.figure, r.unit)} | {ref} | "
+                     f"{_fmt(r.ratio) + 'x' if r.ratio is not None else '–'} | {r.target or '–'} | {ok} |")
+    md = out_dir / "results.md"
+    js = out_dir / "results.json"
+    for path, text in ((md, "\n".join(lines) + "\n"),
+                       (js, json.dumps({"meta": meta, "rows": [dict(asdict(r), ratio=r.ratio) for r in rows]},
+                                       indent=2))):
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return md
