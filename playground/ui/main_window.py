@@ -140,13 +140,18 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         self.status_labels: dict[str, QLabel] = {}
         for key, tip in (("model", "Current model"), ("params", "Parameter count"), ("device", "Device"),
-                         ("dtype", "Weight precision"), ("memory", "Memory used by the app")):
+                         ("dtype", "Weight precision"),
+                         ("exactness", "Lower precision runs faster, but greedy replies can differ from "
+                                       "float32 after a few tokens (measured on the built-in model)."),
+                         ("memory", "Memory used by the app")):
             label = QLabel("", objectName=f"status{key.capitalize()}")
             label.setToolTip(tip)
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
             self.status_labels[key] = label
         self.status_labels["model"].setText("No model loaded")
+        self.status_labels["exactness"].setStyleSheet("color: #d08000;")
+        self.status_labels["exactness"].hide()
         self._memory_timer = QTimer(self, interval=2000, timeout=self._update_memory)
         self._memory_timer.start()
 
@@ -317,6 +322,9 @@ class MainWindow(QMainWindow):
         labels["params"].setToolTip(f"{info.n_params:,} parameters")
         labels["device"].setText(info.device)
         labels["dtype"].setText(info.dtype)
+        inexact = info.dtype != "float32"
+        labels["exactness"].setText("faster, not exact" if inexact else "")
+        labels["exactness"].setVisible(inexact)
         self._update_memory()
         how = "from cache" if info.from_cache else ""
         self.statusBar().showMessage(f"Loaded {info.name} in {info.load_seconds:.1f} s {how}".strip(), 5000)

@@ -44,6 +44,7 @@ def test_changing_dtype_casts_the_model_in_a_worker(qtbot, window):
     qtbot.waitUntil(lambda: not window.controller.busy)
     assert str(window.controller.session.dtype) == "torch.bfloat16"
     assert window.findChild(QLabel, "statusDtype").text() == "bfloat16"
+    assert window.findChild(QLabel, "statusExactness").text() == "faster, not exact"
 
 
 def test_zoom_scales_fonts_and_is_remembered(qtbot, window):
