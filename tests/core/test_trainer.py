@@ -133,3 +133,29 @@ def test_run_folder_loads_as_a_model(tmp_path):
     ids = session.tokenizer("the cat", add_special_tokens=False)["input_ids"]
     assert len(ids) == 7 and session.tokenizer.decode(ids) == "the cat"
     assert session.model.config.model_type == "gpt2" and session.model.config.n_embd == 32
+
+
+def test_llama_family_with_gqa_trains(tmp_path):
+    cfg = tiny(max_steps=3, model={"family": "llama", "n_head": 4, "n_kv_head": 2, "n_embd": 32})
+    losses, result = losses_of(cfg, run_dir=tmp_path)
+    assert len(losses) == 3
+    config = json.loads((result.model_dir / "config.json").read_text())
+    assert config["model_type"] == "llama" and config["num_key_value_heads"] == 2
+
+
+def test_lora_finetune_saves_adapters_and_a_merged_model(tmp_path, builtin_session):
+    from playground.core.loading import load_folder
+    from playground.core.presets import preset_config
+    from playground.core.registry import folder_source
+
+    cfg = preset_config("lora-smollm2").replace(max_steps=2, batch_size=2, seq_len=48, eval_every=0,
+                                                sample_every=0)
+    losses, result = losses_of(cfg, run_dir=tmp_path / "lora")
+    assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
+    saved = runs.load_tensors(result.checkpoint / "model.safetensors")
+    assert saved and all("lora_" in name for name in saved)  # only the adapters are trained
+    session = load_folder(result.model_dir, folder_source(result.model_dir))
+    assert session.model.config.model_type == "llama" and not any("lora" in n for n, _ in session.model.named_parameters())
+    merged = dict(session.model.named_parameters())["model.layers.0.self_attn.q_proj.weight"]
+    original = dict(builtin_session.model.named_parameters())["model.layers.0.self_attn.q_proj.weight"]
+    assert merged.shape == original.shape and not torch.equal(merged, original)
