@@ -86,10 +86,10 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
     """
     cfg.validate()
     setup = prepare(cfg, resume_from=resume_from, run_dir=run_dir, on_status=on_status)
+    runs.write_status(setup.run_dir, "running", step=setup.step)
     if on_started is not None:
         on_started(TrainStarted(setup.run_dir, setup.n_params, setup.trainable_params, setup.data.vocab_size,
                                 setup.data.seq_len, setup.step, setup.data.description))
-    runs.write_status(setup.run_dir, "running", step=setup.step)
     try:
         result = _Loop(cfg, setup, on_metrics, on_sample, should_stop, pause).run()
     except BaseException as exc:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QVBoxLayout, QWidget)
 
 OVERLAY_COLORS = ["#e6550d", "#31a354", "#756bb1", "#d62728", "#17becf", "#bcbd22", "#8c564b", "#e377c2"]
-SMOOTHING = 0.9  # exponential moving average of the raw loss
-FIELDS = ("step", "tokens", "loss", "smoothed", "lr", "grad_norm", "tokens_per_s", "val_loss")
+SMOOTHING = 0.8  # exponential moving average of the raw loss (and of throughput)
+FIELDS = ("step", "tokens", "loss", "smoothed", "lr", "grad_norm", "tokens_per_s", "tokens_per_s_smoothed", "val_loss")
 
 
 def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
@@ -47,7 +47,7 @@ class TrainingPlots(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: dict[str, list] = {k: [] for k in FIELDS}
-        self._ema = 0.0
+        self._ema = self._speed_ema = 0.0
         self._dirty = False
         self._overlays: list[tuple[str, list[dict]]] = []
         self._overlay_items: list = []
@@ -81,9 +81,7 @@ class TrainingPlots(QWidget):
         self.loss_plot.addLegend(offset=(-10, 10))
         self.lr_plot = _plot("lrPlot", "Learning rate", "lr")
         self.grad_plot = _plot("gradNormPlot", "Gradient norm", "‖g‖")
-        self.speed_plot = _plot("throughputPlot", "Throughput", "tokens/s")
-        for other in (self.lr_plot, self.grad_plot, self.speed_plot):
-            other.setXLink(self.loss_plot)
+        self.speed_plot = _plot("throughputPlot", "Throughput (smoothed)", "tokens/s")
         grid.addWidget(self.loss_plot, 0, 0, 1, 3)
         grid.addWidget(self.lr_plot, 1, 0)
         grid.addWidget(self.grad_plot, 1, 1)
@@ -107,9 +105,12 @@ class TrainingPlots(QWidget):
         r = self.rows
         n = len(r["step"]) + 1
         self._ema = SMOOTHING * self._ema + (1 - SMOOTHING) * m.loss
+        self._speed_ema = SMOOTHING * self._speed_ema + (1 - SMOOTHING) * (m.tokens_per_s or 0.0)
+        debias = 1 - SMOOTHING ** n
         for key, value in (("step", m.step), ("tokens", m.tokens), ("loss", m.loss),
-                           ("smoothed", self._ema / (1 - SMOOTHING ** n)), ("lr", m.lr),
-                           ("grad_norm", m.grad_norm), ("tokens_per_s", m.tokens_per_s), ("val_loss", m.val_loss)):
+                           ("smoothed", self._ema / debias), ("lr", m.lr), ("grad_norm", m.grad_norm),
+                           ("tokens_per_s", m.tokens_per_s), ("tokens_per_s_smoothed", self._speed_ema / debias),
+                           ("val_loss", m.val_loss)):
             r[key].append(value)
         self._dirty = True
 
@@ -125,7 +126,7 @@ class TrainingPlots(QWidget):
 
     def clear(self) -> None:
         self.rows = {k: [] for k in FIELDS}
-        self._ema = 0.0
+        self._ema = self._speed_ema = 0.0
         self._dirty = True
         self._flush()
 
@@ -158,7 +159,7 @@ class TrainingPlots(QWidget):
         self.val_curve.setData([p[0] for p in val], [p[1] for p in val])
         self.lr_curve.setData(x, r["lr"])
         self.grad_curve.setData(x, r["grad_norm"])
-        self.speed_curve.setData(x, r["tokens_per_s"])
+        self.speed_curve.setData(x, r["tokens_per_s_smoothed"])
         for item, (_name, rows) in zip(self._overlay_items, self._overlays):
             item.setData(self._x(rows), smooth([row["loss"] for row in rows]))
 

@@ -51,7 +51,8 @@ class RunsPanel(QWidget):
         for run in list_runs():
             loss = f" · loss {run.last_loss:.3f}" if isinstance(run.last_loss, (int, float)) else ""
             mark = STATUS_MARKS.get(run.status, "·")
-            item = QListWidgetItem(f"{mark} {run.name} · {run.steps} steps{loss}")
+            what = "training…" if run.status == "running" else f"{run.steps} steps{loss}"
+            item = QListWidgetItem(f"{mark} {run.name} · {what}")
             item.setData(Qt.UserRole, str(run.path))
             item.setData(Qt.UserRole + 1, run.has_model)
             item.setToolTip(f"{run.path}\n{run.status}: {run.message}")

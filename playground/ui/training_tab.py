@@ -3,17 +3,17 @@ compare runs, and hand the trained model to the other tabs."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QTextEdit, QVBoxLayout, QWidget)
+                               QSplitter, QVBoxLayout, QWidget)
 
 from playground.core.types import ModelSource
 from playground.ui.training_config_panel import TrainConfigPanel
 from playground.ui.training_plots import TrainingPlots
 from playground.ui.training_runs import RunsPanel
+from playground.ui.training_samples import SampleView
 
 
 def format_eta(seconds: float) -> str:
@@ -85,9 +85,7 @@ class TrainingTab(QWidget):
         self.progress.setValue(0)
         self.status = QLabel("Pick a preset and press Start.", objectName="trainingStatus", wordWrap=True)
         self.plots = TrainingPlots()
-        self.sample_view = QTextEdit(objectName="sampleView", readOnly=True)
-        self.sample_view.setPlaceholderText("Samples from the model appear here while it trains.")
-        self.sample_view.setLineWrapMode(QTextEdit.WidgetWidth)
+        self.sample_view = SampleView()
         self.runs = RunsPanel()
         self.runs.selection_changed.connect(self._on_runs_selection_changed)
         self.runs.chat_requested.connect(lambda run: self.hand_off(run, "chatTab"))
@@ -255,7 +253,8 @@ class TrainingTab(QWidget):
         if started.start_step:
             from playground.core.runs import read_metrics
 
-            self.plots.load_rows(read_metrics(self._run_dir))
+            rows = [r for r in read_metrics(self._run_dir) if r.get("step", 0) <= started.start_step]
+            self.plots.load_rows(rows)
         self.runs.set_busy_run(self._run_dir)
         self.runs.refresh()
 
@@ -279,13 +278,7 @@ class TrainingTab(QWidget):
 
     @Slot(object)
     def _on_worker_sample_generated(self, sample) -> None:
-        head = f"step {sample.step:,}"
-        if sample.accuracy is not None:
-            head += f" · {sample.accuracy:.0%} right"
-        body = (f'<span style="color:#888;">{html.escape(sample.prompt)}</span>' if sample.prompt else "")
-        body += html.escape(sample.text)
-        self.sample_view.append(f'<div style="white-space: pre-wrap;"><b>── {head} ──</b><br>{body}</div>')
-        self.sample_view.verticalScrollBar().setValue(self.sample_view.verticalScrollBar().maximum())
+        self.sample_view.add_sample(sample)
 
     @Slot(object)
     def _on_worker_finished(self, result) -> None:
