@@ -164,3 +164,30 @@ def test_hand_off_to_chat_loads_the_trained_model_and_generates(qtbot, window):
     out = generate_stream(TorchEngine(session.model), session.tokenizer, ids,
                           SamplingSettings(temperature=1.0, max_new_tokens=12, seed=1))
     assert len(out.token_ids) == 12 and out.text
+
+
+def test_bad_data_is_reported_in_words(qtbot, tab, tmp_path):
+    binary = tmp_path / "weights.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 1000)
+    source = tab.findChild(QComboBox, "dataSourceCombo")
+    source.setCurrentIndex(source.findData("file"))
+    assert "data.path" in tab.findChild(QLabel, "configMessage").text()
+    assert not button(tab, "startTrainingButton").isEnabled()
+    tab.panel.path_edit.setText(str(binary))
+    click(qtbot, tab, "startTrainingButton")
+    qtbot.waitUntil(lambda: not tab.is_training, timeout=STEP_TIMEOUT)
+    assert "looks like a binary file" in tab.status.text()
+    assert button(tab, "startTrainingButton").isEnabled()
+
+
+def test_lora_mode_fine_tunes_the_current_model(qtbot, loaded_window):
+    tab = loaded_window.tab("trainingTab")
+    mode = tab.findChild(QComboBox, "modeCombo")
+    mode.setCurrentIndex(mode.findData("lora"))
+    cfg = tab.panel.config()
+    assert cfg.finetune.mode == "lora" and cfg.finetune.base_model == "builtin" and cfg.data.tokenizer == "model"
+    assert "SmolLM2" in tab.findChild(QLabel, "baseModelLabel").text()
+    assert tab.panel.model_box.isHidden() and not tab.panel.lora_box.isHidden()
+    tab.apply_preset("lora-smollm2")
+    assert tab.findChild(QLabel, "configMessage").text() == ""
+    assert button(tab, "startTrainingButton").isEnabled()
