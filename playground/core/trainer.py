@@ -99,6 +99,11 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
     return result
 
 
+def _due(every: int, last_step: int, step: int, final: bool) -> bool:
+    """True when a multiple of `every` lies in (last_step, step] (reports may skip steps), or at the end."""
+    return bool(every) and (step // every > last_step // every or final)
+
+
 class _Loop:
     def __init__(self, cfg, setup: TrainSetup, on_metrics, on_sample, should_stop, pause) -> None:
         self.cfg, self.s = cfg, setup
@@ -156,8 +161,8 @@ class _Loop:
                 if not math.isfinite(loss_value):
                     status, message = "diverged", self._diverged_message(s.step, loss_value)
                     break
-                val = self._evaluate() if cfg.eval_every and (
-                    s.step % cfg.eval_every == 0 or s.step == cfg.max_steps) else None
+                last, done = s.step - window_steps, s.step == cfg.max_steps
+                val = self._evaluate() if _due(cfg.eval_every, last, s.step, done) else None
                 metrics = StepMetrics(s.step, cfg.max_steps, s.tokens, loss_value, lr, float(grad_norm),
                                       window_tokens / busy if busy > 0 else 0.0, s.elapsed, val)
                 self.last_loss, self.last_val = loss_value, val if val is not None else self.last_val
@@ -165,9 +170,9 @@ class _Loop:
                 self.on_metrics(metrics)
                 busy, window_tokens, window_steps = 0.0, 0, 0
                 loss_sum.zero_()
-                if cfg.sample_every and self.on_sample and (s.step % cfg.sample_every == 0 or s.step == cfg.max_steps):
+                if self.on_sample and _due(cfg.sample_every, last, s.step, done):
                     self.on_sample(self._sample())
-                if cfg.checkpoint_every and s.step % cfg.checkpoint_every == 0:
+                if _due(cfg.checkpoint_every, last, s.step, False):
                     self._checkpoint()
             if status != "diverged" and s.step > self.saved_step:
                 self._checkpoint()

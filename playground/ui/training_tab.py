@@ -311,6 +311,9 @@ class TrainingTab(QWidget):
             self.start(self._queue.pop(0))
             return
         self._on_panel_config_changed()
+        refresh_models = getattr(self.window(), "refresh_sources", None)
+        if refresh_models is not None and self.window() is not self:
+            refresh_models()  # the new run appears in the toolbar's model list as "run: <name>"
         if self._race_runs:
             self.runs.refresh()
             self.runs.select_runs(self._race_runs)

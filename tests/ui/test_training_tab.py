@@ -131,6 +131,9 @@ def test_two_selected_runs_overlay_two_curves(qtbot, tab, tmp_path):
     out = tmp_path / "m.csv"
     tab.plots.export_csv(out)
     assert out.read_text().splitlines()[0].startswith("step,tokens,loss") and len(out.read_text().splitlines()) == 5
+    png = tmp_path / "plots.png"
+    tab.plots.export_png(png)
+    assert png.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_optimizer_race_overlays_each_optimizer(qtbot, tab):
@@ -160,6 +163,8 @@ def test_hand_off_to_chat_loads_the_trained_model_and_generates(qtbot, window):
     assert window.tabs.currentWidget() is window.tab("chatTab")
     session = window.controller.session
     assert session.source.kind == "run" and session.source.name.startswith("run: handoff")
+    selector = window.findChild(QComboBox, "modelSelector")
+    assert any(selector.itemText(i).startswith("run: handoff") for i in range(selector.count()))
     ids = session.tokenizer("The ", add_special_tokens=False)["input_ids"]
     out = generate_stream(TorchEngine(session.model), session.tokenizer, ids,
                           SamplingSettings(temperature=1.0, max_new_tokens=12, seed=1))
