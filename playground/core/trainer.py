@@ -18,10 +18,9 @@ import torch.nn.functional as F
 
 from playground.core import runs
 from playground.core.data import IGNORE, TrainData
-from playground.core.optim import add_l1_gradient, lr_at, make_optimizer
+from playground.core.optim import add_l1_gradient, lr_at
 from playground.core.setup import TrainSetup, prepare
 from playground.core.train_config import TrainConfig
-from playground.core.types import PlaygroundError
 
 
 @dataclass(frozen=True)
@@ -262,4 +261,4 @@ def generate_sample(model, data: TrainData, cfg: TrainConfig, step: int) -> Samp
     return Sample(step, tokenizer.decode(prompt_ids, skip_special_tokens=False), out.text)
 
 
-__all__ = ["train", "StepMetrics", "Sample", "TrainStarted", "TrainResult", "PlaygroundError", "generate_sample"]
+__all__ = ["train", "StepMetrics", "Sample", "TrainStarted", "TrainResult", "generate_sample"]

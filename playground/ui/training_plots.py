@@ -4,7 +4,7 @@ gradient norm and throughput. Metrics are buffered and drawn ~15 times a second.
 from __future__ import annotations
 
 import csv
-import math
+import io
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -196,7 +196,6 @@ class TrainingPlots(QWidget):
 
     def export_csv(self, path: str | Path) -> None:
         from playground.core.runs import atomic_write_text
-        import io
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -221,6 +220,3 @@ class TrainingPlots(QWidget):
         if path:
             self.export_png(path)
 
-
-def finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)

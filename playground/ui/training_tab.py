@@ -38,7 +38,7 @@ class TrainingTab(QWidget):
         self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
         self._devices_filled = False
         self._build()
-        self._progress_timer = QTimer(self, interval=100, timeout=self._update_progress)
+        self._progress_timer = QTimer(self, interval=66, timeout=self._on_progress_timer_timeout)
         if controller is not None:
             controller.model_changed.connect(self._on_controller_model_changed)
             if controller.session is not None:
@@ -190,11 +190,7 @@ class TrainingTab(QWidget):
         from playground.workers.base import WorkerThread
         from playground.workers.train_worker import TrainWorker
 
-        worker = TrainWorker(cfg, resume_from=resume_from)
-        worker.run_started.connect(self._on_worker_run_started)
-        worker.metrics_reported.connect(self._on_worker_metrics_reported)
-        worker.sample_generated.connect(self._on_worker_sample_generated)
-        worker.status_changed.connect(self.status.setText)
+        worker = TrainWorker(cfg, resume_from=resume_from)  # progress arrives via worker.drain()
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         self._job = WorkerThread(worker, self)
@@ -243,8 +239,20 @@ class TrainingTab(QWidget):
             self._job.shutdown(120_000)
             self._job = None
 
-    # ------------------------------------------------------------------ worker signals
-    @Slot(object)
+    # ------------------------------------------------------------------ worker events
+    @Slot()
+    def _on_progress_timer_timeout(self) -> None:
+        self._drain_events()
+        self._update_progress()
+
+    def _drain_events(self) -> None:
+        if self._job is None:
+            return
+        handlers = {"started": self._on_worker_run_started, "metrics": self._on_worker_metrics_reported,
+                    "sample": self._on_worker_sample_generated, "status": self.status.setText}
+        for kind, payload in self._job.worker.drain():
+            handlers[kind](payload)
+
     def _on_worker_run_started(self, started) -> None:
         self._run_dir = Path(started.run_dir)
         self._origin = None
@@ -258,7 +266,6 @@ class TrainingTab(QWidget):
         self.runs.set_busy_run(self._run_dir)
         self.runs.refresh()
 
-    @Slot(object)
     def _on_worker_metrics_reported(self, m) -> None:
         self.plots.add(m)
         self._latest = m
@@ -276,12 +283,12 @@ class TrainingTab(QWidget):
         self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
                                 f"{m.tokens_per_s:,.0f} tokens/s · ETA {eta}{paused}")
 
-    @Slot(object)
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)
 
     @Slot(object)
     def _on_worker_finished(self, result) -> None:
+        self._drain_events()  # the last metrics and samples came before this signal
         self._update_progress()
         failed = result.status == "diverged"
         self.status.setStyleSheet("color: #c62828; font-weight: bold;" if failed else "")
@@ -295,6 +302,7 @@ class TrainingTab(QWidget):
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
+        self._drain_events()
         self._queue = []
         self.status.setStyleSheet("color: #c62828; font-weight: bold;")
         self.status.setText(message)

@@ -65,10 +65,17 @@ def test_pause_holds_the_loop_and_resume_continues(qtbot, tab):
     qtbot.waitUntil(lambda: len(tab.loss_points()) >= 3, timeout=STEP_TIMEOUT)
     click(qtbot, tab, "pauseTrainingButton")
     assert button(tab, "pauseTrainingButton").text() == "Resume"
-    qtbot.wait(800)  # the step in flight finishes
+
+    def settled() -> bool:  # the step in flight (and its eval/sample) has finished
+        before = len(tab.loss_points())
+        qtbot.wait(1000)
+        return len(tab.loss_points()) == before
+
+    qtbot.waitUntil(settled, timeout=STEP_TIMEOUT)
     held = len(tab.loss_points())
-    qtbot.wait(1200)
+    qtbot.wait(1500)
     assert len(tab.loss_points()) == held
+    assert "paused" in tab.progress.format()
     click(qtbot, tab, "pauseTrainingButton")
     qtbot.waitUntil(lambda: len(tab.loss_points()) > held + 2, timeout=STEP_TIMEOUT)
     with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):

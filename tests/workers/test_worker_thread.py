@@ -31,10 +31,11 @@ def test_train_worker_reports_metrics_and_finishes(qtbot):
     cfg = TrainConfig.from_dict({"model": {"n_layer": 1, "n_head": 2, "n_embd": 16, "context_length": 16},
                                  "max_steps": 3, "batch_size": 4, "eval_every": 0, "sample_every": 0})
     worker = TrainWorker(cfg)
-    seen = []
-    worker.metrics_reported.connect(lambda m: seen.append(m.step))
     job = WorkerThread(worker)
     with qtbot.waitSignal(worker.finished, timeout=60_000) as finished:
         job.start()
     qtbot.waitUntil(lambda: not job.is_running(), timeout=10_000)
-    assert finished.args[0].status == "finished" and seen == [1, 2, 3]
+    events = worker.drain()
+    assert finished.args[0].status == "finished"
+    assert [kind for kind, _ in events if kind != "status"] == ["started", "metrics", "metrics", "metrics"]
+    assert [m.step for kind, m in events if kind == "metrics"] == [1, 2, 3] and worker.drain() == []
