@@ -15,6 +15,7 @@ class SampleView(QTextEdit):
         self.setLineWrapMode(QTextEdit.WidgetWidth)
         font = QFontDatabase.systemFont(QFontDatabase.FixedFont)
         self.document().setDefaultFont(font)
+        self.document().setMaximumBlockCount(2000)  # long runs: keep the newest samples
 
     def add_sample(self, sample) -> None:
         """One core `Sample`: a header with the step (and accuracy), the prompt in grey, then the text."""
