@@ -172,9 +172,18 @@ def _stream(tokenizer, text: str, cfg: TrainConfig, seq_len: int, description: s
             f"{cfg.data.val_fraction:.0%} validation split need at least {need:,}. Add more text or lower "
             "the context length.")
     train, val = ids[:-n_val], ids[-n_val:]
-    start = encode(tokenizer, cfg.sample_prompt) if cfg.sample_prompt else val[:8].tolist()
+    start = encode(tokenizer, cfg.sample_prompt or _prompt_from(tokenizer.decode(val[:512].tolist())))
     return TrainData(tokenizer, Split(train), Split(val), seq_len, [(start, "")], "stream",
                      f"{description}: {train.numel():,} training + {val.numel():,} validation tokens")
+
+
+def _prompt_from(text: str) -> str:
+    """The first words of the first full line of `text` that has a few words (a natural prompt)."""
+    for line in text.split("\n")[1:]:
+        words = line.split()
+        if len(words) >= 3 and words[0].isalpha() and words[0][0].isupper():
+            return " ".join(words[:2]) + " "
+    return text[:8]
 
 
 def _examples(rows: list[tuple[list[int], list[int]]], pad_id: int) -> Split:

@@ -242,7 +242,11 @@ def save_model_folder(run_dir: Path, model, tokenizer) -> Path:
     goes last, since the model list finds runs by it."""
     target = Path(run_dir) / "model"
     target.mkdir(parents=True, exist_ok=True)
+    from transformers.utils import logging as hf_logging
+
     tmp = Path(tempfile.mkdtemp(prefix=".model.", dir=run_dir))
+    bars_were_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar on stderr at every checkpoint
     try:
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
@@ -251,4 +255,6 @@ def save_model_folder(run_dir: Path, model, tokenizer) -> Path:
             os.replace(file, target / file.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if bars_were_on:
+            hf_logging.enable_progress_bar()
     return target

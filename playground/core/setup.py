@@ -4,7 +4,8 @@ fresh, or restored exactly from a checkpoint."""
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,7 +34,6 @@ class TrainSetup:
     model_dir: Path | None = None
     n_params: int = 0
     trainable_params: int = 0
-    extra: dict = field(default_factory=dict)
 
     def exportable_model(self):
         """The model as a plain transformers model: LoRA adapters merged into a copy."""
@@ -147,8 +147,6 @@ def restore(setup: TrainSetup, checkpoint: Path) -> None:
         for name, tensor in weights.items():
             params[name].copy_(tensor)
     opt_tensors = runs.load_tensors(checkpoint / "optimizer.safetensors")
-    import json
-
     meta = json.loads((checkpoint / "optimizer.json").read_text(encoding="utf-8"))
     runs.optimizer_from_files(setup.optimizer, opt_tensors, meta)
     rng = runs.load_tensors(checkpoint / "rng.safetensors")

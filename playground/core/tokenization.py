@@ -49,4 +49,5 @@ def bpe_tokenizer(texts: Iterable[str], vocab_size: int, *, model_max_length: in
 
 
 def encode(tokenizer, text: str) -> list[int]:
-    return tokenizer(text, add_special_tokens=False)["input_ids"]
+    """Token ids of `text` (no special tokens; a whole corpus is fine: no too-long warning)."""
+    return tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]

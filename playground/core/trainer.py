@@ -18,10 +18,9 @@ import torch.nn.functional as F
 
 from playground.core import runs
 from playground.core.data import IGNORE, TrainData
-from playground.core.optim import add_l1_gradient, lr_at, make_optimizer
+from playground.core.optim import add_l1_gradient, lr_at
 from playground.core.setup import TrainSetup, prepare
 from playground.core.train_config import TrainConfig
-from playground.core.types import PlaygroundError
 
 
 @dataclass(frozen=True)
@@ -86,10 +85,10 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
     """
     cfg.validate()
     setup = prepare(cfg, resume_from=resume_from, run_dir=run_dir, on_status=on_status)
+    runs.write_status(setup.run_dir, "running", step=setup.step)
     if on_started is not None:
         on_started(TrainStarted(setup.run_dir, setup.n_params, setup.trainable_params, setup.data.vocab_size,
                                 setup.data.seq_len, setup.step, setup.data.description))
-    runs.write_status(setup.run_dir, "running", step=setup.step)
     try:
         result = _Loop(cfg, setup, on_metrics, on_sample, should_stop, pause).run()
     except BaseException as exc:
@@ -97,6 +96,11 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
         raise
     runs.write_status(setup.run_dir, result.status, result.message, step=result.step, loss=result.loss)
     return result
+
+
+def _due(every: int, last_step: int, step: int, final: bool) -> bool:
+    """True when a multiple of `every` lies in (last_step, step] (reports may skip steps), or at the end."""
+    return bool(every) and (step // every > last_step // every or final)
 
 
 class _Loop:
@@ -156,8 +160,8 @@ class _Loop:
                 if not math.isfinite(loss_value):
                     status, message = "diverged", self._diverged_message(s.step, loss_value)
                     break
-                val = self._evaluate() if cfg.eval_every and (
-                    s.step % cfg.eval_every == 0 or s.step == cfg.max_steps) else None
+                last, done = s.step - window_steps, s.step == cfg.max_steps
+                val = self._evaluate() if _due(cfg.eval_every, last, s.step, done) else None
                 metrics = StepMetrics(s.step, cfg.max_steps, s.tokens, loss_value, lr, float(grad_norm),
                                       window_tokens / busy if busy > 0 else 0.0, s.elapsed, val)
                 self.last_loss, self.last_val = loss_value, val if val is not None else self.last_val
@@ -165,9 +169,9 @@ class _Loop:
                 self.on_metrics(metrics)
                 busy, window_tokens, window_steps = 0.0, 0, 0
                 loss_sum.zero_()
-                if cfg.sample_every and self.on_sample and (s.step % cfg.sample_every == 0 or s.step == cfg.max_steps):
+                if self.on_sample and _due(cfg.sample_every, last, s.step, done):
                     self.on_sample(self._sample())
-                if cfg.checkpoint_every and s.step % cfg.checkpoint_every == 0:
+                if _due(cfg.checkpoint_every, last, s.step, False):
                     self._checkpoint()
             if status != "diverged" and s.step > self.saved_step:
                 self._checkpoint()
@@ -257,4 +261,4 @@ def generate_sample(model, data: TrainData, cfg: TrainConfig, step: int) -> Samp
     return Sample(step, tokenizer.decode(prompt_ids, skip_special_tokens=False), out.text)
 
 
-__all__ = ["train", "StepMetrics", "Sample", "TrainStarted", "TrainResult", "PlaygroundError", "generate_sample"]
+__all__ = ["train", "StepMetrics", "Sample", "TrainStarted", "TrainResult", "generate_sample"]

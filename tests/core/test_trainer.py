@@ -159,3 +159,13 @@ def test_lora_finetune_saves_adapters_and_a_merged_model(tmp_path, builtin_sessi
     merged = dict(session.model.named_parameters())["model.layers.0.self_attn.q_proj.weight"]
     original = dict(builtin_session.model.named_parameters())["model.layers.0.self_attn.q_proj.weight"]
     assert merged.shape == original.shape and not torch.equal(merged, original)
+
+
+def test_sparse_reports_still_validate_and_checkpoint_on_schedule(tmp_path):
+    reports = []
+    cfg = tiny(max_steps=10, log_every=3, eval_every=5, checkpoint_every=4, keep_checkpoints=5)
+    result = train(cfg, on_metrics=reports.append, run_dir=tmp_path)
+    assert [m.step for m in reports] == [3, 6, 9, 10]
+    assert [m.step for m in reports if m.val_loss is not None] == [6, 10]  # 5 falls in (3, 6]
+    assert [p.name for p in runs.checkpoints(tmp_path)] == ["step-000006", "step-000009", "step-000010"]
+    assert result.tokens == 10 * 8 * 32
