@@ -40,7 +40,7 @@ class ServerPanel(QDockWidget):
         self.url_field.setMinimumWidth(260)
         self.copy_button = QPushButton("Copy URL", objectName="serverCopyButton")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.start_button = QPushButton("Start", objectName="serverStartButton")
+        self.start_button = QPushButton("Start server", objectName="serverStartButton")
         self.start_button.clicked.connect(self.start)
         self.stop_button = QPushButton("Stop server", objectName="serverStopButton")
         self.stop_button.clicked.connect(self.stop)
