@@ -11,6 +11,7 @@ import sys
 COMMANDS = {
     "chat": ("playground.cli.chat", "chat with a model in the terminal (one reply, or a conversation)"),
     "serve": ("playground.cli.serve", "serve a model over an OpenAI-compatible HTTP API"),
+    "train": ("playground.cli.train", "train or fine-tune from a config JSON (torchrun for several processes)"),
     "models": ("playground.cli.models", "list the models you can pass to --model"),
 }
 
@@ -19,6 +20,8 @@ EXAMPLES = """examples:
   playground chat -t 0 "What is the capital of France?"
   playground chat --model my-run               talk to a model you trained
   playground serve --port 8000                 then point any OpenAI client at http://127.0.0.1:8000/v1
+  playground train run.json                    train headless with a config the Training tab exported
+  torchrun --nproc_per_node=2 -m playground train run.json    the same on 2 processes (DDP)
 """
 
 

@@ -52,7 +52,7 @@ def load_session(spec: str, device: str = "cpu", dtype: str = "float32", *, quie
     device = pick_device(device)
     from playground.core.loading import load_model
 
-    _quiet_transformers()
+    quiet_transformers()
     last = [time.monotonic()]  # stay quiet unless loading is slow (the first built-in conversion)
 
     def on_progress(progress) -> None:
@@ -69,7 +69,7 @@ def load_session(spec: str, device: str = "cpu", dtype: str = "float32", *, quie
     return session
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     """No progress bars or advisory warnings mixed into a terminal conversation."""
     try:
         from transformers.utils import logging as hf_logging
