@@ -10,7 +10,7 @@ from playground.core.types import PlaygroundError
 REPL_HELP = "Type a message and press Enter. /reset forgets the conversation, /exit (or Ctrl+D) quits."
 
 
-def _number(kind, low: float, high: float | None = None, *, low_open: bool = False):
+def number_type(kind, low: float, high: float | None = None, *, low_open: bool = False):
     def parse(text: str):
         try:
             value = kind(text)
@@ -35,14 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prompt", nargs="?", help="the message; leave it out for an interactive conversation")
     add_model_arguments(parser)
     parser.add_argument("--system", help="a system prompt (instructions the model follows)")
-    parser.add_argument("--temperature", "-t", type=_number(float, 0.0, 5.0), default=0.7,
+    parser.add_argument("--temperature", "-t", type=number_type(float, 0.0, 5.0), default=0.7,
                         help="0 = greedy (always the most likely token); higher = more varied (default 0.7)")
-    parser.add_argument("--top-k", type=_number(int, 0), default=50, help="keep the k likeliest tokens; 0 = off")
-    parser.add_argument("--top-p", type=_number(float, 0.0, 1.0, low_open=True), default=0.95,
+    parser.add_argument("--top-k", type=number_type(int, 0), default=50, help="keep the k likeliest tokens; 0 = off")
+    parser.add_argument("--top-p", type=number_type(float, 0.0, 1.0, low_open=True), default=0.95,
                         help="keep the smallest set of tokens whose probability reaches p; 1 = off")
-    parser.add_argument("--repetition-penalty", type=_number(float, 0.0, 10.0, low_open=True), default=1.0,
+    parser.add_argument("--repetition-penalty", type=number_type(float, 0.0, 10.0, low_open=True), default=1.0,
                         help=">1 discourages repeating tokens (default 1 = off)")
-    parser.add_argument("--max-tokens", "-n", type=_number(int, 1), default=256, help="reply length limit")
+    parser.add_argument("--max-tokens", "-n", type=number_type(int, 1), default=256, help="reply length limit")
     parser.add_argument("--seed", type=int, help="a fixed seed reproduces a sampled reply")
     parser.add_argument("--stats", action="store_true", help="print tokens/s after each reply (on stderr)")
 

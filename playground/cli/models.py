@@ -23,8 +23,9 @@ def resolve_source(spec: str) -> ModelSource:
         return source
     path = Path(spec).expanduser()
     if path.is_dir():
-        if not (path / "config.json").exists() and (path / "model" / "config.json").exists():
-            path = path / "model"  # a run folder: its loadable model lives in model/
+        if (path / "model" / "config.json").exists():  # a run folder: its config.json is the training config
+            run = path.resolve()
+            return ModelSource("run", f"run: {run.name}", str(run / "model"), detail=str(run))
         return registry.folder_source(path)
     for source in registry.run_sources() + registry.hf_cache_sources():
         if spec in (source.name, source.name.removeprefix("run: "), Path(source.detail).name):

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from playground.cli.chat import _number, add_model_arguments
+from playground.cli.chat import number_type, add_model_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=_number(int, 0, 65535), default=8000,
+    parser.add_argument("--port", type=number_type(int, 0, 65535), default=8000,
                         help="port (default 8000; 0 picks a free one)")
-    parser.add_argument("--max-tokens-cap", type=_number(int, 1), default=2048,
+    parser.add_argument("--max-tokens-cap", type=number_type(int, 1), default=2048,
                         help="the most tokens one request may generate (default 2048)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no request log")
 

@@ -58,6 +58,8 @@ def test_train_writes_a_run_the_app_lists_and_can_load(tmp_path, data_dir):
     session = load_model(source)
     assert session.model.config.n_layer == 2
     assert "playground chat --model cli-tiny" in done.stderr
+    chat = playground("chat", "--model", "cli-tiny", "--max-tokens", "5", "--seed", "1", "The ")
+    assert chat.returncode == 0 and "Loaded run: cli-tiny" in chat.stderr and chat.stdout.strip()
 
 
 def test_ctrl_c_stops_cleanly_keeps_the_checkpoint_and_resume_continues(tmp_path):

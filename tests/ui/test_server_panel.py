@@ -3,7 +3,7 @@
 import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLineEdit, QMessageBox, QPushButton, QTableWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget
 
 from tests.server.conftest import server_threads
 
@@ -42,6 +42,20 @@ def test_serve_current_model_shows_the_url_logs_requests_and_stops(loaded_window
     assert panel.findChild(QPushButton, "serverStartButton").isEnabled() and not stop.isEnabled()
     assert server_threads() == []
     panel.grab().save("/tmp/server_panel.png")
+
+
+def test_the_server_follows_the_app_when_the_model_changes(loaded_window, qtbot, builtin_session):
+    from playground.core.loading import ModelSession
+    from playground.core.types import ModelSource
+
+    panel = _serve(loaded_window, qtbot)
+    renamed = ModelSession(builtin_session.model, builtin_session.tokenizer,
+                           ModelSource("folder", "My Model", "/nowhere/my-model"), lock=builtin_session.lock)
+    loaded_window.controller.adopt(renamed)
+    assert httpx.get(f"{panel.url()}/models").json()["data"][0]["id"] == "my-model"
+    assert "my-model" in panel.findChild(QLabel, "serverStatusLabel").text()
+    loaded_window.shutdown()
+    assert server_threads() == []
 
 
 def test_closing_the_window_stops_a_running_server(loaded_window, qtbot):
