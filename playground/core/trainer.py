@@ -178,7 +178,8 @@ class _Loop:
                     self.on_metrics(metrics)
                 busy, window_tokens, window_steps = 0.0, 0, 0
                 loss_sum.zero_()
-                if self.main and cfg.sample_every and self.on_sample and (s.step % cfg.sample_every == 0 or s.step == cfg.max_steps):
+                if self.main and cfg.sample_every and self.on_sample and (
+                        s.step % cfg.sample_every == 0 or s.step == cfg.max_steps):
                     self.on_sample(self._sample())
                 if self.main and cfg.checkpoint_every and s.step % cfg.checkpoint_every == 0:
                     self._checkpoint()
@@ -190,7 +191,8 @@ class _Loop:
         return self._result(status, message)
 
     def _wait_while_paused(self) -> bool:
-        """Block while paused; True if asked to stop."""
+        """Block while paused; True if asked to stop. Called once per step on every rank: under DDP
+        `should_stop.is_set()` is a collective (distributed.AgreedStop), so every rank stops together."""
         while self.pause is not None and self.pause.is_set() and not self.should_stop.is_set():
             time.sleep(0.05)
         return self.should_stop.is_set()
