@@ -115,3 +115,15 @@ def human_count(n: int) -> str:
         if n >= size:
             return f"{n / size:.2f}{unit}"
     return str(n)
+
+
+def formula_parameters(spec: ModelConfigSpec, vocab_size: int) -> int:
+    """The same count as `count_parameters`, by formula: instant and import-free (for live UI updates)."""
+    C, L, V, I = spec.n_embd, spec.n_layer, vocab_size, spec.inner
+    head = 0 if spec.tie_embeddings else V * C
+    if spec.family == "llama":
+        kv = spec.kv_heads * (C // max(spec.n_head, 1))
+        per_layer = 2 * C * C + 2 * C * kv + 3 * C * I + 2 * C  # q,o + k,v + gate,up,down + 2 RMSNorms
+        return V * C + L * per_layer + C + head
+    per_layer = 4 * C + (3 * C * C + 3 * C) + (C * C + C) + (C * I + I) + (I * C + C)  # 2 LNs, attn, MLP
+    return V * C + spec.context_length * C + L * per_layer + 2 * C + head

@@ -86,3 +86,20 @@ DEFAULT_PRESET = "char-gpt"
 
 def preset_config(key: str) -> TrainConfig:
     return PRESETS[key].config
+
+
+# A learning rate that works for each optimizer on the small char GPT (SGD needs a much larger one).
+RACE_LRS = {"sgd": 0.5, "momentum": 0.05, "adagrad": 0.02, "rmsprop": 1e-3, "adam": 3e-3, "adamw": 3e-3}
+RACE_OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
+
+
+def race_configs(cfg: TrainConfig, optimizers=RACE_OPTIMIZERS, name: str = "race") -> list[TrainConfig]:
+    """The same model, data and seed once per optimizer (each with a learning rate that suits it)."""
+    from dataclasses import replace
+
+    return [cfg.replace(name=f"{name}-{opt}", optim=replace(cfg.optim, optimizer=opt, lr=RACE_LRS[opt]))
+            for opt in optimizers]
+
+
+def race_base() -> TrainConfig:
+    return _char_gpt().replace(max_steps=200, eval_every=50, sample_every=100, checkpoint_every=0)

@@ -122,3 +122,15 @@ def test_config_errors_name_the_field(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ConfigError, match="not valid JSON"):
         load_train_config(path)
+
+
+@pytest.mark.parametrize("spec", [
+    {}, {"family": "llama", "n_kv_head": 2}, {"family": "llama", "n_inner": 100, "tie_embeddings": False},
+    {"n_layer": 3, "n_head": 3, "n_embd": 48, "n_inner": 77, "tie_embeddings": False, "context_length": 50},
+])
+def test_parameter_formula_matches_the_meta_device_count(spec):
+    from playground.core.model_builder import count_parameters, formula_parameters
+    from playground.core.train_config import ModelConfigSpec
+
+    model = ModelConfigSpec(**spec)
+    assert formula_parameters(model, 97) == count_parameters(model, 97)
