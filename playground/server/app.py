@@ -227,7 +227,7 @@ class _Api:
                 _sse_completion(run, rid, name, include_usage, request)
             return StreamingResponse(events, media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache"})
-        result = await run.result()
+        result = await run.result(request)
         request.state.usage = (result.prompt_tokens, result.completion_tokens)
         if raw:
             return result
@@ -260,13 +260,22 @@ class _Run:
         finally:
             self.job.cancel()  # the client left mid-stream (or we are done): free the worker
 
-    async def result(self) -> Finished:
-        async for event in self.stream():
-            if isinstance(event, Finished):
-                return event
-            if isinstance(event, Failed):
-                raise ApiError(503 if "shutting down" in event.message else 500, event.message)
-        raise ApiError(500, "The generation ended without a result.")
+    async def result(self, request: Request) -> Finished:
+        """Wait for the whole reply; a client that hangs up meanwhile frees the worker."""
+        try:
+            while True:
+                try:
+                    event = await asyncio.wait_for(self.events.get(), timeout=0.5)
+                except asyncio.TimeoutError:
+                    if await request.is_disconnected():
+                        raise ApiError(499, "The client closed the connection.") from None
+                    continue
+                if isinstance(event, Finished):
+                    return event
+                if isinstance(event, Failed):
+                    raise ApiError(503 if "shutting down" in event.message else 500, event.message)
+        finally:
+            self.job.cancel()
 
 
 def _sse(obj) -> str:

@@ -148,3 +148,16 @@ def test_a_busy_port_is_a_clear_error_and_nothing_is_left_running(server, builti
     with pytest.raises(ServerError, match="Pick another port"):
         LocalServer(builtin_session, port=server.port)
     assert server_threads().count("playground-model-worker") == 1  # only the module server's
+
+
+def test_a_client_giving_up_on_a_non_streaming_request_frees_the_worker(server):
+    counting = ", ".join(str(i) for i in range(1, 30)) + ","  # greedy keeps counting: no early EOS
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{server.url}/v1/completions", timeout=2,
+                   json={"prompt": counting, "max_tokens": 400, "temperature": 0})
+    deadline = time.monotonic() + 120
+    while (server.worker.pending or not any(e.status == 499 for e in server.logs)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.worker.pending == 0
+    gave_up = [e for e in server.logs if e.status == 499]
+    assert [(e.path, e.completion_tokens) for e in gave_up] == [("/v1/completions", 0)]  # cut off, not finished
