@@ -100,7 +100,7 @@ def build_model(cfg: TrainConfig, data: TrainData, base_model=None):
 
 
 def prepare(cfg: TrainConfig, *, resume_from=None, run_dir=None,
-            on_status: Callable[[str], None] | None = None) -> TrainSetup:
+            on_status: Callable[[str], None] | None = None, write_files: bool = True) -> TrainSetup:
     status = on_status or (lambda _m: None)
     check_device(cfg.device)
     checkpoint = runs.resolve_checkpoint(resume_from) if resume_from else None
@@ -123,8 +123,9 @@ def prepare(cfg: TrainConfig, *, resume_from=None, run_dir=None,
     generator = torch.Generator().manual_seed(cfg.seed + 1)
     run_dir = Path(run_dir) if run_dir is not None else runs.new_run_dir(cfg.name)
     run_dir.mkdir(parents=True, exist_ok=True)
-    runs.atomic_write_text(run_dir / "config.json", cfg.to_json() + "\n")
-    if saved_tokenizer is None:
+    if write_files:  # False on the other ranks of a multi-process run: rank 0 writes
+        runs.atomic_write_text(run_dir / "config.json", cfg.to_json() + "\n")
+    if saved_tokenizer is None and write_files:
         data.tokenizer.save_pretrained(run_dir / "tokenizer")
     setup = TrainSetup(run_dir, model, optimizer, data, generator,
                        n_params=sum(p.numel() for p in model.parameters()),

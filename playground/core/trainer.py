@@ -76,25 +76,31 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
           should_stop: threading.Event | None = None, pause: threading.Event | None = None,
           resume_from: str | Path | None = None, run_dir: str | Path | None = None,
           on_status: Callable[[str], None] | None = None,
-          on_started: Callable[[TrainStarted], None] | None = None) -> TrainResult:
+          on_started: Callable[[TrainStarted], None] | None = None, group=None) -> TrainResult:
     """Train `cfg` until max_steps, a stop request, or a NaN/inf loss.
 
     resume_from: a run folder or one of its checkpoints; training continues exactly where it stopped.
     run_dir: where the run is written (default: a new folder in the runs dir).
     pause: while set, the loop waits (and the clock stops).
+    group: a `distributed.Distributed` when torchrun started several processes (DDP); every rank calls
+    train() with the same run_dir, and only rank 0 reports, evaluates, samples and writes files.
     """
     cfg.validate()
-    setup = prepare(cfg, resume_from=resume_from, run_dir=run_dir, on_status=on_status)
-    runs.write_status(setup.run_dir, "running", step=setup.step)
-    if on_started is not None:
+    main = group is None or group.is_main
+    setup = prepare(cfg, resume_from=resume_from, run_dir=run_dir, on_status=on_status, write_files=main)
+    if on_started is not None and main:
         on_started(TrainStarted(setup.run_dir, setup.n_params, setup.trainable_params, setup.data.vocab_size,
                                 setup.data.seq_len, setup.step, setup.data.description))
+    if main:
+        runs.write_status(setup.run_dir, "running", step=setup.step)
     try:
-        result = _Loop(cfg, setup, on_metrics, on_sample, should_stop, pause).run()
+        result = _Loop(cfg, setup, on_metrics, on_sample, should_stop, pause, group).run()
     except BaseException as exc:
-        runs.write_status(setup.run_dir, "failed", str(exc), step=setup.step)
+        if main:
+            runs.write_status(setup.run_dir, "failed", str(exc), step=setup.step)
         raise
-    runs.write_status(setup.run_dir, result.status, result.message, step=result.step, loss=result.loss)
+    if main:
+        runs.write_status(setup.run_dir, result.status, result.message, step=result.step, loss=result.loss)
     return result
 
 
@@ -104,8 +110,11 @@ def _due(every: int, last_step: int, step: int, final: bool) -> bool:
 
 
 class _Loop:
-    def __init__(self, cfg, setup: TrainSetup, on_metrics, on_sample, should_stop, pause) -> None:
+    def __init__(self, cfg, setup: TrainSetup, on_metrics, on_sample, should_stop, pause, group=None) -> None:
         self.cfg, self.s = cfg, setup
+        self.group, self.main = group, group is None or group.is_main
+        self.world = group.world_size if group is not None else 1
+        self.train_model = group.wrap(setup.model) if group is not None else setup.model  # DDP syncs grads
         self.on_metrics, self.on_sample = on_metrics, on_sample
         self.should_stop = should_stop or threading.Event()
         self.pause = pause
@@ -119,7 +128,7 @@ class _Loop:
     def run(self) -> TrainResult:
         cfg, s = self.cfg, self.s
         model, optimizer = s.model, s.optimizer
-        log = runs.MetricsLog(s.run_dir, keep_up_to_step=s.step if s.resumed else None)
+        log = runs.MetricsLog(s.run_dir, keep_up_to_step=s.step if s.resumed else None) if self.main else None
         model.train()
         busy, window_tokens, window_steps = 0.0, 0, 0
         loss_sum = torch.zeros((), device=self.device)
@@ -135,14 +144,16 @@ class _Loop:
                     group["lr"] = lr
                 for _ in range(cfg.grad_accum):
                     x, y = s.data.batch("train", cfg.batch_size, s.generator)
+                    if self.group is not None:  # every rank drew the same global batch: keep this rank's rows
+                        x, y = self.group.shard(x, y)
                     x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
                     with self.autocast:
-                        logits = model(input_ids=x, use_cache=False).logits  # (B, T, V)
+                        logits = self.train_model(input_ids=x, use_cache=False).logits  # (B, T, V)
                     loss = F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), ignore_index=IGNORE)
                     (loss / cfg.grad_accum).backward()
                     loss_sum += loss.detach()
-                    window_tokens += x.numel()
-                    s.tokens += x.numel()
+                    window_tokens += x.numel() * self.world
+                    s.tokens += x.numel() * self.world
                 if cfg.optim.l1:
                     add_l1_gradient(optimizer, cfg.optim.l1)
                 clip = cfg.optim.grad_clip if cfg.optim.grad_clip > 0 else float("inf")
@@ -156,31 +167,35 @@ class _Loop:
                 s.elapsed += took
                 if s.step % cfg.log_every and s.step != cfg.max_steps:
                     continue
-                loss_value = float(loss_sum) / (cfg.grad_accum * window_steps)
+                total = self.group.mean(loss_sum) if self.group is not None else loss_sum
+                loss_value = float(total) / (cfg.grad_accum * window_steps)
                 if not math.isfinite(loss_value):
                     status, message = "diverged", self._diverged_message(s.step, loss_value)
                     break
                 last, done = s.step - window_steps, s.step == cfg.max_steps
-                val = self._evaluate() if _due(cfg.eval_every, last, s.step, done) else None
+                val = self._evaluate() if self.main and _due(cfg.eval_every, last, s.step, done) else None
                 metrics = StepMetrics(s.step, cfg.max_steps, s.tokens, loss_value, lr, float(grad_norm),
                                       window_tokens / busy if busy > 0 else 0.0, s.elapsed, val)
                 self.last_loss, self.last_val = loss_value, val if val is not None else self.last_val
-                log.append(metrics.__dict__)
-                self.on_metrics(metrics)
+                if self.main:
+                    log.append(metrics.__dict__)
+                    self.on_metrics(metrics)
                 busy, window_tokens, window_steps = 0.0, 0, 0
                 loss_sum.zero_()
-                if self.on_sample and _due(cfg.sample_every, last, s.step, done):
+                if self.main and self.on_sample and _due(cfg.sample_every, last, s.step, done):
                     self.on_sample(self._sample())
-                if _due(cfg.checkpoint_every, last, s.step, False):
+                if self.main and _due(cfg.checkpoint_every, last, s.step, False):
                     self._checkpoint()
-            if status != "diverged" and s.step > self.saved_step:
+            if self.main and status != "diverged" and s.step > self.saved_step:
                 self._checkpoint()
         finally:
-            log.close()
+            if log is not None:
+                log.close()
         return self._result(status, message)
 
     def _wait_while_paused(self) -> bool:
-        """Block while paused; True if asked to stop."""
+        """Block while paused; True if asked to stop. Called once per step on every rank: under DDP
+        `should_stop.is_set()` is a collective (distributed.AgreedStop), so every rank stops together."""
         while self.pause is not None and self.pause.is_set() and not self.should_stop.is_set():
             time.sleep(0.05)
         return self.should_stop.is_set()

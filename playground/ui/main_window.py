@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.zoom = 1.0
         self._sources: list[ModelSource] = []
         self._error_box: QMessageBox | None = None
+        self.server_panel = None  # playground.ui.server_panel.ServerPanel, built on first use
 
         self._build_toolbar()
         self._build_tabs()
@@ -158,6 +159,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_folder_action)
+        self.serve_action = QAction("Serve current model…", self, objectName="serveAction")
+        self.serve_action.setToolTip("Serve the current model over an OpenAI-compatible API on this machine")
+        self.serve_action.triggered.connect(self._on_serve_action_triggered)
+        file_menu.addAction(self.serve_action)
         file_menu.addSeparator()
         quit_action = QAction("Quit", self, objectName="quitAction", shortcut=QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
@@ -380,10 +385,27 @@ class MainWindow(QMainWindow):
         except Exception:  # psutil missing or the GPU went away: the label is optional
             self.status_labels["memory"].setText("")
 
+    @Slot()
+    def _on_serve_action_triggered(self) -> None:
+        if self.controller.session is None:
+            self.show_error("No model to serve", "Load a model first, then choose File → Serve current model.")
+            return
+        if self.server_panel is None:
+            from playground.ui.server_panel import ServerPanel
+
+            self.server_panel = ServerPanel(self.controller, self)
+            self.addDockWidget(Qt.BottomDockWidgetArea, self.server_panel)
+        self.server_panel.show()
+        self.server_panel.raise_()
+        if not self.server_panel.is_running():
+            self.server_panel.start()
+
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> None:
-        """Stop every worker: each tab's, then the model controller's."""
+        """Stop every worker: each tab's, the server's, then the model controller's."""
         self._memory_timer.stop()
+        if self.server_panel is not None:
+            self.server_panel.shutdown()
         for i in range(self.tabs.count()):
             stop = getattr(self.tabs.widget(i), "shutdown", None)
             if stop is not None:

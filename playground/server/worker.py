@@ -1,0 +1,189 @@
+"""One model worker thread: requests queue up and run one at a time (the generation core is not
+re-entrant), each streaming its text back through a plain callback. No asyncio, no Qt here."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from playground.core.types import PlaygroundError
+
+
+@dataclass(frozen=True)
+class Piece:
+    """New reply text (already cut at any stop string)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    finish_reason: str  # "stop" | "length" (OpenAI's words)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Failed:
+    message: str
+
+
+Event = Piece | Finished | Failed
+
+
+class ServerBusy(PlaygroundError):
+    pass
+
+
+class StopMatcher:
+    """Cuts streamed text at the first stop string; holds back text that might start one."""
+
+    def __init__(self, stops: Sequence[str]) -> None:
+        self.stops = [s for s in stops if s]
+        self.pending = ""
+        self.matched = False
+
+    def feed(self, piece: str) -> str:
+        if self.matched:  # nothing after a stop string
+            return ""
+        if not self.stops:
+            return piece
+        self.pending += piece
+        hits = [i for i in (self.pending.find(s) for s in self.stops) if i >= 0]
+        if hits:
+            self.matched = True
+            out, self.pending = self.pending[:min(hits)], ""
+            return out
+        keep = max((k for s in self.stops for k in range(1, len(s)) if self.pending.endswith(s[:k])), default=0)
+        out = self.pending[:len(self.pending) - keep]
+        self.pending = self.pending[len(out):]
+        return out
+
+    def flush(self) -> str:
+        out, self.pending = self.pending, ""
+        return out
+
+
+@dataclass
+class Job:
+    session: object  # the ModelSession the prompt was encoded with
+    prompt_ids: Sequence[int]
+    settings: object  # SamplingSettings
+    emit: Callable[[Event], None]  # called from the worker thread
+    stops: Sequence[str] = ()
+    halt: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """The client went away: stop generating (safe from any thread)."""
+        self.halt.set()
+
+
+class ModelWorker:
+    """Owns the thread that runs every generation. `submit` from any thread; `stop` joins it."""
+
+    def __init__(self, session, *, max_queue: int = 32) -> None:
+        self._session = session
+        self._session_lock = threading.Lock()
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._max_queue = max_queue
+        self._current: Job | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="playground-model-worker", daemon=True)
+        self._thread.start()
+
+    @property
+    def session(self):
+        with self._session_lock:
+            return self._session
+
+    def set_session(self, session) -> None:
+        """Serve another model from the next request on (requests already queued keep theirs)."""
+        with self._session_lock:
+            self._session = session
+
+    @property
+    def pending(self) -> int:
+        return self._queue.qsize() + (1 if self._current is not None else 0)
+
+    def submit(self, job: Job) -> Job:
+        if self._stopping:
+            raise ServerBusy("The server is shutting down.")
+        if self._queue.qsize() >= self._max_queue:
+            raise ServerBusy(f"{self._max_queue} requests are already waiting; try again in a moment.")
+        self._queue.put(job)
+        return job
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Cancel the running and queued jobs, then join the thread."""
+        self._stopping = True
+        current = self._current
+        if current is not None:
+            current.cancel()
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # ------------------------------------------------------------------ the worker thread
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                break
+            if self._stopping or job.halt.is_set():
+                _safe_emit(job, Failed("The server is shutting down." if self._stopping else "Cancelled."))
+                continue
+            self._current = job
+            try:
+                _safe_emit(job, _generate(job))
+            except Exception as exc:  # noqa: BLE001 - reported to the client, the worker keeps serving
+                _safe_emit(job, Failed(f"Generation failed: {type(exc).__name__}: {exc}"))
+            finally:
+                self._current = None
+        while not self._queue.empty():  # tell anyone still waiting
+            job = self._queue.get_nowait()
+            if job is not None:
+                _safe_emit(job, Failed("The server is shutting down."))
+
+
+def _safe_emit(job: Job, event: Event) -> None:
+    try:
+        job.emit(event)
+    except Exception:  # noqa: BLE001 - a closed client must not kill the worker
+        job.halt.set()
+
+
+def _generate(job: Job) -> Finished:
+    from playground.core.engine import TorchEngine
+    from playground.core.generation import eos_ids, generate_stream
+
+    session = job.session
+    matcher = StopMatcher(job.stops)
+    parts: list[str] = []
+
+    def on_token(step) -> None:
+        text = matcher.feed(step.text)
+        if matcher.matched:
+            job.halt.set()
+        if text:
+            parts.append(text)
+            _safe_emit(job, Piece(text))
+
+    started = time.perf_counter()
+    with session.lock:
+        result = generate_stream(TorchEngine(session.model), session.tokenizer, job.prompt_ids, job.settings,
+                                 stop_ids=eos_ids(session.model, session.tokenizer), on_token=on_token,
+                                 should_stop=job.halt, context_length=session.context_length)
+    tail = "" if matcher.matched else matcher.flush()
+    if tail:
+        parts.append(tail)
+        _safe_emit(job, Piece(tail))
+    reason = "length" if result.stop_reason == "length" and not matcher.matched else "stop"
+    return Finished("".join(parts), len(job.prompt_ids), len(result.token_ids), reason,
+                    time.perf_counter() - started)
