@@ -67,7 +67,12 @@ class LogitLens:
 
 
 def token_texts(tokenizer, ids: Sequence[int]) -> tuple[str, ...]:
-    """Each token decoded on its own (" Paris", "\\n"), so labels read as text, not as "ĠParis"."""
+    """Each token decoded on its own (" Paris", "\\n"), so labels read as text, not as "ĠParis".
+
+    Without a tokenizer (a bare model in a notebook) the ids themselves are the labels.
+    """
+    if tokenizer is None:
+        return tuple(f"#{int(i)}" for i in ids)
     return tuple(tokenizer.decode([int(i)]) for i in ids)
 
 
@@ -187,7 +192,8 @@ def logit_lens(model, tokenizer, capture: AttentionCapture, positions: Sequence[
             ids.append(top.indices.cpu().numpy())
             probs.append((top.values - logits.logsumexp(dim=-1, keepdim=True)).exp().cpu().numpy())
     top_ids, top_probs = np.concatenate(ids), np.concatenate(probs)  # (L+1, P, k)
-    vocab = {int(i): tokenizer.decode([int(i)]) for i in np.unique(top_ids)}
+    unique = [int(i) for i in np.unique(top_ids)]
+    vocab = dict(zip(unique, token_texts(tokenizer, unique)))
     texts = tuple(tuple(tuple(vocab[int(i)] for i in row) for row in layer) for layer in top_ids)
     return LogitLens(positions, top_ids, top_probs, texts, time.perf_counter() - started)
 
