@@ -11,7 +11,7 @@ from playground.ui.block_diagram import BlockDiagram
 from playground.ui.stats_panel import StatsPanel
 
 PATH_ROLE = Qt.UserRole + 1
-COLUMNS = ["Module", "Type", "Output shape", "Parameters", "% of total"]
+COLUMNS = ["Module", "Parameters", "% of total", "Output shape", "Type"]
 
 
 def _shape_text(shape) -> str:
@@ -90,17 +90,19 @@ class AnatomyView(QWidget):
             if path in self._items:
                 self._items[path].setExpanded(True)
         self.tree.setUpdatesEnabled(True)
-        self.tree.setColumnWidth(0, self.fontMetrics().horizontalAdvance("post_attention_layernorm") + 60)
+        self.tree.setColumnWidth(0, self.fontMetrics().horizontalAdvance("post_attention_layernorm") + 4 * 20 + 10)
         self.title.setText(title)
 
     def _add(self, parent: QTreeWidgetItem | None, node, total: int) -> QTreeWidgetItem:
-        params = units.exact(node.params) if not node.tied_to else f"0 (tied to {node.tied_to})"
-        item = QTreeWidgetItem([node.name, node.type_name, _shape_text(node.output_shape), params,
-                                f"{100 * node.params / total:.2f} %"])
+        params = units.exact(node.params) if not node.tied_to else "0 (tied)"
+        item = QTreeWidgetItem([node.name, params, f"{100 * node.params / total:.2f} %",
+                                _shape_text(node.output_shape), node.type_name])
         item.setData(0, PATH_ROLE, node.path)
         item.setToolTip(0, node.path or node.type_name)
-        for col in (3, 4):
+        for col in (1, 2):
             item.setTextAlignment(col, Qt.AlignRight | Qt.AlignVCenter)
+        if node.tied_to:
+            item.setToolTip(1, f"This module's weight is the same tensor as {node.tied_to}'s: counted once, there.")
         self._items[node.path] = item
         if parent is not None:
             parent.addChild(item)

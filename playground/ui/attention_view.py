@@ -185,14 +185,16 @@ class AttentionView(QWidget):
         c = self._capture
         self._across = True
         values = token_attention(c.attentions, query)  # (L·H, query+1)
+        layers = tuple(f"L{layer}" for layer in range(c.num_layers))
         if self._average():
             values = values.reshape(c.num_layers, c.num_heads, -1).mean(axis=1)
-            rows = tuple(f"L{layer}" for layer in range(c.num_layers))
+            rows, group = layers, 1
         else:
             rows = tuple(f"L{layer}·H{head}" for layer in range(c.num_layers) for head in range(c.num_heads))
+            group = c.num_heads
         title = f"What token {query} “{self._labels[query]}” attends to, in every layer and head"
         self.heatmap.set_data(HeatmapData(values, rows, self._labels[: query + 1], title, causal=False,
-                                          row_axis="", col_axis="key"))
+                                          row_axis="", col_axis="key", row_group=group, group_labels=layers))
         self.heatmap.mark_row(None)
         self._update_strip()
 

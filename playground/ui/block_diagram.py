@@ -91,7 +91,7 @@ class BlockDiagram(QWidget):
         """Place every box in `area` (shrinking vertically to fit); return the height used."""
         _, _, lh = self._metrics()
         one, two, gap, circle = lh * 1.5, lh * 2.5, lh * 0.85, lh * 1.1
-        natural = lh * 2.0 + 4 * two + 4 * one + 2 * circle + 10 * gap + lh * 2.6
+        natural = lh * 2.0 + 4 * two + 4 * one + 2 * circle + 10 * gap + lh * 2.85
         scale = min(1.0, area.height() / natural) if fit else 1.0
         one, two, gap, circle = one * scale, two * scale, gap * scale, circle * scale
         margin = lh * 0.6
@@ -107,7 +107,7 @@ class BlockDiagram(QWidget):
         box("embed", two)
         box("pos_embed", one)
         top = y - gap * 0.4
-        y += lh * 1.1 * scale  # the frame's header line
+        y += lh * 1.35 * scale  # the frame's header line
         box("attn_norm", one)
         box("attn", two)
         rects["plus1"] = QRectF(x0 + width / 2 - circle / 2, y - gap * 0.6, circle, circle)
@@ -182,7 +182,7 @@ class BlockDiagram(QWidget):
         per_layer = sum(part.count for part in self._parts.values() if part.per_layer)
         if per_layer:
             label += f"  ·  {units.count(per_layer)} per layer"
-        p.drawText(rect.adjusted(12, 3, -12, 0), Qt.AlignTop | Qt.AlignRight, label)
+        p.drawText(rect.adjusted(12, 5, -12, 0), Qt.AlignTop | Qt.AlignRight, label)
 
     def _paint_arrows(self, p: QPainter, text: QColor) -> None:
         r = self._rects

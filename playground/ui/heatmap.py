@@ -66,6 +66,8 @@ class HeatmapData:
     causal: bool = True
     row_axis: str = "query"  # words for the hover line
     col_axis: str = "key"
+    row_group: int = 1  # rows per labelled group (e.g. the heads of one layer)
+    group_labels: tuple[str, ...] = ()  # one label per group, shown on the axis instead of every row
 
 
 class HeatmapView(QWidget):
@@ -130,8 +132,8 @@ class HeatmapView(QWidget):
             return ""
         r, c = self._hover
         d = self._data
-        return (f"{d.row_axis} {r} “{d.row_labels[r]}” → {d.col_axis} {c} “{d.col_labels[c]}”: "
-                f"{float(d.values[r, c]):.4f}")
+        row = f"{d.row_axis} {r} “{d.row_labels[r]}”" if d.row_axis else d.row_labels[r]
+        return f"{row} → {d.col_axis} {c} “{d.col_labels[c]}”: {float(d.values[r, c]):.4f}"
 
     def export_png(self, path: str, size: QSize | None = None) -> bool:
         size = size or QSize(max(self.width(), 640), max(self.height(), 560))
@@ -228,16 +230,7 @@ class HeatmapView(QWidget):
         p.setPen(self.palette().color(QPalette.WindowText))
         w = self._window
         hover_r, hover_c = self._hover if self._hover else (-1, -1)
-        step_r = max(1, math.ceil(fm.height() / max(cell_h, 1e-9)))
-        first_r = int(math.floor(w.top()))
-        for r in range(first_r - first_r % step_r, int(math.ceil(w.bottom()))):
-            if r < 0 or r >= len(self._data.row_labels) or (r % step_r and r != hover_r):
-                continue
-            y = plot.top() + (r + 0.5 - w.top()) * cell_h
-            if plot.top() - 1 <= y <= plot.bottom() + 1:
-                p.setFont(self._fonts()[1] if r == hover_r else small)
-                p.drawText(QRectF(0, y - fm.height() / 2, plot.left() - 6, fm.height()),
-                           Qt.AlignRight | Qt.AlignVCenter, self._data.row_labels[r])
+        self._paint_row_labels(p, plot, cell_h, hover_r)
         step_c = max(1, math.ceil(fm.height() / max(cell_w, 1e-9)))
         first_c = int(math.floor(w.left()))
         for c in range(first_c - first_c % step_c, int(math.ceil(w.right()))):
@@ -252,6 +245,33 @@ class HeatmapView(QWidget):
                 p.drawText(QRectF(0, -fm.height() / 2, 116, fm.height()), Qt.AlignLeft | Qt.AlignVCenter,
                            self._data.col_labels[c])
                 p.restore()
+
+    def _paint_row_labels(self, p: QPainter, plot: QRectF, cell_h: float, hover_r: int) -> None:
+        small, bold = self._fonts()
+        fm = QFontMetricsF(small)
+        d, w = self._data, self._window
+        group = max(d.row_group, 1)
+        step = max(1, math.ceil(fm.height() / max(cell_h * group, 1e-9))) * group
+        first = int(math.floor(w.top()))
+        for r in range(first - first % step, int(math.ceil(w.bottom()))):
+            if r < 0 or r >= len(d.row_labels) or (r % step and r != hover_r):
+                continue
+            grouped = group > 1 and r != hover_r
+            y = plot.top() + (r + (group / 2 if grouped else 0.5) - w.top()) * cell_h
+            if y - fm.height() / 2 < plot.top() - 2 or y + fm.height() / 2 > plot.bottom() + 2:
+                continue
+            p.setFont(bold if r == hover_r else small)
+            label = d.group_labels[r // group] if grouped and d.group_labels else d.row_labels[r]
+            p.drawText(QRectF(0, y - fm.height() / 2, plot.left() - 6, fm.height()),
+                       Qt.AlignRight | Qt.AlignVCenter, label)
+        if group > 1 and cell_h * group >= 4:  # thin lines between groups
+            p.save()
+            p.setClipRect(plot)
+            p.setPen(QPen(QColor(255, 255, 255, 90), 1))
+            for r in range(int(math.ceil(w.top() / group)) * group, int(math.ceil(w.bottom())), group):
+                y = plot.top() + (r - w.top()) * cell_h
+                p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            p.restore()
 
     def _paint_colorbar(self, p: QPainter, rect: QRectF) -> None:
         gradient = QLinearGradient(rect.bottomLeft(), rect.topLeft())

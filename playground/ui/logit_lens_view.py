@@ -145,8 +145,8 @@ class LogitLensView(QWidget):
         last = lens.top_ids.shape[0] - 1
         self.status.setText(
             f"{last} layers × {len(lens.positions)} positions in {lens.seconds:.1f} s. Each cell: the next token the "
-            "model would predict if it stopped after that layer (final norm + LM head). Darker = more "
-            "probable; bold = already the final answer.")
+            "model would predict if it stopped after that layer (final norm + LM head). Stronger blue = more "
+            "probable; bold = already the final answer; hover for the top 5.")
 
     def lens(self):
         return self.model.lens

@@ -37,11 +37,14 @@ def captured(qtbot, arch_tab):
 def test_module_tree_shows_the_builtin_model(arch_tab, builtin_session):
     tree = arch_tab.findChild(QTreeWidget, "moduleTree")
     root = tree.topLevelItem(0)
-    assert root.text(0) == "LlamaForCausalLM" and root.text(3) == "134,515,008" and root.text(4) == "100.00 %"
+    header = tree.headerItem()
+    assert [header.text(i) for i in range(5)] == ["Module", "Parameters", "% of total", "Output shape", "Type"]
+    assert root.text(0) == "LlamaForCausalLM" and root.text(1) == "134,515,008" and root.text(2) == "100.00 %"
     attn = arch_tab.anatomy.item("model.layers.0.self_attn")
-    assert attn.text(1) == "LlamaAttention" and attn.text(2) == "1 × 8 × 576" and attn.text(3) == "884,736"
-    assert arch_tab.anatomy.item("model.layers.0.self_attn.k_proj").text(2) == "1 × 8 × 192"  # 3 KV heads × 64
-    assert arch_tab.anatomy.item("lm_head").text(3).startswith("0 (tied")
+    assert attn.text(4) == "LlamaAttention" and attn.text(3) == "1 × 8 × 576" and attn.text(1) == "884,736"
+    assert attn.text(2) == f"{100 * 884_736 / 134_515_008:.2f} %"
+    assert arch_tab.anatomy.item("model.layers.0.self_attn.k_proj").text(3) == "1 × 8 × 192"  # 3 KV heads × 64
+    assert arch_tab.anatomy.item("lm_head").text(1) == "0 (tied)"
     summary = arch_tab.findChild(StatsPanel, "modelSummary").text()
     assert "134,515,008" in summary and "equals sum(p.numel())" in summary
     assert "22.5 KiB per token" in summary  # 2·30·3·64·2 bytes of KV cache
@@ -200,7 +203,7 @@ def test_config_anatomy_on_the_meta_device(qtbot, arch_tab):
     anatomy = blocker.args[0]
     assert anatomy.on_meta and anatomy.n_params == 124_439_808
     root = arch_tab.findChild(QTreeWidget, "moduleTree").topLevelItem(0)
-    assert root.text(0) == "GPT2LMHeadModel" and root.text(2) == "1 × 8 × 50257"
+    assert root.text(0) == "GPT2LMHeadModel" and root.text(3) == "1 × 8 × 50257"
     assert arch_tab.pages.currentWidget() is arch_tab.anatomy
 
 
