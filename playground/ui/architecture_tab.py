@@ -117,6 +117,8 @@ class ArchitectureTab(QWidget):
             self._show_current_model_numbers(info)
             if self.isVisible():
                 self.refresh_anatomy()
+        if self.jobs.running("attention"):
+            self.status.setText("The model changed while the text was running: press Run again.")
         if self._capture_session is not None:
             self._capture_session = None
             self.attention.clear("The model changed: press Run to look inside the new one.")
@@ -279,7 +281,10 @@ class ArchitectureTab(QWidget):
         window = self.window()
         chat = window.tab("chatTab") if hasattr(window, "tab") else None
         getter = getattr(chat, "conversation_text", None)
-        text = getter() if callable(getter) else ""
+        if not callable(getter):
+            self.status.setText("The Chat tab cannot share its conversation yet: paste the text here instead.")
+            return
+        text = getter()
         if not text:
             self.status.setText("The chat is empty: send a message in the Chat tab first, then take it here.")
             return

@@ -9,8 +9,8 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 from playground.ui import units
 from playground.ui.attention_grid import AttentionGrid
 from playground.ui.heatmap import HeatmapData, HeatmapView, colorize, lut
+
+if TYPE_CHECKING:
+    import numpy as np
 
 AVERAGE = -1
 
@@ -155,7 +158,7 @@ class AttentionView(QWidget):
         if head == AVERAGE:
             values, title = head_average(c.attentions, layer), f"Layer {layer}, mean of {c.num_heads} heads"
         else:
-            values = c.attentions[layer, head].astype(np.float32)
+            values = c.attentions[layer, head].astype("float32")
             title = f"Layer {layer}, head {head} (shares key/value head {c.kv_head(head)})"
         self.heatmap.set_data(HeatmapData(values, self._labels, self._labels, title + " · rows: queries, columns: keys"))
         self.heatmap.mark_row(self._query)
@@ -222,7 +225,7 @@ class AttentionView(QWidget):
             shown = html.escape(text.replace("\n", "↵"))
             style = "padding:1px;"
             if weights is not None and i <= self._query:
-                level = int(255 * np.sqrt(weights[i] / top)) if top > 0 else 0
+                level = int(255 * (float(weights[i]) / top) ** 0.5) if top > 0 else 0
                 r, g, b = table[level][:3]
                 ink = "#000" if level > 150 else "#fff"
                 style += f"background-color: rgb({r},{g},{b}); color:{ink};"

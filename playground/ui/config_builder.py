@@ -42,6 +42,7 @@ class ConfigBuilder(QWidget):
         self._jobs.job_done.connect(self._on_jobs_job_done)
         self._asked: dict | None = None  # the config of the running meta-device check
         self._pending_check = False
+        self._check_due = False  # fields changed since the last meta-device check
         self._applying = False
         self._current_config: dict | None = None  # the loaded model's config, for "Use the current model"
         self._check_timer = QTimer(self, singleShot=True, interval=250, timeout=self._start_check)
@@ -201,14 +202,22 @@ class ConfigBuilder(QWidget):
         self.stats.set_subject(Subject(self.preset_combo.currentText() if self.preset_combo.currentText() != CUSTOM
                                        else "Custom config", spec, breakdown.total, breakdown))
         self.check_label.setText("Counting on the meta device…")
-        self._check_timer.start()
+        self._check_due = True
+        if self.isVisible():  # never at start-up: the check imports torch and transformers
+            self._check_timer.start()
         self.spec_changed.emit(spec)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._check_due:
+            self._check_timer.start()
 
     def _start_check(self) -> None:
         from playground.workers.analysis_workers import ConfigCheckWorker
 
         if self.error():
             return
+        self._check_due = False
         config = self.config_dict()
         if not self._jobs.start("check", ConfigCheckWorker(config), self._on_check_finished, self._on_check_failed):
             self._pending_check = True

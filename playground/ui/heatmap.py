@@ -9,19 +9,23 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QLinearGradient, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-_LUT: np.ndarray | None = None
+if TYPE_CHECKING:
+    import numpy as np
+
+_LUT = None  # numpy is imported on first use: the window appears without it
 
 
 def lut() -> np.ndarray:
     """(256, 4) RGBA viridis: dark = little attention, yellow = a lot; readable in light and dark themes."""
     global _LUT
     if _LUT is None:
+        import numpy as np
         import pyqtgraph as pg
 
         rgb = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
@@ -44,6 +48,8 @@ def masked_color() -> QColor:
 
 def colorize(values: np.ndarray, *, boost: bool, causal: bool) -> QImage:
     """(R, C) weights in [0, 1] → an RGBA QImage, one pixel per cell. √ boost shows small weights."""
+    import numpy as np
+
     v = np.clip(np.nan_to_num(values.astype(np.float32, copy=False)), 0.0, 1.0)
     if boost:
         v = np.sqrt(v)
