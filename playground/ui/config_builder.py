@@ -79,7 +79,10 @@ class ConfigBuilder(QWidget):
         form.addRow("Head width d_h", self.head_dim_label)
         self.error_label = QLabel(objectName="configError", wordWrap=True)
         self.error_label.setStyleSheet("color: #d35400;")
+        self.error_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)
         self.check_label = QLabel(objectName="metaCheckLabel", wordWrap=True)
+        self.check_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)  # wraps without squeezing
+        self.check_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.train_button = QPushButton("Train this", objectName="trainThisButton")
         self.train_button.setToolTip("Open the Training tab with this architecture")
         self.train_button.clicked.connect(self._on_train_button_clicked)

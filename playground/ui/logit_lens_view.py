@@ -6,7 +6,7 @@ are input positions. Bold cells already agree with the final answer: watch it fo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableView,
                                QVBoxLayout, QWidget)
@@ -150,6 +150,11 @@ class LogitLensView(QWidget):
 
     def lens(self):
         return self.model.lens
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange and self.model.lens is not None:  # follow the theme
+            self.model.set_lens(self.model.lens, self._labels, self._base())
 
     def cell_text(self, layer: int, column: int) -> str:
         return self.model.data(self.model.index(layer, column))

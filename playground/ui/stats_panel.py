@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel,
                                QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
@@ -145,6 +145,11 @@ class StatsPanel(QWidget):
 
     def subject(self) -> Subject | None:
         return self._subject
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:  # dark/light theme: re-render the muted colours
+            self.refresh()
 
     def text(self) -> str:
         return self.view.toPlainText()
