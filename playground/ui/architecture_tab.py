@@ -58,6 +58,7 @@ class ArchitectureTab(QWidget):
         self.builder = ConfigBuilder()
         self.builder.train_requested.connect(self._on_builder_train_requested)
         self.builder.inspect_requested.connect(self._on_builder_inspect_requested)
+        self.builder.spec_changed.connect(self._on_builder_spec_changed)
         self.builder.stats.flops_edited.connect(self._on_flops_edited)
         self.builder.stats.measure_requested.connect(self._on_measure_requested)
         self.pages.addTab(self.anatomy, "Anatomy")
@@ -100,7 +101,7 @@ class ArchitectureTab(QWidget):
         return page
 
     def show_page(self, name: str) -> None:
-        """"anatomy" | "builder" | "attention" | "lens"."""
+        """Show a page: "anatomy", "builder", "attention" or "lens"."""
         index = {"anatomy": 0, "builder": 1, "attention": 2, "lens": 2}[name]
         self.pages.setCurrentIndex(index)
         if name in ("attention", "lens"):
@@ -150,6 +151,9 @@ class ArchitectureTab(QWidget):
         from playground.workers.analysis_workers import AnatomyWorker
 
         if self.anatomy.source() == "config":
+            if self.builder.error():
+                self.anatomy.clear(f"The config builder's model cannot be built: {self.builder.error()}")
+                return
             worker = AnatomyWorker(config=self.builder.config_dict(), title=self.builder.preset_combo.currentText())
         elif self.controller.session is None:
             self.anatomy.clear("No model loaded. Pick one in the toolbar, or inspect the config builder's model.")
@@ -195,6 +199,11 @@ class ArchitectureTab(QWidget):
             self.anatomy.source_combo.setCurrentIndex(1)  # refreshes through source_changed
         else:
             self.refresh_anatomy()
+
+    @Slot(object)
+    def _on_builder_spec_changed(self, _spec) -> None:
+        if self.anatomy.source() == "config":
+            self._anatomy_dirty = True  # re-mapped when the Anatomy page is shown again
 
     @Slot(dict)
     def _on_builder_train_requested(self, config: dict) -> None:
