@@ -229,6 +229,7 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         last = max((i for i, m in enumerate(self.messages) if m.role == "user"), default=None)
         if last is None or self.is_generating():
             return False
+        self._set_editing(None)
         return self._start_reply(self.messages[: last + 1])
 
     def stop(self) -> None:

@@ -24,7 +24,7 @@ class TokenTextView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.clickable_tokens = clickable_tokens
-        self._token_spans: dict[tuple[int, int], tuple[int, int]] = {}
+        self._spans: dict[str, tuple[int, int]] = {}  # anchor href → document positions
         self.anchorClicked.connect(self._on_anchor_clicked)
 
     def dark(self) -> bool:
@@ -35,7 +35,7 @@ class TokenTextView(QTextBrowser):
 
     def clear_view(self) -> None:
         self.clear()
-        self._token_spans.clear()
+        self._spans.clear()
 
     # ------------------------------------------------------------------ appending
     def _end_cursor(self) -> QTextCursor:
@@ -71,12 +71,16 @@ class TokenTextView(QTextBrowser):
                 fmt.setAnchorHref(f"tok:{message_index}:{step.index}")
             start = cursor.position()
             cursor.insertText(step.text, fmt)
-            self._token_spans[(message_index, step.index)] = (start, cursor.position())
+            self._spans[f"tok:{message_index}:{step.index}"] = (start, cursor.position())
         self._follow(follow)
 
     def token_point(self, message_index: int, token_index: int) -> QPoint | None:
         """Viewport point inside a token (scrolled into view): where a click inspects it."""
-        span = self._token_spans.get((message_index, token_index))
+        return self.anchor_point(f"tok:{message_index}:{token_index}")
+
+    def anchor_point(self, href: str) -> QPoint | None:
+        """Viewport point inside the link or token `href` (scrolled into view), or None."""
+        span = self._spans.get(href)
         if span is None:
             return None
         cursor = QTextCursor(self.document())
@@ -162,7 +166,9 @@ class ChatView(TokenTextView):
             link.setToolTip({"edit": "Edit this message and answer again from here (later turns are replaced)",
                              "copy": "Copy this message to the clipboard"}[action])
             self.append_text("   ", QTextCharFormat())
+            start = self._end_cursor().position()
             self.append_text(label, link)
+            self._spans[f"{action}:{index}"] = (start, self._end_cursor().position())
         self._end_cursor().insertBlock(self._block_format(role), QTextCharFormat())
 
     def append_note(self, note: str) -> None:
