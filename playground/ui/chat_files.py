@@ -63,6 +63,8 @@ class ChatFilesMixin:
         self.clear_conversation()
         self.sampling.set_settings(saved.settings)
         self.system_prompt_edit.setPlainText(saved.system_prompt)
+        if saved.system_prompt.strip():
+            self.system_button.setChecked(True)
         chat_allowed = self.mode_combo.model().item(0).isEnabled()
         self.mode_combo.setCurrentText(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
         self.messages = list(saved.messages)
@@ -113,6 +115,7 @@ class ChatFilesMixin:
         settings = QSettings()
         self.sampling.set_values(settings.value("chat/sampling", ""))
         self.system_prompt_edit.setPlainText(str(settings.value("chat/system_prompt", "") or ""))
+        self.system_button.setChecked(bool(self.system_prompt().strip()))
 
     @Slot()
     def _save_settings(self) -> None:

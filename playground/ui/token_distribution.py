@@ -38,7 +38,7 @@ class TokenDistributionChart(QWidget):
         self.plot.hideButtons()
         self.plot.invertY(True)
         self.plot.showGrid(x=True, y=False, alpha=0.25)
-        self.plot.getAxis("bottom").setLabel("probability")
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.raw_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=BAR, brush=RAW_COLOR, pen=None)
         self.final_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=BAR, brush=FINAL_COLOR, pen=None)
         self.sampled_box = pg.BarGraphItem(x0=[], y=[], width=[], height=0.96, brush=None,
@@ -67,9 +67,11 @@ class TokenDistributionChart(QWidget):
         self.view = view
         rows = view.rows
         ys = list(range(len(rows)))
-        self.raw_bars.setOpts(x0=[0] * len(rows), y=[y - BAR / 2 for y in ys], width=[r.raw for r in rows])
-        self.final_bars.setOpts(x0=[0] * len(rows), y=[y + BAR / 2 for y in ys], width=[r.final for r in rows])
-        top = max([r.raw for r in rows] + [r.final for r in rows] + [0.02])
+        # bars in percent, so the axis reads like the labels (no "x0.001" scale)
+        self.raw_bars.setOpts(x0=[0] * len(rows), y=[y - BAR / 2 for y in ys], width=[100 * r.raw for r in rows])
+        self.final_bars.setOpts(x0=[0] * len(rows), y=[y + BAR / 2 for y in ys],
+                                width=[100 * r.final for r in rows])
+        top = 100 * max([r.raw for r in rows] + [r.final for r in rows] + [0.02])
         marked = [y for y, r in zip(ys, rows) if r.sampled]
         self.sampled_box.setOpts(x0=[-0.01 * top] * len(marked), y=marked, width=[top * 1.2] * len(marked))
         self.plot.getAxis("left").setTicks([[(y, ("▶ " if r.sampled else "") + visible_token(r.text, 16))
@@ -94,7 +96,7 @@ class TokenDistributionChart(QWidget):
         for y, (row, label) in enumerate(zip(rows, self.value_labels)):
             text = f"{row.final:.1%}" if row.final >= 0.0005 else ("cut" if row.final == 0 else "<0.1%")
             label.setText(text, color=color if row.final > 0 else muted)
-            label.setPos(max(row.raw, row.final) + top * 0.015, y)
+            label.setPos(100 * max(row.raw, row.final) + top * 0.015, y)
             label.show()
         for label in self.value_labels[len(rows):]:
             label.hide()
@@ -118,12 +120,12 @@ class TokenDistributionChart(QWidget):
             axis.setTickFont(self.font())
             axis.setTextPen(text)
             axis.setPen(palette.color(QPalette.Mid))
-        self.plot.getAxis("bottom").setLabel("probability", color=text.name())
+        self.plot.getAxis("bottom").setLabel("probability (%)", color=text.name())
         for label in self.value_labels:
             label.setFont(self.font())
         if self.view is not None:
-            self._update_value_labels(self.view.rows, max(max(r.raw, r.final) for r in self.view.rows))
+            self._update_value_labels(self.view.rows, 100 * max(max(r.raw, r.final) for r in self.view.rows))
         swatch = "<span style='color:{}'>■</span>"
         self.legend.setText(f"{swatch.format(RAW_COLOR.name())} raw softmax &nbsp; "
-                            f"{swatch.format(FINAL_COLOR.name())} after the sampling settings &nbsp; "
-                            f"{swatch.format(SAMPLED_COLOR.name())} sampled &nbsp; “cut”: top-k/top-p removed it")
+                            f"{swatch.format(FINAL_COLOR.name())} after your settings &nbsp; "
+                            f"{swatch.format(SAMPLED_COLOR.name())} sampled &nbsp; <i>cut</i> = removed by top-k/top-p")
