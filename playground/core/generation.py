@@ -125,3 +125,16 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
     tps = (len(generated) - 1) / decode_time if len(generated) > 1 and decode_time > 0 else 0.0
     return GenerationResult(decoder.tokenizer.decode(generated, skip_special_tokens=True), tuple(generated),
                             len(prompt_ids), ttft, tps, reason)
+
+
+@torch.inference_mode()
+def next_token_logits(model, ids: Sequence[int]) -> torch.Tensor:
+    """One plain forward pass (no cache) over `ids`; the logits (V,) float32 on the CPU for the next token.
+
+    Used to inspect the distribution at any position of a reply after it was generated.
+    """
+    if not ids:
+        raise ValueError("No tokens to run.")
+    device = next(model.parameters()).device
+    out = model(input_ids=torch.tensor([list(ids)], dtype=torch.long, device=device), use_cache=False)
+    return out.logits[0, -1].float().cpu()  # (V,)
