@@ -2,7 +2,8 @@
 
 For each model: parameters (total, non-zero), bytes in memory and on disk, greedy generation speed on a
 fixed prompt, perplexity on held-out text, and the greedy answer itself. Defaults are small so a whole
-report takes seconds on a laptop CPU.
+report takes seconds on a laptop CPU. torch is imported inside the functions: the UI reads the settings
+and result types before torch is loaded.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-
-import torch
 
 from playground.core.types import Cancelled, PlaygroundError
 
@@ -45,6 +44,7 @@ class VariantMetrics:
     answer: str
     dtype: str
     device: str
+    note: str = ""  # e.g. which layers stayed in float
 
     @property
     def sparsity(self) -> float:
@@ -93,10 +93,11 @@ def _check(should_stop) -> None:
         raise Cancelled("Evaluation cancelled.")
 
 
-@torch.inference_mode()
 def perplexity(model, ids: list[int], window: int = 256, should_stop: threading.Event | None = None,
                on_progress: ProgressFn | None = None) -> float:
     """exp(mean next-token loss) over `ids`, scored in non-overlapping windows of `window` tokens."""
+    import torch
+
     device = next(model.parameters()).device
     total_nll, total_tokens = 0.0, 0
     starts = range(0, len(ids) - 1, window)
@@ -105,10 +106,11 @@ def perplexity(model, ids: list[int], window: int = 256, should_stop: threading.
         chunk = ids[start:start + window + 1]  # +1: the last token is only a target
         if len(chunk) < 2:
             break
-        input_ids = torch.tensor([chunk[:-1]], device=device)  # (1, T)
-        logits = model(input_ids=input_ids, use_cache=False).logits[0].float()  # (T, V)
-        targets = torch.tensor(chunk[1:], device=device)
-        total_nll += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
+        with torch.inference_mode():
+            input_ids = torch.tensor([chunk[:-1]], device=device)  # (1, T)
+            logits = model(input_ids=input_ids, use_cache=False).logits[0].float()  # (T, V)
+            targets = torch.tensor(chunk[1:], device=device)
+            total_nll += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
         total_tokens += len(chunk) - 1
         if on_progress is not None:
             on_progress((i + 1) / len(starts), f"Perplexity: {total_tokens} tokens scored")
@@ -158,4 +160,5 @@ def evaluate(name: str, method: str, model, tokenizer, settings: EvalSettings = 
         tps = 1.0 / max(time.perf_counter() - started, 1e-9)
     param = next(model.parameters())
     return VariantMetrics(name, method, total, nonzero, memory_bytes(model), disk_bytes(model), tps, ppl, answer,
-                          str(param.dtype).removeprefix("torch."), str(param.device))
+                          str(param.dtype).removeprefix("torch."), str(param.device),
+                          getattr(model, "compression_note", ""))
