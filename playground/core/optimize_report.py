@@ -52,18 +52,22 @@ def cells(row: VariantMetrics, original: VariantMetrics | None) -> list[str]:
     ]
 
 
-def original_of(rows: Sequence[VariantMetrics]) -> VariantMetrics | None:
-    return next((r for r in rows if r.method == "original"), None)
+def bases(rows: Sequence[VariantMetrics]) -> list[VariantMetrics | None]:
+    """For each row, the original it is compared with: the last "original" row at or above it."""
+    result, current = [], None
+    for row in rows:
+        current = row if row.method == "original" else current
+        result.append(current)
+    return result
 
 
 def to_markdown(rows: Sequence[VariantMetrics], title: str = "Optimize report", details: str = "") -> str:
-    original = original_of(rows)
     lines = [f"# {title}", ""]
     if details:
         lines += [details, ""]
     lines += ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-    for row in rows:
-        text = [c.replace("|", "\\|").replace("\n", " ") for c in cells(row, original)]
+    for row, base in zip(rows, bases(rows)):
+        text = [c.replace("|", "\\|").replace("\n", " ") for c in cells(row, base)]
         lines.append("| " + " | ".join(text) + " |")
     notes = [f"- **{r.name}**: {r.note}" for r in rows if r.note]
     if notes:

@@ -53,7 +53,9 @@ class WorkerThread(QObject):
         self.thread = QThread()
         self.thread.setObjectName(type(worker).__name__)
         worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
+        # Direct: `started` is emitted in the new thread, so run() executes there. With the default
+        # (auto) connection PySide6 6.12 runs a subclass's overriding @Slot run() on the GUI thread.
+        self.thread.started.connect(worker.run, Qt.DirectConnection)
         # Direct: QThread.quit is thread-safe, and this works even while the GUI thread is busy.
         worker.finished.connect(self.thread.quit, Qt.DirectConnection)
         worker.failed.connect(self.thread.quit, Qt.DirectConnection)

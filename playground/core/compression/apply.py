@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import threading
+from copy import deepcopy
 
 import torch
 from torch import nn
@@ -14,9 +14,12 @@ from playground.core.compression.spec import CompressionSpec, validate
 
 
 def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[int] | None = None,
-             on_progress: ProgressFn | None = None, should_stop: threading.Event | None = None) -> nn.Module:
+             on_progress: ProgressFn | None = None, should_stop: threading.Event | None = None,
+             copy: bool = True) -> nn.Module:
     """Apply `spec` to a deep copy of `model` and return the copy (eval mode). `model` is never modified.
 
+    `copy=False` works on `model` itself: for callers that already hold a private copy (the worker
+    copies the shared model under its lock, then compresses without blocking the other tabs).
     `calibration_ids` (a few hundred token ids of ordinary text) feed activation-based importance.
     Raises CompressionError for choices that cannot apply, Cancelled when `should_stop` is set.
     """
@@ -24,7 +27,7 @@ def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[i
     validate(spec, model, device)
     report = on_progress or (lambda _f, _m: None)
     report(0.0, "Copying the model…")
-    work = copy.deepcopy(model).eval()
+    work = (deepcopy(model) if copy else model).eval()
     _check(should_stop)
     method, note = spec.method, ""
     if method in ("bfloat16", "float16"):
