@@ -32,7 +32,8 @@ class TechniquePanel(QGroupBox):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if key in DEFAULT_CHECKED else Qt.Unchecked)
             self.list.addItem(item)
-        self.list.setMinimumHeight(self.list.sizeHintForRow(0) * (len(METHODS) + 1))
+        rows_height = self.list.sizeHintForRow(0) * len(METHODS) + 2 * self.list.frameWidth() + 4
+        self.list.setFixedHeight(rows_height)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         layout.addWidget(self.list)
 

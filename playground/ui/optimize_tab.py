@@ -79,7 +79,7 @@ class OptimizeTab(QWidget):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self._build_report_side())
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([380, 900])
+        self.splitter.setSizes([max(420, left.minimumSizeHint().width()), 900])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
@@ -87,6 +87,8 @@ class OptimizeTab(QWidget):
     def _scroll(widget: QWidget) -> QScrollArea:
         area = QScrollArea()
         area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        area.setMinimumWidth(widget.minimumSizeHint().width() + 24)
         area.setWidget(widget)
         return area
 
