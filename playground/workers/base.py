@@ -38,6 +38,21 @@ class Worker(QObject):
             self.failed.emit(f"{type(exc).__name__}: {exc}")
 
 
+class _WorkerQThread(QThread):
+    """Calls the worker's `run()` on this thread.
+
+    Not `started.connect(worker.run)`: with PySide6 6.12 a slot overridden in a subclass of a Python
+    QObject class (every Worker) is invoked on the GUI thread, freezing the window.
+    """
+
+    def __init__(self, worker: Worker) -> None:
+        super().__init__()
+        self._worker = worker
+
+    def run(self) -> None:
+        self._worker.run()
+
+
 class WorkerThread(QObject):
     """Owns one QThread running one Worker. Keep a reference until `done` fires.
 
@@ -50,12 +65,9 @@ class WorkerThread(QObject):
     def __init__(self, worker: Worker, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self.thread = QThread()
+        self.thread = _WorkerQThread(worker)
         self.thread.setObjectName(type(worker).__name__)
         worker.moveToThread(self.thread)
-        # Direct: `started` is emitted in the new thread, so run() executes there. With the default
-        # (auto) connection PySide6 6.12 runs a subclass's overriding @Slot run() on the GUI thread.
-        self.thread.started.connect(worker.run, Qt.DirectConnection)
         # Direct: QThread.quit is thread-safe, and this works even while the GUI thread is busy.
         worker.finished.connect(self.thread.quit, Qt.DirectConnection)
         worker.failed.connect(self.thread.quit, Qt.DirectConnection)

@@ -1,0 +1,52 @@
+"""Tokenizers for models trained from scratch, built with the `tokenizers` library and wrapped as a
+real transformers `PreTrainedTokenizerFast`, so a trained model's folder loads like any HF model."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+EOS = "<|endoftext|>"
+UNK = "<unk>"
+
+
+def _wrap(tokenizer, *, unk: str | None, model_max_length: int):
+    from transformers import PreTrainedTokenizerFast
+
+    kwargs = {"unk_token": unk} if unk else {}
+    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token=EOS, bos_token=EOS,
+                                   model_max_length=model_max_length, clean_up_tokenization_spaces=False,
+                                   **kwargs)
+
+
+def char_tokenizer(text: str, *, model_max_length: int = 1024):
+    """One token per character seen in `text` (sorted), plus `<unk>` and an end-of-text token.
+
+    Each character is its own pre-token (a regex split), looked up in a word-level vocabulary;
+    the decoder fuses tokens back without spaces, so decode(encode(s)) == s.
+    """
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
+
+    vocab = {UNK: 0, EOS: 1}
+    for ch in sorted(set(text)):
+        vocab.setdefault(ch, len(vocab))
+    tok = Tokenizer(models.WordLevel(vocab, unk_token=UNK))
+    tok.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
+    tok.decoder = decoders.Fuse()
+    return _wrap(tok, unk=UNK, model_max_length=model_max_length)
+
+
+def bpe_tokenizer(texts: Iterable[str], vocab_size: int, *, model_max_length: int = 1024):
+    """Byte-level BPE (GPT-2 style) trained on `texts`: any text encodes, nothing is unknown."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=[EOS], show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(texts, trainer=trainer)
+    return _wrap(tok, unk=None, model_max_length=model_max_length)
+
+
+def encode(tokenizer, text: str) -> list[int]:
+    return tokenizer(text, add_special_tokens=False)["input_ids"]

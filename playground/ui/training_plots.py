@@ -1,0 +1,225 @@
+"""Live training plots: loss (raw, smoothed, validation, other runs overlaid), learning rate,
+gradient norm and throughput. Metrics are buffered and drawn ~15 times a second."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
+
+OVERLAY_COLORS = ["#e6550d", "#31a354", "#756bb1", "#d62728", "#17becf", "#bcbd22", "#8c564b", "#e377c2"]
+SMOOTHING = 0.9  # exponential moving average of the raw loss
+FIELDS = ("step", "tokens", "loss", "smoothed", "lr", "grad_norm", "tokens_per_s", "val_loss")
+
+
+def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget(objectName=name)
+    widget.setBackground(None)
+    item = widget.getPlotItem()
+    item.setTitle(title)
+    item.setLabel("left", y_label)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.setDownsampling(mode="peak")
+    item.setClipToView(True)
+    item.setMenuEnabled(False)
+    return widget
+
+
+def smooth(values: list[float], factor: float = SMOOTHING) -> list[float]:
+    """Debiased EMA (TensorBoard's smoothing)."""
+    out, ema = [], 0.0
+    for i, v in enumerate(values, 1):
+        ema = factor * ema + (1 - factor) * v
+        out.append(ema / (1 - factor ** i))
+    return out
+
+
+class TrainingPlots(QWidget):
+    """Call `add(StepMetrics)` from a slot; the curves redraw on a timer."""
+
+    x_axis_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: dict[str, list] = {k: [] for k in FIELDS}
+        self._ema = 0.0
+        self._dirty = False
+        self._overlays: list[tuple[str, list[dict]]] = []
+        self._overlay_items: list = []
+        self._build()
+        self._timer = QTimer(self, interval=66, timeout=self._flush)  # ~15 Hz
+        self._timer.start()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("x axis"))
+        self.x_combo = QComboBox(objectName="xAxisCombo")
+        self.x_combo.addItems(["Steps", "Tokens"])
+        self.x_combo.currentIndexChanged.connect(self._on_x_combo_changed)
+        self.log_check = QCheckBox("Log scale (y)", objectName="logYCheck")
+        self.log_check.toggled.connect(self._on_log_check_toggled)
+        self.csv_button = QPushButton("Export CSV…", objectName="exportCsvButton")
+        self.csv_button.clicked.connect(self._on_csv_button_clicked)
+        self.png_button = QPushButton("Export PNG…", objectName="exportPngButton")
+        self.png_button.clicked.connect(self._on_png_button_clicked)
+        for widget in (self.x_combo, self.log_check):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.csv_button)
+        bar.addWidget(self.png_button)
+        layout.addLayout(bar)
+
+        grid = QGridLayout()
+        self.loss_plot = _plot("lossPlot", "Loss", "cross-entropy")
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.lr_plot = _plot("lrPlot", "Learning rate", "lr")
+        self.grad_plot = _plot("gradNormPlot", "Gradient norm", "‖g‖")
+        self.speed_plot = _plot("throughputPlot", "Throughput", "tokens/s")
+        for other in (self.lr_plot, self.grad_plot, self.speed_plot):
+            other.setXLink(self.loss_plot)
+        grid.addWidget(self.loss_plot, 0, 0, 1, 3)
+        grid.addWidget(self.lr_plot, 1, 0)
+        grid.addWidget(self.grad_plot, 1, 1)
+        grid.addWidget(self.speed_plot, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        layout.addLayout(grid, 1)
+
+        self.raw_curve = self.loss_plot.plot(pen=pg.mkPen("#9ecae1", width=1), name="train (raw)")
+        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen("#1f77b4", width=2.5), name="train (smoothed)")
+        self.val_curve = self.loss_plot.plot(pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=7,
+                                             symbolBrush="#ff7f0e", name="validation")
+        self.lr_curve = self.lr_plot.plot(pen=pg.mkPen("#2ca02c", width=2))
+        self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#d62728", width=1.5))
+        self.speed_curve = self.speed_plot.plot(pen=pg.mkPen("#9467bd", width=1.5))
+        self._update_axis_labels()
+
+    # ------------------------------------------------------------------ data in
+    def add(self, m) -> None:
+        """Buffer one StepMetrics (cheap; drawing happens on the timer)."""
+        r = self.rows
+        n = len(r["step"]) + 1
+        self._ema = SMOOTHING * self._ema + (1 - SMOOTHING) * m.loss
+        for key, value in (("step", m.step), ("tokens", m.tokens), ("loss", m.loss),
+                           ("smoothed", self._ema / (1 - SMOOTHING ** n)), ("lr", m.lr),
+                           ("grad_norm", m.grad_norm), ("tokens_per_s", m.tokens_per_s), ("val_loss", m.val_loss)):
+            r[key].append(value)
+        self._dirty = True
+
+    def load_rows(self, rows: list[dict]) -> None:
+        """Show a finished run's metrics (metrics.jsonl rows)."""
+        from types import SimpleNamespace
+
+        self.clear()
+        for row in rows:
+            self.add(SimpleNamespace(**{k: row.get(k) for k in ("step", "tokens", "loss", "lr", "grad_norm",
+                                                                 "tokens_per_s", "val_loss")}))
+        self._flush()
+
+    def clear(self) -> None:
+        self.rows = {k: [] for k in FIELDS}
+        self._ema = 0.0
+        self._dirty = True
+        self._flush()
+
+    def set_overlays(self, overlays: list[tuple[str, list[dict]]]) -> None:
+        """Other runs' (name, metrics rows), drawn as smoothed loss curves in their own colors."""
+        self._overlays = overlays
+        for item in self._overlay_items:
+            self.loss_plot.removeItem(item)
+        self._overlay_items = []
+        for i, (name, rows) in enumerate(overlays):
+            pen = pg.mkPen(OVERLAY_COLORS[i % len(OVERLAY_COLORS)], width=2)
+            self._overlay_items.append(self.loss_plot.plot(pen=pen, name=name))
+        self._dirty = True
+        self._flush()
+
+    # ------------------------------------------------------------------ drawing
+    def _x(self, rows: dict | list) -> list:
+        key = "tokens" if self.x_combo.currentIndex() == 1 else "step"
+        return rows[key] if isinstance(rows, dict) else [r.get(key, 0) for r in rows]
+
+    @Slot()
+    def _flush(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        r, x = self.rows, self._x(self.rows)
+        self.raw_curve.setData(x, r["loss"])
+        self.smooth_curve.setData(x, r["smoothed"])
+        val = [(xi, v) for xi, v in zip(x, r["val_loss"]) if v is not None]
+        self.val_curve.setData([p[0] for p in val], [p[1] for p in val])
+        self.lr_curve.setData(x, r["lr"])
+        self.grad_curve.setData(x, r["grad_norm"])
+        self.speed_curve.setData(x, r["tokens_per_s"])
+        for item, (_name, rows) in zip(self._overlay_items, self._overlays):
+            item.setData(self._x(rows), smooth([row["loss"] for row in rows]))
+
+    def _update_axis_labels(self) -> None:
+        label = "tokens" if self.x_combo.currentIndex() == 1 else "step"
+        for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
+            plot.getPlotItem().setLabel("bottom", label)
+
+    @Slot(int)
+    def _on_x_combo_changed(self, _index: int) -> None:
+        self._update_axis_labels()
+        self._dirty = True
+        self._flush()
+        for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
+            plot.enableAutoRange()
+        self.x_axis_changed.emit(self.x_combo.currentText())
+
+    @Slot(bool)
+    def _on_log_check_toggled(self, on: bool) -> None:
+        for plot in (self.loss_plot, self.grad_plot):
+            plot.getPlotItem().setLogMode(y=on)
+
+    # ------------------------------------------------------------------ reading back (tests, export)
+    def loss_points(self) -> list[float]:
+        return list(self.rows["loss"])
+
+    def curve_point_counts(self) -> dict[str, int]:
+        """Points each loss-plot curve is drawing now (after the last redraw)."""
+        counts = {}
+        for item in self.loss_plot.getPlotItem().listDataItems():
+            xs, _ys = item.getOriginalDataset()
+            counts[item.name() or "?"] = 0 if xs is None else len(xs)
+        return counts
+
+    def export_csv(self, path: str | Path) -> None:
+        from playground.core.runs import atomic_write_text
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(FIELDS)
+        for i in range(len(self.rows["step"])):
+            writer.writerow(["" if self.rows[k][i] is None else self.rows[k][i] for k in FIELDS])
+        atomic_write_text(Path(path), buffer.getvalue())
+
+    def export_png(self, path: str | Path) -> None:
+        if not self.grab().save(str(path), "PNG"):
+            raise OSError(f"Could not write {path}")
+
+    @Slot()
+    def _on_csv_button_clicked(self) -> None:
+        path = QFileDialog.getSaveFileName(self, "Export metrics as CSV", "metrics.csv", "CSV (*.csv)")[0]
+        if path:
+            self.export_csv(path)
+
+    @Slot()
+    def _on_png_button_clicked(self) -> None:
+        path = QFileDialog.getSaveFileName(self, "Export plots as PNG", "training.png", "PNG (*.png)")[0]
+        if path:
+            self.export_png(path)
+
+
+def finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
