@@ -100,9 +100,9 @@ class OptimizeTab(QWidget):
                                         "Save the selected variant as a model folder (safetensors + JSON).")
         self.load_button = self._button("Load into Chat", "loadVariantButton", self._on_load_button_clicked,
                                         "Make the selected variant the current model (saves it first).")
-        self.export_md_button = self._button("Export Markdown…", "exportMarkdownButton",
+        self.export_md_button = self._button("Export Markdown…", "exportReportMarkdownButton",
                                              lambda: self._on_export_clicked("md"), "Save the report as a table.")
-        self.export_csv_button = self._button("Export CSV…", "exportCsvButton",
+        self.export_csv_button = self._button("Export CSV…", "exportReportCsvButton",
                                               lambda: self._on_export_clicked("csv"), "Save the raw numbers.")
         self.remove_button = self._button("Remove", "removeVariantButton", self._on_remove_button_clicked,
                                           "Drop the selected row and free its model's memory.")
@@ -128,7 +128,28 @@ class OptimizeTab(QWidget):
         return button
 
     def _build_distill_page(self) -> None:
-        """Filled in by the distillation panel (playground.ui.distill_panel) when it is available."""
+        from playground.ui.distill_panel import DistillPanel
+
+        self.distill = DistillPanel()
+        self.distill.start_button.clicked.connect(self._on_start_distill_button_clicked)
+        self.distill.changed.connect(self._refresh_state)
+        self.modes.addTab(self._scroll(self.distill), "Distill")
+        self.modes.currentChanged.connect(lambda _i: self._refresh_state())
+        self._plots = None  # the Training tab's plots, made on the first distillation
+
+    def _ensure_plots(self):
+        if self._plots is None:
+            from playground.ui.training_plots import TrainingPlots
+
+            self._plots = TrainingPlots()
+            self._plots.setObjectName("distillPlots")
+            self.right_splitter.addWidget(self._plots)
+            self.right_splitter.setSizes([350, 450])
+        return self._plots
+
+    def distill_losses(self) -> list[float]:
+        """The training losses plotted so far (tests, scripts)."""
+        return self._plots.loss_points() if self._plots is not None else []
 
     # ------------------------------------------------------------------ state
     @property
@@ -145,6 +166,16 @@ class OptimizeTab(QWidget):
     def _selected(self):
         rows = self.report.selectionModel().selectedRows() if self.report.selectionModel() else []
         return self._results[rows[0].row()] if rows and rows[0].row() < len(self._results) else None
+
+    def _distill_page_shown(self) -> bool:
+        return self.modes.currentWidget() is not None and self.modes.currentWidget().widget() is self.distill
+
+    def distill_error(self) -> str:
+        """Why the distillation settings cannot run ("" if they can)."""
+        if self.controller.session is None:
+            return "Load a model first (toolbar, top left)."
+        problems = self.distill.config().problems()
+        return f"Distillation: {problems[0]}" if problems else ""
 
     def validation_error(self) -> str:
         """Why the ticked techniques cannot run on the current model ("" if they can)."""
@@ -165,8 +196,10 @@ class OptimizeTab(QWidget):
     @Slot()
     def _refresh_state(self) -> None:
         busy, model_busy = self.busy, self.controller.busy
-        problem = self.validation_error() if not busy else ""
-        self.run_button.setEnabled(not busy and not model_busy and not problem)
+        compress_problem, distill_problem = self.validation_error(), self.distill_error()
+        problem = "" if busy else (distill_problem if self._distill_page_shown() else compress_problem)
+        self.run_button.setEnabled(not busy and not model_busy and not compress_problem)
+        self.distill.start_button.setEnabled(not busy and not model_busy and not distill_problem)
         if problem:
             self.show_message(problem, error=self.controller.session is not None)
         elif not busy and self.message.styleSheet():  # a fixed problem: clear its message
@@ -187,14 +220,42 @@ class OptimizeTab(QWidget):
         if problem or self.busy:
             self.show_message(problem or "A job is already running.", error=True)
             return False
-        session = self.controller.session
-        measure_original = not any(r.spec is None and r.base_name == session.source.name for r in self._results)
         from playground.workers.optimize_workers import OptimizeWorker
 
-        worker = OptimizeWorker(session, self.techniques.specs(), self.measure.settings(), measure_original)
+        session = self.controller.session
+        worker = OptimizeWorker(session, self.techniques.specs(), self.measure.settings(), self._needs_original())
         worker.variant_ready.connect(self._on_worker_variant_ready)
         self._start(worker, "Compressing…")
         return True
+
+    def _needs_original(self) -> bool:
+        name = self.controller.session.source.name
+        return not any(r.metrics.method == "original" and r.base_name == name for r in self._results)
+
+    def start_distillation(self) -> bool:
+        """Distil a student from the current model with the Distill page's settings (its button)."""
+        problem = self.distill_error()
+        if problem or self.busy:
+            self.show_message(problem or "A job is already running.", error=True)
+            return False
+        from playground.workers.optimize_workers import DistillWorker
+
+        worker = DistillWorker(self.controller.session, self.distill.config(), self.measure.settings(),
+                               self._needs_original())
+        worker.variant_ready.connect(self._on_worker_variant_ready)
+        plots = self._ensure_plots()
+        plots.clear()
+        worker.metrics_reported.connect(self._on_worker_metrics_reported)
+        self._start(worker, "Distilling…")
+        return True
+
+    @Slot()
+    def _on_start_distill_button_clicked(self) -> None:
+        self.start_distillation()
+
+    @Slot(object)
+    def _on_worker_metrics_reported(self, step) -> None:
+        self._plots.add(step)  # buffered; the plots redraw on their own timer
 
     def _start(self, worker, text: str) -> None:
         worker.progressed.connect(self._on_worker_progressed)
@@ -365,7 +426,7 @@ class OptimizeTab(QWidget):
         from playground.core.registry import folder_source
 
         dtype = result.metrics.dtype if result.metrics.dtype in ("float32", "bfloat16", "float16") else "float32"
-        device = "cpu" if result.spec is not None and result.spec.method == "int8-dynamic" else \
+        device = "cpu" if getattr(result.spec, "method", "") == "int8-dynamic" else \
             self.controller.session.info().device.split(":")[0]
         if not self.controller.load(folder_source(folder), device, dtype):
             self.show_message("The model is busy loading; try again in a moment.", error=True)
@@ -384,6 +445,8 @@ class OptimizeTab(QWidget):
         heads = getattr(limits, "num_attention_heads", None)
         if heads:
             self.techniques.heads.setMaximum(int(heads))
+        if limits is not None:
+            self.distill.set_vocab_size(int(limits.vocab_size))
         self._refresh_state()
 
     def shutdown(self) -> None:

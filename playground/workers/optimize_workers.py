@@ -120,3 +120,66 @@ class SaveVariantWorker(Worker):
         else:
             self.progressed.emit(JobProgress(1.0, f"Saved to {folder}"))
             self.finished.emit(str(folder))
+
+
+class DistillWorker(Worker):
+    """Distils a student from the current model, then measures it (and the original if asked).
+
+    Emits metrics_reported(DistillStep) every step, progressed(JobProgress), variant_ready(VariantResult)
+    per row, finished(int: rows made). Stop ends training early and still measures the student.
+    """
+
+    progressed = Signal(object)
+    metrics_reported = Signal(object)
+    variant_ready = Signal(object)
+
+    def __init__(self, session, cfg, settings, measure_original: bool) -> None:
+        super().__init__()
+        self.session, self.cfg, self.settings = session, cfg, settings
+        self.measure_original = measure_original
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.finished.emit(self._run())
+        except BaseException as exc:  # noqa: BLE001
+            self.fail(exc)
+
+    def _on_step(self, step) -> None:
+        self.metrics_reported.emit(step)
+        self._report(0.8 * step.step / step.max_steps, f"Distilling: step {step.step}/{step.max_steps}, "
+                                                       f"KL {step.kl:.3f}, cross-entropy {step.ce:.3f}")
+
+    def _run(self) -> int:
+        import threading
+
+        from playground.core.distill import distill
+        from playground.core.evaluation import evaluate, text_ids
+
+        session, cfg = self.session, self.cfg
+        self._report = _Throttle(self.progressed.emit)
+        result = distill(session.model, session.tokenizer, cfg, on_metrics=self._on_step,
+                         on_status=lambda m: self._report(0.0, m), should_stop=self.should_stop,
+                         teacher_lock=session.lock)
+        done = 0
+        measure_stop = threading.Event()  # a stopped run is still measured: that is what Stop means here
+        ids = text_ids(session.tokenizer, self.settings)
+        base = session.source.name
+        if self.measure_original:
+            with session.lock:
+                metrics = evaluate("original", "original", session.model, session.tokenizer, self.settings,
+                                   ids=ids, should_stop=measure_stop,
+                                   on_progress=lambda f, m: self._report(0.8 + 0.1 * f, m))
+            self.variant_ready.emit(VariantResult(metrics, None, None, base, session.tokenizer))
+            done += 1
+        s = cfg.student
+        name = f"student-{s.family}-{s.n_layer}x{s.n_embd}" + (f" (stopped at {result.steps})" if result.stopped
+                                                                  else "")
+        result.model.compression_note = (f"distilled for {result.steps} steps at T={cfg.temperature:g}, "
+                                         f"alpha={cfg.alpha:g}; held-out KL {result.first_val_kl:.3f} → "
+                                         f"{result.last_val_kl:.3f}")
+        metrics = evaluate(name, "distilled", result.model, result.tokenizer, self.settings, ids=ids,
+                           should_stop=measure_stop, on_progress=lambda f, m: self._report(0.9 + 0.1 * f, m))
+        self.variant_ready.emit(VariantResult(metrics, result.model, cfg, base, result.tokenizer))
+        self._report(1.0, "Done.")
+        return done + 1

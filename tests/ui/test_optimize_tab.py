@@ -63,7 +63,7 @@ def test_report_fills_exports_saves_and_loads_into_chat(qtbot, loaded_window, mo
     for fmt in ("md", "csv"):
         target = tmp_path / f"report.{fmt}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
-        qtbot.mouseClick(tab.findChild(QPushButton, "exportMarkdownButton" if fmt == "md" else "exportCsvButton"),
+        qtbot.mouseClick(tab.findChild(QPushButton, "exportReportMarkdownButton" if fmt == "md" else "exportReportCsvButton"),
                          Qt.LeftButton)
     assert "| int4-g64 |" in (tmp_path / "report.md").read_text(encoding="utf-8")
     rows = list(csv.DictReader((tmp_path / "report.csv").open(encoding="utf-8")))
