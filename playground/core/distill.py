@@ -16,10 +16,13 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from playground.core.train_config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
 from playground.core.types import Cancelled, PlaygroundError
+
+if TYPE_CHECKING:
+    import torch
 
 
 class DistillError(PlaygroundError):

@@ -156,6 +156,7 @@ def evaluate(name: str, method: str, model, tokenizer, settings: EvalSettings = 
     report(0.7, f"{name}: greedy answer")
     started = time.perf_counter()
     answer, tps = greedy_answer(model, tokenizer, settings.prompt, settings.new_tokens, should_stop)
+    answer = answer or "(nothing: it ended its answer at once)"
     if tps == 0.0:  # a one-token answer: fall back to the wall time of the whole call
         tps = 1.0 / max(time.perf_counter() - started, 1e-9)
     param = next(model.parameters())

@@ -46,7 +46,7 @@ def cells(row: VariantMetrics, original: VariantMetrics | None) -> list[str]:
         f"{human_count(row.params_nonzero)} ({1 - row.sparsity:.0%})",
         human_bytes(row.memory_bytes) + _change(row.memory_bytes, o and o.memory_bytes),
         human_bytes(row.disk_bytes) + _change(row.disk_bytes, o and o.disk_bytes),
-        f"{row.tokens_per_s:.1f}" + _change(row.tokens_per_s, o and o.tokens_per_s),
+        f"{row.tokens_per_s:.{1 if row.tokens_per_s >= 1 else 2}f}" + _change(row.tokens_per_s, o and o.tokens_per_s),
         f"{row.perplexity:.2f}" + _change(row.perplexity, o and o.perplexity),
         row.answer,
     ]

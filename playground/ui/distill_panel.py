@@ -106,7 +106,7 @@ class DistillPanel(QWidget):
                                n_kv_head=self.kv_heads.value() if self.family.currentText() == "llama" else 0,
                                n_embd=self.width.value(), context_length=self.context.value(), tie_embeddings=True)
         data = DataConfig(source="file" if self.text_file else "builtin", path=self.text_file, tokenizer="model")
-        return DistillConfig(student=spec, data=data, optim=OptimConfig(lr=self.lr.value(), warmup_steps=10),
+        return DistillConfig(student=spec, data=data, optim=OptimConfig(lr=self.lr.value(), warmup_steps=min(10, self.steps.value() // 10)),
                              steps=self.steps.value(), batch_size=self.batch.value(), seq_len=self.seq_len.value(),
                              temperature=self.temperature.value(), alpha=self.alpha.value(),
                              eval_every=max(1, self.steps.value() // 8))

@@ -5,13 +5,30 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.compression.spec import IMPORTANCE, METHODS, CompressionSpec
 from playground.core.evaluation import EvalSettings
 from playground.core.optimize_report import HEADERS, cells
 
 DEFAULT_CHECKED = ("bfloat16", "int8-dynamic", "int4-weight")
+
+
+def scroll(widget: QWidget) -> QScrollArea:
+    """`widget` in a vertical-only scroll area that is never narrower than the widget wants."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setMinimumWidth(widget.minimumSizeHint().width() + 24)
+    area.setWidget(widget)
+    return area
+
+
+def button(text: str, name: str, slot, tip: str) -> QPushButton:
+    widget = QPushButton(text, objectName=name)
+    widget.setToolTip(tip)
+    widget.clicked.connect(slot)
+    return widget
 
 
 class TechniquePanel(QGroupBox):

@@ -5,16 +5,16 @@ Every job runs in a worker; the current model is only read (copied under its loc
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from playground.core.compression.spec import CompressionError, validate
 from playground.core.optimize_report import bases
-from playground.ui.optimize_panels import MeasurePanel, ReportTable, TechniquePanel
+from playground.ui.optimize_io import ask_export_path, load_settings, report_text, variant_folder
+from playground.ui.optimize_panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
 from playground.workers.base import WorkerThread
 
 
@@ -50,11 +50,10 @@ class OptimizeTab(QWidget):
         compress_page = QWidget()
         page = QVBoxLayout(compress_page)
         page.addWidget(self.techniques)
-        page.addWidget(self.measure)
         page.addWidget(self.run_button)
         page.addStretch(1)
         self.modes = QTabWidget(objectName="optimizeModes")
-        self.modes.addTab(self._scroll(compress_page), "Quantize && prune")
+        self.modes.addTab(scroll(compress_page), "Quantize && prune")
         self._build_distill_page()
 
         self.progress = QProgressBar(objectName="optimizeProgress", minimum=0, maximum=1000)
@@ -69,6 +68,7 @@ class OptimizeTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.modes, 1)
+        left_layout.addWidget(self.measure)
         bar = QHBoxLayout()
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.cancel_button)
@@ -83,34 +83,25 @@ class OptimizeTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 
-    @staticmethod
-    def _scroll(widget: QWidget) -> QScrollArea:
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        area.setMinimumWidth(widget.minimumSizeHint().width() + 24)
-        area.setWidget(widget)
-        return area
-
     def _build_report_side(self) -> QWidget:
         self.report = ReportTable()
         self.report.itemSelectionChanged.connect(self._refresh_state)
         buttons = QHBoxLayout()
-        self.save_button = self._button("Save variant…", "saveVariantButton", self._on_save_button_clicked,
+        self.save_button = button("Save variant…", "saveVariantButton", self._on_save_button_clicked,
                                         "Save the selected variant as a model folder (safetensors + JSON).")
-        self.load_button = self._button("Load into Chat", "loadVariantButton", self._on_load_button_clicked,
+        self.load_button = button("Load into Chat", "loadVariantButton", self._on_load_button_clicked,
                                         "Make the selected variant the current model (saves it first).")
-        self.export_md_button = self._button("Export Markdown…", "exportReportMarkdownButton",
+        self.export_md_button = button("Export Markdown…", "exportReportMarkdownButton",
                                              lambda: self._on_export_clicked("md"), "Save the report as a table.")
-        self.export_csv_button = self._button("Export CSV…", "exportReportCsvButton",
+        self.export_csv_button = button("Export CSV…", "exportReportCsvButton",
                                               lambda: self._on_export_clicked("csv"), "Save the raw numbers.")
-        self.remove_button = self._button("Remove", "removeVariantButton", self._on_remove_button_clicked,
+        self.remove_button = button("Remove", "removeVariantButton", self._on_remove_button_clicked,
                                           "Drop the selected row and free its model's memory.")
-        self.clear_button = self._button("Clear", "clearReportButton", self.clear_report,
+        self.clear_button = button("Clear", "clearReportButton", self.clear_report,
                                          "Drop every row and free the variants' memory.")
-        for button in (self.save_button, self.load_button, self.export_md_button, self.export_csv_button,
+        for widget in (self.save_button, self.load_button, self.export_md_button, self.export_csv_button,
                        self.remove_button, self.clear_button):
-            buttons.addWidget(button)
+            buttons.addWidget(widget)
         buttons.addStretch(1)
         self.right_splitter = QSplitter(Qt.Vertical)
         top = QWidget()
@@ -121,19 +112,13 @@ class OptimizeTab(QWidget):
         self.right_splitter.addWidget(top)
         return self.right_splitter
 
-    def _button(self, text: str, name: str, slot, tip: str) -> QPushButton:
-        button = QPushButton(text, objectName=name)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
-
     def _build_distill_page(self) -> None:
         from playground.ui.distill_panel import DistillPanel
 
         self.distill = DistillPanel()
         self.distill.start_button.clicked.connect(self._on_start_distill_button_clicked)
         self.distill.changed.connect(self._refresh_state)
-        self.modes.addTab(self._scroll(self.distill), "Distill")
+        self.modes.addTab(scroll(self.distill), "Distill")
         self.modes.currentChanged.connect(lambda _i: self._refresh_state())
         self._plots = None  # the Training tab's plots, made on the first distillation
 
@@ -210,8 +195,8 @@ class OptimizeTab(QWidget):
         self.save_button.setEnabled(has_model and not busy)
         self.load_button.setEnabled(has_model and not busy and not model_busy)
         self.remove_button.setEnabled(selected is not None and not busy)
-        for button in (self.export_md_button, self.export_csv_button, self.clear_button):
-            button.setEnabled(bool(self._results) and not busy)
+        for widget in (self.export_md_button, self.export_csv_button, self.clear_button):
+            widget.setEnabled(bool(self._results) and not busy)
 
     # ------------------------------------------------------------------ running
     def run(self) -> bool:
@@ -341,49 +326,21 @@ class OptimizeTab(QWidget):
 
     def export_report(self, path: str | Path) -> Path:
         """Write the report as Markdown (.md) or CSV (.csv), atomically."""
-        from playground.core.optimize_report import to_csv, to_markdown, write_text_atomic
+        from playground.core.optimize_report import write_text_atomic
 
-        path = Path(path)
-        rows = [r.metrics for r in self._results]
-        if path.suffix.lower() == ".csv":
-            text = to_csv(rows)
-        else:
-            settings = self.measure.settings()
-            source = Path(settings.text_file).name if settings.text_file else "the built-in text (pydoc topics)"
-            bases_text = ", ".join(sorted({r.base_name for r in self._results if r.base_name}))
-            text = to_markdown(rows, details=f"Model: {bases_text}. Perplexity on {settings.ppl_tokens} tokens of "
-                                             f"{source}; tokens/s from {settings.new_tokens} greedy tokens of the "
-                                             f"prompt “{settings.prompt}”.")
-        written = write_text_atomic(path, text)
+        written = write_text_atomic(path, report_text(self._results, self.measure.settings(), Path(path)))
         self.show_message(f"Report written to {written}")
         return written
 
     def _on_export_clicked(self, fmt: str) -> None:
-        from playground.core import paths
-
-        default = str(paths.data_dir() / f"optimize-report.{fmt}")
-        name = "Markdown (*.md)" if fmt == "md" else "CSV (*.csv)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the report", default, name)
+        path = ask_export_path(self, fmt)
         if path:
-            if not path.lower().endswith(f".{fmt}"):
-                path += f".{fmt}"
             try:
                 self.export_report(path)
             except OSError as exc:
                 self.show_message(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.", True)
 
     # ------------------------------------------------------------------ save / load
-    def variant_folder(self, result) -> Path:
-        """A new folder under data_dir()/variants for `result` (never overwrites an earlier save)."""
-        from playground.core import paths
-
-        root = paths.data_dir() / "variants"
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{result.base_name.split(' ')[0]}-{result.metrics.name}").strip("-")
-        folder, n = root / stem, 2
-        while folder.exists():
-            folder, n = root / f"{stem}-{n}", n + 1
-        return folder
-
     def save_selected(self, folder: str | Path | None = None, then_load: bool = False) -> bool:
         selected = self._selected()
         if selected is None or selected.model is None or self.busy:
@@ -392,7 +349,7 @@ class OptimizeTab(QWidget):
 
         from playground.workers.optimize_workers import SaveVariantWorker
 
-        folder = Path(folder) if folder else self.variant_folder(selected)
+        folder = Path(folder) if folder else variant_folder(selected)
         info = {"name": selected.metrics.name, "base_model": selected.base_name,
                 "report": asdict(selected.metrics)}
         worker = SaveVariantWorker(selected.model, selected.tokenizer, folder, info)
@@ -425,9 +382,7 @@ class OptimizeTab(QWidget):
     def _load_folder(self, result, folder: str) -> bool:
         from playground.core.registry import folder_source
 
-        dtype = result.metrics.dtype if result.metrics.dtype in ("float32", "bfloat16", "float16") else "float32"
-        device = "cpu" if getattr(result.spec, "method", "") == "int8-dynamic" else \
-            self.controller.session.info().device.split(":")[0]
+        device, dtype = load_settings(result, self.controller.session.info().device)
         if not self.controller.load(folder_source(folder), device, dtype):
             self.show_message("The model is busy loading; try again in a moment.", error=True)
             return False

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDoubleSpinBox, QFileDialog, QLabel, QListWidget, QPushButton, QSpinBox, QTabWidget,
-                               QTableWidget)
+                               QTableWidget, QWidget)
 
 
 def tab_of(window):
@@ -78,8 +78,6 @@ def test_report_fills_exports_saves_and_loads_into_chat(qtbot, loaded_window, mo
     session = window.controller.session
     folder = session.source.path
     assert "variants" in folder and (tmp_path.parent / "x").parent  # a folder under data_dir()/variants
-    from pathlib import Path
-
     assert (Path(folder) / "quantization.json").exists() and (Path(folder) / "quantized.safetensors").exists()
     from playground.core.compression.quantize import WeightOnlyLinear
 
@@ -121,3 +119,50 @@ def test_cancel_keeps_the_rows_measured_so_far(qtbot, loaded_window):
     assert "Cancelled" in tab.findChild(QLabel, "optimizeMessage").text()
     assert 1 <= len(tab.results()) < 5
     assert tab.findChild(QPushButton, "runOptimizeButton").isEnabled()
+
+
+def test_distillation_plots_its_loss_and_the_student_saves_and_reloads(qtbot, loaded_window, tmp_path):
+    import torch
+
+    from playground.core.compression import load_variant
+    from playground.core.evaluation import builtin_corpus
+
+    tab = tab_of(loaded_window)
+    tab.findChild(QTabWidget, "optimizeModes").setCurrentIndex(1)
+    values = {"studentLayersSpin": 2, "studentHeadsSpin": 3, "studentKvHeadsSpin": 1, "studentWidthSpin": 32,
+              "studentContextSpin": 64, "distillStepsSpin": 10, "distillBatchSpin": 2, "distillSeqLenSpin": 16}
+    for name, value in values.items():
+        tab.findChild(QSpinBox, name).setValue(value)
+    start = tab.findChild(QPushButton, "startDistillButton")
+    assert "n_head" in tab.findChild(QLabel, "optimizeMessage").text() and not start.isEnabled()  # 3 ∤ 32
+    tab.findChild(QSpinBox, "studentHeadsSpin").setValue(2)
+    assert start.isEnabled()
+    text = tmp_path / "text.txt"
+    text.write_text(builtin_corpus()[:6000], encoding="utf-8")
+    tab.distill.set_text_file(str(text))
+    tab.findChild(QDoubleSpinBox, "distillLrSpin").setValue(1e-2)
+    quick_measure(tab)
+    with qtbot.waitSignal(tab.job_finished, timeout=300_000) as blocker:
+        qtbot.mouseClick(start, Qt.LeftButton)
+    assert blocker.args == [True], tab.findChild(QLabel, "optimizeMessage").text()
+    losses = tab.distill_losses()
+    assert len(losses) == 10 and sum(losses[-3:]) < sum(losses[:3])
+    note = tab.results()[1].metrics.note  # "... held-out KL 8.1 → 6.2"
+    first_kl, last_kl = (float(v) for v in note.rsplit("KL ", 1)[1].split(" → "))
+    assert last_kl < first_kl
+    plots = tab.findChild(QWidget, "distillPlots")
+    qtbot.waitUntil(lambda: plots.curve_point_counts().get("train (raw)") == 10, timeout=5_000)
+    table = tab.findChild(QTableWidget, "optimizeReport")
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["original", "student-llama-2x32"]
+    assert "(-" in table.item(1, 1).text()  # far fewer parameters than the teacher
+
+    table.selectRow(1)
+    with qtbot.waitSignal(tab.job_finished, timeout=120_000):
+        qtbot.mouseClick(tab.findChild(QPushButton, "saveVariantButton"), Qt.LeftButton)
+    student = tab.results()[1]
+    folder = tab._saved[id(student)]
+    assert "variants" in folder and (Path(folder) / "model.safetensors").exists()
+    loaded, _tokenizer = load_variant(folder)
+    ids = torch.tensor([[1, 2, 3, 4, 5]])
+    with torch.no_grad():
+        assert torch.equal(loaded(input_ids=ids).logits, student.model(input_ids=ids).logits)
