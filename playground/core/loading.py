@@ -60,11 +60,13 @@ class ModelSession:
         return bool(getattr(self.tokenizer, "chat_template", None))
 
     def info(self) -> ModelInfo:
+        from playground.core.compression.storage import parameter_total
+
         return ModelInfo(
             name=self.source.name,
             source_key=self.source.key,
             model_type=str(getattr(self.model.config, "model_type", "?")),
-            n_params=sum(p.numel() for p in self.model.parameters()),
+            n_params=parameter_total(self.model),  # counts quantized weights too
             device=str(self.device),
             dtype=dtype_name(self.dtype),
             context_length=self.context_length,
@@ -223,9 +225,14 @@ def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype
     _check(should_stop)
     _report(on_progress, 0.9, "Loading weights…")
     try:
-        model = AutoModelForCausalLM.from_pretrained(
-            folder, dtype=torch_dtype(dtype), local_files_only=True, use_safetensors=True,
-            trust_remote_code=False)
+        if (folder / "quantization.json").exists():  # a quantized variant saved by the Optimize tab
+            from playground.core.compression.storage import load_quantized_model
+
+            model = load_quantized_model(folder, dtype)
+        else:
+            model = AutoModelForCausalLM.from_pretrained(
+                folder, dtype=torch_dtype(dtype), local_files_only=True, use_safetensors=True,
+                trust_remote_code=False)
     except Exception as exc:
         raise ModelLoadError(f"Could not load the model in {folder.name}: {type(exc).__name__}: {exc}") from exc
     _check(should_stop)

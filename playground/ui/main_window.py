@@ -21,6 +21,7 @@ TABS = [
     ("Chat", "playground.ui.chat_tab", "ChatTab", "chatTab"),
     ("Training", "playground.ui.training_tab", "TrainingTab", "trainingTab"),
     ("Architecture", "playground.ui.architecture_tab", "ArchitectureTab", "architectureTab"),
+    ("Optimize", "playground.ui.optimize_tab", "OptimizeTab", "optimizeTab"),
 ]
 
 OPEN_FOLDER_ITEM = "__open_folder__"
