@@ -105,6 +105,17 @@ def build_prompt(tokenizer, messages: Sequence[Message], *, system_prompt: str =
         "or lower Max tokens.")
 
 
+def conversation_as_text(tokenizer, messages: Sequence[Message], *, system_prompt: str = "",
+                         mode: str = CHAT) -> str:
+    """The whole conversation as the text the model reads: the chat template applied (replies
+    included, no generation prompt), or the running text in completion mode. '' when empty."""
+    if not any(m.role in PROMPT_ROLES for m in messages):
+        return ""
+    if mode == COMPLETION or not getattr(tokenizer, "chat_template", None):
+        return completion_text(system_prompt, messages)
+    return tokenizer.apply_chat_template(chat_messages(system_prompt, messages), tokenize=False)
+
+
 # ---------------------------------------------------------------- files
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write via a temp file in the same folder + os.replace, so a crash never leaves half a file."""

@@ -263,13 +263,17 @@ class _Run:
     async def result(self, request: Request) -> Finished:
         """Wait for the whole reply; a client that hangs up meanwhile frees the worker."""
         try:
+            checked = time.monotonic()
             while True:
                 try:
                     event = await asyncio.wait_for(self.events.get(), timeout=0.5)
                 except asyncio.TimeoutError:
+                    event = None
+                # Tokens may arrive faster than the timeout: look at the connection every 0.5 s regardless.
+                if time.monotonic() - checked >= 0.5:
+                    checked = time.monotonic()
                     if await request.is_disconnected():
                         raise ApiError(499, "The client closed the connection.") from None
-                    continue
                 if isinstance(event, Finished):
                     return event
                 if isinstance(event, Failed):

@@ -338,6 +338,17 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.inspector.inspect(session, context, steps[token_index].token_id, heading)
         return True
 
+    def conversation_text(self) -> str:
+        """The conversation as the model reads it (chat template applied); the Architecture tab's
+        "Take the current chat" uses it. '' with no model or no messages."""
+        from playground.core.conversation import conversation_as_text
+
+        session = self.controller.session
+        if session is None:
+            return ""
+        return conversation_as_text(session.tokenizer, self.messages, system_prompt=self.system_prompt(),
+                                    mode=self.mode())
+
     def _rebuild_prompt(self, index: int, message):
         from playground.core.conversation import build_prompt, reply_room
         from playground.core.types import PlaygroundError

@@ -51,11 +51,11 @@ class DistillPanel(QWidget):
         self.batch = _spin("distillBatchSpin", 1, 512, d.batch_size, "Sequences per step")
         self.seq_len = _spin("distillSeqLenSpin", 2, 8192, d.seq_len, "Tokens per sequence", 16)
         self.lr = SciSpinBox(d.optim.lr, 1e-7, 10.0, objectName="distillLrSpin")
-        self.temperature = QDoubleSpinBox(objectName="temperatureSpin", minimum=0.0, maximum=20.0,
+        self.temperature = QDoubleSpinBox(objectName="distillTemperatureSpin", minimum=0.0, maximum=20.0,
                                           value=d.temperature, singleStep=0.5, decimals=2)
         self.temperature.setToolTip("T > 1 softens the teacher's distribution so the student also learns how it "
                                     "ranks the unlikely tokens.")
-        self.alpha = QDoubleSpinBox(objectName="alphaSpin", minimum=0.0, maximum=1.0, value=d.alpha,
+        self.alpha = QDoubleSpinBox(objectName="distillAlphaSpin", minimum=0.0, maximum=1.0, value=d.alpha,
                                     singleStep=0.1, decimals=2)
         self.alpha.setToolTip("Share of the loss from matching the teacher (KL); the rest is ordinary "
                               "cross-entropy on the text.")

@@ -337,3 +337,20 @@ def test_a_new_model_is_picked_up_and_dark_theme_keeps_the_chat(qtbot, tab, load
     widget(tab, QComboBox, "chatModeCombo").setCurrentText("completion")
     loaded_window.controller.adopt(builtin_session)  # the same model again: the user's mode choice stays
     assert widget(tab, QComboBox, "chatModeCombo").currentText() == "completion"
+
+
+def test_architecture_tab_takes_the_conversation_with_the_reply(qtbot, tab, loaded_window):
+    assert tab.conversation_text() == ""
+    set_sampling(tab, temperature=0.0, max_tokens=6)
+    finished = send(qtbot, tab, "Name a colour.")
+    reply = tab.messages[-1].content
+    text = tab.conversation_text()
+    assert "Name a colour." in text and reply.strip() in text and text.count("<|im_start|>") == 3  # system, user, assistant
+    arch = loaded_window.tab("architectureTab")
+    loaded_window.show_tab("architectureTab")
+    arch.show_page("attention")
+    with qtbot.waitSignal(arch.attention_captured, timeout=LONG) as blocker:
+        qtbot.mouseClick(arch.findChild(QPushButton, "takeChatButton"), Qt.LeftButton)
+    tokens = blocker.args[0].tokens
+    assert arch.attention_text() == text and "".join(tokens).count("colour") >= 1
+    assert finished is not None
