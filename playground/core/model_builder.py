@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.core.train_config import ModelConfigSpec, TrainConfig
+from playground.core.units import human_bytes, human_count  # noqa: F401 - re-exported
 
 
 def hf_config(spec: ModelConfigSpec, vocab_size: int, *, bos_id: int | None = None, eos_id: int | None = None):
@@ -100,21 +101,6 @@ def estimate_memory(cfg: TrainConfig, n_params: int, trainable: int | None = Non
     return MemoryEstimate(weights=4 * n_params, gradients=4 * trainable,
                           optimizer=4 * trainable * OPTIMIZER_STATES.get(cfg.optim.optimizer, 2),
                           activations=activations)
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
-
-
-def human_count(n: int) -> str:
-    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f}{unit}"
-    return str(n)
 
 
 def formula_parameters(spec: ModelConfigSpec, vocab_size: int) -> int:

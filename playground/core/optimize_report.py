@@ -10,25 +10,11 @@ from pathlib import Path
 from typing import Sequence
 
 from playground.core.evaluation import VariantMetrics
+from playground.core.units import human_bytes, human_count
 
 HEADERS = ("Variant", "Parameters", "Non-zero", "Memory", "On disk", "Tokens/s", "Perplexity", "Greedy answer")
 CSV_FIELDS = ("name", "method", "params_total", "params_nonzero", "sparsity", "memory_bytes", "disk_bytes",
               "tokens_per_s", "perplexity", "dtype", "device", "note", "answer")
-
-
-def human_count(n: float) -> str:
-    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f}{unit}"
-    return str(int(n))
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
 
 
 def _change(value: float, base: float | None) -> str:

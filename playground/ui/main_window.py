@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMes
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
 from playground.core.types import LoadProgress, ModelInfo, ModelSource
+from playground.core.units import human_bytes, human_count
 from playground.ui import theme
 from playground.workers.model_controller import ModelController
 
@@ -25,21 +26,6 @@ TABS = [
 ]
 
 OPEN_FOLDER_ITEM = "__open_folder__"
-
-
-def human_count(n: int) -> str:
-    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if n >= size:
-            return f"{n / size:.1f}{unit}"
-    return str(n)
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
 
 
 class MainWindow(QMainWindow):
@@ -324,7 +310,7 @@ class MainWindow(QMainWindow):
         self.refresh_sources()
         labels = self.status_labels
         labels["model"].setText(info.name)
-        labels["params"].setText(f"{human_count(info.n_params)} parameters")
+        labels["params"].setText(f"{human_count(info.n_params, 1)} parameters")
         labels["params"].setToolTip(f"{info.n_params:,} parameters")
         labels["device"].setText(info.device)
         labels["dtype"].setText(info.dtype)
