@@ -28,6 +28,7 @@ class OptimizeTab(QWidget):
         self.setObjectName("optimizeTab")
         self.controller = controller
         self._results: list = []  # VariantResult, one per report row
+        self._problem_shown = ""  # the validation message on show, cleared once fixed
         self._saved: dict[int, str] = {}  # id(result) -> saved folder
         self._job: WorkerThread | None = None
         self._load_after_save = False
@@ -187,8 +188,10 @@ class OptimizeTab(QWidget):
         self.distill.start_button.setEnabled(not busy and not model_busy and not distill_problem)
         if problem:
             self.show_message(problem, error=self.controller.session is not None)
-        elif not busy and self.message.styleSheet():  # a fixed problem: clear its message
-            self.show_message("")
+            self._problem_shown = problem
+        elif not busy and self._problem_shown and self.message.text() == self._problem_shown:
+            self.show_message("")  # the problem is fixed (e.g. a model was loaded): clear its message
+            self._problem_shown = ""
         self.cancel_button.setEnabled(busy)
         selected = self._selected()
         has_model = selected is not None and selected.model is not None

@@ -34,12 +34,15 @@ def run_and_wait(qtbot, tab, timeout=180_000):
     return blocker.args[0]
 
 
-def test_the_optimize_tab_is_the_fourth_tab(window):
+def test_the_optimize_tab_is_the_fourth_tab(window, builtin_session):
     tabs = window.findChild(QTabWidget, "mainTabs")
     assert tabs.tabText(3) == "Optimize" and window.tab("optimizeTab") is not None
     message = window.tab("optimizeTab").findChild(QLabel, "optimizeMessage")
+    run_button = window.tab("optimizeTab").findChild(QPushButton, "runOptimizeButton")
     assert "Load a model first" in message.text()
-    assert not window.tab("optimizeTab").findChild(QPushButton, "runOptimizeButton").isEnabled()
+    assert not run_button.isEnabled()
+    window.controller.adopt(builtin_session)  # the model arrives: the stale hint goes, the button wakes
+    assert message.text() == "" and run_button.isEnabled()
 
 
 def test_report_fills_exports_saves_and_loads_into_chat(qtbot, loaded_window, monkeypatch, tmp_path):
