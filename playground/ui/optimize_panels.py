@@ -49,8 +49,7 @@ class TechniquePanel(QGroupBox):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if key in DEFAULT_CHECKED else Qt.Unchecked)
             self.list.addItem(item)
-        rows_height = self.list.sizeHintForRow(0) * len(METHODS) + 2 * self.list.frameWidth() + 4
-        self.list.setFixedHeight(rows_height)
+        self._fit_list()
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         layout.addWidget(self.list)
 
@@ -79,6 +78,16 @@ class TechniquePanel(QGroupBox):
         form.addRow("Importance", self.importance)
         form.addRow("Group size", self.group_size)
         layout.addLayout(form)
+
+    def _fit_list(self) -> None:
+        """Every technique visible without scrolling, at any zoom."""
+        rows_height = self.list.sizeHintForRow(0) * len(METHODS) + 2 * self.list.frameWidth() + 4
+        self.list.setFixedHeight(rows_height)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_list()
 
     def _double(self, name: str, lo: float, hi: float, value: float, step: float, tip: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(objectName=name, minimum=lo, maximum=hi, value=value, singleStep=step, decimals=2)

@@ -94,6 +94,7 @@ class TrainingPlots(QWidget):
         self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen("#1f77b4", width=2.5), name="train (smoothed)")
         self.val_curve = self.loss_plot.plot(pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=7,
                                              symbolBrush="#ff7f0e", name="validation")
+        self.legend = self.loss_plot.getPlotItem().legend
         self.lr_curve = self.lr_plot.plot(pen=pg.mkPen("#2ca02c", width=2))
         self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#d62728", width=1.5))
         self.speed_curve = self.speed_plot.plot(pen=pg.mkPen("#9467bd", width=1.5))
@@ -164,9 +165,25 @@ class TrainingPlots(QWidget):
             item.setData(self._x(rows), smooth([row["loss"] for row in rows]))
 
     def _update_axis_labels(self) -> None:
+        """Titles, axis labels and the legend in the widget's font size, so View → Zoom reaches them."""
+        size = f"{max(7.0, self.font().pointSizeF())}pt"
+        color = self.palette().color(self.foregroundRole()).name()
+        style = {"font-size": size, "color": color}
         label = "tokens" if self.x_combo.currentIndex() == 1 else "step"
         for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
-            plot.getPlotItem().setLabel("bottom", label)
+            item = plot.getPlotItem()
+            item.setTitle(item.titleLabel.text, size=size, color=color)
+            item.setLabel("left", item.getAxis("left").labelText, **style)
+            item.setLabel("bottom", label, **style)
+        self.legend.setLabelTextSize(size)
+        self.legend.setLabelTextColor(color)
+        for _sample, text in self.legend.items:
+            text.setText(text.text, size=size, color=color)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.PaletteChange):
+            self._update_axis_labels()
 
     @Slot(int)
     def _on_x_combo_changed(self, _index: int) -> None:

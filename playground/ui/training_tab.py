@@ -52,7 +52,8 @@ class TrainingTab(QWidget):
         self.panel.config_changed.connect(self._on_panel_config_changed)
         scroll = QScrollArea(widgetResizable=True, horizontalScrollBarPolicy=Qt.ScrollBarAlwaysOff)
         scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(360)
+        self.config_scroll = scroll
+        self._fit_to_font()
         self.message = QLabel(objectName="configMessage", wordWrap=True)
         self.message.setStyleSheet("color: #c62828; font-weight: bold;")
         self.start_button = QPushButton("Start", objectName="startTrainingButton")
@@ -127,6 +128,15 @@ class TrainingTab(QWidget):
             from playground.core.devices import available_devices
 
             self.panel.set_devices(available_devices())
+
+    def _fit_to_font(self) -> None:
+        """The settings column grows with the font (View → Zoom), so labels and values are never cut."""
+        self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth()))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_to_font()
 
     # ------------------------------------------------------------------ public API
     @property

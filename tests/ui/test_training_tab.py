@@ -203,3 +203,15 @@ def test_lora_mode_fine_tunes_the_current_model(qtbot, loaded_window):
     tab.apply_preset("lora-smollm2")
     assert tab.findChild(QLabel, "configMessage").text() == ""
     assert button(tab, "startTrainingButton").isEnabled()
+
+
+def test_zoom_reaches_the_settings_column_and_the_plot_labels(qtbot, window):
+    tab = window.tab("trainingTab")
+    window.show_tab("trainingTab")
+    title = tab.plots.loss_plot.getPlotItem().titleLabel
+    before_size, before_width = float(title.opts["size"].rstrip("pt")), tab.config_scroll.minimumWidth()
+    window.set_zoom(1.6)
+    qtbot.waitUntil(lambda: float(title.opts["size"].rstrip("pt")) > before_size * 1.4)
+    assert tab.config_scroll.minimumWidth() > before_width
+    legend_sizes = {text.opts["size"] for _sample, text in tab.plots.legend.items}
+    assert legend_sizes == {title.opts["size"]}  # the legend follows too
