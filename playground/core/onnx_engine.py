@@ -104,24 +104,6 @@ class EngineChoice:
     notice: str = ""
 
 
-_engines: dict[Path, OnnxEngine] = {}
-_engines_lock = threading.Lock()
-
-
-def load_onnx_engine(folder: Path, precision: str) -> OnnxEngine:
-    """One OnnxEngine per built folder per process (loading takes ~0.5 s)."""
-    with _engines_lock:
-        engine = _engines.get(folder)
-        if engine is None:
-            engine = _engines[folder] = OnnxEngine(folder, precision)
-        return engine
-
-
-def forget_engines() -> None:
-    with _engines_lock:
-        _engines.clear()
-
-
 def fast_unsupported_reason(session) -> str:
     """Why `session`'s model cannot use the fast engine (for the user); "" if it can."""
     return unsupported_reason(source_folder(session.source))
@@ -154,7 +136,7 @@ def open_engine(session, choice: str, *, build: bool = True, on_progress=None,
                 folder = build_onnx_model(source_folder(session.source), choice, on_progress=on_progress,
                                           should_stop=should_stop)
             if folder is not None:
-                return EngineChoice(load_onnx_engine(folder, choice))
+                return EngineChoice(OnnxEngine(folder, choice))
             reason = "its ONNX model is not built yet"
         except (OnnxBuildError, Cancelled) as exc:
             reason = str(exc).rstrip(".")

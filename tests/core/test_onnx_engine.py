@@ -11,7 +11,7 @@ import torch
 from playground.core import onnx_build
 from playground.core.engine import TorchEngine
 from playground.core.generation import encode_chat, eos_ids, generate_stream
-from playground.core.onnx_engine import EXACT, OnnxEngine, built_folder, load_onnx_engine, open_engine
+from playground.core.onnx_engine import EXACT, OnnxEngine, built_folder, open_engine
 from playground.core.sampling import GREEDY, SamplingSettings
 from playground.core.types import Cancelled
 
@@ -35,7 +35,7 @@ def test_fp32_greedy_equals_pytorch_fp32_for_32_tokens(text, builtin_session, on
     the two replies are compared only up to it. (On this model none of the three prompts has one.)"""
     s = builtin_session
     prompt = chat_ids(s, text)
-    fast = greedy(load_onnx_engine(onnx_models["fp32"], "fp32"), s, prompt, stop_at_eos=False)
+    fast = greedy(OnnxEngine(onnx_models["fp32"], "fp32"), s, prompt, stop_at_eos=False)
     exact = greedy(TorchEngine(s.model), s, prompt, stop_at_eos=False)
     assert len(exact) == len(fast) == 32
     mismatch = next((i for i, (a, b) in enumerate(zip(fast, exact)) if a != b), None)
