@@ -77,7 +77,8 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.engine_combo.setToolTip("What runs the model. Fast (ONNX): 4- or 8-bit weights on ONNX Runtime, "
                                      "several times faster on a CPU. Exact (PyTorch): matches transformers token "
                                      "for token; runs on a GPU.")
-        self.engine_status = QLabel("", objectName="engineStatusLabel")
+        self.engine_status = QLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
+        self.engine_status.setStyleSheet("color: palette(placeholder-text);")
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
         self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
         self.compare_button = QPushButton("Compare…", objectName="compareButton")
@@ -167,6 +168,7 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
     def _fit_to_font(self) -> None:
         """Widths that depend on the font, so nothing is clipped at any zoom."""
         self.context_meter.setMinimumWidth(self.fontMetrics().horizontalAdvance("context 88888 / 88888 tokens") + 24)
+        self.engine_status.setMinimumWidth(self.fontMetrics().horizontalAdvance("preparing int8 100%") + 8)
         side = self.side_scroll.widget()
         self.side_scroll.setMinimumWidth(side.minimumSizeHint().width() + self.style().pixelMetric(
             self.style().PixelMetric.PM_ScrollBarExtent))
