@@ -12,6 +12,10 @@ _TMP_HOME = Path(tempfile.mkdtemp(prefix="playground-tests-"))
 # Runs and settings go to a throwaway folder; the converted built-in model stays in the user cache
 # (PLAYGROUND_CACHE_DIR can point elsewhere) so it is converted once, not on every run.
 os.environ["PLAYGROUND_DATA_DIR"] = str(_TMP_HOME / "data")
+# ONNX models for the fast chat engine are built once per session, in the throwaway folder. The fast
+# engine is off unless a test turns it on, so exact-parity tests stay exact and nothing builds by surprise.
+os.environ["PLAYGROUND_ONNX_DIR"] = str(_TMP_HOME / "onnx")
+os.environ["PLAYGROUND_FAST_ENGINE"] = "0"
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
@@ -72,3 +76,15 @@ def builtin_session():
 @pytest.fixture
 def data_dir() -> Path:
     return Path(os.environ["PLAYGROUND_DATA_DIR"])
+
+
+@pytest.fixture(scope="session")
+def onnx_models(builtin_session):
+    """{precision: folder} of the built-in model as ONNX (int4 and fp32), built once per test session
+    (~10-20 s each on a laptop CPU). Skips when onnxruntime-genai is not installed."""
+    from playground.core import onnx_build
+
+    if not onnx_build.onnx_available():
+        pytest.skip("onnxruntime-genai is not installed")
+    folder = onnx_build.source_folder(builtin_session.source)
+    return {precision: onnx_build.build_onnx_model(folder, precision) for precision in ("int4", "fp32")}

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(args, session, n_tokens: int, repeats: int):
-    from playground.bench import generation, responsiveness, startup
+    from playground.bench import engines, generation, responsiveness, startup
 
     def gui_rows():
         from playground.ui.main_window import MainWindow
@@ -70,6 +70,7 @@ def _sections(args, session, n_tokens: int, repeats: int):
 
     return [
         ("generation", lambda: generation.run(session, n_tokens=n_tokens, repeats=repeats)),
+        ("engines", lambda: engines.run(session, n_tokens=n_tokens, repeats=repeats, quick=args.quick)),
         ("responsiveness", gui_rows),
         ("startup", lambda: startup.run(repeats=repeats, include_conversion=not args.quick)),
     ]

@@ -45,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", "-n", type=number_type(int, 1), default=256, help="reply length limit")
     parser.add_argument("--seed", type=int, help="a fixed seed reproduces a sampled reply")
     parser.add_argument("--stats", action="store_true", help="print tokens/s after each reply (on stderr)")
+    parser.add_argument("--engine", default="exact", choices=["exact", "int4", "int8", "fp32"],
+                        help="exact: PyTorch (default); int4/int8/fp32: the fast ONNX Runtime engine (Llama-family "
+                             "models; built once, ~30 s, then cached; falls back to exact with a notice)")
 
 
 def settings_from_args(args):
@@ -59,21 +62,39 @@ def run(args: argparse.Namespace) -> int:
     from playground.cli.models import load_session
 
     session = load_session(args.model, args.device, args.dtype)
+    engine = _engine(session, args.engine)
     settings = settings_from_args(args)
     base = [{"role": "system", "content": args.system}] if args.system else []
     if args.prompt is not None:
         if not args.prompt.strip():
             raise PlaygroundError("The prompt is empty.")
         try:
-            _reply(session, base + [{"role": "user", "content": args.prompt}], settings, args.stats, [])
+            _reply(session, base + [{"role": "user", "content": args.prompt}], settings, args.stats, [], engine)
         except KeyboardInterrupt:
             print("\n[stopped]", file=sys.stderr)
             return 130
         return 0
-    return _repl(session, base, settings, args.stats)
+    return _repl(session, base, settings, args.stats, engine)
 
 
-def _repl(session, base: list[dict], settings, stats: bool) -> int:
+def _engine(session, choice: str):
+    """The engine for --engine; building the ONNX model (first time only) reports on stderr."""
+    from playground.core.onnx_engine import open_engine
+
+    last = [-1]
+
+    def on_progress(progress) -> None:
+        if int(progress.fraction * 10) != last[0]:  # every 10 %
+            last[0] = int(progress.fraction * 10)
+            print(f"[fast engine: {progress.fraction:.0%} {progress.message}]", file=sys.stderr)
+
+    chosen = open_engine(session, choice, on_progress=on_progress)
+    if chosen.notice:
+        print(f"[{chosen.notice}]", file=sys.stderr)
+    return chosen.engine
+
+
+def _repl(session, base: list[dict], settings, stats: bool, engine=None) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         print(REPL_HELP, file=sys.stderr)
@@ -97,7 +118,7 @@ def _repl(session, base: list[dict], settings, stats: bool) -> int:
         messages.append({"role": "user", "content": line})
         pieces: list[str] = []
         try:
-            reply = _reply(session, messages, settings, stats, pieces)
+            reply = _reply(session, messages, settings, stats, pieces, engine)
         except KeyboardInterrupt:  # Ctrl+C stops this reply; the conversation goes on
             reply = "".join(pieces)
             print("\n[stopped]", file=sys.stderr)
@@ -130,7 +151,7 @@ def _prompt_ids(session, messages: list[dict], room_for_reply: int) -> list[int]
     return ids
 
 
-def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[str]) -> str:
+def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[str], engine=None) -> str:
     """Stream one reply to stdout; `pieces` collects it so far (kept if Ctrl+C stops it)."""
     from playground.core.engine import TorchEngine
     from playground.core.generation import eos_ids, generate_stream
@@ -142,13 +163,14 @@ def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[st
         sys.stdout.write(step.text)
         sys.stdout.flush()
 
-    result = generate_stream(TorchEngine(session.model), session.tokenizer, ids, settings,
+    result = generate_stream(engine or TorchEngine(session.model), session.tokenizer, ids, settings,
                              stop_ids=eos_ids(session.model, session.tokenizer), on_token=on_token,
                              context_length=session.context_length)
     sys.stdout.write("\n")
     sys.stdout.flush()
     if stats:
         print(f"[{len(result.token_ids)} tokens, first after {result.time_to_first_token:.2f} s, "
-              f"{result.tokens_per_second:.1f} tokens/s, stopped: {result.stop_reason}]", file=sys.stderr)
+              f"{result.tokens_per_second:.1f} tokens/s, stopped: {result.stop_reason}, "
+              f"{getattr(engine, 'name', 'Exact (PyTorch)')}]", file=sys.stderr)
     return result.text
 

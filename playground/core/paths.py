@@ -40,3 +40,11 @@ def runs_dir() -> Path:
     path = data_dir() / "runs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def onnx_cache_dir() -> Path:
+    """ONNX models built for the fast chat engine (PLAYGROUND_ONNX_DIR; default: in the cache dir)."""
+    override = os.environ.get("PLAYGROUND_ONNX_DIR")
+    path = Path(override) if override else cache_dir() / "onnx"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

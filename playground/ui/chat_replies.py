@@ -42,6 +42,7 @@ class ChatRepliesMixin:
             self.show_notice("No model is loaded yet. Pick one in the Model list at the top.", error=True)
             return False
         settings = self.sampling.settings()
+        self.show_notice("")  # before the engine is made: it may leave a notice (a fallback to PyTorch)
         try:
             prompt = build_prompt(session.tokenizer, messages, system_prompt=self.system_prompt(),
                                   mode=self.mode(), context_length=session.context_length,
@@ -50,7 +51,6 @@ class ChatRepliesMixin:
         except PlaygroundError as exc:
             self.show_notice(str(exc), error=True)
             return False
-        self.show_notice("")
         self._show_messages(messages, prompt, session.context_length)
         self._live = _LiveReply(len(self.messages), prompt, settings, getattr(engine, "name", "?"),
                                 session.source.key, [])

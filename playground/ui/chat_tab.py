@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
                                QProgressBar, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
+from playground.ui.chat_engines import EXACT_ENGINE, EngineSwitcher
 from playground.ui.chat_files import ChatFilesMixin
 from playground.ui.chat_replies import ChatRepliesMixin
 from playground.ui.chat_view import ChatInput, ChatView
@@ -21,7 +22,6 @@ from playground.ui.token_distribution import TokenDistributionChart
 from playground.ui.token_inspector import TokenInspector
 from playground.workers.chat_workers import ReplyStreamer
 
-EXACT_ENGINE = "Exact (PyTorch)"
 
 
 def torch_engine(session):
@@ -47,9 +47,12 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.compare_view = None
         self._build()
         self._connect()
+        self.engines = EngineSwitcher(self)
+        self.fast_engine_action = self.engines.action  # the main window puts it in the View menu
         self._restore_settings()
         if controller.session is not None:
             self._on_controller_model_changed(controller.session.info())
+            self.engines.on_model_changed(controller.session.info())
         self._update_buttons()
 
     # ------------------------------------------------------------------ building
@@ -71,7 +74,11 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.engine_combo = QComboBox(objectName="engineCombo")
         self.engine_combo.addItem(EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.engine_combo.setToolTip("What runs the model. Exact (PyTorch) matches transformers token for token.")
+        self.engine_combo.setToolTip("What runs the model. Fast (ONNX): 4- or 8-bit weights on ONNX Runtime, "
+                                     "several times faster on a CPU. Exact (PyTorch): matches transformers token "
+                                     "for token; runs on a GPU.")
+        self.engine_status = QLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
+        self.engine_status.setStyleSheet("color: palette(placeholder-text);")
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
         self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
         self.compare_button = QPushButton("Compare…", objectName="compareButton")
@@ -85,7 +92,8 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.clear_button = QPushButton("Clear", objectName="clearChatButton")
         self.clear_button.setToolTip("Start a new conversation")
         bar = QHBoxLayout()
-        for widget in (QLabel("Mode"), self.mode_combo, QLabel("Engine"), self.engine_combo, self.system_button):
+        for widget in (QLabel("Mode"), self.mode_combo, QLabel("Engine"), self.engine_combo, self.engine_status,
+                       self.system_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         for widget in (self.compare_button, self.open_button, self.save_button, self.export_button,
@@ -160,6 +168,7 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
     def _fit_to_font(self) -> None:
         """Widths that depend on the font, so nothing is clipped at any zoom."""
         self.context_meter.setMinimumWidth(self.fontMetrics().horizontalAdvance("context 88888 / 88888 tokens") + 24)
+        self.engine_status.setMinimumWidth(self.fontMetrics().horizontalAdvance("preparing int8 100%") + 8)
         side = self.side_scroll.widget()
         self.side_scroll.setMinimumWidth(side.minimumSizeHint().width() + self.style().pixelMetric(
             self.style().PixelMetric.PM_ScrollBarExtent))
@@ -195,11 +204,11 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.streamer.running_changed.connect(self._on_streamer_running_changed)
 
     # ------------------------------------------------------------------ engines
-    def add_engine(self, name: str, factory: Callable) -> None:
+    def add_engine(self, name: str, factory: Callable, index: int | None = None) -> None:
         """Offer another engine in `engineCombo`; `factory(session) -> Engine` (engine.Engine protocol)."""
         self._engines[name] = factory
         if self.engine_combo.findText(name) < 0:
-            self.engine_combo.addItem(name)
+            self.engine_combo.insertItem(self.engine_combo.count() if index is None else index, name)
 
     def _make_engine(self):
         """The engine the next reply runs on: the one `engineCombo` selects, for the current model."""
@@ -335,7 +344,8 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
             if prompt_ids is None:
                 return False
         context = list(prompt_ids) + [s.token_id for s in steps[:token_index]]
-        self.inspector.inspect(session, context, steps[token_index].token_id, heading)
+        engine = self.engines.engine_named(live.engine if live else message.engine, session)
+        self.inspector.inspect(session, context, steps[token_index].token_id, heading, engine=engine)
         return True
 
     def conversation_text(self) -> str:
@@ -419,5 +429,6 @@ class ChatTab(ChatRepliesMixin, ChatFilesMixin, QWidget):
         """Stop this tab's workers and wait for them (called when the window closes)."""
         self.streamer.shutdown()
         self.inspector.shutdown()
+        self.engines.shutdown()
         if self.compare_view is not None:
             self.compare_view.shutdown()

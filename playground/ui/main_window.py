@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
         full_screen.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
         self.dark_action = QAction("Dark theme", self, objectName="darkThemeAction", checkable=True)
         self.dark_action.toggled.connect(self._on_dark_action_toggled)
-        for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action):
+        fast_engine = getattr(self.tab("chatTab"), "fast_engine_action", None)  # a setting of the Chat tab
+        for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action, None, fast_engine):
             self.view_menu.addSeparator() if action is None else self.view_menu.addAction(action)
         self.zoom_actions = {"in": zoom_in, "out": zoom_out, "reset": zoom_reset}
 

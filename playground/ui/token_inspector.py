@@ -24,9 +24,10 @@ class TokenInspector(QObject):
         self._logits = None  # chat_workers.PositionLogits of the token on show
         self._tokenizer = None
 
-    def inspect(self, session, context_ids: list[int], sampled_id: int, heading: str) -> None:
-        """Chart the next-token distribution after `context_ids` (sampled token: `sampled_id`)."""
-        request = (session, tuple(context_ids), sampled_id, heading)
+    def inspect(self, session, context_ids: list[int], sampled_id: int, heading: str, engine=None) -> None:
+        """Chart the next-token distribution after `context_ids` (sampled token: `sampled_id`), from
+        `engine` (the one that wrote the reply) or else one forward pass of the PyTorch model."""
+        request = (session, tuple(context_ids), sampled_id, heading, engine)
         if self.job is not None:
             self._next = request  # only the latest click matters
             return
@@ -35,9 +36,9 @@ class TokenInspector(QObject):
     def _start(self, request: tuple) -> None:
         from playground.workers.chat_workers import LogitsWorker
 
-        session, context_ids, sampled_id, heading = request
+        session, context_ids, sampled_id, heading, engine = request
         self.chart.caption.setText(f"<b>{heading}</b>: running the model…")
-        worker = LogitsWorker(session, context_ids, (sampled_id, heading, session.tokenizer))
+        worker = LogitsWorker(session, context_ids, (sampled_id, heading, session.tokenizer), engine=engine)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         self.job = WorkerThread(worker, self)

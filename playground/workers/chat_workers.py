@@ -36,11 +36,13 @@ class CompareColumnResult:
 
 
 class LogitsWorker(Worker):
-    """One forward pass over `context_ids` on the shared model; emits finished(PositionLogits)."""
+    """One forward pass over `context_ids` on the shared model, or through `engine` (the fast engine
+    that wrote a reply) when given; emits finished(PositionLogits)."""
 
-    def __init__(self, session, context_ids: Sequence[int], request: Any = None) -> None:
+    def __init__(self, session, context_ids: Sequence[int], request: Any = None, engine=None) -> None:
         super().__init__()
         self.session, self.context_ids, self.request = session, tuple(context_ids), request
+        self.engine = engine
 
     @Slot()
     def run(self) -> None:
@@ -48,7 +50,10 @@ class LogitsWorker(Worker):
             from playground.core.generation import next_token_logits
 
             with self.session.lock:
-                logits = next_token_logits(self.session.model, self.context_ids)
+                if self.engine is not None:
+                    logits = self.engine.prefill(self.context_ids).float().cpu()
+                else:
+                    logits = next_token_logits(self.session.model, self.context_ids)
         except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
             self.fail(exc)
         else:

@@ -86,3 +86,10 @@ def test_a_long_conversation_drops_the_oldest_turns_but_keeps_the_system_prompt(
     text = builtin_session.tokenizer.decode(ids)
     assert len(ids) <= builtin_session.context_length - 256
     assert "Be brief." in text and "Last?" in text and text.count("word") < 1500 * 8
+
+
+def test_chat_on_the_fast_engine(onnx_models):
+    """--engine int4 uses the ONNX model built for this session (PLAYGROUND_ONNX_DIR), --stats names it."""
+    done = run_cli("chat", "--engine", "int4", "--temperature", "0", "--max-tokens", "12", "--stats", QUESTION)
+    assert done.returncode == 0, done.stderr
+    assert "Paris" in done.stdout and "Fast (ONNX int4)" in done.stderr and "unavailable" not in done.stderr

@@ -1,0 +1,101 @@
+"""Generation engines: the fast ONNX engine (int4/int8/fp32) vs the exact PyTorch one, through the app's
+chat path (per-token softmax + top-5 alternatives included).
+
+Per engine × precision: decode tokens/s, time to first token for a ~20-token prompt, and how many of
+the first 32 greedy tokens equal PyTorch float32 (the length of the identical prefix). The ONNX models
+are built from scratch in a temp folder, so the build time is measured too.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+
+from playground.bench.common import Row
+
+STORY = "Write a long story about a lighthouse keeper who finds a message in a bottle."
+SHORT = "The lighthouse keeper walked down to the beach at dawn and found a green bottle with a letter"
+AGREEMENT_TOKENS = 32
+
+
+def _generate(engine, session, prompt_ids, n_tokens: int):
+    from playground.core.generation import generate_stream
+    from playground.core.sampling import GREEDY
+
+    steps = []
+    result = generate_stream(engine, session.tokenizer, prompt_ids, replace(GREEDY, max_new_tokens=n_tokens),
+                             stop_ids=set(), on_token=steps.append)  # on_token: softmax + top-5 every token
+    return result
+
+
+def _measure(engine, session, story_ids, short_ids, n_tokens: int, repeats: int) -> tuple[float, float, list]:
+    """(decode tok/s, time to first token on the short prompt, first 32 greedy tokens)."""
+    _generate(engine, session, story_ids, 4)  # warm-up
+    tps = statistics.median(_generate(engine, session, story_ids, n_tokens).tokens_per_second
+                            for _ in range(repeats))
+    ttft = []
+    for _ in range(repeats):
+        engine.reset()  # a cold prompt: no cache reuse
+        ttft.append(_generate(engine, session, short_ids, 1).time_to_first_token)
+    greedy = list(_generate(engine, session, story_ids, AGREEMENT_TOKENS).token_ids)
+    return tps, statistics.median(ttft), greedy
+
+
+def _same_prefix(a: list, b: list) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Row]:
+    from playground.core import onnx_build
+    from playground.core.engine import TorchEngine
+    from playground.core.generation import encode_chat, encode_text
+    from playground.core.onnx_engine import OnnxEngine
+
+    story = encode_chat(session.tokenizer, [{"role": "user", "content": STORY}])
+    short = encode_text(session.tokenizer, SHORT)
+    tps, ttft, reference = _measure(TorchEngine(session.model), session, story, short, n_tokens, repeats)
+    rows = [Row("engines", f"Exact (PyTorch) float32, decode, {n_tokens} greedy tokens", tps, "tok/s"),
+            Row("engines", f"Exact (PyTorch) float32, time to first token ({len(short)}-token prompt)",
+                ttft * 1000, "ms")]
+    print(f"  exact float32: {tps:.1f} tok/s, ttft {ttft * 1000:.0f} ms")
+    if not onnx_build.onnx_available():
+        print("  onnxruntime-genai is not installed: fast engine skipped")
+        return rows
+    folder = onnx_build.source_folder(session.source)
+    previous = os.environ.get("PLAYGROUND_ONNX_DIR")
+    with tempfile.TemporaryDirectory(prefix="bench-onnx-") as tmp:
+        os.environ["PLAYGROUND_ONNX_DIR"] = tmp  # build from scratch: the build time is a figure too
+        try:
+            for precision in ("int4",) if quick else onnx_build.PRECISIONS:
+                started = time.perf_counter()
+                built = onnx_build.build_onnx_model(folder, precision)
+                build_s = time.perf_counter() - started
+                engine = OnnxEngine(built, precision)
+                tps_fast, ttft_fast, greedy = _measure(engine, session, story, short, n_tokens, repeats)
+                same = _same_prefix(greedy, reference)
+                size = onnx_build.folder_size(built) / 2**20
+                name = f"Fast (ONNX {precision})"
+                target_tps = {"int4": 100.0, "int8": None, "fp32": 40.0}[precision]
+                rows += [
+                    Row("engines", f"{name}, decode, {n_tokens} greedy tokens", tps_fast, "tok/s", tps,
+                        "Exact float32", f">= {target_tps:.0f} tok/s" if target_tps else "",
+                        tps_fast >= target_tps if target_tps else None),
+                    Row("engines", f"{name}, time to first token ({len(short)}-token prompt)", ttft_fast * 1000,
+                        "ms", ttft * 1000, "Exact float32", "<= 100 ms", ttft_fast <= 0.1),
+                    Row("engines", f"{name}, first {AGREEMENT_TOKENS} greedy tokens equal to PyTorch float32",
+                        same, "tokens", AGREEMENT_TOKENS, "all", "= 32" if precision == "fp32" else "",
+                        same == AGREEMENT_TOKENS if precision == "fp32" else None),
+                    Row("engines", f"{name}, build (first time only), {size:.0f} MiB on disk", build_s, "s"),
+                ]
+                print(f"  {name}: {tps_fast:.1f} tok/s, ttft {ttft_fast * 1000:.0f} ms, "
+                      f"{same}/{AGREEMENT_TOKENS} tokens as PyTorch, built in {build_s:.0f} s, {size:.0f} MiB")
+                del engine
+        finally:
+            if previous is None:
+                os.environ.pop("PLAYGROUND_ONNX_DIR", None)
+            else:
+                os.environ["PLAYGROUND_ONNX_DIR"] = previous
+    return rows
