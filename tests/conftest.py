@@ -3,12 +3,15 @@ and a guard that fails any test leaving a QThread running."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _TMP_HOME = Path(tempfile.mkdtemp(prefix="playground-tests-"))
+atexit.register(shutil.rmtree, _TMP_HOME, ignore_errors=True)  # runs, settings, ONNX builds: gone after
 # Runs and settings go to a throwaway folder; the converted built-in model stays in the user cache
 # (PLAYGROUND_CACHE_DIR can point elsewhere) so it is converted once, not on every run.
 os.environ["PLAYGROUND_DATA_DIR"] = str(_TMP_HOME / "data")
