@@ -51,6 +51,8 @@ def main(which: list[str]) -> None:
 
     if "main" in which:
         chat = window.tab("chatTab")
+        # the fast engine builds its ONNX model on the very first start: wait for it
+        wait(app, lambda: chat.engine_status.text() in ("ready", "unavailable", ""), 300)
         chat.sampling.temperature.setValue(0.0)
         chat.send("What is the capital of France?")
         wait(app, lambda: not chat.is_generating(), 120)

@@ -27,6 +27,12 @@ from playground.core import paths
 from playground.core.types import Cancelled, LoadProgress, ModelSource, PlaygroundError
 
 PRECISIONS = ("int4", "int8", "fp32")
+# The builder's quantizer per precision. Its default int4 broke the built-in model's end of turn:
+# "What is the capital of France?" ran on for hundreds of tokens ("…Paris, capital of the French
+# language, culture, and culture. …"). The RTN algorithm ends where PyTorch float32 does (stops on 3 of
+# 4 chat prompts vs 1 of 4) at the same decode speed (~90 tok/s here) and the same ~5 s build;
+# k_quant is closer still but takes ~45 s with no progress or cancel point inside.
+BUILD_OPTIONS: dict[str, list[str]] = {"int4": ["algo_config=rtn"], "int8": [], "fp32": []}
 # The model builder's Llama exporter; SmolLM2 and TinyLlama-style models are LlamaForCausalLM.
 SUPPORTED_ARCHITECTURES = ("LlamaForCausalLM",)
 COMPLETE_MARKER = "playground-build.json"  # written last, inside the temp folder, before the rename
@@ -79,7 +85,7 @@ def model_dir(folder: Path, precision: str) -> Path:
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
     folder = Path(folder).resolve()
-    stamp = [str(folder), (folder / "config.json").read_text(encoding="utf-8")]
+    stamp = [str(folder), (folder / "config.json").read_text(encoding="utf-8"), " ".join(BUILD_OPTIONS[precision])]
     for weights in sorted(folder.glob("*.safetensors")):
         stat = weights.stat()
         stamp.append(f"{weights.name}:{stat.st_size}:{int(stat.st_mtime)}")
@@ -199,7 +205,8 @@ def _import_builder():
 def _run_builder(folder: Path, out: Path, precision: str) -> None:
     builder = _import_builder()
     work = out / "_builder_cache"
-    options = builder.parse_extra_options(None, str(folder), str(out), precision, "cpu", str(work), [])
+    options = builder.parse_extra_options(None, str(folder), str(out), precision, "cpu", str(work),
+                                          list(BUILD_OPTIONS[precision]))
     builder.create_model(None, str(folder), str(out), precision, "cpu", str(work), **options)
     shutil.rmtree(work, ignore_errors=True)
 

@@ -46,11 +46,15 @@ def test_fp32_greedy_equals_pytorch_fp32_for_32_tokens(text, builtin_session, on
     assert float(top2[0] - top2[1]) < TIE, f"diverged at token {mismatch} without a tie"
 
 
-def test_int4_answers_paris(builtin_session, onnx_models):
+def test_int4_answers_paris_and_ends_its_turn(builtin_session, onnx_models):
     s = builtin_session
     fast = OnnxEngine(onnx_models["int4"], "int4")
-    ids = greedy(fast, s, chat_ids(s, "What is the capital of France?"), n=16)
-    assert "Paris" in s.tokenizer.decode(ids)
+    settings = SamplingSettings(temperature=0.0, top_k=0, top_p=1.0, max_new_tokens=48)
+    result = generate_stream(fast, s.tokenizer, chat_ids(s, "What is the capital of France?"), settings,
+                             stop_ids=eos_ids(s.model, s.tokenizer))
+    assert "Paris" in s.tokenizer.decode(result.token_ids)
+    # the builder's default int4 never emitted the end-of-turn token here (it rambled to the limit)
+    assert result.stop_reason == "eos"
     assert fast.name == "Fast (ONNX int4)"
 
 
