@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from playground.cli.models import load_session
 
     session = load_session(args.model, args.device, args.dtype)
-    engine = _engine(session, args.engine)
+    engine = open_cli_engine(session, args.engine)
     settings = settings_from_args(args)
     base = [{"role": "system", "content": args.system}] if args.system else []
     if args.prompt is not None:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     return _repl(session, base, settings, args.stats, engine)
 
 
-def _engine(session, choice: str):
+def open_cli_engine(session, choice: str):
     """The engine for --engine; building the ONNX model (first time only) reports on stderr."""
     from playground.core.onnx_engine import open_engine
 

@@ -17,24 +17,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens-cap", type=number_type(int, 1), default=2048,
                         help="the most tokens one request may generate (default 2048)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no request log")
+    parser.add_argument("--engine", default="exact", choices=["exact", "int4", "int8", "fp32"],
+                        help="exact: PyTorch (default); int4/int8/fp32: the fast ONNX Runtime engine (Llama-family "
+                             "models; built once, ~30 s, then cached; falls back to exact with a notice)")
 
 
 def run(args: argparse.Namespace) -> int:
+    from playground.cli.chat import open_cli_engine
     from playground.cli.models import load_session
     from playground.server.runner import LocalServer, is_loopback
 
     session = load_session(args.model, args.device, args.dtype)
+    engine = open_cli_engine(session, args.engine)
 
     def log(entry) -> None:
         if not args.quiet:
             print(entry.line(), file=sys.stderr, flush=True)
 
     server = LocalServer(session, host=args.host, port=args.port, on_request=log,
-                         max_tokens_cap=args.max_tokens_cap)
+                         max_tokens_cap=args.max_tokens_cap, engine=engine)
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach this machine can use the model. "
               "There is no authentication.", file=sys.stderr)
-    print(f"Serving {session.source.name} as '{server.model_id}' at {server.url}/v1 (Ctrl+C stops)",
+    print(f"Serving {session.source.name} as '{server.model_id}' at {server.url}/v1 on {server.engine_name} "
+          "(Ctrl+C stops)",
           file=sys.stderr)
     print(f"  try: curl {server.url}/chat -H 'Content-Type: application/json' -d '{{\"message\": \"Hi!\"}}'",
           file=sys.stderr, flush=True)

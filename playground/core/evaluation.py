@@ -99,6 +99,20 @@ def perplexity(model, ids: list[int], window: int = 256, should_stop: threading.
     import torch
 
     device = next(model.parameters()).device
+
+    def logits_of(chunk: list[int]):
+        input_ids = torch.tensor([chunk], device=device)  # (1, T)
+        return model(input_ids=input_ids, use_cache=False).logits[0]  # (T, V)
+
+    return perplexity_of(logits_of, ids, window, should_stop, on_progress)
+
+
+def perplexity_of(logits_of: Callable, ids: list[int], window: int = 256,
+                  should_stop: threading.Event | None = None, on_progress: ProgressFn | None = None) -> float:
+    """The perplexity of any scorer: `logits_of(token ids) -> (T, V)` logits of every position, with no
+    context but those ids. The PyTorch model and the ONNX engine are measured with the same code."""
+    import torch
+
     total_nll, total_tokens = 0.0, 0
     starts = range(0, len(ids) - 1, window)
     for i, start in enumerate(starts):
@@ -107,9 +121,8 @@ def perplexity(model, ids: list[int], window: int = 256, should_stop: threading.
         if len(chunk) < 2:
             break
         with torch.inference_mode():
-            input_ids = torch.tensor([chunk[:-1]], device=device)  # (1, T)
-            logits = model(input_ids=input_ids, use_cache=False).logits[0].float()  # (T, V)
-            targets = torch.tensor(chunk[1:], device=device)
+            logits = logits_of(chunk[:-1]).float()  # (T, V)
+            targets = torch.tensor(chunk[1:], device=logits.device)
             total_nll += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
         total_tokens += len(chunk) - 1
         if on_progress is not None:
@@ -126,14 +139,15 @@ def prompt_ids(tokenizer, prompt: str) -> list[int]:
 
 
 def greedy_answer(model, tokenizer, prompt: str, new_tokens: int,
-                  should_stop: threading.Event | None = None) -> tuple[str, float]:
-    """(greedy answer, decode tokens/s) for `prompt`, using the app's generation engine."""
+                  should_stop: threading.Event | None = None, engine=None) -> tuple[str, float]:
+    """(greedy answer, decode tokens/s) for `prompt`, using the app's generation engine (`engine`, or
+    PyTorch on `model`)."""
     from playground.core.engine import TorchEngine
     from playground.core.generation import eos_ids, generate_stream
     from playground.core.sampling import GREEDY
 
     settings = dataclasses.replace(GREEDY, max_new_tokens=new_tokens)
-    result = generate_stream(TorchEngine(model), tokenizer, prompt_ids(tokenizer, prompt), settings,
+    result = generate_stream(engine or TorchEngine(model), tokenizer, prompt_ids(tokenizer, prompt), settings,
                              stop_ids=eos_ids(model, tokenizer), should_stop=should_stop)
     _check(should_stop)
     return result.text.strip(), result.tokens_per_second

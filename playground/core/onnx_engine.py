@@ -95,6 +95,18 @@ class OnnxEngine:
             raise RuntimeError("Call prefill() before step().")
         return self._append([int(token_id)])
 
+    def score(self, input_ids: Sequence[int]) -> torch.Tensor:
+        """The logits of every position of `input_ids` with no other context, (T, V) float32, in one
+        pass (for perplexity). Forgets the cached conversation."""
+        ids = [int(i) for i in input_ids]
+        if not ids or len(ids) > self.context_length:
+            raise ValueError(f"Score between 1 and {self.context_length} tokens, not {len(ids)}.")
+        self._new_generator(len(ids) + 1)
+        self._generator.append_tokens(np.asarray(ids, dtype=np.int32))
+        logits = np.asarray(self._generator.get_output("logits"), dtype=np.float32)  # (1, T, V)
+        self.reset()
+        return torch.from_numpy(logits.reshape(len(ids), -1).copy())
+
 
 @dataclass(frozen=True)
 class EngineChoice:

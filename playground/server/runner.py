@@ -51,11 +51,15 @@ class LocalServer:
     """The OpenAI-compatible server for one model session."""
 
     def __init__(self, session, *, host: str = "127.0.0.1", port: int = 0,
-                 on_request: Callable[[RequestLog], None] | None = None, max_tokens_cap: int = 2048) -> None:
+                 on_request: Callable[[RequestLog], None] | None = None, max_tokens_cap: int = 2048,
+                 engine=None) -> None:
+        """`engine`: what answers (an engine.Engine for `session`, e.g. `onnx_engine.open_engine(...).engine`);
+        None = PyTorch (exact)."""
         import uvicorn
 
         self.host = host
-        self.worker = ModelWorker(session)
+        self.engine_name = getattr(engine, "name", "Exact (PyTorch)")
+        self.worker = ModelWorker(session, engine=engine)
         try:
             self._socket = bind_socket(host, port)
         except ServerError:

@@ -86,8 +86,10 @@ class Job:
 class ModelWorker:
     """Owns the thread that runs every generation. `submit` from any thread; `stop` joins it."""
 
-    def __init__(self, session, *, max_queue: int = 32) -> None:
+    def __init__(self, session, *, max_queue: int = 32, engine=None) -> None:
         self._session = session
+        # `engine` (an engine.Engine, e.g. the fast ONNX one) answers for `session` only; None = PyTorch
+        self._engine = (session, engine) if engine is not None else None
         self._session_lock = threading.Lock()
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._max_queue = max_queue
@@ -141,7 +143,8 @@ class ModelWorker:
                 continue
             self._current = job
             try:
-                _safe_emit(job, _generate(job))
+                engine = self._engine[1] if self._engine and self._engine[0] is job.session else None
+                _safe_emit(job, _generate(job, engine))
             except Exception as exc:  # noqa: BLE001 - reported to the client, the worker keeps serving
                 _safe_emit(job, Failed(f"Generation failed: {type(exc).__name__}: {exc}"))
             finally:
@@ -159,7 +162,7 @@ def _safe_emit(job: Job, event: Event) -> None:
         job.halt.set()
 
 
-def _generate(job: Job) -> Finished:
+def _generate(job: Job, engine=None) -> Finished:
     from playground.core.engine import TorchEngine
     from playground.core.generation import eos_ids, generate_stream
 
@@ -177,7 +180,7 @@ def _generate(job: Job) -> Finished:
 
     started = time.perf_counter()
     with session.lock:
-        result = generate_stream(TorchEngine(session.model), session.tokenizer, job.prompt_ids, job.settings,
+        result = generate_stream(engine or TorchEngine(session.model), session.tokenizer, job.prompt_ids, job.settings,
                                  stop_ids=eos_ids(session.model, session.tokenizer), on_token=on_token,
                                  should_stop=job.halt, context_length=session.context_length)
     tail = "" if matcher.matched else matcher.flush()

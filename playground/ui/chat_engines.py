@@ -96,6 +96,14 @@ class EngineSwitcher(QObject):
         self.errors.pop((folder, precision), None)  # picking it again retries a failed build
         self._prepare(folder, precision)
 
+    @Slot(str)
+    def select(self, name: str) -> None:
+        """Answer with engine `name` from the next reply (the Optimize tab's "Load into Chat" on a fast-engine
+        row); turns the fast engine on if it was off, since the user asked for it."""
+        if name in FAST_ENGINES and not fast_engine_enabled():
+            self.action.setChecked(True)
+        self.tab.engine_combo.setCurrentText(name)
+
     def engine_for(self, session, precision: str):
         """The engine for the next reply: the ONNX one if it is ready, else PyTorch (with a notice)."""
         from playground.core.engine import TorchEngine

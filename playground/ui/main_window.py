@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         architecture, training = self.tab("architectureTab"), self.tab("trainingTab")
         if hasattr(architecture, "train_config_requested") and hasattr(training, "set_model_config"):
             architecture.train_config_requested.connect(training.set_model_config)  # "Train this"
+        optimize, chat = self.tab("optimizeTab"), self.tab("chatTab")
+        if hasattr(optimize, "engine_requested") and hasattr(chat, "engines"):
+            optimize.engine_requested.connect(chat.engines.select)  # "Load into Chat" on a fast-engine row
 
     @Slot(str)
     def show_tab(self, object_name: str) -> None:

@@ -13,15 +13,17 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
 
 from playground.core.compression.spec import CompressionError, validate
 from playground.core.optimize_report import bases
-from playground.ui.optimize_io import ask_export_path, load_settings, report_text, variant_folder
+from playground.ui.optimize_io import ask_export_path, report_text
 from playground.ui.optimize_panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
+from playground.ui.optimize_variants import LOAD_TIP, SAVE_TIP, VariantActionsMixin
 from playground.workers.base import WorkerThread
 
 
-class OptimizeTab(QWidget):
+class OptimizeTab(VariantActionsMixin, QWidget):
     report_updated = Signal()  # a row was added or removed
     job_finished = Signal(bool)  # True: completed; False: failed or cancelled
     navigate_requested = Signal(str)  # "chatTab" after "Load into Chat"
+    engine_requested = Signal(str)  # a Chat engine name ("Fast (ONNX int4)") after "Load into Chat" on an ONNX row
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,10 +90,8 @@ class OptimizeTab(QWidget):
         self.report = ReportTable()
         self.report.itemSelectionChanged.connect(self._refresh_state)
         buttons = QHBoxLayout()
-        self.save_button = button("Save variant…", "saveVariantButton", self._on_save_button_clicked,
-                                        "Save the selected variant as a model folder (safetensors + JSON).")
-        self.load_button = button("Load into Chat", "loadVariantButton", self._on_load_button_clicked,
-                                        "Make the selected variant the current model (saves it first).")
+        self.save_button = button("Save variant…", "saveVariantButton", self._on_save_button_clicked, SAVE_TIP)
+        self.load_button = button("Load into Chat", "loadVariantButton", self._on_load_button_clicked, LOAD_TIP)
         self.export_md_button = button("Export Markdown…", "exportReportMarkdownButton",
                                              lambda: self._on_export_clicked("md"), "Save the report as a table.")
         self.export_csv_button = button("Export CSV…", "exportReportCsvButton",
@@ -174,7 +174,7 @@ class OptimizeTab(QWidget):
         device = session.info().device
         for spec in specs:
             try:
-                validate(spec, session.model, device)
+                validate(spec, session.model, device, session.source)
             except CompressionError as exc:
                 return f"{spec.describe()}: {exc}"
         return ""
@@ -194,9 +194,7 @@ class OptimizeTab(QWidget):
             self._problem_shown = ""
         self.cancel_button.setEnabled(busy)
         selected = self._selected()
-        has_model = selected is not None and selected.model is not None
-        self.save_button.setEnabled(has_model and not busy)
-        self.load_button.setEnabled(has_model and not busy and not model_busy)
+        self._refresh_variant_buttons(busy, model_busy)
         self.remove_button.setEnabled(selected is not None and not busy)
         for widget in (self.export_md_button, self.export_csv_button, self.clear_button):
             widget.setEnabled(bool(self._results) and not busy)
@@ -299,7 +297,8 @@ class OptimizeTab(QWidget):
     def _on_worker_failed(self, message: str) -> None:
         self._load_after_save = False
         self.progress.setFormat("Stopped")
-        cancelled = message.lower().startswith(("cancelled", "evaluation cancelled"))
+        stopped = self._job is not None and self._job.worker.should_stop.is_set()
+        cancelled = stopped or message.lower().startswith(("cancelled", "evaluation cancelled"))
         self.show_message("Cancelled; the rows measured so far stay." if cancelled else message, error=not cancelled)
         self._finished_ok = False
 
@@ -342,60 +341,6 @@ class OptimizeTab(QWidget):
                 self.export_report(path)
             except OSError as exc:
                 self.show_message(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.", True)
-
-    # ------------------------------------------------------------------ save / load
-    def save_selected(self, folder: str | Path | None = None, then_load: bool = False) -> bool:
-        selected = self._selected()
-        if selected is None or selected.model is None or self.busy:
-            return False
-        from dataclasses import asdict
-
-        from playground.workers.optimize_workers import SaveVariantWorker
-
-        folder = Path(folder) if folder else variant_folder(selected)
-        info = {"name": selected.metrics.name, "base_model": selected.base_name,
-                "report": asdict(selected.metrics)}
-        worker = SaveVariantWorker(selected.model, selected.tokenizer, folder, info)
-        self._saving, self._load_after_save = selected, then_load
-        self._start(worker, f"Saving {folder.name}…")
-        return True
-
-    @Slot()
-    def _on_save_button_clicked(self) -> None:
-        self.save_selected()
-
-    def _on_variant_saved(self, folder: str) -> None:
-        self._saved[id(self._saving)] = folder
-        self.show_message(f"Saved to {folder}. Open it any time with File → Open model folder.")
-        self._finished_ok = True
-        if self._load_after_save:
-            self._load_after_save = False
-            self._load_folder(self._saving, folder)
-
-    def load_selected(self) -> bool:
-        """Make the selected variant the current model: save it (if not yet), then load the folder."""
-        selected = self._selected()
-        if selected is None or selected.model is None:
-            return False
-        folder = self._saved.get(id(selected))
-        if folder is None:
-            return self.save_selected(then_load=True)
-        return self._load_folder(selected, folder)
-
-    def _load_folder(self, result, folder: str) -> bool:
-        from playground.core.registry import folder_source
-
-        device, dtype = load_settings(result, self.controller.session.info().device)
-        if not self.controller.load(folder_source(folder), device, dtype):
-            self.show_message("The model is busy loading; try again in a moment.", error=True)
-            return False
-        self.show_message(f"Loading {Path(folder).name} into Chat…")
-        self.navigate_requested.emit("chatTab")
-        return True
-
-    @Slot()
-    def _on_load_button_clicked(self) -> None:
-        self.load_selected()
 
     @Slot(object)
     def _on_controller_model_changed(self, _info) -> None:

@@ -27,6 +27,14 @@ class VariantResult:
     spec: Any = None  # playground.core.compression.CompressionSpec, or None for the original
     base_name: str = ""  # the model it was made from
     tokenizer: Any = None  # the tokenizer it uses (saved with it)
+    onnx_folder: Any = None  # Path of a fast-engine (ONNX) variant's built model; its `model` is None
+
+    @property
+    def engine_name(self) -> str:
+        """The Chat tab's engine that runs this variant ("" for a torch model)."""
+        from playground.core.onnx_engine import engine_name
+
+        return engine_name(self.spec.onnx_precision) if self.onnx_folder is not None else ""
 
 
 class _Throttle:
@@ -85,6 +93,10 @@ class OptimizeWorker(Worker):
             done += 1
         for spec in self.specs:
             start = done / jobs
+            if spec.onnx_precision:
+                self.variant_ready.emit(self._onnx_row(spec, ids, lambda f, m: report(start + f / jobs, m)))
+                done += 1
+                continue
             with session.lock:  # only the copy needs the shared model
                 report(start, f"{spec.describe()}: copying the model…")
                 work = copy.deepcopy(session.model)
@@ -97,6 +109,21 @@ class OptimizeWorker(Worker):
             done += 1
         report(1.0, "Done.")
         return done
+
+    def _onnx_row(self, spec, ids: list[int], report) -> VariantResult:
+        """Build the fast engine's ONNX model (cached after the first time) and measure it."""
+        from playground.core.compression.storage import parameter_counts
+        from playground.core.onnx_variants import build_variant, evaluate_onnx
+
+        session, precision = self.session, spec.onnx_precision
+        with session.lock:
+            params = parameter_counts(session.model)
+        folder = build_variant(session, precision, should_stop=self.should_stop,
+                               on_progress=lambda f, m: report(0.5 * f, f"{spec.describe()}: {m}"))
+        metrics = evaluate_onnx(spec.label(), spec.method, session, folder, precision, self.settings, ids=ids,
+                                params=params, should_stop=self.should_stop,
+                                on_progress=lambda f, m: report(0.5 + 0.5 * f, m))
+        return VariantResult(metrics, None, spec, session.source.name, session.tokenizer, onnx_folder=folder)
 
 
 class SaveVariantWorker(Worker):

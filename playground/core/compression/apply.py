@@ -10,7 +10,7 @@ from torch import nn
 
 from playground.core.compression import prune, quantize
 from playground.core.compression.quantize import ProgressFn, _check
-from playground.core.compression.spec import CompressionSpec, validate
+from playground.core.compression.spec import CompressionError, CompressionSpec, validate
 
 
 def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[int] | None = None,
@@ -24,6 +24,9 @@ def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[i
     Raises CompressionError for choices that cannot apply, Cancelled when `should_stop` is set.
     """
     device = str(next(model.parameters()).device)
+    if spec.onnx_precision:
+        raise CompressionError(f"{spec.describe()} is built with ONNX Runtime, not compressed in torch: use "
+                               "playground.core.onnx_variants.evaluate_onnx.")
     validate(spec, model, device)
     report = on_progress or (lambda _f, _m: None)
     report(0.0, "Copying the model…")
