@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
-import io
 import json
-import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -27,18 +26,18 @@ from playground.core import paths
 from playground.core.types import Cancelled, LoadProgress, ModelSource, PlaygroundError
 
 PRECISIONS = ("int4", "int8", "fp32")
-# The builder's quantizer per precision. Its default int4 broke the built-in model's end of turn:
-# "What is the capital of France?" ran on for hundreds of tokens ("…Paris, capital of the French
-# language, culture, and culture. …"). The RTN algorithm ends where PyTorch float32 does (stops on 3 of
-# 4 chat prompts vs 1 of 4) at the same decode speed (~90 tok/s here) and the same ~5 s build;
-# k_quant is closer still but takes ~45 s with no progress or cancel point inside.
-BUILD_OPTIONS: dict[str, list[str]] = {"int4": ["algo_config=rtn"], "int8": [], "fp32": []}
+# The builder's quantizer per precision, chosen on the built-in model (12 chat prompts, greedy, 96
+# tokens; perplexity on 512 held-out tokens; PyTorch float32: ends its turn on 9/12, perplexity 15.8):
+#   builder default int4  4/12, 22.4   rtn  5/12, 27.7   k_quant  7/12, 24.3 ("…is Paris." like float32)
+# The default rambled past the end of "What is the capital of France?" to the token limit. All three
+# decode at ~90 tok/s here; k_quant builds in ~40 s instead of ~5 s (in the background, cancellable).
+BUILD_OPTIONS: dict[str, list[str]] = {"int4": ["algo_config=k_quant"], "int8": [], "fp32": []}
 # The model builder's Llama exporter; SmolLM2 and TinyLlama-style models are LlamaForCausalLM.
 SUPPORTED_ARCHITECTURES = ("LlamaForCausalLM",)
 COMPLETE_MARKER = "playground-build.json"  # written last, inside the temp folder, before the rename
 
 ProgressFn = Callable[[LoadProgress], None]
-_build_lock = threading.Lock()  # one build at a time: the builder redirects process-wide output
+_build_lock = threading.Lock()  # one build at a time: each takes both cores and ~1 GB
 
 
 class OnnxBuildError(PlaygroundError):
@@ -101,29 +100,18 @@ def folder_size(target: Path) -> int:
     return sum(f.stat().st_size for f in target.iterdir() if f.is_file()) if target.is_dir() else 0
 
 
-# ---------------------------------------------------------------- progress out of the builder's prints
+# ---------------------------------------------------------------- the builder in a child process
 _LAYER = re.compile(r"Reading layer (\d+)")
+_PERCENT = re.compile(r"Progress: \[[# ]*\]\s*([\d.]+)%")
 
 
 class _BuildMonitor:
-    """Reads the builder's prints and the quantizer's log as progress while building, and raises
-    Cancelled in the building thread once `should_stop` is set.
-    """
+    """Turns the builder's output into progress: reading layers (to 60 %, 85 % unquantized), then the
+    quantizer's own percentage (to 95 %)."""
 
-    def __init__(self, n_layers: int, quantized: bool, on_progress: ProgressFn | None,
-                 should_stop: threading.Event | None) -> None:
-        self.n_layers, self.quantized = max(n_layers, 1), quantized
-        self.on_progress, self.should_stop = on_progress, should_stop
-        self.thread = threading.get_ident()
-        self.quantized_matmuls = 0
-        self.fraction, self._last_report = 0.0, 0.0
-
-    def _mine(self) -> bool:
-        return threading.get_ident() == self.thread
-
-    def check(self) -> None:
-        if self._mine() and self.should_stop is not None and self.should_stop.is_set():
-            raise Cancelled("Building the fast engine was cancelled.")
+    def __init__(self, n_layers: int, quantized: bool, on_progress: ProgressFn | None) -> None:
+        self.n_layers, self.quantized, self.on_progress = max(n_layers, 1), quantized, on_progress
+        self.fraction, self._last_report, self._tail = 0.0, 0.0, ""
 
     def report(self, fraction: float, message: str, force: bool = False) -> None:
         now = time.monotonic()
@@ -133,82 +121,63 @@ class _BuildMonitor:
             self.on_progress(LoadProgress(min(self.fraction, 1.0), message))
 
     def consume(self, text: str) -> None:
-        self.check()
-        match = _LAYER.search(text)
+        text, self._tail = self._tail + text, text[-200:]  # a match may straddle two reads
+        layers = _LAYER.findall(text)
+        percents = _PERCENT.findall(text)
         end = 0.6 if self.quantized else 0.85
-        if match:
-            layer = int(match.group(1)) + 1
+        if percents and self.quantized:
+            share = min(float(percents[-1]), 100.0) / 100
+            self.report(0.6 + 0.35 * share, f"Quantizing the weights: {share:.0%}")
+        elif layers:
+            layer = int(layers[-1]) + 1
             self.report(0.1 + (end - 0.1) * layer / self.n_layers, f"Reading layer {layer}/{self.n_layers}")
         elif "Saving ONNX model" in text:
-            self.report(0.9, "Saving the ONNX model…", force=True)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """A logging filter on the quantizer: progress per MatMul; raising here reaches the builder."""
-        if not self._mine():
-            return True
-        self.check()
-        if "start to quantize" in record.getMessage() and "MatMul" in record.getMessage():
-            self.quantized_matmuls += 1
-            total = 5 * self.n_layers + 1  # qkv, o, gate, up, down per layer + the LM head
-            self.report(0.6 + 0.3 * min(self.quantized_matmuls / total, 1.0),
-                        f"Quantizing weights: {self.quantized_matmuls}/{total}")
-        return False  # keep the quantizer's INFO log out of the user's terminal
+            self.report(end, "Saving the ONNX model…", force=True)
 
 
-class _StreamProxy(io.TextIOBase):
-    """Stands in for stdout/stderr while building: the building thread's output goes to the monitor
-    (not the terminal); other threads' output passes through to the real stream."""
-
-    def __init__(self, monitor: _BuildMonitor, real) -> None:
-        super().__init__()
-        self.monitor, self.real = monitor, real
-
-    def write(self, text: str) -> int:
-        if not self.monitor._mine():
-            return self.real.write(text)
-        self.monitor.consume(text)
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.monitor._mine():
-            self.real.flush()
+def _builder_command(folder: Path, out: Path, precision: str) -> list[str]:
+    command = [sys.executable, "-m", "onnxruntime_genai.models.builder", "-i", str(folder), "-o", str(out),
+               "-p", precision, "-e", "cpu", "-c", str(out / "_builder_cache")]
+    return command + (["--extra_options", *BUILD_OPTIONS[precision]] if BUILD_OPTIONS[precision] else [])
 
 
-@contextlib.contextmanager
-def _monitored(monitor: _BuildMonitor):
-    quantizer_log = logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer")
-    quantizer_log.addFilter(monitor.filter)
-    stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _StreamProxy(monitor, stdout), _StreamProxy(monitor, stderr)
+def _run_builder(folder: Path, out: Path, precision: str, monitor: _BuildMonitor,
+                 should_stop: threading.Event | None) -> None:
+    """Run the model builder in a child process: its output is our progress (the app's own output is
+    untouched), and Cancel ends it at once (terminate), not at the builder's next checkpoint."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    process = subprocess.Popen(_builder_command(folder, out, precision), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    tail: list[str] = []
+
+    def read() -> None:
+        while chunk := process.stdout.read1(4096):
+            text = chunk.decode("utf-8", "replace")
+            tail[:] = (tail + [text])[-8:]
+            monitor.consume(text)
+
+    reader = threading.Thread(target=read, name="onnx-build-output", daemon=True)
+    reader.start()
     try:
-        yield
+        while process.poll() is None:
+            if should_stop is not None and should_stop.wait(0.1):
+                raise Cancelled("Building the fast engine was cancelled.")
+            elif should_stop is None:
+                time.sleep(0.1)
     finally:
-        sys.stdout, sys.stderr = stdout, stderr
-        quantizer_log.removeFilter(monitor.filter)
-
-
-def _import_builder():
-    """Import the model builder, undoing the root-logger set-up its quantizer does on import."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        from onnxruntime_genai.models import builder
-        import onnxruntime.quantization.matmul_nbits_quantizer  # noqa: F401 - the basicConfig side effect
-    finally:
-        for handler in root.handlers[:]:
-            if handler not in handlers:
-                root.removeHandler(handler)
-        root.setLevel(level)
-    return builder
-
-
-def _run_builder(folder: Path, out: Path, precision: str) -> None:
-    builder = _import_builder()
-    work = out / "_builder_cache"
-    options = builder.parse_extra_options(None, str(folder), str(out), precision, "cpu", str(work),
-                                          list(BUILD_OPTIONS[precision]))
-    builder.create_model(None, str(folder), str(out), precision, "cpu", str(work), **options)
-    shutil.rmtree(work, ignore_errors=True)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        reader.join(timeout=10)
+        process.stdout.close()
+    if process.returncode != 0:
+        last = " ".join("".join(tail).replace("\r", "\n").split("\n")[-3:]).strip()[-300:]
+        raise RuntimeError(f"the model builder exited with {process.returncode}: {last}")
+    shutil.rmtree(out / "_builder_cache", ignore_errors=True)
 
 
 def build_onnx_model(folder: Path, precision: str = "int4", *, on_progress: ProgressFn | None = None,
@@ -232,14 +201,11 @@ def build_onnx_model(folder: Path, precision: str = "int4", *, on_progress: Prog
         _remove_stale_builds(target)
         tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
         shutil.rmtree(tmp, ignore_errors=True)
-        monitor = _BuildMonitor(int(config.get("num_hidden_layers", 1)), precision != "fp32",
-                                on_progress, should_stop)
+        monitor = _BuildMonitor(int(config.get("num_hidden_layers", 1)), precision != "fp32", on_progress)
         monitor.report(0.0, f"Building the fast engine ({precision}, first time only)…", force=True)
         started = time.perf_counter()
         try:
-            with _monitored(monitor):
-                _run_builder(folder, tmp, precision)
-            monitor.check()
+            _run_builder(folder, tmp, precision, monitor, should_stop)
             (tmp / COMPLETE_MARKER).write_text(json.dumps({
                 "source": str(folder), "precision": precision,
                 "seconds": round(time.perf_counter() - started, 1)}), encoding="utf-8")
