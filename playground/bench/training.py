@@ -1,0 +1,168 @@
+"""Training throughput: the app's core trainer vs a plain hand-written loop on the same model and data,
+and a minimal nanoGPT-style model as the outside bar (4 layers, 4 heads, width 128, context 128,
+batch 32, AdamW, the built-in corpus at character level).
+
+The three runs alternate (trainer, plain loop, nanoGPT, trainer, …) so a busy machine slows them alike;
+each figure is the median over the repeats. nanoGPT's loop did ~21,500 tokens/s on this config on this
+machine, uncontended.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from playground.bench.common import Row
+
+NANOGPT_REFERENCE = 21_500  # tokens/s, nanoGPT on this config, 2 uncontended cores (issue 9)
+
+
+def bench_config(*, quick: bool, steps: int):
+    """The benchmark's run: no evals, samples or checkpoints in the hot loop (they are not training)."""
+    from playground.core.train_config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
+
+    width, layers = (32, 1) if quick else (128, 4)
+    return TrainConfig(
+        name="bench", model=ModelConfigSpec(family="gpt2", n_layer=layers, n_head=4, n_embd=width,
+                                            context_length=32 if quick else 128),
+        data=DataConfig(source="builtin", tokenizer="char"),
+        optim=OptimConfig(optimizer="adamw", lr=1e-3, schedule="constant", grad_clip=1.0),
+        max_steps=steps, batch_size=8 if quick else 32, eval_every=0, sample_every=0, checkpoint_every=0)
+
+
+# ---------------------------------------------------------------- the app's trainer
+def trainer_tokens_per_s(cfg, warmup: int) -> float:
+    """Wall-clock tokens/s of `core.trainer.train` between the end of step `warmup` and the last step
+    (reporting, metrics.jsonl and the callback included; set-up and the final save excluded)."""
+    from playground.core.trainer import train
+
+    marks: list[tuple[float, int]] = []
+
+    def on_metrics(m) -> None:
+        if m.step == warmup or m.step == cfg.max_steps:
+            marks.append((time.perf_counter(), m.tokens))
+
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as run_dir:
+        train(cfg, on_metrics=on_metrics, run_dir=run_dir)
+    (t0, n0), (t1, n1) = marks
+    return (n1 - n0) / (t1 - t0)
+
+
+# ---------------------------------------------------------------- the plain loop, same model and data
+def plain_loop_tokens_per_s(cfg, warmup: int) -> float:
+    """The textbook loop on the very model and batches the trainer uses (`setup.prepare`), nothing else."""
+    from playground.core.setup import prepare
+
+    with tempfile.TemporaryDirectory(prefix="bench-plain-") as run_dir:
+        s = prepare(cfg, run_dir=run_dir)
+    model, opt, data, gen = s.model, s.optimizer, s.data, s.generator
+    model.train()
+
+    def step() -> None:
+        x, y = data.batch("train", cfg.batch_size, gen)  # (B, T), (B, T)
+        logits = model(input_ids=x, use_cache=False).logits  # (B, T, V)
+        loss = F.cross_entropy(logits.flatten(0, 1), y.flatten())
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.optim.grad_clip)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        loss.item()
+
+    return _timed_steps(step, warmup, cfg.max_steps - warmup, cfg.batch_size * data.seq_len)
+
+
+def _timed_steps(step, warmup: int, steps: int, tokens_per_step: int) -> float:
+    for _ in range(warmup):
+        step()
+    started = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return steps * tokens_per_step / (time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------- nanoGPT, the outside bar
+class _Block(nn.Module):
+    def __init__(self, C: int, H: int) -> None:
+        super().__init__()
+        self.C, self.H = C, H
+        self.ln1, self.ln2 = nn.LayerNorm(C), nn.LayerNorm(C)
+        self.qkv, self.proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
+        self.fc, self.out = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
+
+    def forward(self, x):  # (B, T, C)
+        B, T, C = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(C, 2)
+        q, k, v = (t.view(B, T, self.H, C // self.H).transpose(1, 2) for t in (q, k, v))  # (B, H, T, C/H)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, T, C)
+        x = x + self.proj(y)
+        return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+
+
+class NanoGPT(nn.Module):
+    """nanoGPT's model in miniature: pre-LayerNorm blocks, learned positions, tied head."""
+
+    def __init__(self, V: int, C: int, H: int, L: int, T: int) -> None:
+        super().__init__()
+        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(T, C)
+        self.blocks = nn.ModuleList(_Block(C, H) for _ in range(L))
+        self.ln_f, self.head = nn.LayerNorm(C), nn.Linear(C, V, bias=False)
+        self.head.weight = self.wte.weight
+
+    def forward(self, idx):  # (B, T) → (B, T, V)
+        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.ln_f(x))
+
+
+def nanogpt_tokens_per_s(cfg, warmup: int, vocab_size: int) -> float:
+    spec = cfg.model
+    torch.manual_seed(0)
+    model = NanoGPT(vocab_size, spec.n_embd, spec.n_head, spec.n_layer, spec.context_length)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.optim.lr)
+    data = torch.randint(0, vocab_size, (200_000,))
+    T, B = spec.context_length, cfg.batch_size
+
+    def step() -> None:
+        ix = torch.randint(len(data) - T - 1, (B,))
+        chunk = data[ix[:, None] + torch.arange(T + 1)]  # (B, T+1)
+        loss = F.cross_entropy(model(chunk[:, :-1]).flatten(0, 1), chunk[:, 1:].flatten())
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        loss.item()
+
+    return _timed_steps(step, warmup, cfg.max_steps - warmup, B * T)
+
+
+# ---------------------------------------------------------------- the rows
+def run(*, quick: bool, repeats: int) -> list[Row]:
+    steps, warmup = (6, 2) if quick else (40, 5)
+    cfg = bench_config(quick=quick, steps=steps)
+    from playground.core.data import prepare_data
+
+    vocab = prepare_data(cfg).vocab_size
+    ours, plain, nano = [], [], []
+    for _ in range(repeats):
+        ours.append(trainer_tokens_per_s(cfg, warmup))
+        plain.append(plain_loop_tokens_per_s(cfg, warmup))
+        nano.append(nanogpt_tokens_per_s(cfg, warmup, vocab))
+    o, p, n = (statistics.median(v) for v in (ours, plain, nano))
+    print(f"  trainer {o:,.0f} tok/s, plain loop {p:,.0f} tok/s, nanoGPT-style {n:,.0f} tok/s "
+          f"(threads {torch.get_num_threads()})")
+    size = f"{cfg.model.n_layer}L/{cfg.model.n_head}H/{cfg.model.n_embd}d, T={cfg.model.context_length}, " \
+           f"B={cfg.batch_size}"
+    return [
+        Row("training", f"core trainer, char GPT ({size})", o, "tok/s", p, "plain loop, same model+data",
+            ">= 0.95x", o >= 0.95 * p),
+        Row("training", "core trainer vs nanoGPT-style model, same run", o, "tok/s", n, "nanoGPT-style loop",
+            ">= 1.0x (be at or above nanoGPT)", o >= n),
+        Row("training", "nanoGPT-style loop vs its uncontended figure", n, "tok/s", NANOGPT_REFERENCE,
+            "nanoGPT here, uncontended (issue 9)"),
+    ]
