@@ -218,6 +218,7 @@ def validate_folder(folder: Path) -> None:
 
 
 _TOKENIZERS: dict[tuple, Any] = {}  # (folder, its files' sizes and times) → tokenizer, newest last
+_TOKENIZERS_LOCK = threading.Lock()  # loads run on worker threads
 
 
 def load_tokenizer(folder: Path):
@@ -229,12 +230,14 @@ def load_tokenizer(folder: Path):
     stamp = tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in sorted(folder.iterdir())
                   if f.is_file() and f.suffix != ".safetensors")
     key = (str(folder), stamp)
-    tokenizer = _TOKENIZERS.pop(key, None)
+    with _TOKENIZERS_LOCK:
+        tokenizer = _TOKENIZERS.pop(key, None)
     if tokenizer is None:
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
-    _TOKENIZERS[key] = tokenizer
-    while len(_TOKENIZERS) > 4:
-        _TOKENIZERS.pop(next(iter(_TOKENIZERS)))
+    with _TOKENIZERS_LOCK:
+        _TOKENIZERS[key] = tokenizer
+        while len(_TOKENIZERS) > 4:
+            _TOKENIZERS.pop(next(iter(_TOKENIZERS)))
     return tokenizer
 
 
