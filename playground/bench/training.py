@@ -3,9 +3,9 @@ and a minimal nanoGPT-style model as the outside bar (4 layers, 4 heads, width 1
 batch 32, AdamW, the built-in corpus at character level).
 
 The three runs alternate (trainer, plain loop, nanoGPT, trainer, …) so a busy machine slows them alike;
-each figure is the median over the repeats. Each is also measured per CPU-second (the process's CPU time,
-all threads): on a shared machine that figure moves far less than wall-clock time does, so the
-trainer-vs-plain-loop comparison is made on both. nanoGPT's loop did ~21,500 tokens/s on this config
+every step is timed, and each figure is tokens per step / the median step time over all repeats (a
+burst of other work slows a few steps, not the median). Each is also given per CPU-second (the
+process's CPU time, all threads), which a shared machine disturbs differently. nanoGPT's loop did ~21,500 tokens/s on this config
 on this machine, uncontended.
 """
 
@@ -38,26 +38,27 @@ def bench_config(*, quick: bool, steps: int):
 
 
 # ---------------------------------------------------------------- the app's trainer
-def trainer_tokens_per_s(cfg, warmup: int) -> tuple[float, float]:
-    """Tokens per wall-clock second and per CPU-second of `core.trainer.train` between the end of step
-    `warmup` and the last step (reporting, metrics.jsonl and the callback included; set-up and the
-    final save excluded)."""
+Steps = list[tuple[float, float]]  # (wall seconds, CPU seconds) of each timed step
+
+
+def trainer_steps(cfg, warmup: int) -> Steps:
+    """Each step of `core.trainer.train` after `warmup`, from one report to the next (reporting,
+    metrics.jsonl and the callback included; set-up and the final save excluded)."""
     from playground.core.trainer import train
 
-    marks: list[tuple[float, float, int]] = []
+    marks: list[tuple[float, float]] = []
 
     def on_metrics(m) -> None:
-        if m.step == warmup or m.step == cfg.max_steps:
-            marks.append((time.perf_counter(), time.process_time(), m.tokens))
+        if m.step >= warmup:
+            marks.append((time.perf_counter(), time.process_time()))
 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as run_dir:
-        train(cfg, on_metrics=on_metrics, run_dir=run_dir)
-    (w0, c0, n0), (w1, c1, n1) = marks
-    return (n1 - n0) / (w1 - w0), (n1 - n0) / max(c1 - c0, 1e-9)
+        train(cfg.replace(log_every=1), on_metrics=on_metrics, run_dir=run_dir)
+    return [(w1 - w0, c1 - c0) for (w0, c0), (w1, c1) in zip(marks, marks[1:])]
 
 
 # ---------------------------------------------------------------- the plain loop, same model and data
-def plain_loop_tokens_per_s(cfg, warmup: int) -> tuple[float, float]:
+def plain_loop_steps(cfg, warmup: int) -> Steps:
     """The textbook loop on the very model and batches the trainer uses (`setup.prepare`), with AdamW as
     one writes it by hand (`torch.optim.AdamW(model.parameters())`: torch's defaults, same settings)."""
     from playground.core.setup import prepare
@@ -79,18 +80,18 @@ def plain_loop_tokens_per_s(cfg, warmup: int) -> tuple[float, float]:
         opt.zero_grad(set_to_none=True)
         loss.item()
 
-    return _timed_steps(step, warmup, cfg.max_steps - warmup, cfg.batch_size * data.seq_len)
+    return _timed_steps(step, warmup, cfg.max_steps - warmup)
 
 
-def _timed_steps(step, warmup: int, steps: int, tokens_per_step: int) -> tuple[float, float]:
-    """(tokens per wall-clock second, tokens per CPU-second)."""
+def _timed_steps(step, warmup: int, steps: int) -> Steps:
     for _ in range(warmup):
         step()
-    wall, cpu = time.perf_counter(), time.process_time()
+    out = []
     for _ in range(steps):
+        wall, cpu = time.perf_counter(), time.process_time()
         step()
-    tokens = steps * tokens_per_step
-    return tokens / (time.perf_counter() - wall), tokens / max(time.process_time() - cpu, 1e-9)
+        out.append((time.perf_counter() - wall, time.process_time() - cpu))
+    return out
 
 
 # ---------------------------------------------------------------- nanoGPT, the outside bar
@@ -128,7 +129,7 @@ class NanoGPT(nn.Module):
         return self.head(self.ln_f(x))
 
 
-def nanogpt_tokens_per_s(cfg, warmup: int, vocab_size: int) -> tuple[float, float]:
+def nanogpt_steps(cfg, warmup: int, vocab_size: int) -> Steps:
     spec = cfg.model
     torch.manual_seed(0)
     model = NanoGPT(vocab_size, spec.n_embd, spec.n_head, spec.n_layer, spec.context_length)
@@ -146,12 +147,12 @@ def nanogpt_tokens_per_s(cfg, warmup: int, vocab_size: int) -> tuple[float, floa
         opt.zero_grad(set_to_none=True)
         loss.item()
 
-    return _timed_steps(step, warmup, cfg.max_steps - warmup, B * T)
+    return _timed_steps(step, warmup, cfg.max_steps - warmup)
 
 
 # ---------------------------------------------------------------- the rows
-def _median(pairs: list[tuple[float, float]], i: int) -> float:
-    return statistics.median(p[i] for p in pairs)
+def _tokens_per_s(steps: Steps, i: int, tokens_per_step: int) -> float:
+    return tokens_per_step / max(statistics.median(s[i] for s in steps), 1e-9)
 
 
 def run(*, quick: bool, repeats: int) -> list[Row]:
@@ -162,11 +163,12 @@ def run(*, quick: bool, repeats: int) -> list[Row]:
     vocab = prepare_data(cfg).vocab_size
     ours, plain, nano = [], [], []
     for _ in range(max(repeats, 3) if not quick else repeats):  # short alternating rounds ride out bursts
-        ours.append(trainer_tokens_per_s(cfg, warmup))
-        plain.append(plain_loop_tokens_per_s(cfg, warmup))
-        nano.append(nanogpt_tokens_per_s(cfg, warmup, vocab))
-    o, p, n = (_median(v, 0) for v in (ours, plain, nano))
-    oc, pc, nc = (_median(v, 1) for v in (ours, plain, nano))
+        ours += trainer_steps(cfg, warmup)
+        plain += plain_loop_steps(cfg, warmup)
+        nano += nanogpt_steps(cfg, warmup, vocab)
+    per_step = cfg.batch_size * cfg.model.context_length
+    o, p, n = (_tokens_per_s(v, 0, per_step) for v in (ours, plain, nano))
+    oc, pc, nc = (_tokens_per_s(v, 1, per_step) for v in (ours, plain, nano))
     print(f"  tok/s (wall): trainer {o:,.0f}, plain loop {p:,.0f}, nanoGPT-style {n:,.0f}; per CPU-second: "
           f"{oc:,.0f}, {pc:,.0f}, {nc:,.0f} (threads {torch.get_num_threads()})")
     size = f"{cfg.model.n_layer}L/{cfg.model.n_head}H/{cfg.model.n_embd}d, T={cfg.model.context_length}, " \
@@ -174,7 +176,7 @@ def run(*, quick: bool, repeats: int) -> list[Row]:
     return [
         Row("training", f"core trainer, char GPT ({size})", o, "tok/s", p, "plain loop, same model+data",
             ">= 0.95x", o >= 0.95 * p),
-        Row("training", "core trainer, per CPU-second (robust to a shared CPU)", oc, "tok/CPU-s", pc,
+        Row("training", "core trainer, per CPU-second", oc, "tok/CPU-s", pc,
             "plain loop, same model+data", ">= 0.95x", oc >= 0.95 * pc),
         Row("training", "core trainer vs nanoGPT-style model, same run", o, "tok/s", n, "nanoGPT-style loop",
             ">= 1.0x (be at or above nanoGPT)", o >= n),
