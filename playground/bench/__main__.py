@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from playground.bench.common import Row, machine_summary, write_results
@@ -28,6 +29,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PLAYGROUND_DATA_DIR", tempfile.mkdtemp(prefix="bench-data-"))  # runs stay out of yours
     repeats = args.repeats or (1 if args.quick else 3)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     wanted = (lambda name: not only or name in only)
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(args, session, n_tokens: int, repeats: int):
-    from playground.bench import engines, generation, responsiveness, startup
+    from playground.bench import engines, generation, gui, inspection, responsiveness, startup, training
 
     def gui_rows():
         from playground.ui.main_window import MainWindow
@@ -64,14 +66,16 @@ def _sections(args, session, n_tokens: int, repeats: int):
         window = MainWindow(autoload=False)
         window.show()
         try:
-            return responsiveness.run_model_paths(window, n_tokens)
+            return gui.run(window, quick=args.quick, n_tokens=n_tokens, repeats=repeats)
         finally:
             window.close()
 
     return [
         ("generation", lambda: generation.run(session, n_tokens=n_tokens, repeats=repeats)),
         ("engines", lambda: engines.run(session, n_tokens=n_tokens, repeats=repeats, quick=args.quick)),
-        ("responsiveness", gui_rows),
+        ("training", lambda: training.run(quick=args.quick, repeats=repeats)),
+        ("inspection", lambda: inspection.run(session, quick=args.quick, repeats=repeats)),
+        ("gui", gui_rows),
         ("startup", lambda: startup.run(repeats=repeats, include_conversion=not args.quick)),
     ]
 

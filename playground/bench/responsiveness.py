@@ -1,13 +1,10 @@
-"""How long the GUI event loop stalls while the app works (a 10 ms QTimer probe)."""
+"""How long the GUI event loop stalls while the app works (a 10 ms QTimer probe); `gui` uses it."""
 
 from __future__ import annotations
 
 import time
-from typing import Callable
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer
-
-from playground.bench.common import Row
 
 
 class StallProbe(QObject):
@@ -47,37 +44,3 @@ def wait_signal(signal, timeout_s: float = 600) -> list:
     if not got:
         raise TimeoutError("the operation did not finish in time")
     return list(got[0])
-
-
-def measure(label: str, start: Callable[[], object], done_signal, limit_ms: float) -> Row:
-    with StallProbe() as probe:
-        start()
-        wait_signal(done_signal)
-    stall_ms = probe.longest * 1000
-    print(f"  longest stall during {label}: {stall_ms:.0f} ms")
-    return Row("responsiveness", f"longest event-loop stall during {label}", stall_ms, "ms",
-               target=f"<= {limit_ms:.0f} ms", passed=stall_ms <= limit_ms)
-
-
-def run_model_paths(window, n_tokens: int) -> list[Row]:
-    """Model load and generation through the window's controller and the chat worker path."""
-    from dataclasses import replace
-
-    from playground.core import registry
-    from playground.core.generation import encode_chat
-    from playground.core.sampling import GREEDY
-    from playground.workers.base import WorkerThread
-    from playground.workers.model_workers import GenerateWorker
-
-    controller = window.controller
-    rows = [measure("model load (cached)", lambda: window.load_source(registry.builtin_source()),
-                    controller.busy_changed, 100)]
-    if controller.busy:
-        wait_signal(controller.busy_changed)
-    session = controller.session
-    prompt = encode_chat(session.tokenizer, [{"role": "user", "content": "Tell me about the sea."}])
-    worker = GenerateWorker(session, prompt, replace(GREEDY, max_new_tokens=n_tokens))
-    job = WorkerThread(worker)
-    rows.append(measure("generation", job.start, worker.finished, 50))
-    job.shutdown()
-    return rows

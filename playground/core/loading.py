@@ -37,6 +37,7 @@ class ModelSession:
     load_seconds: float = 0.0
     from_cache: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _param_count: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (model, count)
 
     @property
     def device(self) -> torch.device:
@@ -60,13 +61,11 @@ class ModelSession:
         return bool(getattr(self.tokenizer, "chat_template", None))
 
     def info(self) -> ModelInfo:
-        from playground.core.compression.storage import parameter_total
-
         return ModelInfo(
             name=self.source.name,
             source_key=self.source.key,
             model_type=str(getattr(self.model.config, "model_type", "?")),
-            n_params=parameter_total(self.model),  # counts quantized weights too
+            n_params=self._n_params(),
             device=str(self.device),
             dtype=dtype_name(self.dtype),
             context_length=self.context_length,
@@ -75,6 +74,15 @@ class ModelSession:
             load_seconds=self.load_seconds,
             from_cache=self.from_cache,
         )
+
+    def _n_params(self) -> int:
+        """Counted once per model (walking 30 layers' modules takes ~10 ms, and every tab asks on the GUI
+        thread when a model arrives); quantized weights included."""
+        from playground.core.compression.storage import parameter_total
+
+        if self._param_count is None or self._param_count[0] is not self.model:
+            self._param_count = (self.model, parameter_total(self.model))
+        return self._param_count[1]
 
     def move(self, device: str, dtype: str) -> None:
         """Move/cast in place (called from a worker thread)."""
@@ -209,17 +217,41 @@ def validate_folder(folder: Path) -> None:
             raise ModelLoadError(f"The weights file {file.name} is corrupt or truncated ({exc}).") from exc
 
 
+_TOKENIZERS: dict[tuple, Any] = {}  # (folder, its files' sizes and times) → tokenizer, newest last
+_TOKENIZERS_LOCK = threading.Lock()  # loads run on worker threads
+
+
+def load_tokenizer(folder: Path):
+    """The folder's tokenizer, reused while its files are unchanged. Parsing a 3.5 MB tokenizer.json
+    holds the GIL for ~0.4 s (json + the Rust tokenizer), which froze the GUI on every reload."""
+    from transformers import AutoTokenizer
+
+    folder = Path(folder).resolve()
+    stamp = tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in sorted(folder.iterdir())
+                  if f.is_file() and f.suffix != ".safetensors")
+    key = (str(folder), stamp)
+    with _TOKENIZERS_LOCK:
+        tokenizer = _TOKENIZERS.pop(key, None)
+    if tokenizer is None:
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+    with _TOKENIZERS_LOCK:
+        _TOKENIZERS[key] = tokenizer
+        while len(_TOKENIZERS) > 4:
+            _TOKENIZERS.pop(next(iter(_TOKENIZERS)))
+    return tokenizer
+
+
 def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype: str = "float32",
                 on_progress: ProgressFn | None = None, should_stop: threading.Event | None = None,
                 from_cache: bool = False) -> ModelSession:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
     started = time.perf_counter()
     _report(on_progress, 0.85, "Checking the model folder…")
     validate_folder(folder)
     _check(should_stop)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+        tokenizer = load_tokenizer(folder)
     except Exception as exc:
         raise ModelLoadError(f"Could not load the tokenizer from {folder.name}: {exc}") from exc
     _check(should_stop)

@@ -85,3 +85,18 @@ def test_info_reports_the_real_model(builtin_session):
     assert info.model_type == "llama" and info.dtype == "float32" and info.device == "cpu"
     assert info.n_params == sum(p.numel() for p in builtin_session.model.parameters()) > 100_000_000
     assert info.has_chat_template and info.context_length >= 2048
+
+
+def test_reloading_a_folder_reuses_its_tokenizer_until_its_files_change(builtin_session, tmp_path):
+    import os
+
+    from playground.core.loading import load_tokenizer
+
+    builtin_session.tokenizer.save_pretrained(tmp_path)
+    first = load_tokenizer(tmp_path)
+    assert load_tokenizer(tmp_path) is first  # no second parse of tokenizer.json (it holds the GIL ~0.4 s)
+    config = tmp_path / "tokenizer_config.json"
+    os.utime(config, ns=(1_000_000_000, 1_000_000_000))  # the file changed on disk
+    second = load_tokenizer(tmp_path)
+    assert second is not first
+    assert second("The capital of France")["input_ids"] == first("The capital of France")["input_ids"]

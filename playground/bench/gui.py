@@ -1,0 +1,159 @@
+"""The GUI's cost: the same training and generation driven through the real widgets (offscreen) vs the
+headless core, and the longest event-loop stall (a 10 ms QTimer probe) while each runs.
+
+Training: the Training tab gets the benchmark config and its Start button is clicked; the twin is
+`core.trainer.train` with the same config. Both are timed end to end (set-up, steps, final save).
+Generation: the Chat tab sends a message (greedy, N tokens); the twin is `generate_stream` on the very
+prompt ids the tab built, with the same settings. Runs alternate (GUI, headless, GUI, …).
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from playground.bench.common import Row
+from playground.bench.responsiveness import StallProbe, wait_signal
+
+PROMPT = "Write a long story about a lighthouse keeper who finds a message in a bottle."
+
+
+def _stall_row(label: str, stalls: list[float], limit_ms: float) -> Row:
+    worst = max(stalls) * 1000  # the worst repeat: one freeze is one too many
+    print(f"  longest stall during {label}: {worst:.0f} ms")
+    return Row("responsiveness", f"longest event-loop stall during {label}", worst, "ms",
+               target=f"<= {limit_ms:.0f} ms", passed=worst <= limit_ms)
+
+
+def _overhead_row(what: str, gui: float, headless: float, unit: str, higher_is_better: bool) -> Row:
+    """GUI figure against the headless one; the target is at most 5% slower."""
+    ok = gui >= 0.95 * headless if higher_is_better else gui <= 1.05 * headless
+    return Row("gui overhead", what, gui, unit, headless, "headless core",
+               ">= 0.95x" if higher_is_better else "<= 1.05x", ok)
+
+
+# ---------------------------------------------------------------- training
+def train_through_tab(window, cfg) -> tuple[float, float]:
+    """(seconds from the Start click to training_finished, longest stall)."""
+    tab = window.tab("trainingTab")
+    window.tabs.setCurrentWidget(tab)
+    tab.set_config(cfg)
+    with StallProbe() as probe:
+        started = time.perf_counter()
+        QTest.mouseClick(tab.start_button, Qt.LeftButton)
+        result = wait_signal(tab.training_finished)[0]
+        took = time.perf_counter() - started
+    if result.status != "finished":
+        raise RuntimeError(f"training through the tab ended {result.status}: {result.message}")
+    while tab.is_training:  # let the worker thread finish before the next run
+        wait_signal(tab._job.done)
+    return took, probe.longest
+
+
+def train_headless(cfg) -> float:
+    from playground.core.trainer import train
+
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as run_dir:
+        started = time.perf_counter()
+        train(cfg, on_metrics=lambda m: None, run_dir=run_dir)
+        return time.perf_counter() - started
+
+
+def training_rows(window, *, quick: bool, repeats: int) -> list[Row]:
+    from playground.bench.training import bench_config
+
+    cfg = bench_config(quick=quick, steps=6 if quick else 60)
+    cfg = cfg.replace(log_every=1)  # the tab's default: every step reported and plotted
+    gui, headless, stalls = [], [], []
+    for _ in range(repeats):
+        took, stall = train_through_tab(window, cfg)
+        gui.append(took)
+        stalls.append(stall)
+        headless.append(train_headless(cfg))
+    g, h = statistics.median(gui), statistics.median(headless)
+    print(f"  training {cfg.max_steps} steps: Training tab {g:.2f} s, headless {h:.2f} s")
+    return [_overhead_row(f"training {cfg.max_steps} steps via the Training tab (Start → finished)", g, h,
+                          "s", higher_is_better=False),
+            _stall_row("training (Training tab)", stalls, 50)]
+
+
+# ---------------------------------------------------------------- generation
+def chat_through_tab(window, settings) -> tuple[float, float, object]:
+    """(tokens/s from Send to reply_finished, longest stall, the reply's Message)."""
+    tab = window.tab("chatTab")
+    window.tabs.setCurrentWidget(tab)
+    tab.clear_conversation()
+    tab.sampling.set_settings(settings)
+    tab.input.setPlainText(PROMPT)
+    with StallProbe() as probe:
+        started = time.perf_counter()
+        QTest.mouseClick(tab.send_button, Qt.LeftButton)
+        finished = wait_signal(tab.reply_finished)[0]
+        took = time.perf_counter() - started
+    if finished.result is None:
+        raise RuntimeError(f"the Chat tab's reply failed: {finished.error}")
+    while tab.is_generating():
+        wait_signal(tab.streamer.running_changed)
+    return len(finished.result.token_ids) / took, probe.longest, finished.message
+
+
+def chat_headless(session, prompt_ids, settings) -> float:
+    from playground.core.engine import TorchEngine
+    from playground.core.generation import eos_ids, generate_stream
+
+    started = time.perf_counter()
+    with session.lock:
+        result = generate_stream(TorchEngine(session.model), session.tokenizer, list(prompt_ids), settings,
+                                 stop_ids=eos_ids(session.model, session.tokenizer),
+                                 context_length=session.context_length)
+    return len(result.token_ids) / (time.perf_counter() - started)
+
+
+def generation_rows(window, *, n_tokens: int, repeats: int) -> list[Row]:
+    from dataclasses import replace
+
+    from playground.core.sampling import GREEDY
+
+    settings = replace(GREEDY, max_new_tokens=n_tokens)
+    session = window.controller.session
+    gui, headless, stalls = [], [], []
+    chat_through_tab(window, replace(settings, max_new_tokens=4))  # warm-up: first-call allocations
+    for _ in range(repeats):
+        tps, stall, message = chat_through_tab(window, settings)
+        gui.append(tps)
+        stalls.append(stall)
+        headless.append(chat_headless(session, message.prompt_ids, settings))
+    g, h = statistics.median(gui), statistics.median(headless)
+    print(f"  generation: Chat tab {g:.1f} tok/s, headless {h:.1f} tok/s ({session.dtype})")
+    return [_overhead_row(f"generation via the Chat tab (Send → reply), {n_tokens} greedy tokens, "
+                          f"{str(session.dtype).removeprefix('torch.')}", g, h, "tok/s", higher_is_better=True),
+            _stall_row("generation (Chat tab)", stalls, 50)]
+
+
+# ---------------------------------------------------------------- model load
+def load_rows(window, repeats: int) -> list[Row]:
+    from playground.core import registry
+
+    controller, stalls = window.controller, []
+    for _ in range(repeats):
+        with StallProbe() as probe:
+            if window.load_source(registry.builtin_source()):
+                wait_signal(controller.busy_changed)
+            while controller.busy:
+                wait_signal(controller.busy_changed)
+        stalls.append(probe.longest)
+    if controller.session is None:
+        raise RuntimeError("the built-in model did not load in the window")
+    return [_stall_row("model load (cached)", stalls, 100)]
+
+
+def run(window, *, quick: bool, n_tokens: int, repeats: int) -> list[Row]:
+    """Load the built-in model in the window, then generate and train through the tabs."""
+    rows = load_rows(window, repeats)
+    rows += generation_rows(window, n_tokens=n_tokens, repeats=repeats)
+    rows += training_rows(window, quick=quick, repeats=repeats)
+    return rows
