@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     wanted = (lambda name: not only or name in only)
     started = dt.datetime.now().isoformat(timespec="seconds")
+    load_before = os.getloadavg()[0]
 
     from playground.app import create_app
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{name}]", flush=True)
             rows += run()
     meta = {"machine": machine_summary(), "started": started, "mode": "quick" if args.quick else "full",
-            "repeats": repeats}
+            "repeats": repeats, "load_average": [load_before, os.getloadavg()[0]]}
     path = write_results(rows, args.out, meta)
     print(path.read_text())
     app.processEvents()
