@@ -38,4 +38,4 @@ def test_quick_bench_covers_training_inspection_and_the_gui(tmp_path):
         "model load (cached)", "generation (Chat tab)", "training (Training tab)"}
     assert all(s["figure"] > 0 for s in stalls)
     overheads = [r for r in rows.values() if r["section"] == "gui overhead"]
-    assert len(overheads) == 2 and all(r["reference"] > 0 and r["figure"] > 0 for r in overheads)
+    assert len(overheads) == 3 and all(r["reference"] > 0 and r["figure"] > 0 for r in overheads)

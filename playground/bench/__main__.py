@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 import tempfile
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     wanted = (lambda name: not only or name in only)
     started = dt.datetime.now().isoformat(timespec="seconds")
+    load_before = os.getloadavg()[0]
 
     from playground.app import create_app
 
@@ -48,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, run in sections:
         if wanted(name):
             print(f"[{name}]", flush=True)
+            gc.collect()  # a section must not pay for the garbage of the ones before it (a full GC: ~0.3 s)
             rows += run()
     meta = {"machine": machine_summary(), "started": started, "mode": "quick" if args.quick else "full",
-            "repeats": repeats}
+            "repeats": repeats, "load_average": [load_before, os.getloadavg()[0]]}
     path = write_results(rows, args.out, meta)
     print(path.read_text())
     app.processEvents()

@@ -61,11 +61,20 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def _load_note(meta: dict) -> list[str]:
+    """How busy the machine was: other programs' work slows every figure (ratios suffer less)."""
+    load, cpus = meta.get("load_average"), (meta.get("machine") or {}).get("cpus")
+    if not load:
+        return []
+    busy = " — other programs were running: a contended machine" if max(load) > 0.5 else ""
+    return [f"Load average (1 min) at start / end: {load[0]:.2f} / {load[1]:.2f} on {cpus} CPUs{busy}."]
+
+
 def write_results(rows: list[Row], out_dir: Path, meta: dict) -> Path:
     """bench/results.md (a table) and its JSON twin, each written atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# Benchmark results", "", f"Machine: {meta.get('machine')}", f"Run: {meta.get('started')}, "
-             f"mode {meta.get('mode')}, {meta.get('repeats')} repeats (median)", "",
+             f"mode {meta.get('mode')}, {meta.get('repeats')} repeats (median)", *_load_note(meta), "",
              "| section | what | figure | reference | ratio | target | ok |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         ref = f"{_fmt(r.reference, r.unit)} ({r.reference_label})" if r.reference is not None else "–"
