@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(args, session, n_tokens: int, repeats: int):
-    from playground.bench import engines, generation, gui, inspection, responsiveness, startup, training
+    from playground.bench import engines, generation, gui, inspection, startup, training
 
     def gui_rows():
         from playground.ui.main_window import MainWindow

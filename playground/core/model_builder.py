@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.core.train_config import ModelConfigSpec, TrainConfig
-from playground.core.units import human_bytes, human_count  # noqa: F401 - re-exported
 
 
 def hf_config(spec: ModelConfigSpec, vocab_size: int, *, bos_id: int | None = None, eos_id: int | None = None):

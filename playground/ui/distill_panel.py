@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from playground.core.distill import DistillConfig
-from playground.core.model_builder import formula_parameters, human_count
+from playground.core.model_builder import formula_parameters
+from playground.core.units import human_count
 from playground.core.train_config import DataConfig, ModelConfigSpec, OptimConfig
 from playground.ui.training_config_panel import SciSpinBox
 

@@ -9,10 +9,10 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from playground.core.model_builder import estimate_memory, formula_parameters, human_bytes, human_count
+from playground.core.model_builder import estimate_memory, formula_parameters
 from playground.core.presets import DEFAULT_PRESET, PRESETS, preset_config
-from playground.core.train_config import (OPTIMIZER_LABELS, DataConfig, FinetuneConfig, ModelConfigSpec,
-                                          OptimConfig, TrainConfig)
+from playground.core.train_config import OPTIMIZER_LABELS, ModelConfigSpec, TrainConfig
+from playground.core.units import human_bytes, human_count
 
 RACE_KEY = "race"
 MODES = [("scratch", "Train from scratch"), ("full", "Fine-tune the current model (all weights)"),
