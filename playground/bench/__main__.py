@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from playground.app import create_app
 
     app = create_app()
+    app.setOrganizationName("LLMPlayground-bench")  # the bench's toggles stay out of your settings
     from playground.core import registry
     from playground.core.loading import load_model
 
@@ -66,8 +67,11 @@ def _sections(args, session, n_tokens: int, repeats: int):
     def gui_rows():
         from playground.ui.main_window import MainWindow
 
+        from PySide6.QtTest import QTest
+
         window = MainWindow(autoload=False)
         window.show()
+        QTest.qWait(300)  # the window's deferred set-up (the chart's plot, right after the first paint)
         try:
             return gui.run(window, quick=args.quick, n_tokens=n_tokens, repeats=repeats)
         finally:

@@ -57,6 +57,8 @@ def machine_summary() -> dict:
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
+    if isinstance(value, int):
+        return f"{value:,} {unit}".strip()
     text = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
     return f"{text} {unit}".strip()
 

@@ -95,6 +95,7 @@ def chat_through_tab(window, settings) -> tuple[float, float, object]:
     tab = window.tab("chatTab")
     window.tabs.setCurrentWidget(tab)
     tab.clear_conversation()
+    tab.engine_combo.setCurrentText("Exact (PyTorch)")  # compared with the headless PyTorch path
     tab.sampling.set_settings(settings)
     tab.input.setPlainText(PROMPT)
     with StallProbe() as probe:
@@ -152,9 +153,12 @@ def generation_rows(window, *, n_tokens: int, repeats: int) -> list[Row]:
 
 # ---------------------------------------------------------------- model load
 def load_rows(window, repeats: int) -> list[Row]:
+    """The PyTorch model load alone (fast engine off), then the fast engine's start (its ONNX model,
+    already built, loaded by onnxruntime-genai), each with the longest stall."""
     from playground.core import registry
 
-    controller, stalls = window.controller, []
+    controller, engines, stalls = window.controller, window.tab("chatTab").engines, []
+    engines.action.setChecked(False)
     for _ in range(repeats):
         with StallProbe() as probe:
             if window.load_source(registry.builtin_source()):
@@ -164,7 +168,22 @@ def load_rows(window, repeats: int) -> list[Row]:
         stalls.append(probe.longest)
     if controller.session is None:
         raise RuntimeError("the built-in model did not load in the window")
-    return [_stall_row("model load (cached)", stalls, 100)]
+    rows = [_stall_row("model load (cached, PyTorch)", stalls, 100)]
+    fast_stalls = []
+    for _ in range(repeats):
+        engines.action.setChecked(False)
+        engines.ready.clear()  # load the ONNX model again
+        with StallProbe() as probe:
+            engines.action.setChecked(True)  # selects Fast (ONNX int4), which loads it on a worker
+            while engines.job is not None:
+                wait_signal(engines.job.done)
+        fast_stalls.append(probe.longest)
+    if not engines.ready:
+        raise RuntimeError(f"the fast engine did not start: {engines.errors}")
+    engines.action.setChecked(False)  # the GUI-overhead rows compare the PyTorch path
+    rows.append(_stall_row("fast engine start (ONNX int4 model load; onnxruntime-genai holds the GIL)",
+                           fast_stalls, 100))
+    return rows
 
 
 def run(window, *, quick: bool, n_tokens: int, repeats: int) -> list[Row]:

@@ -6,6 +6,7 @@ safetensors copy in the cache dir, so every later load takes well under a second
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -274,12 +275,23 @@ def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype
                         from_cache=from_cache)
 
 
+_libraries_frozen = False
+
+
 def warm_up_libraries() -> float:
-    """Import transformers' model classes (seconds spent). Done once per process, before timing loads."""
+    """Import transformers' model classes (seconds spent). Done once per process, before timing loads.
+
+    The first call also moves every object alive by then (~400k: torch, transformers, Qt bindings) out of
+    the garbage collector's reach with `gc.freeze()`. They live as long as the process anyway, and each
+    full collection walked them all: ~0.3 s holding the GIL, which froze the window mid-load."""
+    global _libraries_frozen
     started = time.perf_counter()
     from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: F401
 
     import transformers.models.llama.modeling_llama  # noqa: F401 - the built-in model's family
+    if not _libraries_frozen:
+        _libraries_frozen = True
+        gc.freeze()
     return time.perf_counter() - started
 
 

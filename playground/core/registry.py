@@ -35,22 +35,24 @@ def folder_source(path: str | Path) -> ModelSource:
 
 
 def hf_cache_sources() -> list[ModelSource]:
-    """Causal-LM snapshots already in the local Hugging Face cache (read offline, no network)."""
-    try:
-        from huggingface_hub import scan_cache_dir
+    """Causal-LM snapshots already in the local Hugging Face cache (read offline, no network).
 
-        info = scan_cache_dir()
-    except Exception:  # no cache dir, unreadable cache: nothing to offer
-        return []
+    Walks the cache's documented layout (`models--org--name/snapshots/<rev>/`) directly: huggingface_hub's
+    `scan_cache_dir` imports ~0.15 s of modules and stats every blob, on the window's start-up path."""
+    from huggingface_hub.constants import HF_HUB_CACHE
+
     sources = []
-    for repo in sorted(info.repos, key=lambda r: r.repo_id):
-        if repo.repo_type != "model":
-            continue
-        for rev in sorted(repo.revisions, key=lambda r: r.last_modified, reverse=True):
-            snapshot = Path(rev.snapshot_path)
-            if (snapshot / "config.json").exists() and any(snapshot.glob("*.safetensors*")):
-                sources.append(ModelSource("hf-cache", repo.repo_id, str(snapshot), detail=str(snapshot)))
-                break
+    try:
+        repos = sorted(p for p in Path(HF_HUB_CACHE).glob("models--*") if p.is_dir())
+        for repo in repos:
+            snapshots = [p for p in (repo / "snapshots").glob("*") if p.is_dir()]
+            for snapshot in sorted(snapshots, key=lambda p: p.stat().st_mtime, reverse=True):
+                if (snapshot / "config.json").exists() and any(snapshot.glob("*.safetensors*")):
+                    repo_id = repo.name.removeprefix("models--").replace("--", "/")
+                    sources.append(ModelSource("hf-cache", repo_id, str(snapshot), detail=str(snapshot)))
+                    break
+    except OSError:  # an unreadable cache: nothing to offer
+        return []
     return sources
 
 

@@ -1,12 +1,13 @@
 """The next-token distribution chart: one row per token (top 20), the model's raw softmax beside the
-distribution after the sampling settings, the sampled token marked. Follows zoom and theme."""
+distribution after the sampling settings, the sampled token marked. Follows zoom and theme.
+The pyqtgraph plot is built just after the chart is first shown (or when first drawn into), so the
+window appears without waiting ~0.5 s for pyqtgraph to import."""
 
 from __future__ import annotations
 
 import html
 
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -29,42 +30,70 @@ class TokenDistributionChart(QWidget):
         self.caption = QLabel(objectName="tokenDistributionCaption", wordWrap=True)
         self.caption.setTextFormat(Qt.RichText)
         self.legend = QLabel(objectName="tokenDistributionLegend", wordWrap=True)
-        self.plot = pg.PlotWidget()
-        self.plot.setObjectName("tokenDistributionPlot")
-        self.plot.setMinimumHeight(260)
-        self.plot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.invertY(True)
-        self.plot.showGrid(x=True, y=False, alpha=0.25)
-        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        self._plot = None  # pyqtgraph.PlotWidget, see `plot`
+        self.value_labels: list = []  # pyqtgraph.TextItem per row
+        layout.addWidget(self.caption)
+        layout.addWidget(self.legend)
+        self._plot_slot = QWidget(minimumHeight=260)  # where the plot goes; holds its place until then
+        self._plot_slot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        layout.addWidget(self._plot_slot, 1)
+        self._apply_style()
+        self.clear("Click a token of a reply to see the distribution it was sampled from.")
+
+    @property
+    def plot(self):
+        """The `tokenDistributionPlot` PlotWidget, built on first use."""
+        return self.ensure_plot()
+
+    def ensure_plot(self):
+        if self._plot is not None:
+            return self._plot
+        import pyqtgraph as pg
+
+        plot = pg.PlotWidget()
+        plot.setObjectName("tokenDistributionPlot")
+        plot.setMinimumHeight(260)
+        plot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.invertY(True)
+        plot.showGrid(x=True, y=False, alpha=0.25)
+        plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.raw_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=BAR, brush=RAW_COLOR, pen=None)
         self.final_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=BAR, brush=FINAL_COLOR, pen=None)
         self.sampled_box = pg.BarGraphItem(x0=[], y=[], width=[], height=0.96, brush=None,
                                            pen=pg.mkPen(SAMPLED_COLOR, width=2))
         for item in (self.raw_bars, self.final_bars, self.sampled_box):
-            self.plot.addItem(item)
-        self.value_labels: list[pg.TextItem] = []
-        layout.addWidget(self.caption)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.plot, 1)
+            plot.addItem(item)
+        self.layout().replaceWidget(self._plot_slot, plot)
+        self._plot_slot.deleteLater()
+        self._plot = plot
         self._apply_style()
-        self.clear("Click a token of a reply to see the distribution it was sampled from.")
+        return plot
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._plot is None:
+            QTimer.singleShot(0, self, self.ensure_plot)  # right after the window has painted
 
     # ------------------------------------------------------------------ data
     def clear(self, message: str) -> None:
         self.view = None
         self.caption.setText(html.escape(message))
+        if self._plot is None:
+            return
         for item in (self.raw_bars, self.final_bars, self.sampled_box):
             item.setOpts(x0=[], y=[], width=[])
         for label in self.value_labels:
             label.hide()
         self.plot.getAxis("left").setTicks([[]])
 
+
     def show_view(self, view, heading: str) -> None:
         """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply."""
         self.view = view
+        self.ensure_plot()
         rows = view.rows
         ys = list(range(len(rows)))
         # bars in percent, so the axis reads like the labels (no "x0.001" scale)
@@ -86,6 +115,8 @@ class TokenDistributionChart(QWidget):
             f"({view.kept:,} of {view.vocab_size:,} tokens can be picked)")
 
     def _update_value_labels(self, rows, top: float) -> None:
+        import pyqtgraph as pg
+
         while len(self.value_labels) < len(rows):
             label = pg.TextItem(anchor=(0, 0.5))
             label.setFont(self.font())
@@ -114,6 +145,9 @@ class TokenDistributionChart(QWidget):
     def _apply_style(self) -> None:
         palette = self.palette()
         text = palette.color(QPalette.Text)
+        self._apply_legend_text()
+        if self._plot is None:
+            return
         self.plot.setBackground(palette.color(QPalette.Base))
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
@@ -125,6 +159,8 @@ class TokenDistributionChart(QWidget):
             label.setFont(self.font())
         if self.view is not None:
             self._update_value_labels(self.view.rows, 100 * max(max(r.raw, r.final) for r in self.view.rows))
+
+    def _apply_legend_text(self) -> None:
         swatch = "<span style='color:{}'>■</span>"
         self.legend.setText(f"{swatch.format(RAW_COLOR.name())} raw softmax &nbsp; "
                             f"{swatch.format(FINAL_COLOR.name())} after your settings &nbsp; "

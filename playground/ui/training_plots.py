@@ -1,5 +1,7 @@
 """Live training plots: loss (raw, smoothed, validation, other runs overlaid), learning rate,
-gradient norm and throughput. Metrics are buffered; a ~15 Hz timer redraws one changed plot per tick."""
+gradient norm and throughput. Metrics are buffered; a ~15 Hz timer redraws one changed plot per tick.
+The pyqtgraph plots are built when the widget is first shown (or drawn into): importing pyqtgraph costs
+~0.5 s, which the window's start-up does not pay for a tab nobody has opened yet."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import csv
 import io
 from pathlib import Path
 
-import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
@@ -18,7 +19,9 @@ FIELDS = ("step", "tokens", "loss", "smoothed", "lr", "grad_norm", "tokens_per_s
 PLOTS = ("loss", "lr", "grad", "speed")  # redrawn in turn, one per timer tick
 
 
-def _plot(name: str, title: str, y_label: str) -> pg.PlotWidget:
+def _plot(name: str, title: str, y_label: str):
+    import pyqtgraph as pg
+
     widget = pg.PlotWidget(objectName=name)
     widget.setBackground(None)
     item = widget.getPlotItem()
@@ -53,6 +56,7 @@ class TrainingPlots(QWidget):
         self._next = 0  # where the round-robin redraw looks first
         self._overlays: list[tuple[str, list[dict]]] = []
         self._overlay_items: list = []
+        self.loss_plot = None  # the plots: built by ensure_plots() on first show
         self._build()
         self._timer = QTimer(self, interval=66, timeout=self._on_timer_timeout)  # ~15 Hz
         self._timer.start()
@@ -77,8 +81,16 @@ class TrainingPlots(QWidget):
         bar.addWidget(self.csv_button)
         bar.addWidget(self.png_button)
         layout.addLayout(bar)
+        self._grid = QGridLayout()
+        layout.addLayout(self._grid, 1)
 
-        grid = QGridLayout()
+    def ensure_plots(self) -> None:
+        """Build the four plots (once) and draw what is buffered."""
+        if self.loss_plot is not None:
+            return
+        import pyqtgraph as pg
+
+        grid = self._grid
         self.loss_plot = _plot("lossPlot", "Loss", "cross-entropy")
         self.loss_plot.addLegend(offset=(-10, 10))
         self.lr_plot = _plot("lrPlot", "Learning rate", "lr")
@@ -90,7 +102,6 @@ class TrainingPlots(QWidget):
         grid.addWidget(self.speed_plot, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
-        layout.addLayout(grid, 1)
 
         self.raw_curve = self.loss_plot.plot(pen=pg.mkPen("#9ecae1", width=1), name="train (raw)")
         self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen("#1f77b4", width=2.5), name="train (smoothed)")
@@ -101,6 +112,12 @@ class TrainingPlots(QWidget):
         self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#d62728", width=1.5))
         self.speed_curve = self.speed_plot.plot(pen=pg.mkPen("#9467bd", width=1.5))
         self._update_axis_labels()
+        self._on_log_check_toggled(self.log_check.isChecked())
+        self.set_overlays(self._overlays)  # also draws everything buffered
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.ensure_plots()
+        super().showEvent(event)
 
     # ------------------------------------------------------------------ data in
     def add(self, m) -> None:
@@ -136,13 +153,17 @@ class TrainingPlots(QWidget):
     def set_overlays(self, overlays: list[tuple[str, list[dict]]]) -> None:
         """Other runs' (name, metrics rows), drawn as smoothed loss curves in their own colors."""
         self._overlays = overlays
+        self._dirty.add("loss")
+        if self.loss_plot is None:
+            return
+        import pyqtgraph as pg
+
         for item in self._overlay_items:
             self.loss_plot.removeItem(item)
         self._overlay_items = []
         for i, (name, rows) in enumerate(overlays):
             pen = pg.mkPen(OVERLAY_COLORS[i % len(OVERLAY_COLORS)], width=2)
             self._overlay_items.append(self.loss_plot.plot(pen=pen, name=name))
-        self._dirty.add("loss")
         self._flush()
 
     # ------------------------------------------------------------------ drawing
@@ -155,6 +176,8 @@ class TrainingPlots(QWidget):
         """Redraw one changed plot per tick. All four at once (axes re-laid out, curves re-drawn) cost
         ~50 ms of GUI time per training step, and more on a busy CPU: the event loop stalled for
         100-300 ms each step (bench: "longest event-loop stall during training")."""
+        if self.loss_plot is None:
+            return
         for i in range(len(PLOTS)):
             name = PLOTS[(self._next + i) % len(PLOTS)]
             if name in self._dirty:
@@ -164,6 +187,8 @@ class TrainingPlots(QWidget):
 
     def _flush(self) -> None:
         """Draw every changed plot now."""
+        if self.loss_plot is None:
+            return
         for name in PLOTS:
             if name in self._dirty:
                 self._draw(name)
@@ -187,6 +212,8 @@ class TrainingPlots(QWidget):
 
     def _update_axis_labels(self) -> None:
         """Titles, axis labels and the legend in the widget's font size, so View → Zoom reaches them."""
+        if self.loss_plot is None:
+            return
         size = f"{max(7.0, self.font().pointSizeF())}pt"
         color = self.palette().color(self.foregroundRole()).name()
         style = {"font-size": size, "color": color}
@@ -211,13 +238,13 @@ class TrainingPlots(QWidget):
         self._update_axis_labels()
         self._dirty.update(PLOTS)
         self._flush()
-        for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
+        for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot) if self.loss_plot else ():
             plot.enableAutoRange()
         self.x_axis_changed.emit(self.x_combo.currentText())
 
     @Slot(bool)
     def _on_log_check_toggled(self, on: bool) -> None:
-        for plot in (self.loss_plot, self.grad_plot):
+        for plot in (self.loss_plot, self.grad_plot) if self.loss_plot else ():
             plot.getPlotItem().setLogMode(y=on)
 
     # ------------------------------------------------------------------ reading back (tests, export)
@@ -226,6 +253,7 @@ class TrainingPlots(QWidget):
 
     def curve_point_counts(self) -> dict[str, int]:
         """Points each loss-plot curve is drawing now (after the last redraw)."""
+        self.ensure_plots()
         counts = {}
         for item in self.loss_plot.getPlotItem().listDataItems():
             xs, _ys = item.getOriginalDataset()
@@ -243,6 +271,8 @@ class TrainingPlots(QWidget):
         atomic_write_text(Path(path), buffer.getvalue())
 
     def export_png(self, path: str | Path) -> None:
+        self.ensure_plots()
+        self._flush()
         if not self.grab().save(str(path), "PNG"):
             raise OSError(f"Could not write {path}")
 

@@ -85,6 +85,8 @@ class TrainingTab(QWidget):
         self.progress.setFormat("Not started")
         self.progress.setValue(0)
         self.status = QLabel("Pick a preset and press Start.", objectName="trainingStatus", wordWrap=True)
+        self.status.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self._fit_to_font()
         self.plots = TrainingPlots()
         self.sample_view = SampleView()
         self.runs = RunsPanel()
@@ -132,6 +134,10 @@ class TrainingTab(QWidget):
     def _fit_to_font(self) -> None:
         """The settings column grows with the font (View → Zoom), so labels and values are never cut."""
         self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth()))
+        if hasattr(self, "status"):
+            # Two lines, whatever the text: a status that wrapped to a new height re-laid out and repainted
+            # all four plots at once, freezing the window for ~100 ms at the start and end of every run.
+            self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -216,7 +222,10 @@ class TrainingTab(QWidget):
         self.status.setStyleSheet("")
         self.status.setText(f"Starting {cfg.name or 'a new run'}…")
         self._update_buttons()
-        self._job.start()
+        # The worker starts on the next pass of the event loop, after the cleared plots have repainted:
+        # painting them while the model is built beside it froze the window for ~90 ms.
+        job = self._job
+        QTimer.singleShot(0, self, lambda: job.start() if self._job is job else None)
         self._progress_timer.start()
 
     @Slot()

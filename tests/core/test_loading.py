@@ -18,6 +18,26 @@ def test_registry_finds_the_builtin_gguf():
     assert registry.source_from_key(source.key) == source
 
 
+def test_registry_lists_complete_models_of_the_hf_cache(tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+
+    def snapshot(repo: str, rev: str, files: tuple[str, ...]) -> Path:
+        folder = tmp_path / repo / "snapshots" / rev
+        folder.mkdir(parents=True)
+        for name in files:
+            (folder / name).write_text("{}")
+        return folder
+
+    good = snapshot("models--HuggingFaceTB--SmolLM2-360M", "abc", ("config.json", "model.safetensors"))
+    snapshot("models--org--no-weights", "def", ("config.json",))
+    snapshot("datasets--org--data", "123", ("config.json", "model.safetensors"))
+    sources = registry.hf_cache_sources()
+    assert [(s.kind, s.name, s.path) for s in sources] == [("hf-cache", "HuggingFaceTB/SmolLM2-360M", str(good))]
+    assert sources[0] in registry.list_sources()
+
+
 def test_first_load_converts_and_second_reads_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path))
     source = registry.builtin_source()
