@@ -52,7 +52,7 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
     from playground.core import onnx_build
     from playground.core.engine import TorchEngine
     from playground.core.generation import encode_chat, encode_text
-    from playground.core.onnx_engine import OnnxEngine
+    from playground.core.onnx_engine import OnnxEngine, engine_name
 
     story = encode_chat(session.tokenizer, [{"role": "user", "content": STORY}])
     short = encode_text(session.tokenizer, SHORT)
@@ -77,7 +77,7 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
                 tps_fast, ttft_fast, greedy = _measure(engine, session, story, short, n_tokens, repeats)
                 same = _same_prefix(greedy, reference)
                 size = onnx_build.folder_size(built) / 2**20
-                name = f"Fast (ONNX {precision})"
+                name = engine_name(precision)
                 target_tps = {"int4": 100.0, "int8": None, "fp32": 40.0}[precision]
                 rows += [
                     Row("engines", f"{name}, decode, {n_tokens} greedy tokens", tps_fast, "tok/s", tps,

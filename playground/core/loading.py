@@ -281,6 +281,9 @@ _libraries_frozen = False
 def warm_up_libraries() -> float:
     """Import transformers' model classes (seconds spent). Done once per process, before timing loads.
 
+    GPT-2's modules too (+0.02 s here): imported by the first training run instead, they held the GIL in
+    the worker and froze the Training tab for ~0.1 s.
+
     The first call also moves every object alive by then (~400k: torch, transformers, Qt bindings) out of
     the garbage collector's reach with `gc.freeze()`. They live as long as the process anyway, and each
     full collection walked them all: ~0.3 s holding the GIL, which froze the window mid-load."""
@@ -288,6 +291,7 @@ def warm_up_libraries() -> float:
     started = time.perf_counter()
     from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: F401
 
+    import transformers.models.gpt2.modeling_gpt2  # noqa: F401 - tiny models trained in the app
     import transformers.models.llama.modeling_llama  # noqa: F401 - the built-in model's family
     if not _libraries_frozen:
         _libraries_frozen = True

@@ -31,7 +31,10 @@ _ROUND = 256  # KV buffer sizes are multiples of this
 
 
 def engine_name(choice: str) -> str:
-    return "Exact (PyTorch)" if choice == EXACT else f"Fast (ONNX {choice})"
+    """fp32 is "Exact": its greedy tokens equal PyTorch float32's (tested), at ~2x the speed on a CPU."""
+    if choice == EXACT:
+        return "Exact (PyTorch)"
+    return f"{'Exact' if choice == 'fp32' else 'Fast'} (ONNX {choice})"
 
 
 class OnnxEngine:

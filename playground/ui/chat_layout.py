@@ -38,8 +38,10 @@ class ChatLayoutMixin:
         self.engine_combo.addItem(EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.engine_combo.setToolTip("What runs the model. Fast (ONNX): 4- or 8-bit weights on ONNX Runtime, "
-                                     "several times faster on a CPU. Exact (PyTorch): matches transformers token "
-                                     "for token; runs on a GPU.")
+                                     "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
+                                     "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
+                                     "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
+                                     "runs on a GPU.")
         self.engine_status = QLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
         self.engine_status.setStyleSheet("color: palette(placeholder-text);")
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QComboBox, QLabel
 
 from playground.core import onnx_build
 from playground.core.sampling import SamplingSettings, next_token_distribution
-from tests.ui.test_chat_tab import LONG, char_model_folder, send, set_sampling, widget
+from tests.ui.test_chat_tab import LONG, char_model_folder, reference_greedy, send, set_sampling, widget
 
-FAST4, FAST8, EXACT = "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (PyTorch)"
+FAST4, FAST8, EXACT_ONNX, EXACT = "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)"
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def fast_tab(qtbot, window, builtin_session, onnx_models):
 
 def test_fast_engine_is_the_default_on_cpu_and_switching_keeps_the_conversation(qtbot, fast_tab):
     tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
-    assert [combo.itemText(i) for i in range(combo.count())] == [FAST4, FAST8, EXACT]
+    assert [combo.itemText(i) for i in range(combo.count())] == [FAST4, FAST8, EXACT_ONNX, EXACT]
     assert combo.currentText() == FAST4
     stats = widget(tab, QLabel, "chatStatsLabel")
 
@@ -46,6 +46,21 @@ def test_fast_engine_is_the_default_on_cpu_and_switching_keeps_the_conversation(
     combo.setCurrentText(FAST4)
     third = send(qtbot, tab, "And of Spain?")
     assert len(tab.messages) == 6 and third.message.engine == FAST4 and "Madrid" in third.message.content
+
+
+def test_exact_onnx_fp32_replies_with_the_tokens_of_pytorch_float32(qtbot, fast_tab, builtin_session):
+    """"Exact (ONNX fp32)": full-precision weights on ONNX Runtime; greedy, its reply is token for token
+    what transformers' `generate` gives in float32."""
+    tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
+    combo.setCurrentText(EXACT_ONNX)  # built once per session by `onnx_models`: ready at once
+    qtbot.waitUntil(lambda: tab.engines.job is None and tab.engine_status.text() == "ready", timeout=LONG)
+    set_sampling(tab, temperature=0.0, max_tokens=24)
+    done = send(qtbot, tab, "Write one sentence about the sea.")
+    assert done.message.engine == EXACT_ONNX and not tab.notice.isVisible()
+    assert EXACT_ONNX in widget(tab, QLabel, "chatStatsLabel").text()
+    ids = [s.token_id for s in done.message.tokens]
+    assert len(ids) >= 8
+    assert ids == reference_greedy(builtin_session, list(done.message.prompt_ids), len(ids))
 
 
 def test_probabilities_shown_equal_the_fast_engines_softmax_after_the_settings(qtbot, fast_tab):

@@ -271,7 +271,7 @@ def test_errors_during_generation_show_in_the_chat(qtbot, tab):
     tab.add_engine("Failing (test)", lambda session: FailingEngine(session.model))
     engines = widget(tab, QComboBox, "engineCombo")
     assert [engines.itemText(i) for i in range(engines.count())] == [
-        "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (PyTorch)", "Failing (test)"]
+        "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Failing (test)"]
     engines.setCurrentText("Failing (test)")
     set_sampling(tab, temperature=0.0, max_tokens=20)
     done = send(qtbot, tab, "Tell me about the sea.")
