@@ -87,6 +87,7 @@ class TrainingPlots(QWidget):
         self._overlay_items: list = []
         self._following = dict.fromkeys(PLOTS, True)  # False once the user pans or zooms that plot
         self._fresh: set[str] = set(PLOTS)  # plots whose next range ignores the current one
+        self._to_fit: set[str] = set()  # plots whose next redraw fits them to their data
         self.loss_plot = None  # the plots: built by ensure_plots() on first show
         self._build()
         self._timer = QTimer(self, interval=100, timeout=self._on_timer_timeout)  # 10 Hz
@@ -186,6 +187,7 @@ class TrainingPlots(QWidget):
         self._ema = self._speed_ema = 0.0
         self._following = dict.fromkeys(PLOTS, True)  # a new run: every plot follows it afresh
         self._fresh.update(PLOTS)
+        self._to_fit.clear()
         self._dirty.update(PLOTS)
         self._flush()
 
@@ -249,16 +251,17 @@ class TrainingPlots(QWidget):
             self.grad_curve.setData(x, r["grad_norm"])
         else:
             self.speed_curve.setData(x, r["tokens_per_s_smoothed"])
-        self._follow(plot)
+        self._follow(plot, tight=plot in self._to_fit)
+        self._to_fit.discard(plot)
 
-    def fit(self) -> None:
+    def fit(self, now: bool = True) -> None:
         """Fit each plot the user has not panned or zoomed to its data, with no room for steps to come
-        (a finished run)."""
-        if self.loss_plot is None:
-            return
-        self._flush()
-        for plot in PLOTS:
-            self._follow(plot, tight=True)
+        (a finished run). `now=False`: one plot per timer tick, as they redraw (four new axes at once
+        froze the window ~50 ms at the end of a run)."""
+        self._to_fit.update(PLOTS)
+        self._dirty.update(PLOTS)
+        if now:
+            self._flush()
 
     def _follow(self, plot: str, tight: bool = False) -> None:
         """Keep every curve of `plot` in view (see `followed_range`), unless the user panned or zoomed it."""

@@ -309,7 +309,7 @@ class TrainingTab(QWidget):
     def _on_worker_finished(self, result) -> None:
         self._drain_events()  # the last metrics and samples came before this signal
         self._update_progress()
-        self.plots.fit()
+        self.plots.fit(now=False)
         failed = result.status == "diverged"
         self.status.setStyleSheet("color: #c62828; font-weight: bold;" if failed else "")
         self.status.setText(f"{result.run_dir.name}: {result.message}")

@@ -104,9 +104,11 @@ def test_a_finished_run_is_fitted_to_its_data(qtbot):
         with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
             click(qtbot, tab, "startTrainingButton")
         plots = tab.plots
-        (x0, x1), _ = plots.plot_widgets["loss"].getPlotItem().getViewBox().viewRange()
-        assert in_view(plots, "loss") and in_view(plots, "speed")
-        assert x1 - 12 < 0.1 * (x1 - x0)  # no room left for steps that will not come
+        qtbot.waitUntil(lambda: not plots._dirty, timeout=5000)  # fitted one plot per timer tick
+        for name in plots.plot_widgets:
+            (x0, x1), _ = plots.plot_widgets[name].getPlotItem().getViewBox().viewRange()
+            assert in_view(plots, name)
+            assert x1 - 12 < 0.1 * (x1 - x0)  # no room left for steps that will not come
         qtbot.waitUntil(lambda: tab._job is None, timeout=STEP_TIMEOUT)
     finally:
         tab.shutdown()
