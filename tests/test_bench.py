@@ -24,6 +24,16 @@ def test_quick_bench_writes_a_table_and_json(tmp_path):
     assert float32["figure"] > 0 and float32["reference"] > 0 and float32["ratio"] > 0
 
 
+def test_rewrite_makes_the_same_table_from_the_json(tmp_path):
+    rows = _quick(tmp_path, "inspection")
+    table = (tmp_path / "results.md").read_text()
+    (tmp_path / "results.md").write_text("stale")
+    out = subprocess.run([sys.executable, "-m", "playground.bench", "--rewrite", "--out", str(tmp_path)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "results.md").read_text() == table and len(rows) >= 4
+
+
 def test_quick_bench_covers_training_inspection_and_the_gui(tmp_path):
     rows = _quick(tmp_path, "training,inspection,gui")
     trainer = next(r for what, r in rows.items() if what.startswith("core trainer, char GPT"))

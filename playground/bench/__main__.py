@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playground.bench.common import Row, machine_summary, write_results
+from playground.bench.common import Row, machine_summary, rewrite_results, write_results
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -24,11 +24,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("bench"), help="folder for results.md/.json")
     parser.add_argument("--repeats", type=int, default=None, help="repeats per figure (median reported)")
     parser.add_argument("--only", default="", help="comma-separated sections to run")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="measure nothing: write results.md again from results.json (after a format change)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.rewrite:
+        print(rewrite_results(args.out).read_text())
+        return 0
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("PLAYGROUND_DATA_DIR", tempfile.mkdtemp(prefix="bench-data-"))  # runs stay out of yours
     repeats = args.repeats or (1 if args.quick else 3)
