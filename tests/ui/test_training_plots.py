@@ -12,7 +12,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from playground.ui.training_plots import HEADROOM, TrainingPlots, followed_range
-from tests.ui.test_training_tab import STEP_TIMEOUT, click, tiny
+from tests.ui.test_training_tab import STEP_TIMEOUT, click, tab, tiny  # noqa: F401 - `tab` is a fixture
 
 
 def metrics(step: int) -> SimpleNamespace:
@@ -92,23 +92,14 @@ def test_zooming_a_plot_stops_following_until_its_auto_button(qtbot, plots):
     assert in_view(plots, "loss") and box.viewRange()[0][1] >= 120
 
 
-def test_a_finished_run_is_fitted_to_its_data(qtbot):
-    from playground.ui.training_tab import TrainingTab
-
-    tab = TrainingTab()
-    qtbot.addWidget(tab)
-    tab.resize(1300, 850)
-    tab.show()
-    try:
-        tab.set_config(tiny(max_steps=12, eval_every=0, sample_every=0))
-        with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
-            click(qtbot, tab, "startTrainingButton")
-        plots = tab.plots
-        qtbot.waitUntil(lambda: not plots._dirty, timeout=5000)  # fitted one plot per timer tick
-        for name in plots.plot_widgets:
-            (x0, x1), _ = plots.plot_widgets[name].getPlotItem().getViewBox().viewRange()
-            assert in_view(plots, name)
-            assert x1 - 12 < 0.1 * (x1 - x0)  # no room left for steps that will not come
-        qtbot.waitUntil(lambda: tab._job is None, timeout=STEP_TIMEOUT)
-    finally:
-        tab.shutdown()
+def test_a_finished_run_is_fitted_to_its_data(qtbot, tab):
+    tab.set_config(tiny(max_steps=12, eval_every=0, sample_every=0))
+    with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
+        click(qtbot, tab, "startTrainingButton")
+    plots = tab.plots
+    qtbot.waitUntil(lambda: not plots._dirty, timeout=5000)  # fitted one plot per timer tick
+    for name in plots.plot_widgets:
+        (x0, x1), _ = plots.plot_widgets[name].getPlotItem().getViewBox().viewRange()
+        assert in_view(plots, name)
+        assert x1 - 12 < 0.1 * (x1 - x0)  # no room left for steps that will not come
+    qtbot.waitUntil(lambda: tab._job is None, timeout=STEP_TIMEOUT)
