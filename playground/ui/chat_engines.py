@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction
 from playground.workers.base import WorkerThread
 
 EXACT_ENGINE = "Exact (PyTorch)"
-FAST_ENGINES = {"Fast (ONNX int4)": "int4", "Fast (ONNX int8)": "int8", "Exact (ONNX fp32)": "fp32"}  # ONNX
+ONNX_ENGINES = {"Fast (ONNX int4)": "int4", "Fast (ONNX int8)": "int8", "Exact (ONNX fp32)": "fp32"}
 SETTING = "chat/fast_engine"
 FAST_DEFAULT_MIN_PARAMS = 50_000_000  # tiny models trained here gain little: Exact stays their default
 
@@ -40,7 +40,7 @@ class EngineSwitcher(QObject):
         self.job: WorkerThread | None = None
         self._pending: tuple[Path, str] | None = None
         self._model = ("", "")  # (source key, device) defaults were last chosen for
-        for index, (name, precision) in enumerate(FAST_ENGINES.items()):
+        for index, (name, precision) in enumerate(ONNX_ENGINES.items()):
             tab.add_engine(name, lambda session, p=precision: self.engine_for(session, p), index=index)
         self.status = tab.engine_status
         self.action = QAction("Fast chat engine (ONNX)", tab, objectName="fastEngineAction", checkable=True)
@@ -64,7 +64,7 @@ class EngineSwitcher(QObject):
         if (not fast_engine_enabled() or session.device.type != "cpu" or self._folder(session)[1]
                 or sum(p.numel() for p in session.model.parameters()) < FAST_DEFAULT_MIN_PARAMS):
             return EXACT_ENGINE
-        return next(iter(FAST_ENGINES))
+        return next(iter(ONNX_ENGINES))
 
     @Slot(object)
     def on_model_changed(self, info) -> None:
@@ -85,7 +85,7 @@ class EngineSwitcher(QObject):
     def _on_engine_combo_changed(self, name: str) -> None:
         """Picking a fast entry starts its build at once, so it is likely ready by the next reply."""
         session = self.tab.controller.session
-        precision = FAST_ENGINES.get(name)
+        precision = ONNX_ENGINES.get(name)
         if precision is None or session is None or not fast_engine_enabled():
             self.status.setText("")
             return
@@ -101,7 +101,7 @@ class EngineSwitcher(QObject):
     def select(self, name: str) -> None:
         """Answer with engine `name` from the next reply (the Optimize tab's "Load into Chat" on a fast-engine
         row); turns the fast engine on if it was off, since the user asked for it."""
-        if name in FAST_ENGINES and not fast_engine_enabled():
+        if name in ONNX_ENGINES and not fast_engine_enabled():
             self.action.setChecked(True)
         self.tab.engine_combo.setCurrentText(name)
 
@@ -125,7 +125,7 @@ class EngineSwitcher(QObject):
 
     def engine_named(self, name: str, session):
         """The ready fast engine called `name` for `session`'s model (the token inspector reuses it)."""
-        precision = FAST_ENGINES.get(name)
+        precision = ONNX_ENGINES.get(name)
         if precision is None or session is None:
             return None
         return self.ready.get((self._folder(session)[0], precision))
@@ -196,12 +196,12 @@ class EngineSwitcher(QObject):
         """Off: the fast entries are greyed out and Exact is selected."""
         on = fast_engine_enabled()
         combo = self.tab.engine_combo
-        for name in FAST_ENGINES:
+        for name in ONNX_ENGINES:
             item = combo.model().item(combo.findText(name))
             item.setEnabled(on)
             item.setToolTip("" if on else "Turned off: View ▸ Fast chat engine (ONNX)")
         if not on:
-            if combo.currentText() in FAST_ENGINES:
+            if combo.currentText() in ONNX_ENGINES:
                 combo.setCurrentText(EXACT_ENGINE)
             self.status.setText("")
 

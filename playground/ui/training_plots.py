@@ -22,6 +22,7 @@ PLOTS = ("loss", "lr", "grad", "speed")
 # other tick (~5 Hz), the other three in turn (~1.7 Hz each).
 ROTATION = ("loss", "lr", "loss", "grad", "loss", "speed")
 HEADROOM = 0.25  # when a plot re-ranges, room left beyond the data, as a fraction of the data's span
+FLAT_BAND = 0.05  # a flat line is shown in a band this wide (a fraction of its value) around it
 
 
 def _plot(name: str, title: str, y_label: str):
@@ -54,12 +55,12 @@ def followed_range(view: tuple[float, float], lo: float, hi: float, *, grows: bo
     span = hi - lo
     if v0 <= lo and hi <= v1 and span >= 0.5 * (v1 - v0):
         return None
-    pad = span * HEADROOM if span > 0 else max(abs(hi) * 0.05, 1e-9)  # a flat line: ±2.5 % around it
+    pad = span * HEADROOM if span > 0 else max(abs(hi) * FLAT_BAND, 1e-9)
     return (lo, hi + pad) if grows else (lo - pad / 2, hi + pad / 2)
 
 
 def _nonempty(lo: float, hi: float) -> tuple[float, float]:
-    pad = 0.0 if hi > lo else max(abs(hi) * 0.025, 1e-9)
+    pad = 0.0 if hi > lo else max(abs(hi) * FLAT_BAND, 1e-9) / 2
     return float(lo - pad), float(hi + pad)
 
 
@@ -85,8 +86,9 @@ class TrainingPlots(QWidget):
         self._next = 0  # where the round-robin redraw looks first
         self._overlays: list[tuple[str, list[dict]]] = []
         self._overlay_items: list = []
-        self._following = dict.fromkeys(PLOTS, True)  # False once the user pans or zooms that plot
-        self._fresh: set[str] = set(PLOTS)  # plots whose next range ignores the current one
+        self._following: dict[str, bool] = {}  # False once the user pans or zooms that plot
+        self._fresh: set[str] = set()  # plots whose next range ignores the current one
+        self._refollow(PLOTS)
         self._to_fit: set[str] = set()  # plots whose next redraw fits them to their data
         self.loss_plot = None  # the plots: built by ensure_plots() on first show
         self._build()
@@ -185,8 +187,7 @@ class TrainingPlots(QWidget):
     def clear(self) -> None:
         self.rows = {k: [] for k in FIELDS}
         self._ema = self._speed_ema = 0.0
-        self._following = dict.fromkeys(PLOTS, True)  # a new run: every plot follows it afresh
-        self._fresh.update(PLOTS)
+        self._refollow(PLOTS)  # a new run: every plot follows it afresh
         self._to_fit.clear()
         self._dirty.update(PLOTS)
         self._flush()
@@ -297,13 +298,17 @@ class TrainingPlots(QWidget):
         if new_x or new_y:
             box.setRange(xRange=new_x, yRange=new_y, padding=0)
 
+    def _refollow(self, plots) -> None:
+        """These plots follow their data again, from a range chosen afresh at their next redraw."""
+        self._following.update(dict.fromkeys(plots, True))
+        self._fresh.update(plots)
+
     def _stop_following(self, plot: str) -> None:
         self._following[plot] = False
 
     def _resume_following(self, plot: str) -> None:
         """The plot's "A" button: back to following the data."""
-        self._following[plot] = True
-        self._fresh.add(plot)
+        self._refollow([plot])
         self.plot_widgets[plot].getPlotItem().disableAutoRange()  # pyqtgraph's button turned its own on
         self._follow(plot)
 
@@ -333,8 +338,7 @@ class TrainingPlots(QWidget):
     @Slot(int)
     def _on_x_combo_changed(self, _index: int) -> None:
         self._update_axis_labels()
-        self._following = dict.fromkeys(PLOTS, True)
-        self._fresh.update(PLOTS)
+        self._refollow(PLOTS)
         self._dirty.update(PLOTS)
         self._flush()
         self.x_axis_changed.emit(self.x_combo.currentText())
@@ -345,8 +349,7 @@ class TrainingPlots(QWidget):
             return
         for plot in ("loss", "grad"):
             self.plot_widgets[plot].getPlotItem().setLogMode(y=on)
-            self._following[plot] = True
-            self._fresh.add(plot)
+            self._refollow([plot])
             self._follow(plot)
 
     # ------------------------------------------------------------------ reading back (tests, export)
