@@ -41,7 +41,7 @@ def main(which: list[str]) -> None:
     QApplication.setOrganizationName("LLMPlaygroundScreenshots")  # not the user's settings
     app = QApplication(sys.argv)
     QSettings().clear()
-    from playground.ui.main_window import MainWindow
+    from playground.ui.shell.main_window import MainWindow
 
     window = MainWindow()
     window.resize(*SIZE)

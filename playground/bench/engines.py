@@ -22,8 +22,8 @@ AGREEMENT_TOKENS = 32
 
 
 def _generate(engine, session, prompt_ids, n_tokens: int):
-    from playground.core.generation import generate_stream
-    from playground.core.sampling import GREEDY
+    from playground.core.generation.stream import generate_stream
+    from playground.core.generation.sampling import GREEDY
 
     steps = []
     result = generate_stream(engine, session.tokenizer, prompt_ids, replace(GREEDY, max_new_tokens=n_tokens),
@@ -49,10 +49,10 @@ def _same_prefix(a: list, b: list) -> int:
 
 
 def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Row]:
-    from playground.core import onnx_build
-    from playground.core.engine import TorchEngine
-    from playground.core.generation import encode_chat, encode_text
-    from playground.core.onnx_engine import OnnxEngine, engine_name
+    from playground.core.engines import onnx_build
+    from playground.core.generation.engine import TorchEngine
+    from playground.core.generation.stream import encode_chat, encode_text
+    from playground.core.engines.onnx_engine import OnnxEngine, engine_name
 
     story = encode_chat(session.tokenizer, [{"role": "user", "content": STORY}])
     short = encode_text(session.tokenizer, SHORT)

@@ -16,9 +16,9 @@ PROMPT = "Write a long story about a lighthouse keeper who finds a message in a 
 def _app_path(session, model, prompt_ids, n_tokens: int) -> tuple[float, float, list[int]]:
     """tokens/s, time-to-first-token and the tokens, through generate_stream (per-token softmax + top-5
     included)."""
-    from playground.core.engine import TorchEngine
-    from playground.core.generation import generate_stream
-    from playground.core.sampling import GREEDY
+    from playground.core.generation.engine import TorchEngine
+    from playground.core.generation.stream import generate_stream
+    from playground.core.generation.sampling import GREEDY
     from dataclasses import replace
 
     steps = []
@@ -49,7 +49,7 @@ def variants(model):
 
 
 def run(session, *, n_tokens: int, repeats: int) -> list[Row]:
-    from playground.core.generation import encode_chat
+    from playground.core.generation.stream import encode_chat
 
     prompt_ids = encode_chat(session.tokenizer, [{"role": "user", "content": PROMPT}])
     rows, reference = [], None

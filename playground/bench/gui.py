@@ -57,7 +57,7 @@ def train_through_tab(window, cfg) -> tuple[float, float]:
 
 
 def train_headless(cfg) -> float:
-    from playground.core.trainer import train
+    from playground.core.training.trainer import train
 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as run_dir:
         started = time.perf_counter()
@@ -112,8 +112,8 @@ def chat_through_tab(window, settings) -> tuple[float, float, object]:
 
 def chat_headless(session, prompt_ids, settings) -> tuple[float, float]:
     """(tokens/s end to end, tokens/s from the median gap between tokens)."""
-    from playground.core.engine import TorchEngine
-    from playground.core.generation import eos_ids, generate_stream
+    from playground.core.generation.engine import TorchEngine
+    from playground.core.generation.stream import eos_ids, generate_stream
 
     steps = []
     started = time.perf_counter()
@@ -127,7 +127,7 @@ def chat_headless(session, prompt_ids, settings) -> tuple[float, float]:
 def generation_rows(window, *, n_tokens: int, repeats: int) -> list[Row]:
     from dataclasses import replace
 
-    from playground.core.sampling import GREEDY
+    from playground.core.generation.sampling import GREEDY
 
     settings = replace(GREEDY, max_new_tokens=n_tokens)
     session = window.controller.session
@@ -155,13 +155,13 @@ def generation_rows(window, *, n_tokens: int, repeats: int) -> list[Row]:
 def load_rows(window, repeats: int) -> list[Row]:
     """The PyTorch model load alone (fast engine off), then the fast engine's start (its ONNX model,
     already built, loaded by onnxruntime-genai), each with the longest stall."""
-    from playground.core import registry
+    from playground.core.models import sources
 
     controller, engines, stalls = window.controller, window.tab("chatTab").engines, []
     engines.action.setChecked(False)
     for _ in range(repeats):
         with StallProbe() as probe:
-            if window.load_source(registry.builtin_source()):
+            if window.load_source(sources.builtin_source()):
                 wait_signal(controller.busy_changed)
             while controller.busy:
                 wait_signal(controller.busy_changed)

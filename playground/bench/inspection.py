@@ -23,7 +23,7 @@ def attention_rows(session, *, n_tokens: int, repeats: int) -> list[Row]:
     `output_attentions=True` on the same ids: the price of what the Attention view shows."""
     import torch
 
-    from playground.core.attention import capture_attention, eager_attention
+    from playground.core.inspect.attention import capture_attention, eager_attention
 
     model, tokenizer = session.model, session.tokenizer
     vocab = int(model.config.vocab_size)
@@ -49,8 +49,8 @@ def attention_rows(session, *, n_tokens: int, repeats: int) -> list[Row]:
 def architecture_rows(*, repeats: int, preset: str = "Llama-2-70B") -> list[Row]:
     """What the Architecture tab computes for a config: the closed-form numbers, the meta-device
     instantiation that checks them, and the module map (a forward pass on the meta device)."""
-    from playground.core.anatomy import anatomy_of_config, check_config
-    from playground.core.architecture import PRESETS, ArchSpec, model_stats
+    from playground.core.inspect.anatomy import anatomy_of_config, check_config
+    from playground.core.models.sizing import PRESETS, ArchSpec, model_stats
 
     config = PRESETS[preset]
     stats = model_stats(ArchSpec.from_config(config))

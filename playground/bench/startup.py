@@ -24,12 +24,12 @@ def run(*, repeats: int, include_conversion: bool) -> list[Row]:
         if not match:
             raise RuntimeError(f"smoke test failed: {out.stderr[-500:]}")
         shown.append(float(match.group(1)))
-    from playground.core import registry
-    from playground.core.loading import load_model, warm_up_libraries
+    from playground.core.models import sources
+    from playground.core.models.loading import load_model, warm_up_libraries
 
     warm_up_libraries()
     for _ in range(repeats):
-        loads.append(load_model(registry.builtin_source()).load_seconds)
+        loads.append(load_model(sources.builtin_source()).load_seconds)
     rows = [Row("startup", "process start → window shown", sorted(shown)[len(shown) // 2], "s",
                 target="< 1.5 s", passed=sorted(shown)[len(shown) // 2] < 1.5),
             Row("startup", "cached built-in model load", sorted(loads)[len(loads) // 2], "s",
@@ -40,7 +40,7 @@ def run(*, repeats: int, include_conversion: bool) -> list[Row]:
             os.environ["PLAYGROUND_CACHE_DIR"] = tmp
             try:
                 start = time.perf_counter()
-                load_model(registry.builtin_source())
+                load_model(sources.builtin_source())
                 rows.append(Row("startup", "first start: GGUF → safetensors conversion + load",
                                 time.perf_counter() - start, "s"))
             finally:

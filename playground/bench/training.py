@@ -26,7 +26,7 @@ NANOGPT_REFERENCE = 21_500  # tokens/s, nanoGPT on this config, 2 uncontended co
 
 def bench_config(*, quick: bool, steps: int):
     """The benchmark's run: no evals, samples or checkpoints in the hot loop (they are not training)."""
-    from playground.core.train_config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
+    from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
 
     width, layers = (32, 1) if quick else (128, 4)
     return TrainConfig(
@@ -44,7 +44,7 @@ Steps = list[tuple[float, float]]  # (wall seconds, CPU seconds) of each timed s
 def trainer_steps(cfg, warmup: int) -> Steps:
     """Each step of `core.trainer.train` after `warmup`, from one report to the next (reporting,
     metrics.jsonl and the callback included; set-up and the final save excluded)."""
-    from playground.core.trainer import train
+    from playground.core.training.trainer import train
 
     marks: list[tuple[float, float]] = []
 
@@ -61,7 +61,7 @@ def trainer_steps(cfg, warmup: int) -> Steps:
 def plain_loop_steps(cfg, warmup: int) -> Steps:
     """The textbook loop on the very model and batches the trainer uses (`setup.prepare`), with AdamW as
     one writes it by hand (`torch.optim.AdamW(model.parameters())`: torch's defaults, same settings)."""
-    from playground.core.setup import prepare
+    from playground.core.training.setup import prepare
 
     with tempfile.TemporaryDirectory(prefix="bench-plain-") as run_dir:
         s = prepare(cfg, run_dir=run_dir)
@@ -158,7 +158,7 @@ def _tokens_per_s(steps: Steps, i: int, tokens_per_step: int) -> float:
 def run(*, quick: bool, repeats: int) -> list[Row]:
     steps, warmup = (6, 2) if quick else (30, 5)
     cfg = bench_config(quick=quick, steps=steps)
-    from playground.core.data import prepare_data
+    from playground.core.training.data import prepare_data
 
     vocab = prepare_data(cfg).vocab_size
     ours, plain, nano = [], [], []

@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args):
-    from playground.core.sampling import SamplingSettings
+    from playground.core.generation.sampling import SamplingSettings
 
     return SamplingSettings(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                             repetition_penalty=args.repetition_penalty, max_new_tokens=args.max_tokens,
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 def open_cli_engine(session, choice: str):
     """The engine for --engine; building the ONNX model (first time only) reports on stderr."""
-    from playground.core.onnx_engine import open_engine
+    from playground.core.engines.onnx_engine import open_engine
 
     last = [-1]
 
@@ -131,7 +131,7 @@ def _repl(session, base: list[dict], settings, stats: bool, engine=None) -> int:
 
 def _prompt_ids(session, messages: list[dict], room_for_reply: int) -> list[int]:
     """Encode the conversation; drop the oldest turns (never the system prompt) until it fits."""
-    from playground.core.generation import encode_chat, encode_text
+    from playground.core.generation.stream import encode_chat, encode_text
 
     def encode(msgs: list[dict]) -> list[int]:
         if session.has_chat_template:
@@ -153,8 +153,8 @@ def _prompt_ids(session, messages: list[dict], room_for_reply: int) -> list[int]
 
 def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[str], engine=None) -> str:
     """Stream one reply to stdout; `pieces` collects it so far (kept if Ctrl+C stops it)."""
-    from playground.core.engine import TorchEngine
-    from playground.core.generation import eos_ids, generate_stream
+    from playground.core.generation.engine import TorchEngine
+    from playground.core.generation.stream import eos_ids, generate_stream
 
     ids = _prompt_ids(session, messages, settings.max_new_tokens)
 

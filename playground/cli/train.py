@@ -2,7 +2,7 @@
 terminal progress bar, the same run folder the app reads, and a clean stop on Ctrl+C.
 
 Under `torchrun --nproc_per_node=N -m playground train CONFIG.json` it trains with
-DistributedDataParallel (see playground/core/distributed.py); only rank 0 prints and writes."""
+DistributedDataParallel (see playground/core/training/distributed.py); only rank 0 prints and writes."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from playground.core.train_config import ConfigError, load_train_config
+    from playground.core.training.config import ConfigError, load_train_config
 
     cfg = load_train_config(args.config)  # before importing torch: a bad config fails in a moment
     changes = {k: v for k, v in (("device", args.device), ("max_steps", args.max_steps)) if v is not None}
@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _run_distributed(cfg, args: argparse.Namespace, world_size: int) -> int:
     """Under torchrun: rank 0 picks the run folder and tells the others; all ranks train together."""
-    from playground.core import distributed
+    from playground.core.training import distributed
 
     distributed.check_batch(cfg.batch_size, world_size)
     group = distributed.init_from_env(cfg.device)
@@ -82,7 +82,8 @@ def _run_distributed(cfg, args: argparse.Namespace, world_size: int) -> int:
 
 def _plan(cfg, args) -> tuple[Path, Path | None] | str:
     """(run folder, checkpoint to resume from), or the reason it cannot start (broadcast to all ranks)."""
-    from playground.core import paths, runs
+    from playground.core import paths
+    from playground.core.training import runs
 
     try:
         if args.resume is None:
@@ -104,12 +105,12 @@ def _plan(cfg, args) -> tuple[Path, Path | None] | str:
 
 def _train(cfg, args, run_dir: Path, resume_from: Path | None, group) -> int:
     from playground.cli.models import quiet_transformers
-    from playground.core.trainer import train
+    from playground.core.training.trainer import train
 
     quiet_transformers()
     main = group is None or group.is_main
     if group is not None:
-        from playground.core.distributed import AgreedStop
+        from playground.core.training.distributed import AgreedStop
 
         stop = AgreedStop(group)
     else:

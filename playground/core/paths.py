@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 APP_NAME = "LLMPlayground"
+# The files shipped beside the package (icon, the chat example).
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
 def _dir(env: str, kind: str) -> Path:

@@ -173,7 +173,7 @@ class _Api:
                            f"'{self.model_id()}' (GET /v1/models).", "model_not_found", "model")
 
     def encode(self, session, messages: list[dict] | None, raw_prompt) -> list[int]:
-        from playground.core.generation import encode_chat, encode_text
+        from playground.core.generation.stream import encode_chat, encode_text
 
         try:
             if messages is not None and session.has_chat_template:
@@ -196,7 +196,7 @@ class _Api:
             raise ApiError(400, f"Could not build the prompt: {exc}", param="messages") from exc
 
     def settings(self, body: p.SamplingFields, session, n_prompt: int):
-        from playground.core.sampling import SamplingSettings
+        from playground.core.generation.sampling import SamplingSettings
 
         room = session.context_length - n_prompt
         if n_prompt == 0:

@@ -163,8 +163,8 @@ def _safe_emit(job: Job, event: Event) -> None:
 
 
 def _generate(job: Job, engine=None) -> Finished:
-    from playground.core.engine import TorchEngine
-    from playground.core.generation import eos_ids, generate_stream
+    from playground.core.generation.engine import TorchEngine
+    from playground.core.generation.stream import eos_ids, generate_stream
 
     session = job.session
     matcher = StopMatcher(job.stops)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.core.types import LoadProgress, ModelInfo, ModelSource
 from playground.workers.base import WorkerThread
-from playground.workers.model_workers import LoadWorker, MoveWorker
+from playground.workers.models import LoadWorker, MoveWorker
 
 
 class ModelController(QObject):
@@ -20,7 +20,7 @@ class ModelController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.session = None  # playground.core.loading.ModelSession
+        self.session = None  # playground.core.models.loading.ModelSession
         self._job: WorkerThread | None = None
         self._pending_source: ModelSource | None = None
 

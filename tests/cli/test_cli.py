@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from playground.core.sampling import GREEDY
+from playground.core.generation.sampling import GREEDY
 
 QUESTION = "What is the capital of France?"
 

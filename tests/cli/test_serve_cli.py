@@ -46,7 +46,7 @@ def test_serve_engine_int4_answers_on_the_fast_engine(onnx_models, builtin_sessi
 
     from playground import cli
     from playground.cli import models
-    from playground.core.onnx_engine import OnnxEngine
+    from playground.core.engines.onnx_engine import OnnxEngine
     from playground.server.runner import LocalServer
 
     prefills, answers = [], []

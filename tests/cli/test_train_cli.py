@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from playground.core import runs
+from playground.core.training import runs
 
 TINY = {
     "model": {"n_layer": 2, "n_head": 2, "n_embd": 32, "context_length": 32},
@@ -42,8 +42,8 @@ def losses(run_dir) -> list[float]:
 
 
 def test_train_writes_a_run_the_app_lists_and_can_load(tmp_path, data_dir):
-    from playground.core import registry
-    from playground.core.loading import load_model
+    from playground.core.models import sources
+    from playground.core.models.loading import load_model
 
     done = playground("train", write_config(tmp_path, name="cli-tiny"))
     assert done.returncode == 0, done.stderr
@@ -54,7 +54,7 @@ def test_train_writes_a_run_the_app_lists_and_can_load(tmp_path, data_dir):
     assert [r["step"] for r in rows] == list(range(1, 13))
     assert rows[-1]["loss"] < rows[0]["loss"] and rows[5]["val_loss"] is not None
     assert [c.name for c in runs.checkpoints(run.path)] == ["step-000006", "step-000012"]
-    source = next(s for s in registry.run_sources() if s.name == "run: cli-tiny")  # the model selector's entry
+    source = next(s for s in sources.run_sources() if s.name == "run: cli-tiny")  # the model selector's entry
     session = load_model(source)
     assert session.model.config.n_layer == 2
     assert "playground chat --model cli-tiny" in done.stderr
@@ -119,8 +119,8 @@ def test_an_existing_run_is_not_overwritten_without_resume(tmp_path):
 
 def _reference(tmp_path, cfg_dict, stop_at=None):
     """The single-process curve, in-process (the same core the CLI calls)."""
-    from playground.core.train_config import TrainConfig
-    from playground.core.trainer import train
+    from playground.core.training.config import TrainConfig
+    from playground.core.training.trainer import train
 
     stop = threading.Event()
     out = []

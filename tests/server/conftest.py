@@ -3,9 +3,9 @@ from dataclasses import replace
 
 import pytest
 
-from playground.core.engine import TorchEngine
-from playground.core.generation import encode_chat, eos_ids, generate_stream
-from playground.core.sampling import GREEDY
+from playground.core.generation.engine import TorchEngine
+from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
+from playground.core.generation.sampling import GREEDY
 
 QUESTION = "What is the capital of France?"
 SERVER_THREADS = ("playground-http-server", "playground-model-worker")

@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture
 def window(qtbot):
     """The real main window, without auto-loading a model (tests choose what to load)."""
-    from playground.ui.main_window import MainWindow
+    from playground.ui.shell.main_window import MainWindow
 
     win = MainWindow(autoload=False)
     qtbot.addWidget(win)

@@ -1,0 +1,161 @@
+"""The fast chat engine: ONNX Runtime GenAI, returning the full next-token logits every step.
+
+`og.Generator` runs the model and keeps the KV cache; we never let it pick tokens. Each step we read
+its logits (`get_logits`), sample with the app's own code (`core.sampling`, identical for every engine)
+and feed the chosen token back with `append_tokens`. So probabilities, top-5 alternatives and the
+distribution chart mean the same thing on both engines.
+
+A new prompt that extends the previous one (the next turn of a chat) reuses the cache: the generator
+is rewound to the common prefix (`rewind_to`) and only the new tokens are run.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from playground.core.engines.onnx_build import (PRECISIONS, OnnxBuildError, build_onnx_model, is_built, model_dir,
+                                        source_folder, unsupported_reason)
+from playground.core.types import Cancelled
+
+EXACT = "exact"
+CHOICES = ("int4", "int8", "fp32", EXACT)  # what --engine and the settings accept
+_RESERVE = 512  # KV room allocated beyond the prompt; grows (doubling) when a reply needs more
+_ROUND = 256  # KV buffer sizes are multiples of this
+
+
+def engine_name(choice: str) -> str:
+    """fp32 is "Exact": its greedy tokens equal PyTorch float32's (tested), at ~2x the speed on a CPU."""
+    if choice == EXACT:
+        return "Exact (PyTorch)"
+    return f"{'Exact' if choice == 'fp32' else 'Fast'} (ONNX {choice})"
+
+
+class OnnxEngine:
+    """`Engine` over an ONNX model folder built by `onnx_build`. CPU; not thread-safe (hold the
+    session lock, as for every engine)."""
+
+    def __init__(self, folder: Path, precision: str = "int4") -> None:
+        import onnxruntime_genai as og
+
+        self._og = og
+        self.folder, self.precision = Path(folder), precision
+        self.name = engine_name(precision)
+        self.model = og.Model(str(self.folder))
+        config = json.loads((self.folder / "genai_config.json").read_text(encoding="utf-8"))
+        self.context_length = int(config["model"]["context_length"])
+        self._generator = None
+        self._capacity = 0
+        self._tokens: list[int] = []  # everything the generator's KV cache holds
+
+    def reset(self) -> None:
+        self._generator, self._capacity, self._tokens = None, 0, []
+
+    def _new_generator(self, capacity: int) -> None:
+        # The KV buffer is allocated up front at max_length: size it to the need, not the context.
+        capacity = min(self.context_length, -(-capacity // _ROUND) * _ROUND)
+        params = self._og.GeneratorParams(self.model)
+        params.set_search_options(max_length=capacity)
+        self._generator, self._capacity, self._tokens = self._og.Generator(self.model, params), capacity, []
+
+    def _append(self, ids: Sequence[int]) -> torch.Tensor:
+        if len(self._tokens) + len(ids) > self._capacity:  # out of room: a bigger cache, replay the text
+            if len(self._tokens) + len(ids) > self.context_length:
+                raise ValueError(f"The text is longer than the model's context ({self.context_length} tokens).")
+            history = self._tokens + list(ids)
+            self._new_generator(min(self.context_length, max(2 * self._capacity, len(history) + _RESERVE)))
+            ids = history
+        self._generator.append_tokens(np.asarray(ids, dtype=np.int32))
+        self._tokens.extend(ids)
+        return torch.from_numpy(self._generator.get_logits().reshape(-1).copy())  # (V,) float32
+
+    def prefill(self, input_ids: Sequence[int]) -> torch.Tensor:
+        ids = [int(i) for i in input_ids]
+        if not ids:
+            raise ValueError("The prompt is empty.")
+        common = 0
+        for old, new in zip(self._tokens, ids):
+            if old != new:
+                break
+            common += 1
+        keep = min(common, len(ids) - 1)  # run at least one token to get the next-token logits
+        if self._generator is None or keep == 0 or len(ids) > self._capacity:
+            self._new_generator(len(ids) + _RESERVE)
+            keep = 0
+        elif keep < len(self._tokens):
+            self._generator.rewind_to(keep)
+            del self._tokens[keep:]
+        return self._append(ids[keep:])
+
+    def step(self, token_id: int) -> torch.Tensor:
+        if self._generator is None:
+            raise RuntimeError("Call prefill() before step().")
+        return self._append([int(token_id)])
+
+    def score(self, input_ids: Sequence[int]) -> torch.Tensor:
+        """The logits of every position of `input_ids` with no other context, (T, V) float32, in one
+        pass (for perplexity). Forgets the cached conversation."""
+        ids = [int(i) for i in input_ids]
+        if not ids or len(ids) > self.context_length:
+            raise ValueError(f"Score between 1 and {self.context_length} tokens, not {len(ids)}.")
+        self._new_generator(len(ids) + 1)
+        self._generator.append_tokens(np.asarray(ids, dtype=np.int32))
+        logits = np.asarray(self._generator.get_output("logits"), dtype=np.float32)  # (1, T, V)
+        self.reset()
+        return torch.from_numpy(logits.reshape(len(ids), -1).copy())
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """What `open_engine` gave: the engine and, when it fell back to PyTorch, why (one line)."""
+
+    engine: object  # engine.Engine
+    notice: str = ""
+
+
+def fast_unsupported_reason(session) -> str:
+    """Why `session`'s model cannot use the fast engine (for the user); "" if it can."""
+    return unsupported_reason(source_folder(session.source))
+
+
+def built_folder(session, precision: str) -> Path | None:
+    """The ONNX model folder for `session`'s model, if it is already built."""
+    if fast_unsupported_reason(session):
+        return None
+    target = model_dir(source_folder(session.source), precision)
+    return target if is_built(target) else None
+
+
+def open_engine(session, choice: str, *, build: bool = True, on_progress=None,
+                should_stop: threading.Event | None = None) -> EngineChoice:
+    """The engine for `choice` ("int4", "int8", "fp32" or "exact"), building the ONNX model if needed and
+    `build` is set. Falls back to PyTorch with a one-line notice when the fast engine cannot run it.
+    Used by the command line and the server; the Chat tab builds in a worker instead."""
+    from playground.core.generation.engine import TorchEngine
+
+    if choice == EXACT:
+        return EngineChoice(TorchEngine(session.model))
+    if choice not in PRECISIONS:
+        raise ValueError(f"engine must be one of {CHOICES}, not {choice!r}")
+    reason = fast_unsupported_reason(session)
+    if not reason:
+        folder = built_folder(session, choice)
+        try:
+            if folder is None and build:
+                folder = build_onnx_model(source_folder(session.source), choice, on_progress=on_progress,
+                                          should_stop=should_stop)
+            if folder is not None:
+                return EngineChoice(OnnxEngine(folder, choice))
+            reason = "its ONNX model is not built yet"
+        except (OnnxBuildError, Cancelled) as exc:
+            reason = str(exc).rstrip(".")
+        except Exception as exc:  # noqa: BLE001 - a broken runtime must not stop the chat
+            reason = f"ONNX Runtime failed ({type(exc).__name__}: {exc})"
+    return EngineChoice(TorchEngine(session.model),
+                        f"Fast engine unavailable: {reason}. Using Exact (PyTorch).")

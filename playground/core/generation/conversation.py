@@ -1,0 +1,302 @@
+"""A chat conversation: messages, prompt building (chat template or plain completion) that fits the
+model's context, and saving (JSON, atomically) / opening (validated) / exporting (Markdown).
+
+No Qt here; the Chat tab and scripts share it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from playground.core.generation.stream import TokenStep, encode_chat, encode_text
+from playground.core.generation.sampling import SamplingSettings
+from playground.core.types import PlaygroundError
+
+FILE_FORMAT = "llm-playground-conversation"
+FILE_VERSION = 1
+PROMPT_ROLES = ("user", "assistant")  # the roles a prompt is built from and a file holds
+DISPLAY_ROLES = ("notice", "error")  # shown in the chat only
+CHAT, COMPLETION = "chat", "completion"
+
+
+class ConversationFileError(PlaygroundError):
+    """A conversation file that cannot be opened; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "user" | "assistant" | "notice" | "error"
+    content: str
+    tokens: tuple[TokenStep, ...] = ()  # a reply's tokens, each with the probability it had when sampled
+    prompt_ids: tuple[int, ...] | None = None  # the exact prompt a reply answered (kept in memory only)
+    settings: SamplingSettings | None = None  # the settings a reply was sampled with
+    model_key: str = ""  # the model that wrote a reply (ModelSource.key)
+    engine: str = ""  # the engine that ran it, e.g. "Exact (PyTorch)"
+    note: str = ""  # a reply's stats line, e.g. "24 tokens · 21.3 tokens/s · Exact (PyTorch)"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    ids: tuple[int, ...]
+    first_message: int  # index of the first message the prompt includes
+    dropped_messages: int  # messages left out at the start so the prompt fits the context
+    dropped_tokens: int = 0  # completion mode: tokens cut from the start of the running text
+
+
+@dataclass(frozen=True)
+class SavedConversation:
+    messages: tuple[Message, ...]
+    system_prompt: str
+    mode: str
+    settings: SamplingSettings
+    model_name: str
+    model_key: str
+
+
+# ---------------------------------------------------------------- prompts
+def reply_room(settings: SamplingSettings, context_length: int) -> int:
+    """Tokens kept free for the reply: max_new_tokens, but never more than half the context."""
+    return max(1, min(settings.max_new_tokens, context_length // 2))
+
+
+def completion_text(system_prompt: str, messages: Sequence[Message]) -> str:
+    """Completion mode treats the conversation as one running text the model continues."""
+    body = "".join(m.content for m in messages if m.role in PROMPT_ROLES)
+    return f"{system_prompt}\n{body}" if system_prompt else body
+
+
+def chat_messages(system_prompt: str, messages: Sequence[Message]) -> list[dict]:
+    head = [{"role": "system", "content": system_prompt}] if system_prompt.strip() else []
+    return head + [{"role": m.role, "content": m.content} for m in messages if m.role in PROMPT_ROLES]
+
+
+def build_prompt(tokenizer, messages: Sequence[Message], *, system_prompt: str = "", mode: str = CHAT,
+                 context_length: int, reserve: int = 0) -> Prompt:
+    """The prompt ids for the next reply, fitting `context_length - reserve` tokens.
+
+    Chat mode drops the oldest whole turns (the system prompt always stays) and raises if even the
+    last user message alone does not fit. Completion mode keeps the last tokens of the running text.
+    """
+    budget = max(1, context_length - reserve)
+    if mode == COMPLETION:
+        ids = encode_text(tokenizer, completion_text(system_prompt, messages))
+        if not ids:
+            raise PlaygroundError("There is no text to continue. Type something first.")
+        cut = max(0, len(ids) - budget)
+        return Prompt(tuple(ids[cut:]), 0, 0, cut)
+    if not getattr(tokenizer, "chat_template", None):
+        raise PlaygroundError("This model has no chat template. Switch the mode to “completion”.")
+    starts = [i for i, m in enumerate(messages) if m.role == "user"] or [0]
+    for start in starts:
+        ids = encode_chat(tokenizer, chat_messages(system_prompt, messages[start:]))
+        if len(ids) <= budget:
+            dropped = sum(1 for m in messages[:start] if m.role in PROMPT_ROLES)
+            return Prompt(tuple(ids), start, dropped)
+    raise PlaygroundError(
+        f"The last message is {len(ids)} tokens with the system prompt, but this model's context leaves "
+        f"room for {budget} (keeping {reserve} for the reply). Shorten the message or the system prompt, "
+        "or lower Max tokens.")
+
+
+def conversation_as_text(tokenizer, messages: Sequence[Message], *, system_prompt: str = "",
+                         mode: str = CHAT) -> str:
+    """The whole conversation as the text the model reads: the chat template applied (replies
+    included, no generation prompt), or the running text in completion mode. '' when empty."""
+    if not any(m.role in PROMPT_ROLES for m in messages):
+        return ""
+    if mode == COMPLETION or not getattr(tokenizer, "chat_template", None):
+        return completion_text(system_prompt, messages)
+    return tokenizer.apply_chat_template(chat_messages(system_prompt, messages), tokenize=False)
+
+
+# ---------------------------------------------------------------- files
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write via a temp file in the same folder + os.replace, so a crash never leaves half a file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise PlaygroundError(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PlaygroundError(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.") from exc
+
+
+def settings_to_dict(settings: SamplingSettings) -> dict[str, Any]:
+    return asdict(settings)
+
+
+_SETTING_RANGES = {"temperature": (0.0, 100.0), "top_k": (0, 10**7), "top_p": (0.0, 1.0),
+                   "repetition_penalty": (0.01, 100.0), "max_new_tokens": (1, 10**6)}
+
+
+def settings_from_dict(data: Any) -> SamplingSettings:
+    if not isinstance(data, dict):
+        raise ConversationFileError("“settings” must be an object of sampling settings.")
+    values: dict[str, Any] = {}
+    for f in fields(SamplingSettings):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "seed" and value is None:
+            values["seed"] = None
+            continue
+        want_int = f.name in ("top_k", "max_new_tokens", "seed")
+        ok = isinstance(value, int) if want_int else isinstance(value, (int, float))
+        if not ok or isinstance(value, bool) or not math.isfinite(value):
+            raise ConversationFileError(f"The setting “{f.name}” is not a valid number: {value!r}.")
+        low, high = _SETTING_RANGES.get(f.name, (-(2**63), 2**63))
+        if not low <= value <= high:
+            raise ConversationFileError(f"The setting “{f.name}” is out of range: {value!r}.")
+        values[f.name] = value
+    return SamplingSettings(**values)
+
+
+def _token_to_json(step: TokenStep) -> list:
+    return [step.token_id, step.text, round(step.prob, 6), round(step.raw_prob, 6),
+            [[i, text, round(p, 6)] for i, text, p in step.alternatives]]
+
+
+def _token_from_json(item: Any, index: int) -> TokenStep:
+    try:
+        token_id, text, prob, raw, alternatives = item
+        alts = tuple((int(i), str(t), float(p)) for i, t, p in alternatives)
+        if not (isinstance(token_id, int) and isinstance(text, str)):
+            raise TypeError
+        return TokenStep(index, token_id, text, float(prob), float(raw), alts, 0.0)
+    except (TypeError, ValueError):
+        raise ConversationFileError(f"Token {index} of a reply is not in the expected form.") from None
+
+
+def conversation_to_json(messages: Sequence[Message], *, system_prompt: str, mode: str,
+                         settings: SamplingSettings, model_name: str = "", model_key: str = "") -> str:
+    saved = []
+    for m in messages:
+        if m.role not in PROMPT_ROLES:
+            continue
+        item: dict[str, Any] = {"role": m.role, "content": m.content}
+        if m.tokens:
+            item["tokens"] = [_token_to_json(t) for t in m.tokens]
+        if m.model_key:
+            item["model"] = m.model_key
+        saved.append(item)
+    document = {
+        "format": FILE_FORMAT, "version": FILE_VERSION, "saved_at": datetime.now().isoformat(timespec="seconds"),
+        "model": {"name": model_name, "key": model_key}, "mode": mode, "system_prompt": system_prompt,
+        "settings": settings_to_dict(settings), "messages": saved,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def save_conversation(path: str | Path, messages: Sequence[Message], **kwargs) -> None:
+    atomic_write_text(path, conversation_to_json(messages, **kwargs))
+
+
+def _parse_messages(items: Any) -> tuple[Message, ...]:
+    if not isinstance(items, list):
+        raise ConversationFileError("“messages” must be a list.")
+    messages = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("role") not in PROMPT_ROLES \
+                or not isinstance(item.get("content"), str):
+            raise ConversationFileError(
+                f"Message {n + 1} needs a “role” (user or assistant) and a text “content”.")
+        tokens = item.get("tokens", [])
+        if not isinstance(tokens, list):
+            raise ConversationFileError(f"The tokens of message {n + 1} must be a list.")
+        model = item.get("model", "")
+        messages.append(Message(item["role"], item["content"],
+                                tuple(_token_from_json(t, i) for i, t in enumerate(tokens)),
+                                model_key=model if isinstance(model, str) else ""))
+    return tuple(messages)
+
+
+def parse_conversation(text: str) -> SavedConversation:
+    """Validate a saved conversation; raises ConversationFileError with a readable reason."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConversationFileError(f"This is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+        raise ConversationFileError("This JSON file is not a conversation saved by LLM Playground.")
+    version = data.get("version")
+    if not isinstance(version, int) or version > FILE_VERSION:
+        raise ConversationFileError(
+            f"This conversation was saved by a newer LLM Playground (format version {version}). Update the app.")
+    mode = data.get("mode", CHAT)
+    if mode not in (CHAT, COMPLETION):
+        raise ConversationFileError(f"Unknown mode {mode!r}: expected “chat” or “completion”.")
+    system_prompt = data.get("system_prompt", "")
+    model = data.get("model") or {}
+    if not isinstance(system_prompt, str) or not isinstance(model, dict):
+        raise ConversationFileError("“system_prompt” must be text and “model” an object.")
+    return SavedConversation(_parse_messages(data.get("messages")), system_prompt, mode,
+                             settings_from_dict(data.get("settings", {})),
+                             str(model.get("name", "")), str(model.get("key", "")))
+
+
+def open_conversation(path: str | Path) -> SavedConversation:
+    """Read and validate a saved conversation; any problem raises ConversationFileError saying why."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > 200 * 1024 * 1024:
+            raise ConversationFileError("it is too large to be a saved conversation.")
+        return parse_conversation(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        reason = "it is not a text (UTF-8) file."
+    except OSError as exc:
+        reason = f"{exc.strerror or exc}."
+    except ConversationFileError as exc:
+        reason = str(exc)
+    raise ConversationFileError(f"Could not open {path.name}: {reason} Nothing was changed.")
+
+
+# ---------------------------------------------------------------- Markdown
+def describe_settings(settings: SamplingSettings) -> str:
+    if settings.greedy:
+        parts = ["greedy (temperature 0)"]
+    else:
+        parts = [f"temperature {settings.temperature:g}",
+                 f"top-k {settings.top_k}" if settings.top_k else "top-k off",
+                 f"top-p {settings.top_p:g}" if settings.top_p < 1 else "top-p off"]
+    if settings.repetition_penalty != 1.0:
+        parts.append(f"repetition penalty {settings.repetition_penalty:g}")
+    parts.append(f"max {settings.max_new_tokens} tokens")
+    parts.append(f"seed {settings.seed}" if settings.seed is not None else "random seed")
+    return ", ".join(parts)
+
+
+def conversation_to_markdown(messages: Sequence[Message], *, system_prompt: str, mode: str,
+                             settings: SamplingSettings, model_name: str = "") -> str:
+    lines = ["# Conversation", "",
+             f"- **Model:** {model_name or 'unknown'}", f"- **Mode:** {mode}",
+             f"- **Sampling:** {describe_settings(settings)}",
+             f"- **Exported:** {datetime.now().isoformat(timespec='seconds')}", ""]
+    if system_prompt.strip():
+        lines += ["## System", "", system_prompt.strip(), ""]
+    titles = {"user": "You", "assistant": "Assistant" if mode == CHAT else "Model (continuation)"}
+    for m in messages:
+        if m.role in titles:
+            lines += [f"## {titles[m.role]}", "", m.content.strip() or "*(empty)*", ""]
+        elif m.role == "error":
+            lines += [f"> **Error:** {m.content}", ""]
+    return "\n".join(lines)
+
+
+def export_markdown(path: str | Path, messages: Sequence[Message], **kwargs) -> None:
+    atomic_write_text(path, conversation_to_markdown(messages, **kwargs))
+

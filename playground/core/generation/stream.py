@@ -1,0 +1,140 @@
+"""Stream a reply token by token from any engine, with each token's probability and alternatives."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import torch
+
+from playground.core.generation.engine import Engine
+from playground.core.generation.sampling import SamplingSettings, make_generator, next_token_distribution, sample
+
+
+@dataclass(frozen=True)
+class TokenStep:
+    index: int  # 0-based position in the reply
+    token_id: int
+    text: str  # the text this token added to the reply
+    prob: float  # its probability in the distribution it was sampled from
+    raw_prob: float  # its probability in the model's plain softmax
+    alternatives: tuple[tuple[int, str, float], ...]  # top-5 (id, text, prob) of that distribution
+    elapsed: float  # seconds since generation started
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    text: str
+    token_ids: tuple[int, ...]
+    prompt_tokens: int
+    time_to_first_token: float
+    tokens_per_second: float  # decode speed, after the first token
+    stop_reason: str  # "eos" | "length" | "stopped"
+
+
+def eos_ids(model, tokenizer) -> set[int]:
+    ids: set[int] = set()
+    for value in (getattr(getattr(model, "generation_config", None), "eos_token_id", None),
+                  getattr(tokenizer, "eos_token_id", None)):
+        if isinstance(value, int):
+            ids.add(value)
+        elif isinstance(value, (list, tuple)):
+            ids.update(int(v) for v in value)
+    return ids
+
+
+def encode_chat(tokenizer, messages: Sequence[dict]) -> list[int]:
+    """Apply the tokenizer's chat template and return the prompt ids (generation prompt added)."""
+    encoded = tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=True)
+    if hasattr(encoded, "keys") and "input_ids" in encoded:  # transformers 5 returns a BatchEncoding
+        encoded = encoded["input_ids"]
+    if encoded and isinstance(encoded[0], list):
+        encoded = encoded[0]
+    return [int(i) for i in encoded]
+
+
+def encode_text(tokenizer, text: str) -> list[int]:
+    return [int(i) for i in tokenizer(text, add_special_tokens=False)["input_ids"]]
+
+
+class _IncrementalDecoder:
+    """Decodes a growing id list so multi-byte characters split across tokens come out whole."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.ids: list[int] = []
+        self.text = ""
+
+    def add(self, token_id: int) -> str:
+        self.ids.append(token_id)
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
+        if text.endswith("\ufffd"):  # an unfinished UTF-8 sequence: wait for the next token
+            return ""
+        piece, self.text = text[len(self.text):], text
+        return piece
+
+
+def token_text(tokenizer, token_id: int) -> str:
+    return tokenizer.decode([token_id], skip_special_tokens=False)
+
+
+def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settings: SamplingSettings, *,
+                    stop_ids: set[int] = frozenset(), on_token: Callable[[TokenStep], None] | None = None,
+                    should_stop: threading.Event | None = None,
+                    context_length: int | None = None) -> GenerationResult:
+    """Generate up to `settings.max_new_tokens`; stops at EOS, at the context limit, or on `should_stop`."""
+    generator = make_generator(settings.seed)
+    decoder = _IncrementalDecoder(tokenizer)
+    history = list(prompt_ids)
+    max_new = settings.max_new_tokens
+    if context_length:
+        max_new = max(0, min(max_new, context_length - len(history)))
+    started = time.perf_counter()
+    first_token_at = None
+    reason = "length"
+    logits = engine.prefill(history) if max_new > 0 else None
+    for index in range(max_new):
+        if should_stop is not None and should_stop.is_set():
+            reason = "stopped"
+            break
+        dist = next_token_distribution(logits, settings, history if settings.repetition_penalty != 1.0 else ())
+        token_id = sample(dist, generator)
+        now = time.perf_counter()
+        first_token_at = first_token_at or now
+        if token_id in stop_ids:
+            reason = "eos"
+            break
+        history.append(token_id)
+        piece = decoder.add(token_id)
+        if on_token is not None:
+            top = torch.topk(dist.final, 5)
+            on_token(TokenStep(
+                index=index, token_id=token_id, text=piece,
+                prob=float(dist.final[token_id]), raw_prob=float(dist.raw[token_id]),
+                alternatives=tuple((int(i), token_text(tokenizer, int(i)), float(p))
+                                   for p, i in zip(top.values, top.indices) if p > 0),
+                elapsed=now - started))
+        if index + 1 < max_new:
+            logits = engine.step(token_id)
+    end = time.perf_counter()
+    generated = history[len(prompt_ids):]
+    ttft = (first_token_at - started) if first_token_at else 0.0
+    decode_time = end - (first_token_at or end)
+    tps = (len(generated) - 1) / decode_time if len(generated) > 1 and decode_time > 0 else 0.0
+    return GenerationResult(decoder.tokenizer.decode(generated, skip_special_tokens=True), tuple(generated),
+                            len(prompt_ids), ttft, tps, reason)
+
+
+@torch.inference_mode()
+def next_token_logits(model, ids: Sequence[int]) -> torch.Tensor:
+    """One plain forward pass (no cache) over `ids`; the logits (V,) float32 on the CPU for the next token.
+
+    Used to inspect the distribution at any position of a reply after it was generated.
+    """
+    if not ids:
+        raise ValueError("No tokens to run.")
+    device = next(model.parameters()).device
+    out = model(input_ids=torch.tensor([list(ids)], dtype=torch.long, device=device), use_cache=False)
+    return out.logits[0, -1].float().cpu()  # (V,)

@@ -1,0 +1,64 @@
+"""The fast engine's ONNX models as rows of the Optimize report, measured like every other variant.
+
+Parameters are the source model's (the export keeps every weight); memory is the bytes of the ONNX weight
+files ONNX Runtime loads, on disk the whole folder; tokens/s and the answer come from greedy decoding
+through `generate_stream` on the `OnnxEngine` (the Chat tab's fast path); perplexity is scored on the same
+held-out ids with the same code as PyTorch (`evaluation.perplexity_of`), from the engine's logits of every
+position.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from playground.core.optimize.evaluation import (EvalSettings, ProgressFn, VariantMetrics, greedy_answer, perplexity_of,
+                                        text_ids)
+from playground.core.engines.onnx_build import build_onnx_model, folder_size, source_folder
+
+
+def weight_bytes(folder: Path) -> int:
+    """Bytes of the ONNX graph and its external weights (what ONNX Runtime holds in memory)."""
+    return sum(f.stat().st_size for f in Path(folder).glob("model.onnx*") if f.is_file())
+
+
+def build_variant(session, precision: str, on_progress: ProgressFn | None = None,
+                  should_stop: threading.Event | None = None) -> Path:
+    """Build (or reuse from the cache) the ONNX model of `session`'s model: the fast engine's own file."""
+    report = on_progress or (lambda _f, _m: None)
+    return build_onnx_model(source_folder(session.source), precision, should_stop=should_stop,
+                            on_progress=lambda p: report(p.fraction, p.message))
+
+
+def evaluate_onnx(name: str, method: str, session, folder: Path, precision: str,
+                  settings: EvalSettings = EvalSettings(), *, ids: list[int] | None = None,
+                  params: tuple[int, int] | None = None, on_progress: ProgressFn | None = None,
+                  should_stop: threading.Event | None = None) -> VariantMetrics:
+    """Measure the built ONNX model in `folder`. `params`: (total, non-zero) of the source model, counted
+    by the caller under the session lock (else counted here)."""
+    from playground.core.engines.onnx_engine import OnnxEngine
+
+    report = on_progress or (lambda _f, _m: None)
+    if params is None:
+        from playground.core.optimize.compression.storage import parameter_counts
+
+        with session.lock:
+            params = parameter_counts(session.model)
+    ids = ids if ids is not None else text_ids(session.tokenizer, settings)
+    report(0.0, f"{name}: loading ONNX Runtime")
+    engine = OnnxEngine(folder, precision)
+    report(0.1, f"{name}: perplexity")
+    ppl = perplexity_of(engine.score, ids, settings.ppl_window, should_stop,
+                        lambda f, m: report(0.1 + 0.6 * f, f"{name}: {m}"))
+    report(0.7, f"{name}: greedy answer")
+    started = time.perf_counter()
+    answer, tps = greedy_answer(session.model, session.tokenizer, settings.prompt, settings.new_tokens,
+                                should_stop, engine=engine)
+    answer = answer or "(nothing: it ended its answer at once)"
+    if tps == 0.0:
+        tps = 1.0 / max(time.perf_counter() - started, 1e-9)
+    note = (f"ONNX Runtime GenAI, {precision} weights (the Chat tab's {engine.name}); memory is its weight "
+            f"files, on disk the whole folder {folder.name}")
+    return VariantMetrics(name, method, params[0], params[1], weight_bytes(folder), folder_size(folder), tps, ppl,
+                          answer, precision, "cpu (ONNX Runtime)", note)

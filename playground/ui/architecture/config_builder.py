@@ -1,0 +1,276 @@
+"""The config builder: presets and fields → every number updates as you type; "Train this" sends it on.
+
+Formulas update instantly; the model is then instantiated on the meta device in a worker to check the
+count (a 70B config allocates nothing).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from playground.ui.architecture.stats import StatsPanel, Subject
+from playground.workers.jobs import Jobs
+
+FAMILIES = [("GPT-2 (LayerNorm, learned positions, GELU)", "gpt2"),
+            ("Llama (RMSNorm, RoPE, SwiGLU, grouped-query)", "llama")]
+CUSTOM = "Custom"
+
+# (objectName, label, tooltip, maximum)
+FIELDS = [
+    ("vocabSpin", "Vocabulary V", "Distinct tokens the model knows", 2_000_000),
+    ("widthSpin", "Width d", "Size of every token's vector (hidden size)", 65_536),
+    ("layersSpin", "Layers L", "How many Transformer blocks are stacked", 1_000),
+    ("headsSpin", "Query heads h", "Attention heads per layer; each gets d / h dimensions", 1_024),
+    ("kvHeadsSpin", "Key/value heads h_kv", "Llama: query heads share fewer K/V heads (GQA) → a smaller KV cache",
+     1_024),
+    ("mlpSpin", "MLP width f", "Hidden size of the feed-forward network (GPT-2: 4·d)", 1_000_000),
+    ("contextSpin", "Context P", "Longest input, in tokens", 10_000_000),
+]
+
+
+class ConfigBuilder(QWidget):
+    train_requested = Signal(dict)  # full transformers config dict (config.to_dict() + model_type)
+    inspect_requested = Signal(dict)
+    spec_changed = Signal(object)  # ArchSpec (valid configs only)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("configBuilder")
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
+        self._asked: dict | None = None  # the config of the running meta-device check
+        self._pending_check = False
+        self._check_due = False  # fields changed since the last meta-device check
+        self._applying = False
+        self._current_config: dict | None = None  # the loaded model's config, for "Use the current model"
+        self._check_timer = QTimer(self, singleShot=True, interval=250, timeout=self._start_check)
+        self.stats = StatsPanel("configSummary")
+        self._build()
+        self.apply_preset("SmolLM2-135M")
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        from playground.core.models.sizing import PRESETS
+
+        self.preset_combo = QComboBox(objectName="presetCombo")
+        self.preset_combo.addItems([*PRESETS, CUSTOM])
+        self.preset_combo.activated.connect(self._on_preset_combo_activated)
+        self.family_combo = QComboBox(objectName="familyCombo")
+        for label, key in FAMILIES:
+            self.family_combo.addItem(label, key)
+        self.family_combo.currentIndexChanged.connect(self._on_field_changed)
+        form = QFormLayout()
+        form.addRow("Preset", self.preset_combo)
+        form.addRow("Family", self.family_combo)
+        self.spins: dict[str, QSpinBox] = {}
+        for name, label, tip, maximum in FIELDS:
+            spin = QSpinBox(objectName=name, minimum=1, maximum=maximum)
+            spin.setGroupSeparatorShown(True)
+            spin.setToolTip(tip)
+            spin.valueChanged.connect(self._on_field_changed)
+            self.spins[name] = spin
+            form.addRow(label, spin)
+        self.tie_check = QCheckBox("Tie the LM head to the token embedding", objectName="tieCheck")
+        self.tie_check.toggled.connect(self._on_field_changed)
+        form.addRow("", self.tie_check)
+        self.head_dim_label = QLabel(objectName="headDimLabel")
+        form.addRow("Head width d_h", self.head_dim_label)
+        self.error_label = QLabel(objectName="configError", wordWrap=True)
+        self.error_label.setStyleSheet("color: #d35400;")
+        self.error_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)
+        self.check_label = QLabel(objectName="metaCheckLabel", wordWrap=True)
+        self.check_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)  # wraps without squeezing
+        self.check_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.train_button = QPushButton("Train this", objectName="trainThisButton")
+        self.train_button.setToolTip("Open the Training tab with this architecture")
+        self.train_button.clicked.connect(self._on_train_button_clicked)
+        self.inspect_button = QPushButton("Show its anatomy", objectName="inspectConfigButton")
+        self.inspect_button.setToolTip("Map this config's modules on the meta device (no weights)")
+        self.inspect_button.clicked.connect(self._on_inspect_button_clicked)
+        self.from_model_button = QPushButton("Start from the current model", objectName="fromCurrentModelButton")
+        self.from_model_button.clicked.connect(self._on_from_model_button_clicked)
+        self.from_model_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.train_button)
+        buttons.addWidget(self.inspect_button)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addLayout(form)
+        column.addWidget(self.from_model_button)
+        column.addWidget(self.error_label)
+        column.addWidget(self.check_label)
+        column.addStretch(1)
+        column.addLayout(buttons)
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.stats)
+        split.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(split)
+
+    # ------------------------------------------------------------------ values
+    def apply_preset(self, name: str) -> None:
+        from playground.core.models.sizing import PRESETS, ArchSpec
+
+        self.preset_combo.setCurrentText(name)
+        self.set_spec(ArchSpec.from_config(PRESETS[name]), custom=False)
+
+    def set_spec(self, spec, *, custom: bool = True) -> None:
+        """Fill the fields from an ArchSpec (marked "Custom" unless it is a preset)."""
+        if custom:
+            self.preset_combo.setCurrentText(CUSTOM)
+        self._applying = True
+        try:
+            self.family_combo.setCurrentIndex(self.family_combo.findData(spec.family))
+            values = {"vocabSpin": spec.vocab_size, "widthSpin": spec.hidden_size, "layersSpin": spec.num_layers,
+                      "headsSpin": spec.num_heads, "kvHeadsSpin": spec.num_kv_heads, "mlpSpin": spec.mlp_size,
+                      "contextSpin": spec.context_length}
+            for name, value in values.items():
+                self.spins[name].setValue(value)
+            self.tie_check.setChecked(spec.tie_embeddings)
+        finally:
+            self._applying = False
+        self._on_field_changed()
+
+    def set_value(self, name: str, value: int) -> None:
+        """Set one field as if typed (scripts and tests)."""
+        self.spins[name].setValue(value)
+
+    def spec(self):
+        """The ArchSpec of the fields (may be invalid: see `error()`)."""
+        from playground.core.models.sizing import ArchSpec
+
+        v = {name: spin.value() for name, spin in self.spins.items()}
+        family = self.family_combo.currentData()
+        kv = v["kvHeadsSpin"] if family == "llama" else v["headsSpin"]
+        return ArchSpec(family, family, v["vocabSpin"], v["widthSpin"], v["layersSpin"], v["headsSpin"], kv,
+                        max(v["widthSpin"] // v["headsSpin"], 1), v["mlpSpin"], v["contextSpin"],
+                        self.tie_check.isChecked(), qkv_bias=family == "gpt2", o_bias=family == "gpt2",
+                        mlp_bias=family == "gpt2")
+
+    def error(self) -> str:
+        spec = self.spec()
+        try:
+            spec.validate()
+        except ValueError as exc:
+            return str(exc)
+        if spec.hidden_size % spec.num_heads:
+            return (f"The width d = {spec.hidden_size} must be divisible by the heads h = {spec.num_heads} "
+                    "(each head gets d / h dimensions).")
+        return ""
+
+    def config_dict(self) -> dict:
+        """The config as a transformers config dict with model_type."""
+        return self.spec().to_config_dict()
+
+    def set_current_model_config(self, config: dict | None) -> None:
+        from playground.core.models.sizing import ArchSpec
+
+        self._current_config = config
+        try:
+            ok = config is not None and ArchSpec.from_config(config) is not None
+        except (ValueError, TypeError):
+            ok = False
+        self.from_model_button.setEnabled(ok)
+        self.from_model_button.setToolTip("" if ok else "Formulas exist for the GPT-2 and Llama families only")
+
+    # ------------------------------------------------------------------ reacting
+    @Slot(int)
+    def _on_preset_combo_activated(self, _index: int) -> None:
+        if self.preset_combo.currentText() != CUSTOM:
+            self.apply_preset(self.preset_combo.currentText())
+
+    @Slot()
+    def _on_field_changed(self, *_args) -> None:
+        if self._applying:
+            return
+        llama = self.family_combo.currentData() == "llama"
+        self.spins["kvHeadsSpin"].setEnabled(llama)
+        if self.sender() in (*self.spins.values(), self.family_combo, self.tie_check):
+            self.preset_combo.setCurrentText(CUSTOM)
+        spec, error = self.spec(), self.error()
+        self.head_dim_label.setText(f"d / h = {spec.hidden_size / spec.num_heads:g}")
+        self.error_label.setText(error)
+        self.error_label.setVisible(bool(error))
+        self.train_button.setEnabled(not error)
+        self.inspect_button.setEnabled(not error)
+        if error:
+            self.stats.set_subject(None)
+            self.check_label.setText("")
+            return
+        from playground.core.models.sizing import param_breakdown
+
+        breakdown = param_breakdown(spec)
+        self.stats.set_subject(Subject(self.preset_combo.currentText() if self.preset_combo.currentText() != CUSTOM
+                                       else "Custom config", spec, breakdown.total, breakdown))
+        self.check_label.setText("Counting on the meta device…")
+        self._check_due = True
+        if self.isVisible():  # never at start-up: the check imports torch and transformers
+            self._check_timer.start()
+        self.spec_changed.emit(spec)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._check_due:
+            self._check_timer.start()
+
+    def _start_check(self) -> None:
+        from playground.workers.inspect import ConfigCheckWorker
+
+        if self.error():
+            return
+        self._check_due = False
+        config = self.config_dict()
+        if not self._jobs.start("check", ConfigCheckWorker(config), self._on_check_finished, self._on_check_failed):
+            self._pending_check = True
+            return
+        self._asked = config
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
+        if self._pending_check:
+            self._pending_check = False
+            self._start_check()
+
+    @Slot(object)
+    def _on_check_finished(self, check) -> None:
+        if self._pending_check or self._asked != self.config_dict():
+            return  # the fields changed meanwhile; a newer check follows
+        subject = self.stats.subject()
+        formula = subject.n_params if subject else 0
+        ok = check.n_params == formula
+        self.check_label.setText(
+            f"{'✓' if ok else '✗'} Built on the meta device in {check.seconds * 1000:.0f} ms without allocating "
+            f"weights: sum(p.numel()) = {check.n_params:,}" + ("" if ok else f" (formula: {formula:,})"))
+        if subject is not None:
+            self.stats.set_subject(Subject(subject.title, subject.spec, subject.n_params, subject.breakdown,
+                                           check.n_params))
+
+    @Slot(str)
+    def _on_check_failed(self, message: str) -> None:
+        self.check_label.setText(f"transformers could not build this config: {message}")
+
+    @Slot()
+    def _on_train_button_clicked(self) -> None:
+        from playground.core.models.sizing import build_config
+
+        config = build_config(self.config_dict())
+        out = config.to_dict()
+        out["model_type"] = config.model_type
+        self.train_requested.emit(out)
+
+    @Slot()
+    def _on_inspect_button_clicked(self) -> None:
+        self.inspect_requested.emit(self.config_dict())
+
+    @Slot()
+    def _on_from_model_button_clicked(self) -> None:
+        from playground.core.models.sizing import ArchSpec
+
+        if self._current_config is not None:
+            self.set_spec(ArchSpec.from_config(self._current_config))
+
+    def shutdown(self) -> None:
+        self._check_timer.stop()
+        self._jobs.shutdown()

@@ -1,0 +1,216 @@
+"""`compareView`: one prompt answered under 2–4 sampling settings side by side, one after another
+(the model is shared), each column with its own settings, tinted reply and stats."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from playground.ui.chat.view import TokenTextView
+from playground.ui.chat.sampling_panel import RANDOM_SEED, SamplingPanel
+from playground.workers.base import WorkerThread
+
+MAX_COLUMNS = 4
+DEFAULT_TEMPERATURES = (0.2, 1.0, 1.5, 2.0)
+
+
+class CompareColumn(QGroupBox):
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(f"Setting {index + 1}", parent)
+        self.setObjectName(f"compareColumn{index}")
+        layout = QVBoxLayout(self)
+        self.panel = SamplingPanel(self, suffix=str(index), with_length=False)
+        self.panel.temperature.setValue(DEFAULT_TEMPERATURES[index])
+        self.panel.top_k.setValue(0)
+        self.panel.top_p.setValue(1.0)
+        self.output = TokenTextView(self, clickable_tokens=False)
+        self.output.setObjectName(f"compareOutput{index}")
+        self.output.setPlaceholderText("The reply under these settings appears here.")
+        self.stats = QLabel("", objectName=f"compareStats{index}", wordWrap=True)
+        layout.addWidget(self.panel)
+        layout.addWidget(self.output, 1)
+        layout.addWidget(self.stats)
+        self.steps: list = []
+
+    def reset(self, waiting: bool) -> None:
+        self.output.clear_view()
+        self.steps = []
+        self.stats.setText("waiting…" if waiting else "")
+
+    def text(self) -> str:
+        return self.output.toPlainText()
+
+
+class CompareView(QDialog):
+    """Non-modal. `prompt_builder(text) -> ids` and `engine_factory() -> Engine` come from the Chat tab."""
+
+    run_finished = Signal(object)  # tuple of chat_workers.CompareColumnResult
+
+    def __init__(self, controller, prompt_builder: Callable[[str], list[int]], engine_factory: Callable,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareView")
+        self.setWindowTitle("Compare sampling settings")
+        self.setModal(False)
+        self.controller, self.prompt_builder, self.engine_factory = controller, prompt_builder, engine_factory
+        self._job: WorkerThread | None = None
+        self.results: tuple = ()
+
+        self.prompt_edit = QPlainTextEdit(objectName="comparePromptEdit")
+        self.prompt_edit.setPlaceholderText("One prompt, answered under each setting below")
+        self.prompt_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.columns_spin = QSpinBox(objectName="compareColumnsSpin", minimum=2, maximum=MAX_COLUMNS, value=3)
+        self.max_tokens_spin = QSpinBox(objectName="compareMaxTokensSpin", minimum=1, maximum=4096, value=64)
+        self.seed_spin = QSpinBox(objectName="compareSeedSpin", minimum=RANDOM_SEED, maximum=2**31 - 1, value=0)
+        self.seed_spin.setSpecialValueText("random")
+        self.seed_spin.setToolTip("The same seed for every column, so only the settings differ.")
+        self.run_button = QPushButton("Run", objectName="compareRunButton")
+        self.run_button.setDefault(True)
+        self.stop_button = QPushButton("Stop", objectName="compareStopButton", enabled=False)
+        self.notice = QLabel("", objectName="compareNoticeLabel", wordWrap=True)
+        self.notice.hide()
+
+        controls = QHBoxLayout()
+        for label, widget in (("Columns", self.columns_spin), ("Max tokens", self.max_tokens_spin),
+                              ("Seed", self.seed_spin)):
+            controls.addWidget(QLabel(label))
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.stop_button)
+        self.columns = [CompareColumn(i, self) for i in range(MAX_COLUMNS)]
+        row = QHBoxLayout()
+        for column in self.columns:
+            row.addWidget(column, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Prompt"))
+        layout.addWidget(self.prompt_edit)
+        layout.addLayout(controls)
+        layout.addWidget(self.notice)
+        layout.addLayout(row, 1)
+
+        self.columns_spin.valueChanged.connect(self._on_columns_spin_value_changed)
+        self.run_button.clicked.connect(self.run)
+        self.stop_button.clicked.connect(self.stop)
+        self._on_columns_spin_value_changed(self.columns_spin.value())
+        self.resize(self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().lineSpacing() * 34)
+
+    def visible_columns(self) -> list[CompareColumn]:
+        return self.columns[: self.columns_spin.value()]
+
+    def is_running(self) -> bool:
+        return self._job is not None
+
+    def set_prompt(self, text: str) -> None:
+        self.prompt_edit.setPlainText(text)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    # ------------------------------------------------------------------ running
+    @Slot()
+    def run(self) -> bool:
+        from dataclasses import replace
+
+        from playground.core.types import PlaygroundError
+        from playground.workers.chat import CompareWorker
+
+        text = self.prompt_edit.toPlainText()
+        session = self.controller.session
+        if self.is_running() or not text.strip():
+            self.show_notice("" if self.is_running() else "Type a prompt first.")
+            return False
+        if session is None:
+            self.show_notice("No model is loaded. Pick one in the Model list at the top of the window.")
+            return False
+        seed = self.seed_spin.value()
+        settings = [replace(c.panel.settings(), max_new_tokens=self.max_tokens_spin.value(),
+                            seed=None if seed == RANDOM_SEED else seed) for c in self.visible_columns()]
+        try:
+            prompt_ids, engine = self.prompt_builder(text), self.engine_factory()
+        except PlaygroundError as exc:
+            self.show_notice(str(exc))
+            return False
+        self.show_notice("")
+        for column in self.visible_columns():
+            column.reset(waiting=True)
+        worker = CompareWorker(session, prompt_ids, settings, engine)
+        worker.column_started.connect(self._on_worker_column_started)
+        worker.token_generated.connect(self._on_worker_token_generated)
+        worker.column_finished.connect(self._on_worker_column_finished)
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+        self._job = WorkerThread(worker, self)
+        self._job.done.connect(self._on_job_done)
+        self._job.start()
+        self._set_running(True)
+        return True
+
+    @Slot()
+    def stop(self) -> None:
+        if self._job is not None:
+            self._job.worker.stop()
+
+    def shutdown(self) -> None:
+        if self._job is not None:
+            self._job.shutdown()
+            self._job = None
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.columns_spin.setEnabled(not running)
+
+    @Slot(int)
+    def _on_columns_spin_value_changed(self, count: int) -> None:
+        for i, column in enumerate(self.columns):
+            column.setVisible(i < count)
+
+    @Slot(int)
+    def _on_worker_column_started(self, index: int) -> None:
+        self.columns[index].stats.setText("generating…")
+
+    @Slot(object)
+    def _on_worker_token_generated(self, token) -> None:
+        column = self.columns[token.column]
+        column.steps.append(token.step)
+        column.output.append_tokens(token.column, [token.step])
+
+    @Slot(object)
+    def _on_worker_column_finished(self, done) -> None:
+        r = done.result
+        reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped"}[r.stop_reason]
+        self.columns[done.column].stats.setText(
+            f"{len(r.token_ids)} tokens · {r.tokens_per_second:.1f} tokens/s · first token "
+            f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}")
+
+    @Slot(object)
+    def _on_worker_finished(self, results) -> None:
+        self.results = results
+        for column in self.visible_columns()[len(results):]:
+            column.stats.setText("skipped (stopped)")
+        self.run_finished.emit(results)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        self.show_notice(f"Generation failed: {message}")
+        self.run_finished.emit(())
+
+    @Slot()
+    def _on_job_done(self) -> None:
+        self._job = None
+        self._set_running(False)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override: closing stops the run
+        self.stop()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Escape stops a run before it closes the view
+        if event.key() == Qt.Key_Escape and self.is_running():
+            self.stop()
+            return
+        super().keyPressEvent(event)

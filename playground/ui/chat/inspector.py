@@ -1,0 +1,87 @@
+"""Runs one forward pass for a clicked token (in a worker), keeps its logits, and redraws the
+distribution chart from them on every sampling-settings change, with no model run."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from playground.ui.chat.distribution import TokenDistributionChart
+from playground.workers.base import WorkerThread
+
+
+class TokenInspector(QObject):
+    distribution_shown = Signal(object)  # token_inspection.DistributionView
+    failed = Signal(str)
+
+    def __init__(self, chart: TokenDistributionChart, settings: Callable, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.chart, self.settings = chart, settings
+        self.job: WorkerThread | None = None
+        self.forward_passes = 0  # how many times the model ran for the chart (tests check redraws don't)
+        self._next: tuple | None = None  # a click that came while a pass was running
+        self._logits = None  # chat_workers.PositionLogits of the token on show
+        self._tokenizer = None
+
+    def inspect(self, session, context_ids: list[int], sampled_id: int, heading: str, engine=None) -> None:
+        """Chart the next-token distribution after `context_ids` (sampled token: `sampled_id`), from
+        `engine` (the one that wrote the reply) or else one forward pass of the PyTorch model."""
+        request = (session, tuple(context_ids), sampled_id, heading, engine)
+        if self.job is not None:
+            self._next = request  # only the latest click matters
+            return
+        self._start(request)
+
+    def _start(self, request: tuple) -> None:
+        from playground.workers.chat import LogitsWorker
+
+        session, context_ids, sampled_id, heading, engine = request
+        self.chart.caption.setText(f"<b>{heading}</b>: running the model…")
+        worker = LogitsWorker(session, context_ids, (sampled_id, heading, session.tokenizer), engine=engine)
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+        self.job = WorkerThread(worker, self)
+        self.job.done.connect(self._on_job_done)
+        self.job.start()
+        self.forward_passes += 1
+
+    @Slot(object)
+    def _on_worker_finished(self, logits) -> None:
+        self._logits = logits
+        self.redraw()
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        self.clear(f"Could not run the model for that token: {message}")
+        self.failed.emit(message)
+
+    @Slot()
+    def _on_job_done(self) -> None:
+        self.job = None
+        if self._next is not None:
+            request, self._next = self._next, None
+            self._start(request)
+
+    def redraw(self) -> None:
+        """Recompute the distribution under the current settings from the kept logits (fast, pure)."""
+        if self._logits is None:
+            return
+        from playground.core.generation.inspection import inspect_distribution
+
+        sampled_id, heading, tokenizer = self._logits.request
+        view = inspect_distribution(self._logits.logits, self.settings(), sampled_id, tokenizer,
+                                    previous_ids=self._logits.context_ids)
+        self.chart.show_view(view, heading)
+        self.distribution_shown.emit(view)
+
+    def clear(self, message: str) -> None:
+        self._logits = None
+        self._next = None
+        self.chart.clear(message)
+
+    def shutdown(self) -> None:
+        self._next = None
+        if self.job is not None:
+            self.job.shutdown()
+            self.job = None

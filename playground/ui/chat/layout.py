@@ -1,0 +1,145 @@
+"""The Chat tab's widgets and their layout: the top bar (mode, engine, buttons), the conversation column
+(notice, chat view, input, stats, context meter) and the side panel (sampling, distribution chart).
+
+Mixed into `ChatTab`; it only builds and sizes widgets, the tab wires their signals (`_connect`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
+                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+
+from playground.ui.chat.engines import EXACT_ENGINE
+from playground.ui.chat.view import ChatInput, ChatView
+from playground.ui.chat.sampling_panel import SamplingPanel
+from playground.ui.chat.distribution import TokenDistributionChart
+from playground.ui.chat.inspector import TokenInspector
+from playground.workers.chat import ReplyStreamer
+
+
+class ChatLayoutMixin:
+    def _build(self) -> None:
+        splitter = QSplitter(Qt.Horizontal, objectName="chatSplitter")
+        splitter.addWidget(self._build_conversation())
+        splitter.addWidget(self._build_side_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        QHBoxLayout(self).addWidget(splitter)
+        self.streamer = ReplyStreamer(self)
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        self.mode_combo = QComboBox(objectName="chatModeCombo")
+        self.mode_combo.addItems(["chat", "completion"])
+        self.mode_combo.setToolTip("chat: the model's chat template (turns). completion: the model continues "
+                                   "the text as is (models trained here have no chat template).")
+        self.engine_combo = QComboBox(objectName="engineCombo")
+        self.engine_combo.addItem(EXACT_ENGINE)
+        self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.engine_combo.setToolTip("What runs the model. Fast (ONNX): 4- or 8-bit weights on ONNX Runtime, "
+                                     "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
+                                     "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
+                                     "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
+                                     "runs on a GPU.")
+        self.engine_status = QLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
+        self.engine_status.setStyleSheet("color: palette(placeholder-text);")
+        self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
+        self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
+        self.compare_button = QPushButton("Compare…", objectName="compareButton")
+        self.compare_button.setToolTip("Answer one prompt under 2–4 sampling settings side by side")
+        self.open_button = QPushButton("Open…", objectName="openChatButton")
+        self.save_button = QPushButton("Save…", objectName="saveChatButton")
+        self.export_button = QPushButton("Export…", objectName="exportMarkdownButton")
+        self.export_button.setToolTip("Export the conversation as a Markdown file")
+        self.open_button.setToolTip("Open a saved conversation (JSON)")
+        self.save_button.setToolTip("Save the conversation with its settings and token probabilities (JSON)")
+        self.clear_button = QPushButton("Clear", objectName="clearChatButton")
+        self.clear_button.setToolTip("Start a new conversation")
+        bar = QHBoxLayout()
+        for widget in (QLabel("Mode"), self.mode_combo, QLabel("Engine"), self.engine_combo, self.engine_status,
+                       self.system_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.compare_button, self.open_button, self.save_button, self.export_button,
+                       self.clear_button):
+            bar.addWidget(widget)
+        return bar
+
+    def _build_conversation(self) -> QWidget:
+        self.system_prompt_edit = QPlainTextEdit(objectName="systemPromptEdit")
+        self.system_prompt_edit.setPlaceholderText("System prompt (optional). Empty: the model's own default, "
+                                                   "if it has one.")
+        self.system_prompt_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.system_prompt_edit.hide()
+        self.notice = QLabel("", objectName="chatNoticeLabel", wordWrap=True)
+        self.notice.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notice.hide()
+        self.view = ChatView(self)
+        self.edit_banner = QLabel("", objectName="editBanner", wordWrap=True)
+        self.edit_banner.hide()
+        self.input = ChatInput(self)
+        self.send_button = QPushButton("Send", objectName="sendButton")
+        self.stop_button = QPushButton("Stop", objectName="stopButton")
+        self.stop_button.setToolTip("Stop the reply (Esc); the text so far is kept")
+        self.regenerate_button = QPushButton("Regenerate", objectName="regenerateButton")
+        self.regenerate_button.setToolTip("Answer the last message again (a new sample unless the seed is fixed)")
+        buttons = QVBoxLayout()
+        for button in (self.send_button, self.stop_button, self.regenerate_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        input_row = QHBoxLayout()
+        input_row.addWidget(self.input, 1)
+        input_row.addLayout(buttons)
+        self.stats = QLabel("", objectName="chatStatsLabel")
+        self.stats.setToolTip("Decode speed, time to the first token and the engine of the last reply")
+        self.context_meter = QProgressBar(objectName="contextMeter")
+        self.context_meter.setFormat("context %v / %m tokens")
+        self.context_meter.setRange(0, 1)
+        self.context_meter.setValue(0)
+        self.context_meter.setToolTip("Tokens the conversation uses of the model's context window")
+        stats_row = QHBoxLayout()
+        stats_row.addWidget(self.stats, 1)
+        stats_row.addWidget(self.context_meter)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.addLayout(self._build_top_bar())
+        for widget, stretch in ((self.system_prompt_edit, 0), (self.notice, 0), (self.view, 1),
+                                (self.edit_banner, 0)):
+            column.addWidget(widget, stretch)
+        column.addLayout(input_row)
+        column.addLayout(stats_row)
+        return left
+
+    def _build_side_panel(self) -> QWidget:
+        self.sampling = SamplingPanel(self, columns=2)
+        self.chart = TokenDistributionChart(self)
+        self.inspector = TokenInspector(self.chart, self.sampling.settings, self)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        for title, widget, stretch in (("Sampling", self.sampling, 0), ("Next-token distribution", self.chart, 1)):
+            group = QGroupBox(title)
+            QVBoxLayout(group).addWidget(widget)
+            side_layout.addWidget(group, stretch)
+        self.side_scroll = QScrollArea()
+        self.side_scroll.setWidget(side)
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self._fit_to_font()
+        return self.side_scroll
+
+    def _fit_to_font(self) -> None:
+        """Widths that depend on the font, so nothing is clipped at any zoom."""
+        self.context_meter.setMinimumWidth(self.fontMetrics().horizontalAdvance("context 88888 / 88888 tokens") + 24)
+        self.engine_status.setMinimumWidth(self.fontMetrics().horizontalAdvance("preparing int8 100%") + 8)
+        side = self.side_scroll.widget()
+        self.side_scroll.setMinimumWidth(side.minimumSizeHint().width() + self.style().pixelMetric(
+            self.style().PixelMetric.PM_ScrollBarExtent))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_to_font()
+

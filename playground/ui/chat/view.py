@@ -1,0 +1,248 @@
+"""The conversation view: messages as blocks, reply tokens tinted by their probability, hover for the
+top-5 alternatives, click for the whole distribution. Replies are appended token by token (never a
+full re-render while streaming), so long conversations stay smooth."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
+
+from playground.ui.widgets.tokens import prob_color, token_tooltip
+
+TITLES = {"user": "You", "assistant": "Assistant", "notice": "", "error": ""}
+
+
+class TokenTextView(QTextBrowser):
+    """A read-only text view that appends tinted, hoverable, clickable tokens."""
+
+    token_clicked = Signal(int, int)  # message index, token index
+    action_requested = Signal(str, int)  # "edit" | "copy", message index
+
+    def __init__(self, parent: QWidget | None = None, *, clickable_tokens: bool = True) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.clickable_tokens = clickable_tokens
+        self._spans: dict[str, tuple[int, int]] = {}  # anchor href → document positions
+        self.anchorClicked.connect(self._on_anchor_clicked)
+
+    def dark(self) -> bool:
+        return self.palette().color(QPalette.Base).lightness() < 128
+
+    def muted(self) -> QColor:
+        return self.palette().color(QPalette.PlaceholderText)
+
+    def clear_view(self) -> None:
+        self.clear()
+        self._spans.clear()
+
+    # ------------------------------------------------------------------ appending
+    def _end_cursor(self) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.End)
+        return cursor
+
+    def _at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 4
+
+    def _follow(self, was_at_bottom: bool) -> None:
+        if was_at_bottom:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def append_text(self, text: str, fmt: QTextCharFormat | None = None) -> None:
+        follow = self._at_bottom()
+        self._end_cursor().insertText(text, fmt or QTextCharFormat())
+        self._follow(follow)
+
+    def append_tokens(self, message_index: int, steps) -> None:
+        follow = self._at_bottom()
+        cursor = self._end_cursor()
+        dark = self.dark()
+        for step in steps:
+            if not step.text:  # half a multi-byte character: its text arrives with the next token
+                continue
+            fmt = QTextCharFormat()
+            fmt.setBackground(prob_color(step.prob, dark))
+            fmt.setToolTip(token_tooltip(step, clickable=self.clickable_tokens))
+            if self.clickable_tokens:
+                fmt.setAnchor(True)
+                fmt.setAnchorHref(f"tok:{message_index}:{step.index}")
+            start = cursor.position()
+            cursor.insertText(step.text, fmt)
+            self._spans[f"tok:{message_index}:{step.index}"] = (start, cursor.position())
+        self._follow(follow)
+
+    def token_point(self, message_index: int, token_index: int) -> QPoint | None:
+        """Viewport point inside a token (scrolled into view): where a click inspects it."""
+        return self.anchor_point(f"tok:{message_index}:{token_index}")
+
+    def anchor_point(self, href: str) -> QPoint | None:
+        """Viewport point inside the link or token `href` (scrolled into view), or None."""
+        span = self._spans.get(href)
+        if span is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(span[0])
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        start = self.cursorRect(cursor)
+        cursor.setPosition(span[0] + 1)
+        end = self.cursorRect(cursor)
+        x = (start.x() + end.x()) // 2 if end.y() == start.y() else start.x() + 1
+        return QPoint(x, start.center().y())
+
+    @Slot(object)
+    def _on_anchor_clicked(self, url) -> None:
+        kind, _, rest = url.toString().partition(":")
+        try:
+            numbers = [int(part) for part in rest.split(":")]
+        except ValueError:
+            return
+        if kind == "tok" and len(numbers) == 2:
+            self.token_clicked.emit(*numbers)
+        elif kind in ("edit", "copy") and len(numbers) == 1:
+            self.action_requested.emit(kind, numbers[0])
+
+
+class ChatView(TokenTextView):
+    """`chatView`: the conversation. `render()` draws it all; the `append_*` methods stream a reply."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatView")
+        self.setPlaceholderText("Ask the model something. Each reply token is tinted by how likely it was: "
+                                "hover a token for the alternatives, click it for the whole distribution.")
+        self.mode = "chat"
+        self._messages: list = []
+        self._live: tuple[int, list] | None = None  # the reply being streamed: (message index, steps)
+
+    def render(self, messages, mode: str) -> None:
+        self.mode = mode
+        self._messages = list(messages)
+        self.clear_view()
+        for index, message in enumerate(messages):
+            self.append_message(index, message)
+        if self._live is not None:
+            self.begin_message(self._live[0], "assistant")
+            self.append_tokens(*self._live)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def append_message(self, index: int, message) -> None:
+        if message.role in ("user", "assistant"):
+            self.begin_message(index, message.role)
+            if message.tokens:
+                self.append_tokens(index, message.tokens)
+            else:
+                self.append_text(message.content, QTextCharFormat())
+            if message.note:
+                self.append_note(message.note)
+        else:
+            self._new_block()
+            fmt = QTextCharFormat()
+            if message.role == "error":
+                fmt.setForeground(QColor("#ff6b6b" if self.dark() else "#c62828"))
+                fmt.setFontWeight(QFont.Bold)
+                self.append_text("⚠ " + message.content, fmt)
+            else:
+                fmt.setForeground(self.muted())
+                fmt.setFontItalic(True)
+                self.append_text("ⓘ " + message.content, fmt)
+
+    def begin_message(self, index: int, role: str) -> None:
+        """The header of a message ("You · Edit · Copy"); the text that follows goes below it."""
+        title = TITLES[role] if not (role == "assistant" and self.mode == "completion") else "Model (continues)"
+        self._new_block(role)
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Bold)
+        self.append_text(title, bold)
+        actions = [("edit", "Edit"), ("copy", "Copy")] if role == "user" else [("copy", "Copy")]
+        for action, label in actions:
+            link = QTextCharFormat()
+            link.setAnchor(True)
+            link.setAnchorHref(f"{action}:{index}")
+            link.setForeground(self.palette().color(QPalette.Link))
+            link.setToolTip({"edit": "Edit this message and answer again from here (later turns are replaced)",
+                             "copy": "Copy this message to the clipboard"}[action])
+            self.append_text("   ", QTextCharFormat())
+            start = self._end_cursor().position()
+            self.append_text(label, link)
+            self._spans[f"{action}:{index}"] = (start, self._end_cursor().position())
+        self._end_cursor().insertBlock(self._block_format(role), QTextCharFormat())
+
+    def append_note(self, note: str) -> None:
+        fmt = QTextCharFormat()
+        fmt.setForeground(self.muted())
+        self._end_cursor().insertBlock(self._block_format("assistant"), QTextCharFormat())
+        self.append_text(note, fmt)
+
+    def _block_format(self, role: str = "") -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        pad = self.fontMetrics().height() // 2
+        fmt.setLeftMargin(pad)
+        fmt.setRightMargin(pad)
+        if role == "user":
+            tint = QColor(self.palette().color(QPalette.Highlight))
+            tint.setAlpha(40)
+            fmt.setBackground(tint)
+        return fmt
+
+    def _new_block(self, role: str = "") -> None:
+        fmt = self._block_format(role)
+        cursor = self._end_cursor()
+        if self.document().isEmpty():
+            cursor.setBlockFormat(fmt)
+        else:
+            fmt.setTopMargin(self.fontMetrics().height() * 0.8)
+            cursor.insertBlock(fmt, QTextCharFormat())
+
+    def add_message(self, index: int, message) -> None:
+        self._messages.append(message)
+        self.append_message(index, message)
+
+    def begin_reply(self, index: int) -> None:
+        self._live = (index, [])
+        self.begin_message(index, "assistant")
+
+    def append_reply(self, steps) -> None:
+        if self._live is not None:
+            self._live[1].extend(steps)
+            self.append_tokens(self._live[0], steps)
+
+    def finish_reply(self, message) -> None:
+        """The streamed reply is complete: remember it and add its stats line."""
+        self._live = None
+        self._messages.append(message)
+        if message.note:
+            self.append_note(message.note)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override: re-tint for the new theme/zoom
+        super().changeEvent(event)
+        if event.type() in (QEvent.PaletteChange, QEvent.FontChange) and (self._messages or self._live):
+            self.render(self._messages, self.mode)
+
+
+class ChatInput(QPlainTextEdit):
+    """`chatInput`: Enter sends, Shift+Enter starts a new line, Escape cancels (stop / stop editing)."""
+
+    submitted = Signal()
+    escaped = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatInput")
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not event.modifiers() & Qt.ShiftModifier:
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - about three lines tall, at any zoom
+        return QSize(super().sizeHint().width(), int(self.fontMetrics().lineSpacing() * 3.6))

@@ -1,0 +1,410 @@
+"""The main window: model/device/dtype toolbar, the tabs, a status bar, View menu, settings."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QPushButton, QTabWidget, QToolBar, QWidget)
+
+from playground.core.paths import RESOURCES
+from playground.core.types import LoadProgress, ModelInfo, ModelSource
+from playground.core.format import human_bytes, human_count
+from playground.ui.shell import theme
+from playground.workers.model_controller import ModelController
+
+
+# (title, module, class, objectName). Each tab is built as cls(controller, parent).
+TABS = [
+    ("Chat", "playground.ui.chat.tab", "ChatTab", "chatTab"),
+    ("Training", "playground.ui.training.tab", "TrainingTab", "trainingTab"),
+    ("Architecture", "playground.ui.architecture.tab", "ArchitectureTab", "architectureTab"),
+    ("Optimize", "playground.ui.optimize.tab", "OptimizeTab", "optimizeTab"),
+]
+
+OPEN_FOLDER_ITEM = "__open_folder__"
+
+
+class MainWindow(QMainWindow):
+    zoom_changed = Signal(float)
+
+    def __init__(self, controller: ModelController | None = None, *, autoload: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("LLM Playground")
+        icon = RESOURCES / "icon.svg"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.controller = controller or ModelController(self)
+        self.settings = QSettings()
+        self.zoom = 1.0
+        self._sources: list[ModelSource] = []
+        self._error_box: QMessageBox | None = None
+        self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
+
+        self._build_toolbar()
+        self._build_tabs()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect_controller()
+        self._restore_settings()
+        self.refresh_sources()
+        if autoload:
+            QTimer.singleShot(0, self._load_initial_model)
+
+    # ------------------------------------------------------------------ building
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Model", self)
+        bar.setObjectName("modelToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(" Model "))
+        self.model_selector = QComboBox(objectName="modelSelector")
+        self.model_selector.setMinimumContentsLength(28)
+        self.model_selector.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.model_selector.setToolTip("The model every tab uses. Pick one to load it.")
+        self.model_selector.activated.connect(self._on_model_selector_activated)
+        bar.addWidget(self.model_selector)
+        self.open_folder_action = QAction("Open model folder…", self, objectName="openModelFolderAction")
+        self.open_folder_action.setShortcut(QKeySequence.Open)
+        self.open_folder_action.triggered.connect(self._on_open_folder_triggered)
+        bar.addAction(self.open_folder_action)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Device "))
+        self.device_selector = QComboBox(objectName="deviceSelector")
+        self.device_selector.addItem("cpu")
+        self.device_selector.setToolTip("Where the model runs. GPUs appear when torch can see them.")
+        self.device_selector.activated.connect(self._on_device_or_dtype_activated)
+        bar.addWidget(self.device_selector)
+        bar.addWidget(QLabel(" Precision "))
+        self.dtype_selector = QComboBox(objectName="dtypeSelector")
+        self.dtype_selector.addItems(["float32", "bfloat16"])
+        self.dtype_selector.setToolTip("Number format of the weights: bfloat16 halves memory; it is faster on GPUs "
+                                       "and on CPUs with native bf16, and its text leaves float32's after a few "
+                                       "tokens. float16 is offered on GPUs.")
+        self.dtype_selector.activated.connect(self._on_device_or_dtype_activated)
+        bar.addWidget(self.dtype_selector)
+        bar.addSeparator()
+        self.load_progress = QProgressBar(objectName="loadProgress")
+        self.load_progress.setRange(0, 1000)
+        self.load_progress.setMaximumWidth(260)
+        self.load_progress.setTextVisible(True)
+        self.load_progress.hide()
+        self._load_progress_action = bar.addWidget(self.load_progress)
+        self.cancel_load_button = QPushButton("Cancel", objectName="cancelLoadButton")
+        self.cancel_load_button.clicked.connect(self.controller.cancel)
+        self._cancel_action = bar.addWidget(self.cancel_load_button)
+        self._load_progress_action.setVisible(False)
+        self._cancel_action.setVisible(False)
+
+    def _build_tabs(self) -> None:
+        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        for title, module, cls_name, object_name in TABS:
+            cls = getattr(importlib.import_module(module), cls_name)
+            tab = cls(self.controller, self)
+            tab.setObjectName(object_name)
+            self.tabs.addTab(tab, title)
+            if hasattr(tab, "navigate_requested"):  # a tab asks to show another (e.g. "Chat with this model")
+                tab.navigate_requested.connect(self.show_tab)
+        architecture, training = self.tab("architectureTab"), self.tab("trainingTab")
+        if hasattr(architecture, "train_config_requested") and hasattr(training, "set_model_config"):
+            architecture.train_config_requested.connect(training.set_model_config)  # "Train this"
+        optimize, chat = self.tab("optimizeTab"), self.tab("chatTab")
+        if hasattr(optimize, "engine_requested") and hasattr(chat, "engines"):
+            optimize.engine_requested.connect(chat.engines.select)  # "Load into Chat" on a fast-engine row
+
+    @Slot(str)
+    def show_tab(self, object_name: str) -> None:
+        tab = self.tab(object_name)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
+    def tab(self, object_name: str) -> QWidget:
+        return self.tabs.findChild(QWidget, object_name)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.status_labels: dict[str, QLabel] = {}
+        for key, tip in (("model", "Current model"), ("params", "Parameter count"), ("device", "Device"),
+                         ("dtype", "Weight precision"),
+                         ("exactness", "Lower precision runs faster, but greedy replies can differ from "
+                                       "float32 after a few tokens (measured on the built-in model)."),
+                         ("memory", "Memory used by the app")):
+            label = QLabel("", objectName=f"status{key.capitalize()}")
+            label.setToolTip(tip)
+            label.setContentsMargins(10, 0, 10, 0)
+            bar.addPermanentWidget(label)
+            self.status_labels[key] = label
+        self.status_labels["model"].setText("No model loaded")
+        self.status_labels["exactness"].setStyleSheet("color: #d08000;")
+        self.status_labels["exactness"].hide()
+        self._memory_timer = QTimer(self, interval=2000, timeout=self._update_memory)
+        self._memory_timer.start()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.open_folder_action)
+        self.serve_action = QAction("Serve current model…", self, objectName="serveAction")
+        self.serve_action.setToolTip("Serve the current model over an OpenAI-compatible API on this machine")
+        self.serve_action.triggered.connect(self._on_serve_action_triggered)
+        file_menu.addAction(self.serve_action)
+        file_menu.addSeparator()
+        quit_action = QAction("Quit", self, objectName="quitAction", shortcut=QKeySequence.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        zoom_in = QAction("Zoom in", self, objectName="zoomInAction")
+        zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++"), QKeySequence.ZoomIn])
+        zoom_in.triggered.connect(lambda: self.set_zoom(self.zoom * 1.1))
+        zoom_out = QAction("Zoom out", self, objectName="zoomOutAction")
+        zoom_out.setShortcuts([QKeySequence("Ctrl+-"), QKeySequence.ZoomOut])
+        zoom_out.triggered.connect(lambda: self.set_zoom(self.zoom / 1.1))
+        zoom_reset = QAction("Actual size", self, objectName="zoomResetAction", shortcut=QKeySequence("Ctrl+0"))
+        zoom_reset.triggered.connect(lambda: self.set_zoom(1.0))
+        full_screen = QAction("Full screen", self, objectName="fullScreenAction", checkable=True)
+        full_screen.setShortcut(QKeySequence("F11"))
+        full_screen.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
+        self.dark_action = QAction("Dark theme", self, objectName="darkThemeAction", checkable=True)
+        self.dark_action.toggled.connect(self._on_dark_action_toggled)
+        fast_engine = getattr(self.tab("chatTab"), "fast_engine_action", None)  # a setting of the Chat tab
+        for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action, None, fast_engine):
+            self.view_menu.addSeparator() if action is None else self.view_menu.addAction(action)
+        self.zoom_actions = {"in": zoom_in, "out": zoom_out, "reset": zoom_reset}
+
+    def _connect_controller(self) -> None:
+        c = self.controller
+        c.load_started.connect(self._on_controller_load_started)
+        c.load_progressed.connect(self._on_controller_load_progressed)
+        c.model_changed.connect(self._on_controller_model_changed)
+        c.load_failed.connect(self._on_controller_load_failed)
+        c.busy_changed.connect(self._on_controller_busy_changed)
+
+    # ------------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        self.set_zoom(float(self.settings.value("view/zoom", 1.0)))
+        self.dark_action.setChecked(self.settings.value("view/dark", "false") in (True, "true"))
+        theme.apply_theme(self.dark_action.isChecked())
+        self._select_text(self.dtype_selector, str(self.settings.value("model/dtype", "float32")))
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("view/zoom", self.zoom)
+        self.settings.setValue("view/dark", self.dark_action.isChecked())
+        self.settings.setValue("model/device", self.device_selector.currentText())
+        self.settings.setValue("model/dtype", self.dtype_selector.currentText())
+        if self.controller.session is not None:
+            self.settings.setValue("model/last", self.controller.session.source.key)
+        self.settings.sync()
+
+    # ------------------------------------------------------------------ zoom / theme
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = theme.apply_zoom(zoom)
+        self.settings.setValue("view/zoom", self.zoom)
+        self.zoom_changed.emit(self.zoom)
+
+    @Slot(bool)
+    def _on_dark_action_toggled(self, dark: bool) -> None:
+        theme.apply_theme(dark)
+        self.settings.setValue("view/dark", dark)
+
+    # ------------------------------------------------------------------ models
+    def refresh_sources(self) -> None:
+        from playground.core.models import sources
+
+        self._sources = sources.list_sources()
+        current = self.controller.session.source.key if self.controller.session else None
+        self.model_selector.blockSignals(True)
+        self.model_selector.clear()
+        for source in self._sources:
+            self.model_selector.addItem(source.name, source.key)
+            self.model_selector.setItemData(self.model_selector.count() - 1, source.detail, Qt.ToolTipRole)
+        if current and current not in [s.key for s in self._sources]:
+            source = self.controller.session.source
+            self._sources.append(source)
+            self.model_selector.addItem(source.name, source.key)
+        self.model_selector.addItem("Open model folder…", OPEN_FOLDER_ITEM)
+        self._select_current_model()
+        self.model_selector.blockSignals(False)
+
+    def _select_current_model(self) -> None:
+        key = self.controller.session.source.key if self.controller.session else None
+        index = self.model_selector.findData(key) if key else -1
+        self.model_selector.setCurrentIndex(max(index, 0) if key else -1)
+
+    def _load_initial_model(self) -> None:
+        from playground.core.models import sources
+
+        key = self.settings.value("model/last")
+        source = sources.source_from_key(str(key)) if key else None
+        source = source or sources.builtin_source() or (self._sources[0] if self._sources else None)
+        if source is not None:
+            self.load_source(source)
+
+    def load_source(self, source: ModelSource) -> bool:
+        device = self.device_selector.currentText() or "cpu"
+        return self.controller.load(source, device, self.dtype_selector.currentText() or "float32")
+
+    def open_model_folder(self, folder: str | Path) -> bool:
+        from playground.core.models.sources import folder_source
+
+        return self.load_source(folder_source(folder))
+
+    @Slot(int)
+    def _on_model_selector_activated(self, index: int) -> None:
+        key = self.model_selector.itemData(index)
+        if key == OPEN_FOLDER_ITEM:
+            self._select_current_model()
+            self._on_open_folder_triggered()
+            return
+        source = next((s for s in self._sources if s.key == key), None)
+        if source is not None and (self.controller.session is None or self.controller.session.source.key != key):
+            if not self.load_source(source):
+                self._select_current_model()
+
+    @Slot()
+    def _on_open_folder_triggered(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a Hugging Face model folder")
+        if folder:
+            self.open_model_folder(folder)
+
+    @Slot(int)
+    def _on_device_or_dtype_activated(self, _index: int) -> None:
+        if self.controller.session is None:
+            return
+        info = self.controller.session.info()
+        device, dtype = self.device_selector.currentText(), self.dtype_selector.currentText()
+        if (device, dtype) != (info.device.split(":")[0], info.dtype):
+            self.controller.move(device, dtype)
+
+    @Slot(object)
+    def _on_controller_load_started(self, source: ModelSource) -> None:
+        self.load_progress.setValue(0)
+        self.load_progress.setFormat(f"Loading {source.name}…")
+        self.statusBar().showMessage(f"Loading {source.name}…")
+
+    @Slot(object)
+    def _on_controller_load_progressed(self, progress: LoadProgress) -> None:
+        self.load_progress.setValue(int(progress.fraction * 1000))
+        self.load_progress.setFormat(f"{progress.fraction:.0%}")
+        self.load_progress.setToolTip(progress.message)
+        self.statusBar().showMessage(progress.message)
+
+    @Slot(bool)
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        self._load_progress_action.setVisible(busy)
+        self._cancel_action.setVisible(busy)
+        for widget in (self.model_selector, self.device_selector, self.dtype_selector):
+            widget.setEnabled(not busy)
+        self.open_folder_action.setEnabled(not busy)
+
+    @Slot(object)
+    def _on_controller_model_changed(self, info: ModelInfo) -> None:
+        self._refresh_device_choices(info)
+        self.refresh_sources()
+        labels = self.status_labels
+        labels["model"].setText(info.name)
+        labels["params"].setText(f"{human_count(info.n_params, 1)} parameters")
+        labels["params"].setToolTip(f"{info.n_params:,} parameters")
+        labels["device"].setText(info.device)
+        labels["dtype"].setText(info.dtype)
+        inexact = info.dtype != "float32"
+        labels["exactness"].setText("faster, not exact" if inexact else "")
+        labels["exactness"].setVisible(inexact)
+        self._update_memory()
+        how = "from cache" if info.from_cache else ""
+        self.statusBar().showMessage(f"Loaded {info.name} in {info.load_seconds:.1f} s {how}".strip(), 5000)
+        self.settings.setValue("model/last", info.source_key)
+
+    def _refresh_device_choices(self, info: ModelInfo) -> None:
+        from playground.core.models.devices import available_devices, dtypes_for
+
+        device = info.device.split(":")[0]
+        for combo, items, value in ((self.device_selector, available_devices(), device),
+                                    (self.dtype_selector, dtypes_for(device), info.dtype)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(items)
+            self._select_text(combo, value)
+            combo.blockSignals(False)
+
+    @staticmethod
+    def _select_text(combo: QComboBox, text: str) -> None:
+        index = combo.findText(text)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    @Slot(str)
+    def _on_controller_load_failed(self, message: str) -> None:
+        self._select_current_model()
+        if self.controller.session is not None:
+            info = self.controller.session.info()
+            self._select_text(self.device_selector, info.device.split(":")[0])
+            self._select_text(self.dtype_selector, info.dtype)
+        self.statusBar().showMessage(message, 8000)
+        if message.startswith("Loading cancelled"):
+            return
+        self.show_error("Could not load the model", message)
+
+    def show_error(self, title: str, message: str) -> QMessageBox:
+        """A non-blocking error dialog (tests and scripts find it as `errorDialog`)."""
+        if self._error_box is not None:
+            self._error_box.close()
+        box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
+        box.setObjectName("errorDialog")
+        box.setAttribute(Qt.WA_DeleteOnClose, False)
+        box.open()
+        self._error_box = box
+        return box
+
+    def _update_memory(self) -> None:
+        from playground.core.models.devices import process_memory_bytes
+
+        device = self.controller.session.info().device if self.controller.session else "cpu"
+        try:
+            self.status_labels["memory"].setText(f"{human_bytes(process_memory_bytes(device))} used")
+        except Exception:  # psutil missing or the GPU went away: the label is optional
+            self.status_labels["memory"].setText("")
+
+    @Slot()
+    def _on_serve_action_triggered(self) -> None:
+        if self.controller.session is None:
+            self.show_error("No model to serve", "Load a model first, then choose File → Serve current model.")
+            return
+        if self.server_panel is None:
+            from playground.ui.shell.server_panel import ServerPanel
+
+            self.server_panel = ServerPanel(self.controller, self)
+            self.addDockWidget(Qt.BottomDockWidgetArea, self.server_panel)
+        self.server_panel.show()
+        self.server_panel.raise_()
+        if not self.server_panel.is_running():
+            self.server_panel.start()
+
+    # ------------------------------------------------------------------ closing
+    def shutdown(self) -> None:
+        """Stop every worker: each tab's, the server's, then the model controller's."""
+        self._memory_timer.stop()
+        if self.server_panel is not None:
+            self.server_panel.shutdown()
+        for i in range(self.tabs.count()):
+            stop = getattr(self.tabs.widget(i), "shutdown", None)
+            if stop is not None:
+                stop()
+        self.controller.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._save_settings()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,144 @@
+"""File → Serve current model: a dock with the server's URL, how to call it, and a live request log."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from playground.workers.server import ServerController, ServerStatus
+
+MAX_LOG_ROWS = 500
+LOG_COLUMNS = ("Time", "Request", "Status", "Tokens in → out", "Seconds")
+
+
+class ServerPanel(QDockWidget):
+    """Serves the app's current model on 127.0.0.1 (a free port). Stop ends it; closing the window too."""
+
+    def __init__(self, model_controller, parent: QWidget | None = None) -> None:
+        super().__init__("Local server (OpenAI-compatible)", parent)
+        self.setObjectName("serverPanel")
+        self.model_controller = model_controller
+        self.server = ServerController(self)
+        self.server.status_changed.connect(self._on_server_status_changed)
+        self.server.request_logged.connect(self._on_server_request_logged)
+        self.server.failed.connect(self._on_server_failed)
+        model_controller.model_changed.connect(self._on_model_controller_model_changed)
+        self._build()
+        self._show_status(ServerStatus(False), "Stopped.")
+
+    def _build(self) -> None:
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        top = QHBoxLayout()
+        self.status_label = QLabel(objectName="serverStatusLabel")
+        self.url_field = QLineEdit(objectName="serverUrlField", readOnly=True)
+        self.url_field.setToolTip("The OpenAI base URL: give it to any OpenAI client (any API key works).")
+        self.url_field.setMinimumWidth(260)
+        self.copy_button = QPushButton("Copy URL", objectName="serverCopyButton")
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.start_button = QPushButton("Start server", objectName="serverStartButton")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton("Stop server", objectName="serverStopButton")
+        self.stop_button.clicked.connect(self.stop)
+        for widget in (self.status_label, self.url_field, self.copy_button, self.start_button, self.stop_button):
+            top.addWidget(widget, 1 if widget is self.url_field else 0)
+        layout.addLayout(top)
+        self.example_label = QLabel(objectName="serverExampleLabel")
+        self.example_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.example_label.setWordWrap(True)
+        layout.addWidget(self.example_label)
+        self.log_table = QTableWidget(0, len(LOG_COLUMNS), objectName="serverRequestLog")
+        self.log_table.setHorizontalHeaderLabels(LOG_COLUMNS)
+        self.log_table.verticalHeader().hide()
+        self.log_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.log_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        header = self.log_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        layout.addWidget(self.log_table, 1)
+        self.setWidget(body)
+
+    # ------------------------------------------------------------------ actions
+    @Slot()
+    def start(self) -> bool:
+        session = self.model_controller.session
+        if session is None:
+            self._show_status(ServerStatus(False), "Load a model first.")
+            return False
+        if self.server.start(session):
+            self._show_status(ServerStatus(False), "Starting…", busy=True)
+            return True
+        return False
+
+    @Slot()
+    def stop(self) -> bool:
+        if self.server.stop():
+            self._show_status(self.server.status(), "Stopping…", busy=True)
+            return True
+        return False
+
+    def is_running(self) -> bool:
+        return self.server.server is not None
+
+    def url(self) -> str:
+        status = self.server.status()
+        return f"{status.url}/v1" if status.running else ""
+
+    def shutdown(self) -> None:
+        self.server.shutdown()
+
+    # ------------------------------------------------------------------ handlers
+    @Slot(object)
+    def _on_server_status_changed(self, status: ServerStatus) -> None:
+        self._show_status(status, f"Serving {status.model_id}" if status.running else "Stopped.")
+
+    @Slot(object)
+    def _on_server_request_logged(self, entry) -> None:
+        table = self.log_table
+        if table.rowCount() >= MAX_LOG_ROWS:
+            table.removeRow(0)
+        row = table.rowCount()
+        table.insertRow(row)
+        tokens = f"{entry.prompt_tokens} → {entry.completion_tokens}" if entry.prompt_tokens else ""
+        cells = (time.strftime("%H:%M:%S", time.localtime(entry.at)), f"{entry.method} {entry.path}",
+                 str(entry.status), tokens, f"{entry.seconds:.2f}")
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column == 2 and entry.status >= 400:
+                item.setForeground(Qt.red)
+            table.setItem(row, column, item)
+        table.scrollToBottom()
+
+    @Slot(str)
+    def _on_server_failed(self, message: str) -> None:
+        self._show_status(self.server.status(), f"Could not serve: {message}")
+        window = self.parent()
+        if hasattr(window, "show_error"):
+            window.show_error("Could not start the server", message)
+
+    @Slot(object)
+    def _on_model_controller_model_changed(self, _info) -> None:
+        self.server.set_session(self.model_controller.session)
+
+    @Slot()
+    def _on_copy_button_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.url_field.text())
+
+    def _show_status(self, status: ServerStatus, text: str, busy: bool = False) -> None:
+        self.status_label.setText(text)
+        self.url_field.setText(f"{status.url}/v1" if status.running else "")
+        self.copy_button.setEnabled(status.running)
+        self.start_button.setEnabled(not status.running and not busy)
+        self.stop_button.setEnabled(status.running and not busy)
+        if status.running:
+            self.example_label.setText(
+                f"curl {status.url}/chat -H 'Content-Type: application/json' -d '{{\"message\": \"Hi!\"}}'\n"
+                f"Python: OpenAI(base_url=\"{status.url}/v1\", api_key=\"none\").chat.completions.create("
+                f"model=\"{status.model_id}\", messages=[...])")
+        else:
+            self.example_label.setText("Serves the current model to any OpenAI client on this machine "
+                                       "(127.0.0.1 only). Requests run one at a time.")

@@ -1,0 +1,431 @@
+"""The Training tab: pick a preset or build a config, start/pause/stop, watch the curves and samples,
+compare runs, and hand the trained model to the other tabs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from playground.core.types import ModelSource
+from playground.ui.training.config_panel import TrainConfigPanel
+from playground.ui.widgets.plots import TrainingPlots
+from playground.ui.training.runs import RunsPanel
+from playground.ui.training.samples import SampleView
+
+
+def format_eta(seconds: float) -> str:
+    seconds = int(max(seconds, 0))
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+class TrainingTab(QWidget):
+    training_finished = Signal(object)  # TrainResult
+    navigate_requested = Signal(str)  # the objectName of a tab to show ("chatTab", "architectureTab")
+
+    def __init__(self, controller=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingTab")
+        self.controller = controller
+        self._job = None  # WorkerThread while training
+        self._queue: list = []  # optimizer race: configs still to run
+        self._race_runs: list[Path] = []
+        self._run_dir: Path | None = None
+        self._latest = None  # newest StepMetrics, drawn by the progress timer
+        self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
+        self._devices_filled = False
+        self._build()
+        self._progress_timer = QTimer(self, interval=66, timeout=self._on_progress_timer_timeout)
+        if controller is not None:
+            controller.model_changed.connect(self._on_controller_model_changed)
+            if controller.session is not None:
+                self._on_controller_model_changed(controller.session.info())
+        self.runs.refresh()
+        self._on_panel_config_changed()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.panel = TrainConfigPanel()
+        self.panel.config_changed.connect(self._on_panel_config_changed)
+        scroll = QScrollArea(widgetResizable=True, horizontalScrollBarPolicy=Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(self.panel)
+        self.config_scroll = scroll
+        self._fit_to_font()
+        self.message = QLabel(objectName="configMessage", wordWrap=True)
+        self.message.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.start_button = QPushButton("Start", objectName="startTrainingButton")
+        self.pause_button = QPushButton("Pause", objectName="pauseTrainingButton")
+        self.stop_button = QPushButton("Stop", objectName="stopTrainingButton")
+        self.start_button.setStyleSheet("font-weight: bold;")
+        self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.pause_button.clicked.connect(self._on_pause_button_clicked)
+        self.stop_button.clicked.connect(self._on_stop_button_clicked)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(button)
+        export = QPushButton("Export run config…", objectName="exportConfigButton")
+        export.clicked.connect(self._on_export_button_clicked)
+        load = QPushButton("Open config…", objectName="importConfigButton")
+        load.clicked.connect(self._on_import_button_clicked)
+        files = QHBoxLayout()
+        files.addWidget(export)
+        files.addWidget(load)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(scroll, 1)
+        left_layout.addWidget(self.message)
+        left_layout.addLayout(buttons)
+        left_layout.addLayout(files)
+
+        self.progress = QProgressBar(objectName="trainingProgress", textVisible=True)
+        self.progress.setFormat("Not started")
+        self.progress.setValue(0)
+        self.status = QLabel("Pick a preset and press Start.", objectName="trainingStatus", wordWrap=True)
+        self.status.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self._fit_to_font()
+        self.plots = TrainingPlots()
+        self.sample_view = SampleView()
+        self.runs = RunsPanel()
+        self.runs.selection_changed.connect(self._on_runs_selection_changed)
+        self.runs.chat_requested.connect(lambda run: self.hand_off(run, "chatTab"))
+        self.runs.inspect_requested.connect(lambda run: self.hand_off(run, "architectureTab"))
+        self.runs.resume_requested.connect(self._on_runs_resume_requested)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.progress)
+        top_layout.addWidget(self.status)
+        top_layout.addWidget(self.plots, 1)
+        bottom = QSplitter(Qt.Horizontal)
+        bottom.addWidget(self._group("Samples", self.sample_view))
+        bottom.addWidget(self._group("Runs", self.runs))
+        bottom.setSizes([600, 400])
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(top)
+        right.addWidget(bottom)
+        right.setSizes([560, 260])
+        main = QSplitter(Qt.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        main.setSizes([380, 900])
+        layout = QHBoxLayout(self)
+        layout.addWidget(main)
+
+    @staticmethod
+    def _group(title: str, widget: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        QVBoxLayout(box).addWidget(widget)
+        return box
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._devices_filled:  # torch is imported only once the tab is first shown
+            self._devices_filled = True
+            from playground.core.models.devices import available_devices
+
+            self.panel.set_devices(available_devices())
+
+    def _fit_to_font(self) -> None:
+        """The settings column grows with the font (View → Zoom), so labels and values are never cut."""
+        self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth()))
+        if hasattr(self, "status"):
+            # Two lines, whatever the text: a status that wrapped to a new height re-laid out and repainted
+            # all four plots at once, freezing the window for ~100 ms at the start and end of every run.
+            self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_to_font()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def is_training(self) -> bool:
+        return self._job is not None
+
+    def apply_preset(self, key: str) -> None:
+        self.panel.apply_preset(key)
+
+    def set_config(self, cfg) -> None:
+        self.panel.set_config(cfg)
+
+    @Slot(dict)
+    def set_model_config(self, config: dict) -> None:
+        """The Architecture tab's "Train this": a transformers config dict fills the from-scratch builder."""
+        from playground.core.models.builder import spec_from_hf_config
+
+        index = self.panel.mode_combo.findData("scratch")
+        self.panel.mode_combo.setCurrentIndex(index)
+        self.panel.set_model_spec(spec_from_hf_config(config))
+        self.panel.preset_description.setText("Architecture from the Architecture tab: check the data and "
+                                              "optimizer settings, then press Start.")
+        self.navigate_requested.emit("trainingTab")
+
+    def loss_points(self) -> list[float]:
+        return self.plots.loss_points()
+
+    # ------------------------------------------------------------------ validation
+    @Slot()
+    def _on_panel_config_changed(self) -> None:
+        problems = self.panel.config().problems()
+        self.message.setText(problems[0] if problems else "")
+        self.message.setVisible(bool(problems))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        valid = not self.message.text()
+        self.start_button.setEnabled(valid and not self.is_training)
+        self.pause_button.setEnabled(self.is_training)
+        self.stop_button.setEnabled(self.is_training)
+        self.panel.setEnabled(not self.is_training)
+
+    # ------------------------------------------------------------------ start / pause / stop
+    @Slot()
+    def _on_start_button_clicked(self) -> None:
+        cfg = self.panel.config()
+        if cfg.problems() or self.is_training:
+            return
+        if self.panel.is_race:
+            from playground.core.training.presets import race_configs
+
+            self._queue = race_configs(cfg)
+            self._race_runs = []
+            self.plots.set_overlays([])
+            self.start(self._queue.pop(0))
+        else:
+            self._queue, self._race_runs = [], []
+            self.start(cfg)
+
+    def start(self, cfg, resume_from: Path | None = None) -> None:
+        from playground.workers.base import WorkerThread
+        from playground.workers.training import TrainWorker
+
+        worker = TrainWorker(cfg, resume_from=resume_from)  # progress arrives via worker.drain()
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+        self._job = WorkerThread(worker, self)
+        self._job.done.connect(self._on_job_done)
+        self._cfg, self._latest, self._origin = cfg, None, None
+        if resume_from is None:
+            self.plots.clear()
+        self.sample_view.clear()
+        self.progress.setRange(0, cfg.max_steps)
+        self.progress.setValue(0)
+        self.progress.setFormat("Preparing…")
+        self.pause_button.setText("Pause")
+        self.status.setStyleSheet("")
+        self.status.setText(f"Starting {cfg.name or 'a new run'}…")
+        self._update_buttons()
+        # The worker starts on the next pass of the event loop, after the cleared plots have repainted:
+        # painting them while the model is built beside it froze the window for ~90 ms.
+        job = self._job
+        QTimer.singleShot(0, self, lambda: job.start() if self._job is job else None)
+        self._progress_timer.start()
+
+    @Slot()
+    def _on_pause_button_clicked(self) -> None:
+        if self._job is None:
+            return
+        worker = self._job.worker
+        if worker.paused:
+            worker.resume()
+            self.pause_button.setText("Pause")
+            self.status.setText("Training…")
+        else:
+            worker.pause()
+            self.pause_button.setText("Resume")
+            self.status.setText("Paused. Press Resume to continue, or Stop to save a checkpoint and end.")
+
+    @Slot()
+    def _on_stop_button_clicked(self) -> None:
+        if self._job is not None:
+            self._queue = []
+            self._job.worker.resume()
+            self._job.worker.stop()
+            self.status.setText("Stopping: saving a checkpoint…")
+
+    def shutdown(self) -> None:
+        self._queue = []
+        self._progress_timer.stop()
+        if self._job is not None:
+            self._job.worker.resume()
+            self._job.shutdown(120_000)
+            self._job = None
+
+    # ------------------------------------------------------------------ worker events
+    @Slot()
+    def _on_progress_timer_timeout(self) -> None:
+        self._drain_events()
+        self._update_progress()
+
+    def _drain_events(self) -> None:
+        if self._job is None:
+            return
+        handlers = {"started": self._on_worker_run_started, "metrics": self._on_worker_metrics_reported,
+                    "sample": self._on_worker_sample_generated, "status": self.status.setText}
+        for kind, payload in self._job.worker.drain():
+            handlers[kind](payload)
+
+    def _on_worker_run_started(self, started) -> None:
+        self._run_dir = Path(started.run_dir)
+        self._origin = None
+        self.status.setText(f"Training {self._run_dir.name}: {started.n_params:,} parameters "
+                            f"({started.trainable_params:,} trained) · {started.data_description}")
+        if started.start_step:
+            from playground.core.training.runs import read_metrics
+
+            rows = [r for r in read_metrics(self._run_dir) if r.get("step", 0) <= started.start_step]
+            self.plots.load_rows(rows)
+        self.runs.set_busy_run(self._run_dir)
+        self.runs.refresh()
+
+    def _on_worker_metrics_reported(self, m) -> None:
+        self.plots.add(m)
+        self._latest = m
+        if self._origin is None:
+            self._origin = (m.step, m.elapsed)
+
+    def _update_progress(self) -> None:
+        m = self._latest
+        if m is None:
+            return
+        self.progress.setValue(m.step)
+        s0, e0 = self._origin or (m.step, m.elapsed)
+        eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
+        paused = " · paused" if self._job is not None and self._job.worker.paused else ""
+        self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
+                                f"{m.tokens_per_s:,.0f} tokens/s · ETA {eta}{paused}")
+
+    def _on_worker_sample_generated(self, sample) -> None:
+        self.sample_view.add_sample(sample)
+
+    @Slot(object)
+    def _on_worker_finished(self, result) -> None:
+        self._drain_events()  # the last metrics and samples came before this signal
+        self._update_progress()
+        self.plots.fit(now=False)
+        failed = result.status == "diverged"
+        self.status.setStyleSheet("color: #c62828; font-weight: bold;" if failed else "")
+        self.status.setText(f"{result.run_dir.name}: {result.message}")
+        if failed:
+            self._show_error("Training stopped: the loss diverged", result.message)
+        if self._queue or self._race_runs:
+            self._race_runs.append(result.run_dir)
+        self._last_result = result
+        self.training_finished.emit(result)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        self._drain_events()
+        self._queue = []
+        self.status.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.status.setText(message)
+        self.progress.setFormat("Failed")
+        self._show_error("Training failed", message)
+
+    @Slot()
+    def _on_job_done(self) -> None:
+        self._job = None
+        self._progress_timer.stop()
+        self.runs.set_busy_run(None)
+        if self._queue:  # optimizer race: the next contestant, with the finished ones overlaid
+            self._show_race_overlays()
+            self.start(self._queue.pop(0))
+            return
+        self._on_panel_config_changed()
+        refresh_models = getattr(self.window(), "refresh_sources", None)
+        if refresh_models is not None and self.window() is not self:
+            refresh_models()  # the new run appears in the toolbar's model list as "run: <name>"
+        if self._race_runs:
+            self.runs.refresh()
+            self.runs.select_runs(self._race_runs)
+        elif self._run_dir is not None:
+            self.runs.refresh(select=self._run_dir)
+
+    def _show_race_overlays(self) -> None:
+        from playground.core.training.runs import read_metrics
+
+        self.plots.set_overlays([(p.name, read_metrics(p)) for p in self._race_runs])
+
+    def _show_error(self, title: str, message: str) -> None:
+        show = getattr(self.window(), "show_error", None)
+        if show is not None and self.window() is not self:
+            show(title, message)
+
+    # ------------------------------------------------------------------ runs
+    @Slot(list)
+    def _on_runs_selection_changed(self, run_dirs: list) -> None:
+        from playground.core.training.runs import read_metrics
+
+        others = [p for p in run_dirs if p != self._run_dir or not self.is_training]
+        if self.is_training:
+            self.plots.set_overlays([(p.name, read_metrics(p)) for p in others])
+        elif len(run_dirs) == 1:
+            self.plots.set_overlays([])
+            self.plots.load_rows(read_metrics(run_dirs[0]))
+        elif run_dirs:
+            self.plots.clear()
+            self.plots.set_overlays([(p.name, read_metrics(p)) for p in run_dirs])
+
+    @Slot(object)
+    def _on_runs_resume_requested(self, run_dir: Path) -> None:
+        from playground.core.training.config import ConfigError, load_train_config
+
+        try:
+            cfg = load_train_config(Path(run_dir) / "config.json")
+        except ConfigError as exc:
+            self._show_error("Cannot resume", str(exc))
+            return
+        cfg = cfg.replace(max_steps=max(cfg.max_steps, self.panel.steps_spin.value()))
+        self.panel.set_config(cfg)
+        self.start(cfg, resume_from=Path(run_dir))
+
+    def hand_off(self, run_dir: Path, tab: str) -> bool:
+        """Make the run's model the current model, then show `tab` ("chatTab", "architectureTab")."""
+        run_dir = Path(run_dir)
+        if self.controller is None:
+            return False
+        if self.controller.busy:
+            self.status.setText("Another model is loading; try again in a moment.")
+            return False
+        source = ModelSource("run", f"run: {run_dir.name}", str(run_dir / "model"), detail=str(run_dir))
+        device = str(self.controller.session.device).split(":")[0] if self.controller.session else "cpu"
+        if not self.controller.load(source, device, "float32"):
+            return False
+        self.navigate_requested.emit(tab)
+        return True
+
+    @Slot(object)
+    def _on_controller_model_changed(self, info) -> None:
+        session = self.controller.session
+        if session is None:
+            return
+        base = "builtin" if session.source.kind == "builtin" else session.source.path
+        self.panel.set_base_model(base, info.name)
+
+    # ------------------------------------------------------------------ config files
+    @Slot()
+    def _on_export_button_clicked(self) -> None:
+        from playground.core.training.config import save_train_config
+
+        path = QFileDialog.getSaveFileName(self, "Export run config", "train_config.json", "JSON (*.json)")[0]
+        if path:
+            save_train_config(self.panel.config(), path)
+
+    @Slot()
+    def _on_import_button_clicked(self) -> None:
+        from playground.core.training.config import ConfigError, load_train_config
+
+        path = QFileDialog.getOpenFileName(self, "Open a run config", "", "JSON (*.json)")[0]
+        if not path:
+            return
+        try:
+            self.panel.set_config(load_train_config(path))
+        except ConfigError as exc:
+            self._show_error("Cannot open the config", str(exc))

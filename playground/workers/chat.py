@@ -1,0 +1,177 @@
+"""Workers for the Chat tab: inspect one position's next-token logits, and compare sampling settings.
+
+Replies stream through `model_workers.GenerateWorker`, driven by `ReplyStreamer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from playground.workers.base import Worker, WorkerThread
+
+
+@dataclass(frozen=True)
+class PositionLogits:
+    """The model's next-token logits after `context_ids` (one forward pass), for `request`."""
+
+    request: Any  # whatever the caller asked about, e.g. (message index, token index)
+    context_ids: tuple[int, ...]
+    logits: Any  # torch.Tensor (V,) float32 on the CPU
+
+
+@dataclass(frozen=True)
+class CompareToken:
+    column: int
+    step: Any  # generation.TokenStep
+
+
+@dataclass(frozen=True)
+class CompareColumnResult:
+    column: int
+    result: Any  # generation.GenerationResult
+    engine: str
+
+
+class LogitsWorker(Worker):
+    """One forward pass over `context_ids` on the shared model, or through `engine` (the fast engine
+    that wrote a reply) when given; emits finished(PositionLogits)."""
+
+    def __init__(self, session, context_ids: Sequence[int], request: Any = None, engine=None) -> None:
+        super().__init__()
+        self.session, self.context_ids, self.request = session, tuple(context_ids), request
+        self.engine = engine
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            from playground.core.generation.stream import next_token_logits
+
+            with self.session.lock:
+                if self.engine is not None:
+                    logits = self.engine.prefill(self.context_ids).float().cpu()
+                else:
+                    logits = next_token_logits(self.session.model, self.context_ids)
+        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
+            self.fail(exc)
+        else:
+            self.finished.emit(PositionLogits(self.request, self.context_ids, logits))
+
+
+class CompareWorker(Worker):
+    """Answers one prompt under several settings, one after another (the model is shared).
+
+    Emits column_started(int), token_generated(CompareToken), column_finished(CompareColumnResult),
+    then finished(tuple of CompareColumnResult). Stop ends the current column and skips the rest.
+    """
+
+    column_started = Signal(int)
+    token_generated = Signal(object)
+    column_finished = Signal(object)
+
+    def __init__(self, session, prompt_ids: Sequence[int], settings_list: Sequence, engine) -> None:
+        super().__init__()
+        self.session, self.prompt_ids = session, list(prompt_ids)
+        self.settings_list, self.engine = list(settings_list), engine
+
+    @Slot()
+    def run(self) -> None:
+        results = []
+        try:
+            from playground.core.generation.stream import eos_ids, generate_stream
+
+            stop_ids = eos_ids(self.session.model, self.session.tokenizer)
+            for column, settings in enumerate(self.settings_list):
+                if self.should_stop.is_set():
+                    break
+                self.column_started.emit(column)
+                with self.session.lock:  # released between columns so other tabs can use the model
+                    result = generate_stream(
+                        self.engine, self.session.tokenizer, self.prompt_ids, settings, stop_ids=stop_ids,
+                        on_token=lambda step, c=column: self.token_generated.emit(CompareToken(c, step)),
+                        should_stop=self.should_stop, context_length=self.session.context_length)
+                done = CompareColumnResult(column, result, getattr(self.engine, "name", ""))
+                results.append(done)
+                self.column_finished.emit(done)
+        except BaseException as exc:  # noqa: BLE001
+            self.fail(exc)
+        else:
+            self.finished.emit(tuple(results))
+
+
+class ReplyStreamer(QObject):
+    """Runs one reply at a time on a `GenerateWorker` and hands its tokens to the GUI in batches
+    (at most ~30 Hz), so a fast model never floods the event loop.
+
+    Lives in the GUI thread; the worker's cross-thread signals land in this class's own slots.
+    """
+
+    tokens_arrived = Signal(object)  # tuple of TokenStep, in order
+    finished = Signal(object)  # GenerationResult (after the last tokens_arrived)
+    failed = Signal(str)
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 33) -> None:
+        super().__init__(parent)
+        self.job: WorkerThread | None = None
+        self._pending: list = []
+        self._timer = QTimer(self, interval=interval_ms)
+        self._timer.timeout.connect(self._flush)
+
+    def is_running(self) -> bool:
+        return self.job is not None
+
+    def start(self, session, prompt_ids: Sequence[int], settings, engine) -> None:
+        from playground.workers.models import GenerateWorker
+
+        if self.job is not None:
+            raise RuntimeError("A reply is already running.")
+        worker = GenerateWorker(session, list(prompt_ids), settings, engine=engine)
+        worker.token_generated.connect(self._on_worker_token_generated)
+        worker.finished.connect(self._on_worker_finished)
+        worker.failed.connect(self._on_worker_failed)
+        self._pending = []
+        self.job = WorkerThread(worker, self)
+        self.job.done.connect(self._on_job_done)
+        self.job.start()
+        self._timer.start()
+        self.running_changed.emit(True)
+
+    def stop(self) -> None:
+        """Ask the worker to stop; it checks before every token. The reply so far is kept."""
+        if self.job is not None:
+            self.job.worker.stop()
+
+    def shutdown(self) -> None:
+        if self.job is not None:
+            self.job.shutdown()
+            self.job = None
+        self._timer.stop()
+
+    @Slot(object)
+    def _on_worker_token_generated(self, step) -> None:
+        self._pending.append(step)
+
+    @Slot()
+    def _flush(self) -> None:
+        if self._pending:
+            steps, self._pending = tuple(self._pending), []
+            self.tokens_arrived.emit(steps)
+
+    @Slot(object)
+    def _on_worker_finished(self, result) -> None:
+        self._flush()
+        self.finished.emit(result)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        self._flush()
+        self.failed.emit(message)
+
+    @Slot()
+    def _on_job_done(self) -> None:
+        self.job = None
+        self._timer.stop()
+        self.running_changed.emit(False)

@@ -1,0 +1,89 @@
+from dataclasses import replace
+
+import pytest
+import torch
+
+from playground.core.generation.engine import TorchEngine
+from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
+from playground.core.generation.sampling import (GREEDY, SamplingSettings, apply_repetition_penalty,
+                                      next_token_distribution)
+
+PROMPTS = ["Write a haiku about the sea.", "Explain what a neural network is in one sentence."]
+
+
+@pytest.mark.parametrize("question", PROMPTS)
+def test_greedy_stream_equals_transformers_generate(builtin_session, question):
+    s = builtin_session
+    prompt = encode_chat(s.tokenizer, [{"role": "user", "content": question}])
+    ours = generate_stream(TorchEngine(s.model), s.tokenizer, prompt, replace(GREEDY, max_new_tokens=24),
+                           stop_ids=eos_ids(s.model, s.tokenizer))
+    with torch.inference_mode():
+        ref = s.model.generate(torch.tensor([prompt]), max_new_tokens=24, do_sample=False,
+                               repetition_penalty=1.0, top_k=None, top_p=None, temperature=None)
+    ref_ids = [t for t in ref[0, len(prompt):].tolist() if t not in eos_ids(s.model, s.tokenizer)]
+    assert list(ours.token_ids) == ref_ids[:len(ours.token_ids)] and len(ours.token_ids) == len(ref_ids)
+
+
+def test_streamed_steps_carry_probabilities_matching_a_forward_pass(builtin_session):
+    s = builtin_session
+    prompt = encode_chat(s.tokenizer, [{"role": "user", "content": "Say hello."}])
+    steps = []
+    settings = SamplingSettings(temperature=0.8, top_k=40, top_p=0.9, max_new_tokens=4, seed=3)
+    result = generate_stream(TorchEngine(s.model), s.tokenizer, prompt, settings, on_token=steps.append)
+    assert [st.token_id for st in steps] == list(result.token_ids)
+    with torch.inference_mode():
+        logits = s.model(torch.tensor([prompt])).logits[0, -1]
+    dist = next_token_distribution(logits, settings)
+    assert steps[0].raw_prob == pytest.approx(float(logits.float().softmax(-1)[steps[0].token_id]), rel=1e-4)
+    assert steps[0].prob == pytest.approx(float(dist.final[steps[0].token_id]), rel=1e-4)
+    assert "".join(st.text for st in steps) == result.text
+
+
+def test_a_fixed_seed_reproduces_a_sampled_reply(builtin_session):
+    s = builtin_session
+    prompt = encode_chat(s.tokenizer, [{"role": "user", "content": "Tell me a story."}])
+    settings = SamplingSettings(temperature=1.2, top_k=0, top_p=1.0, max_new_tokens=12, seed=1234)
+    runs = [generate_stream(TorchEngine(s.model), s.tokenizer, prompt, settings).token_ids for _ in range(2)]
+    other = generate_stream(TorchEngine(s.model), s.tokenizer, prompt, replace(settings, seed=99)).token_ids
+    assert runs[0] == runs[1] and runs[0] != other
+
+
+def test_sampling_filters():
+    logits = torch.tensor([4.0, 3.0, 2.0, 1.0, 0.0])
+    top2 = next_token_distribution(logits, SamplingSettings(temperature=1.0, top_k=2, top_p=1.0)).final
+    assert (top2 > 0).tolist() == [True, True, False, False, False]
+    assert float(top2.sum()) == pytest.approx(1.0)
+    # top-p keeps the smallest set whose mass reaches p
+    p = logits.softmax(-1)
+    nucleus = next_token_distribution(logits, SamplingSettings(temperature=1.0, top_k=0, top_p=float(p[0]) + 0.01))
+    assert (nucleus.final > 0).tolist() == [True, True, False, False, False]
+    hot = next_token_distribution(logits, SamplingSettings(temperature=2.0, top_k=0, top_p=1.0)).final
+    cold = next_token_distribution(logits, SamplingSettings(temperature=0.5, top_k=0, top_p=1.0)).final
+    assert hot[0] < p[0] < cold[0]
+    greedy = next_token_distribution(logits, GREEDY).final
+    assert greedy.tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_repetition_penalty_matches_transformers():
+    from transformers.generation.logits_process import RepetitionPenaltyLogitsProcessor
+
+    logits = torch.tensor([2.0, -1.0, 0.5, -3.0])
+    ours = apply_repetition_penalty(logits, [0, 1], 1.3)
+    ref = RepetitionPenaltyLogitsProcessor(1.3)(torch.tensor([[0, 1]]), logits[None].clone())[0]
+    assert torch.allclose(ours, ref)
+
+
+def test_stop_event_ends_generation_early(builtin_session):
+    import threading
+
+    s = builtin_session
+    stop = threading.Event()
+    prompt = encode_chat(s.tokenizer, [{"role": "user", "content": "Count from one to one hundred."}])
+
+    def on_token(step):
+        if step.index == 2:
+            stop.set()
+
+    result = generate_stream(TorchEngine(s.model), s.tokenizer, prompt, replace(GREEDY, max_new_tokens=100),
+                             on_token=on_token, should_stop=stop)
+    assert result.stop_reason == "stopped" and len(result.token_ids) == 3

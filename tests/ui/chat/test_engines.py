@@ -1,0 +1,136 @@
+"""`engineCombo`: the fast ONNX engine in the Chat tab, switching engines mid-conversation, and the
+fallback to PyTorch. The ONNX models are built once per session (`onnx_models`)."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from playground.core.engines import onnx_build
+from playground.core.generation.sampling import SamplingSettings, next_token_distribution
+from tests.ui.chat.test_tab import LONG, char_model_folder, reference_greedy, send, set_sampling, widget
+
+FAST4, FAST8, EXACT_ONNX, EXACT = "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)"
+
+
+@pytest.fixture
+def fast_tab(qtbot, window, builtin_session, onnx_models):
+    """The Chat tab with the fast engine turned on (View menu) and the built-in model current."""
+    tab = window.tab("chatTab")
+    action = window.findChild(type(tab.fast_engine_action), "fastEngineAction")
+    assert action is tab.fast_engine_action and action in window.view_menu.actions()
+    action.setChecked(True)
+    window.controller.adopt(builtin_session)
+    qtbot.waitUntil(lambda: tab.engines.job is None and tab.engine_status.text() == "ready", timeout=LONG)
+    return tab
+
+
+def test_fast_engine_is_the_default_on_cpu_and_switching_keeps_the_conversation(qtbot, fast_tab):
+    tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
+    assert [combo.itemText(i) for i in range(combo.count())] == [FAST4, FAST8, EXACT_ONNX, EXACT]
+    assert combo.currentText() == FAST4
+    stats = widget(tab, QLabel, "chatStatsLabel")
+
+    set_sampling(tab, temperature=0.0, max_tokens=16)
+    first = send(qtbot, tab, "What is the capital of France?")
+    assert "Paris" in first.message.content and first.message.engine == FAST4
+    assert FAST4 in stats.text() and "tokens/s" in stats.text()
+    assert not tab.notice.isVisible()  # no fallback happened
+
+    combo.setCurrentText(EXACT)  # mid-conversation: the turns stay, the next reply runs on PyTorch
+    second = send(qtbot, tab, "And of Italy?")
+    assert [m.role for m in tab.messages] == ["user", "assistant", "user", "assistant"]
+    assert tab.messages[1] is first.message and second.message.engine == EXACT
+    assert list(second.message.prompt_ids[: len(first.message.prompt_ids)]) == list(first.message.prompt_ids)
+    assert EXACT in stats.text()
+
+    combo.setCurrentText(FAST4)
+    third = send(qtbot, tab, "And of Spain?")
+    assert len(tab.messages) == 6 and third.message.engine == FAST4 and "Madrid" in third.message.content
+
+
+def test_exact_onnx_fp32_replies_with_the_tokens_of_pytorch_float32(qtbot, fast_tab, builtin_session):
+    """"Exact (ONNX fp32)": full-precision weights on ONNX Runtime; greedy, its reply is token for token
+    what transformers' `generate` gives in float32."""
+    tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
+    combo.setCurrentText(EXACT_ONNX)  # built once per session by `onnx_models`: ready at once
+    qtbot.waitUntil(lambda: tab.engines.job is None and tab.engine_status.text() == "ready", timeout=LONG)
+    set_sampling(tab, temperature=0.0, max_tokens=24)
+    done = send(qtbot, tab, "Write one sentence about the sea.")
+    assert done.message.engine == EXACT_ONNX and not tab.notice.isVisible()
+    assert EXACT_ONNX in widget(tab, QLabel, "chatStatsLabel").text()
+    ids = [s.token_id for s in done.message.tokens]
+    assert len(ids) >= 8
+    assert ids == reference_greedy(builtin_session, list(done.message.prompt_ids), len(ids))
+
+
+def test_probabilities_shown_equal_the_fast_engines_softmax_after_the_settings(qtbot, fast_tab):
+    tab = fast_tab
+    set_sampling(tab, temperature=0.8, top_k=40, top_p=0.9, max_tokens=6, seed=7)
+    done = send(qtbot, tab, "Name a color.")
+    assert done.message.engine == FAST4
+    steps, position = done.message.tokens, 2
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG) as blocker:
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(done.index, position))
+    view = blocker.args[0]
+    # the chart reran the fast engine (not PyTorch) up to that token: its logits give the shown numbers
+    logits = tab.engines.engine_named(FAST4, tab.controller.session).prefill(
+        list(done.message.prompt_ids) + [s.token_id for s in steps[:position]])
+    dist = next_token_distribution(logits, SamplingSettings(temperature=0.8, top_k=40, top_p=0.9))
+    sampled = steps[position].token_id
+    row = next(r for r in view.rows if r.sampled)
+    assert row.token_id == sampled
+    assert steps[position].raw_prob == pytest.approx(float(dist.raw[sampled]), rel=1e-3)
+    assert steps[position].prob == pytest.approx(float(dist.final[sampled]), rel=1e-3)
+    assert row.raw == pytest.approx(steps[position].raw_prob, rel=1e-3)
+    assert row.final == pytest.approx(steps[position].prob, rel=1e-3)
+
+
+def test_turned_off_in_settings_chat_runs_on_pytorch(qtbot, fast_tab):
+    tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
+    tab.fast_engine_action.setChecked(False)  # View ▸ Fast chat engine (ONNX)
+    assert QSettings().value("chat/fast_engine", type=bool) is False
+    assert combo.currentText() == EXACT
+    assert not combo.model().item(combo.findText(FAST4)).isEnabled()
+    set_sampling(tab, temperature=0.0, max_tokens=8)
+    assert send(qtbot, tab, "What is the capital of France?").message.engine == EXACT
+
+    combo.setCurrentText(FAST4)  # e.g. from a script: still PyTorch, and the notice says why
+    done = send(qtbot, tab, "Thanks!")
+    assert done.message.engine == EXACT and len(tab.messages) == 4
+    assert "turned off" in tab.notice.text() and tab.notice.isVisible()
+
+
+def test_a_failed_build_falls_back_with_a_notice(qtbot, fast_tab, monkeypatch):
+    def broken_build(*args, **kwargs):
+        raise onnx_build.OnnxBuildError("Building the fast engine failed (disk full).")
+
+    monkeypatch.setattr(onnx_build, "build_onnx_model", broken_build)
+    tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
+    combo.setCurrentText(FAST8)  # int8 is not built in this session: the build starts, and fails
+    qtbot.waitUntil(lambda: tab.engines.job is None, timeout=LONG)
+    assert tab.engine_status.text() == "unavailable" and "disk full" in tab.notice.text()
+    set_sampling(tab, temperature=0.0, max_tokens=8)
+    done = send(qtbot, tab, "What is the capital of France?")
+    assert done.message.engine == EXACT and "Paris" in done.message.content
+    assert "disk full" in tab.notice.text() and EXACT in tab.notice.text()
+
+
+def test_fast_engine_is_off_for_unsupported_models(qtbot, window, tmp_path):
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from playground.core.models.loading import load_folder
+    from playground.core.models.sources import folder_source
+
+    folder = char_model_folder(tmp_path)  # its tokenizer; the model is replaced by a GPT-2
+    GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=16, vocab_size=40, n_positions=48)).save_pretrained(
+        folder)
+    tab = window.tab("chatTab")
+    tab.fast_engine_action.setChecked(True)
+    window.controller.adopt(load_folder(folder, folder_source(folder)))
+    combo = widget(tab, QComboBox, "engineCombo")
+    assert combo.currentText() == EXACT  # the default for a model the fast engine cannot run
+    combo.setCurrentText(FAST4)
+    assert tab.engine_status.text() == "unavailable" and "Llama" in tab.engine_status.toolTip()
+    set_sampling(tab, temperature=0.0, max_tokens=3)
+    done = send(qtbot, tab, "ab")
+    assert done.message.engine == EXACT and "Llama family" in tab.notice.text()

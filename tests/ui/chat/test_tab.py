@@ -1,0 +1,357 @@
+"""The Chat tab, driven through its widgets on the real built-in model (and a tiny untrained one)."""
+
+import json
+from dataclasses import replace
+
+import pytest
+import torch
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QProgressBar,
+                               QPushButton, QSpinBox, QTextBrowser, QWidget)
+
+from playground.core.generation.engine import TorchEngine
+from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
+from playground.core.generation.sampling import SamplingSettings, next_token_distribution
+
+LONG = 300_000  # ms: the shared CPU can be very busy; no test asserts on timing
+
+
+@pytest.fixture
+def tab(loaded_window):
+    return loaded_window.tab("chatTab")
+
+
+def widget(tab, cls, name):
+    found = tab.findChild(cls, name)
+    assert found is not None, name
+    return found
+
+
+def set_sampling(tab, *, temperature=0.0, top_k=50, top_p=0.95, penalty=1.0, max_tokens=8, seed=-1):
+    widget(tab, QDoubleSpinBox, "temperatureSpin").setValue(temperature)
+    widget(tab, QSpinBox, "topKSpin").setValue(top_k)
+    widget(tab, QDoubleSpinBox, "topPSpin").setValue(top_p)
+    widget(tab, QDoubleSpinBox, "repetitionPenaltySpin").setValue(penalty)
+    widget(tab, QSpinBox, "maxTokensSpin").setValue(max_tokens)
+    widget(tab, QSpinBox, "seedSpin").setValue(seed)
+
+
+def click_and_wait(qtbot, tab, button_name):
+    with qtbot.waitSignal(tab.reply_finished, timeout=LONG) as blocker:
+        qtbot.mouseClick(widget(tab, QPushButton, button_name), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not tab.is_generating(), timeout=LONG)
+    return blocker.args[0]
+
+
+def send(qtbot, tab, text):
+    widget(tab, QPlainTextEdit, "chatInput").setPlainText(text)
+    return click_and_wait(qtbot, tab, "sendButton")
+
+
+def reference_greedy(session, prompt_ids, max_new):
+    with torch.inference_mode():
+        out = session.model.generate(torch.tensor([prompt_ids]), max_new_tokens=max_new, do_sample=False,
+                                     repetition_penalty=1.0, top_k=None, top_p=None, temperature=None)
+    stop = eos_ids(session.model, session.tokenizer)
+    ids = out[0, len(prompt_ids):].tolist()
+    return ids[:next((i for i, t in enumerate(ids) if t in stop), len(ids))]
+
+
+def test_greedy_reply_equals_transformers_generate(qtbot, tab, builtin_session):
+    set_sampling(tab, temperature=0.0, max_tokens=12)
+    question = "What is the capital of France?"
+    done = send(qtbot, tab, question)
+    prompt = encode_chat(builtin_session.tokenizer, [{"role": "user", "content": question}])
+    assert list(done.message.prompt_ids) == prompt
+    assert list(done.result.token_ids) == reference_greedy(builtin_session, prompt, 12)
+    assert done.message.content.startswith("The capital of France is Paris")
+    assert "The capital of France is Paris" in widget(tab, QTextBrowser, "chatView").toPlainText()
+    assert [m.role for m in tab.messages] == ["user", "assistant"]
+    assert "tokens/s" in widget(tab, QLabel, "chatStatsLabel").text()
+    assert "Exact (PyTorch)" in widget(tab, QLabel, "chatStatsLabel").text()
+    meter = widget(tab, QProgressBar, "contextMeter")
+    assert (meter.value(), meter.maximum()) == (len(prompt) + len(done.result.token_ids), 8192)
+    assert widget(tab, QComboBox, "chatModeCombo").currentText() == "chat"
+    assert widget(tab, QComboBox, "engineCombo").currentText() == "Exact (PyTorch)"
+    cursor = tab.view.textCursor()  # every reply token carries a tooltip with the top-5 alternatives
+    cursor.setPosition(tab.view.toPlainText().index("Paris") + 1)
+    assert "Top 5" in cursor.charFormat().toolTip() and "Paris" in cursor.charFormat().toolTip()
+
+
+def test_enter_sends_shift_enter_adds_a_line_and_empty_input_does_nothing(qtbot, tab):
+    set_sampling(tab, max_tokens=2)
+    chat_input = widget(tab, QPlainTextEdit, "chatInput")
+    chat_input.setFocus()
+    qtbot.keyClick(chat_input, Qt.Key_Return)
+    qtbot.keyClicks(chat_input, "   ")
+    qtbot.keyClick(chat_input, Qt.Key_Return)
+    qtbot.mouseClick(widget(tab, QPushButton, "sendButton"), Qt.LeftButton)
+    assert tab.messages == [] and not tab.is_generating()
+    chat_input.clear()
+    qtbot.keyClicks(chat_input, "Hi")
+    qtbot.keyClick(chat_input, Qt.Key_Return, Qt.ShiftModifier)
+    qtbot.keyClicks(chat_input, "there")
+    assert chat_input.toPlainText() == "Hi\nthere" and not tab.is_generating()
+    with qtbot.waitSignal(tab.reply_finished, timeout=LONG):
+        qtbot.keyClick(chat_input, Qt.Key_Return)
+    qtbot.waitUntil(lambda: not tab.is_generating(), timeout=LONG)
+    assert tab.messages[0].content == "Hi\nthere" and chat_input.toPlainText() == ""
+
+
+def test_stop_keeps_the_partial_reply_and_frees_the_worker(qtbot, tab):
+    set_sampling(tab, temperature=0.0, max_tokens=300)
+    widget(tab, QPlainTextEdit, "chatInput").setPlainText("Count from one to two hundred, in words.")
+    with qtbot.waitSignal(tab.reply_finished, timeout=LONG) as blocker:
+        qtbot.mouseClick(widget(tab, QPushButton, "sendButton"), Qt.LeftButton)
+        assert widget(tab, QPushButton, "stopButton").isEnabled()
+        assert not widget(tab, QPushButton, "sendButton").isEnabled()
+        qtbot.waitUntil(lambda: tab._live is not None and len(tab._live.steps) >= 3, timeout=LONG)
+        qtbot.mouseClick(widget(tab, QPushButton, "stopButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not tab.is_generating(), timeout=LONG)
+    done = blocker.args[0]
+    assert done.result.stop_reason == "stopped" and 3 <= len(done.result.token_ids) < 300
+    reply = tab.messages[-1]
+    assert reply.role == "assistant" and reply.content == done.result.text != ""
+    assert "".join(t.text for t in reply.tokens) == reply.content and "stopped" in reply.note
+    assert reply.content in tab.view.toPlainText()
+    assert widget(tab, QPushButton, "sendButton").isEnabled() and not widget(tab, QPushButton, "stopButton").isEnabled()
+    assert tab.streamer.job is None
+
+
+def test_fixed_seed_reproduces_a_sampled_reply(qtbot, tab, builtin_session):
+    set_sampling(tab, temperature=1.0, top_k=0, top_p=1.0, max_tokens=8, seed=1234)
+    first = send(qtbot, tab, "Tell me a story.")
+    again = click_and_wait(qtbot, tab, "regenerateButton")
+    assert again.result.token_ids == first.result.token_ids
+    assert [m.role for m in tab.messages] == ["user", "assistant"]  # regenerate replaced the reply
+    s = builtin_session
+    core = generate_stream(TorchEngine(s.model), s.tokenizer, list(first.message.prompt_ids),
+                           SamplingSettings(temperature=1.0, top_k=0, top_p=1.0, max_new_tokens=8, seed=1234),
+                           stop_ids=eos_ids(s.model, s.tokenizer))
+    assert core.token_ids == first.result.token_ids
+    widget(tab, QSpinBox, "seedSpin").setValue(99)
+    other = click_and_wait(qtbot, tab, "regenerateButton")
+    assert other.result.token_ids != first.result.token_ids
+
+
+def test_clicked_token_shows_its_distribution_which_follows_the_settings(qtbot, tab, builtin_session):
+    s = builtin_session
+    set_sampling(tab, temperature=0.8, top_k=40, top_p=0.9, max_tokens=6, seed=7)
+    done = send(qtbot, tab, "What is the capital of France?")
+    index, position = done.index, 2
+    steps = done.message.tokens
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG) as blocker:
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(index, position))
+    view = blocker.args[0]
+    context = list(done.message.prompt_ids) + [t.token_id for t in steps[:position]]
+    with torch.inference_mode():
+        logits = s.model(torch.tensor([context])).logits[0, -1].float()
+    raw = logits.softmax(-1)
+    sampled = steps[position].token_id
+    row = next(r for r in view.rows if r.sampled)
+    assert row.token_id == sampled == view.sampled_id
+    # what the chart and the token's tooltip show equals a direct forward pass
+    assert row.raw == pytest.approx(float(raw[sampled]), rel=1e-3)
+    assert steps[position].raw_prob == pytest.approx(float(raw[sampled]), rel=1e-3)
+    settings = SamplingSettings(temperature=0.8, top_k=40, top_p=0.9)
+    assert steps[position].prob == pytest.approx(float(next_token_distribution(logits, settings).final[sampled]),
+                                                 rel=1e-3)
+    assert row.final == pytest.approx(steps[position].prob, rel=1e-3)
+    chart_rows = tab.chart.values()
+    assert len(chart_rows) == 20 and [r[3] for r in chart_rows].count(True) == 1
+    assert tab.findChild(QWidget, "tokenDistributionPlot").isVisible()
+    passes = tab.inspector.forward_passes
+
+    with qtbot.waitSignal(tab.distribution_shown, timeout=5000) as blocker:
+        widget(tab, QDoubleSpinBox, "temperatureSpin").setValue(1.8)  # live: no new forward pass
+    hot = blocker.args[0]
+    expected = next_token_distribution(logits, replace(settings, temperature=1.8)).final
+    top = hot.rows[0]
+    assert top.final == pytest.approx(float(expected[top.token_id]), rel=1e-3)
+    assert top.final < view.rows[0].final and hot.kept >= view.kept
+    with qtbot.waitSignal(tab.distribution_shown, timeout=5000) as blocker:
+        widget(tab, QSpinBox, "topKSpin").setValue(1)
+    assert blocker.args[0].rows[0].final == pytest.approx(1.0) and blocker.args[0].kept == 1
+    assert tab.chart.values()[0][2] == pytest.approx(1.0)
+    assert tab.inspector.forward_passes == passes
+
+
+def test_edit_an_earlier_message_replaces_the_later_turns(qtbot, tab):
+    set_sampling(tab, temperature=0.0, max_tokens=4)
+    send(qtbot, tab, "Hi!")
+    send(qtbot, tab, "What is 2+2?")
+    assert [m.role for m in tab.messages] == ["user", "assistant", "user", "assistant"]
+    qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.anchor_point("edit:0"))
+    chat_input = widget(tab, QPlainTextEdit, "chatInput")
+    assert chat_input.toPlainText() == "Hi!" and widget(tab, QLabel, "editBanner").isVisible()
+    chat_input.setPlainText("What is the capital of France?")
+    with qtbot.waitSignal(tab.reply_finished, timeout=LONG) as blocker:
+        qtbot.keyClick(chat_input, Qt.Key_Return)
+    qtbot.waitUntil(lambda: not tab.is_generating(), timeout=LONG)
+    assert [(m.role, m.content) for m in tab.messages][0] == ("user", "What is the capital of France?")
+    assert len(tab.messages) == 2 and blocker.args[0].message.content.startswith("The capital")
+    assert "2+2" not in tab.view.toPlainText() and not widget(tab, QLabel, "editBanner").isVisible()
+    qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.anchor_point("copy:1"))
+    assert QApplication.clipboard().text() == tab.messages[1].content
+
+
+def test_compare_view_answers_once_per_setting(qtbot, tab, builtin_session):
+    widget(tab, QPlainTextEdit, "chatInput").setPlainText("Name a color.")
+    qtbot.mouseClick(widget(tab, QPushButton, "compareButton"), Qt.LeftButton)
+    view = tab.compare_view
+    assert view.objectName() == "compareView" and view.isVisible()
+    assert view.findChild(QPlainTextEdit, "comparePromptEdit").toPlainText() == "Name a color."
+    view.findChild(QSpinBox, "compareColumnsSpin").setValue(2)
+    view.findChild(QSpinBox, "compareMaxTokensSpin").setValue(5)
+    view.findChild(QDoubleSpinBox, "temperatureSpin0").setValue(0.0)
+    view.findChild(QDoubleSpinBox, "temperatureSpin1").setValue(1.5)
+    with qtbot.waitSignal(view.run_finished, timeout=LONG) as blocker:
+        qtbot.mouseClick(view.findChild(QPushButton, "compareRunButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=LONG)
+    results = blocker.args[0]
+    assert [r.column for r in results] == [0, 1]
+    s = builtin_session
+    prompt = encode_chat(s.tokenizer, [{"role": "user", "content": "Name a color."}])
+    assert list(results[0].result.token_ids) == reference_greedy(s, prompt, 5)
+    for i, done in enumerate(results):
+        assert view.findChild(QTextBrowser, f"compareOutput{i}").toPlainText() == done.result.text
+        assert "tokens/s" in view.findChild(QLabel, f"compareStats{i}").text()
+    assert tab.messages == []  # comparing leaves the conversation alone
+    view.close()
+
+
+def test_save_open_round_trip_and_bad_files_change_nothing(qtbot, tab, tmp_path, loaded_window):
+    widget(tab, QPlainTextEdit, "systemPromptEdit").setPlainText("Answer in one sentence.")
+    set_sampling(tab, temperature=0.0, max_tokens=5, seed=42)
+    send(qtbot, tab, "Name a fruit.")
+    before = [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages]
+    path = tmp_path / "chat.json"
+    assert tab.save_conversation(path)
+    assert json.loads(path.read_text())["model"]["key"] == loaded_window.controller.session.source.key
+    assert tab.export_markdown(tmp_path / "chat.md")
+    assert "## You" in (tmp_path / "chat.md").read_text() and tab.messages[-1].content.strip() in \
+        (tmp_path / "chat.md").read_text()
+
+    qtbot.mouseClick(widget(tab, QPushButton, "clearChatButton"), Qt.LeftButton)
+    widget(tab, QPlainTextEdit, "systemPromptEdit").setPlainText("")
+    set_sampling(tab, temperature=1.0, max_tokens=99)
+    assert tab.messages == [] and tab.view.toPlainText() == ""
+    assert tab.open_conversation(path)
+    assert [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages] == before
+    assert widget(tab, QPlainTextEdit, "systemPromptEdit").toPlainText() == "Answer in one sentence."
+    assert widget(tab, QDoubleSpinBox, "temperatureSpin").value() == 0.0
+    assert widget(tab, QSpinBox, "maxTokensSpin").value() == 5 and widget(tab, QSpinBox, "seedSpin").value() == 42
+    assert tab.messages[-1].content in tab.view.toPlainText()
+    assert tab.view.token_point(1, 0) is not None  # reopened replies keep their tinted tokens
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):  # and can be inspected
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(1, 0))
+
+    notice = widget(tab, QLabel, "chatNoticeLabel")
+    for name, content in (("bad.json", "{oops"), ("foreign.json", '{"messages": [{"role": "user"}]}')):
+        (tmp_path / name).write_text(content)
+        assert not tab.open_conversation(tmp_path / name)
+        assert notice.isVisible() and name in notice.text() and "Nothing was changed" in notice.text()
+        assert [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages] == before
+    assert tab.messages[-1].content in tab.view.toPlainText()
+
+
+def test_errors_during_generation_show_in_the_chat(qtbot, tab):
+    class FailingEngine(TorchEngine):
+        name = "Failing (test)"
+
+        def step(self, token_id):
+            if self._length > self.prompt_length + 1:
+                raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+            return super().step(token_id)
+
+        def prefill(self, ids):
+            self.prompt_length = len(ids)
+            return super().prefill(ids)
+
+    tab.add_engine("Failing (test)", lambda session: FailingEngine(session.model))
+    engines = widget(tab, QComboBox, "engineCombo")
+    assert [engines.itemText(i) for i in range(engines.count())] == [
+        "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Failing (test)"]
+    engines.setCurrentText("Failing (test)")
+    set_sampling(tab, temperature=0.0, max_tokens=20)
+    done = send(qtbot, tab, "Tell me about the sea.")
+    assert done.result is None and "Out of memory" in done.error
+    assert [m.role for m in tab.messages] == ["user", "assistant", "error"]
+    assert tab.messages[1].content and "interrupted" in tab.messages[1].note  # the partial reply stays
+    assert "Out of memory" in tab.view.toPlainText()
+    assert widget(tab, QPushButton, "sendButton").isEnabled() and not tab.is_generating()
+
+
+def char_model_folder(tmp_path, context=48):
+    """A tiny untrained Llama with a character-level tokenizer and no chat template."""
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    chars = sorted(set("abcdefghijklmnopqrstuvwxyz .,!?'\n"))
+    core = Tokenizer(models.WordLevel({c: i for i, c in enumerate(["<unk>"] + chars)}, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Split(Regex(".|\n"), behavior="isolated")
+    core.decoder = decoders.Fuse()
+    PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>").save_pretrained(tmp_path)
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(chars) + 1, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=context,
+                         bos_token_id=None, eos_token_id=None, pad_token_id=None)
+    LlamaForCausalLM(config).save_pretrained(tmp_path)
+    return tmp_path
+
+
+def test_tiny_untrained_model_switches_to_completion_mode(qtbot, tmp_path, window):
+    from playground.core.models.sources import folder_source
+
+    tab = window.tab("chatTab")
+    with qtbot.waitSignal(window.controller.model_changed, timeout=LONG):
+        window.controller.load(folder_source(char_model_folder(tmp_path)))
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=LONG)
+    mode = widget(tab, QComboBox, "chatModeCombo")
+    assert mode.currentText() == "completion" and not mode.model().item(0).isEnabled()
+    assert widget(tab, QProgressBar, "contextMeter").maximum() == 48
+    set_sampling(tab, temperature=1.0, top_k=0, top_p=1.0, max_tokens=8, seed=3)
+    done = send(qtbot, tab, "once upon a time")
+    assert len(done.result.token_ids) == 8 and done.result.stop_reason == "length"
+    assert [m.role for m in tab.messages] == ["user", "assistant"]
+    assert tab.view.toPlainText().count("once upon a time") == 1
+    tokenizer = window.controller.session.tokenizer
+    assert list(done.message.prompt_ids) == tokenizer("once upon a time", add_special_tokens=False)["input_ids"]
+    # a longer text no longer fits the 48-token context: the start is cut, with a visible notice
+    done = send(qtbot, tab, " and the king said that all the cats in the land must sing.")
+    assert len(done.message.prompt_ids) <= 48 - 8
+    assert any(m.role == "notice" and "no longer fits" in m.content for m in tab.messages)
+    assert "no longer fits" in tab.view.toPlainText()
+    assert widget(tab, QProgressBar, "contextMeter").value() <= 48
+
+
+def test_a_new_model_is_picked_up_and_dark_theme_keeps_the_chat(qtbot, tab, loaded_window, builtin_session):
+    set_sampling(tab, temperature=0.0, max_tokens=3)
+    send(qtbot, tab, "Hi")
+    text = tab.view.toPlainText()
+    loaded_window.dark_action.setChecked(True)
+    try:  # palette changes arrive as events: the chart and the chat re-style themselves
+        qtbot.waitUntil(lambda: tab.chart.plot.backgroundBrush().color().lightness() < 128)
+        assert tab.view.toPlainText() == text and tab.view.token_point(1, 0) is not None
+    finally:
+        loaded_window.dark_action.setChecked(False)
+    widget(tab, QComboBox, "chatModeCombo").setCurrentText("completion")
+    loaded_window.controller.adopt(builtin_session)  # the same model again: the user's mode choice stays
+    assert widget(tab, QComboBox, "chatModeCombo").currentText() == "completion"
+
+
+def test_architecture_tab_takes_the_conversation_with_the_reply(qtbot, tab, loaded_window):
+    assert tab.conversation_text() == ""
+    set_sampling(tab, temperature=0.0, max_tokens=6)
+    finished = send(qtbot, tab, "Name a colour.")
+    reply = tab.messages[-1].content
+    text = tab.conversation_text()
+    assert "Name a colour." in text and reply.strip() in text and text.count("<|im_start|>") == 3  # system, user, assistant
+    arch = loaded_window.tab("architectureTab")
+    loaded_window.show_tab("architectureTab")
+    arch.show_page("attention")
+    with qtbot.waitSignal(arch.attention_captured, timeout=LONG) as blocker:
+        qtbot.mouseClick(arch.findChild(QPushButton, "takeChatButton"), Qt.LeftButton)
+    tokens = blocker.args[0].tokens
+    assert arch.attention_text() == text and "".join(tokens).count("colour") >= 1
+    assert finished is not None

@@ -1,0 +1,87 @@
+import subprocess
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QTabWidget
+
+from playground.core.models import sources
+
+
+def test_tabs_and_toolbar_exist(window):
+    tabs = window.findChild(QTabWidget, "mainTabs")
+    assert [tabs.tabText(i) for i in range(tabs.count())][:3] == ["Chat", "Training", "Architecture"]
+    for name in ("chatTab", "trainingTab", "architectureTab"):
+        assert window.tab(name) is not None
+    selector = window.findChild(QComboBox, "modelSelector")
+    names = [selector.itemText(i) for i in range(selector.count())]
+    assert sources.BUILTIN_NAME in names and names[-1] == "Open model folder…"
+    assert window.findChild(QComboBox, "deviceSelector").currentText() == "cpu"
+    assert window.findChild(QComboBox, "dtypeSelector").currentText() == "float32"
+
+
+def test_loading_through_the_ui_updates_the_status_bar(qtbot, window):
+    selector = window.findChild(QComboBox, "modelSelector")
+    index = selector.findText(sources.BUILTIN_NAME)
+    with qtbot.waitSignal(window.controller.model_changed, timeout=120_000):
+        selector.activated.emit(index)
+    qtbot.waitUntil(lambda: not window.controller.busy)
+    assert window.findChild(QLabel, "statusModel").text() == sources.BUILTIN_NAME
+    assert window.findChild(QLabel, "statusParams").text() == "134.5M parameters"
+    assert window.findChild(QLabel, "statusDevice").text() == "cpu"
+    assert window.findChild(QLabel, "statusDtype").text() == "float32"
+    assert "used" in window.findChild(QLabel, "statusMemory").text()
+    assert QSettings().value("model/last") == sources.builtin_source().key
+
+
+def test_changing_dtype_casts_the_model_in_a_worker(qtbot, window):
+    with qtbot.waitSignal(window.controller.model_changed, timeout=120_000):
+        window.load_source(sources.builtin_source())
+    qtbot.waitUntil(lambda: not window.controller.busy)
+    dtype = window.findChild(QComboBox, "dtypeSelector")
+    dtype.setCurrentText("bfloat16")
+    with qtbot.waitSignal(window.controller.model_changed, timeout=60_000):
+        dtype.activated.emit(dtype.currentIndex())
+    qtbot.waitUntil(lambda: not window.controller.busy)
+    assert str(window.controller.session.dtype) == "torch.bfloat16"
+    assert window.findChild(QLabel, "statusDtype").text() == "bfloat16"
+    assert window.findChild(QLabel, "statusExactness").text() == "faster, not exact"
+
+
+def test_zoom_scales_fonts_and_is_remembered(qtbot, window):
+    before = QApplication.font().pointSizeF()
+    window.zoom_actions["in"].trigger()
+    window.zoom_actions["in"].trigger()
+    assert QApplication.font().pointSizeF() > before * 1.15
+    assert float(QSettings().value("view/zoom")) > 1.15
+    window.zoom_actions["reset"].trigger()
+    assert QApplication.font().pointSizeF() == before
+
+
+def test_a_bad_folder_shows_an_error_and_keeps_the_old_model(qtbot, tmp_path, loaded_window):
+    window = loaded_window
+    old = window.controller.session
+    with qtbot.waitSignal(window.controller.load_failed, timeout=30_000):
+        window.open_model_folder(tmp_path)
+    qtbot.waitUntil(lambda: not window.controller.busy)
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box is not None and box.isVisible() and "config.json" in box.text()
+    assert window.controller.session is old
+    assert window.findChild(QLabel, "statusModel").text() == sources.BUILTIN_NAME
+    assert window.findChild(QComboBox, "modelSelector").currentText() == sources.BUILTIN_NAME
+
+
+def test_the_window_appears_before_torch_is_imported():
+    code = ("import sys; from playground.app import create_app; app = create_app();"
+            "from playground.ui.shell.main_window import MainWindow; w = MainWindow(autoload=False); w.show();"
+            "app.processEvents(); print('torch' in sys.modules, 'transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_smoke_mode_generates_through_the_worker_path():
+    out = subprocess.run([sys.executable, "-m", "playground", "--smoke-test"], capture_output=True, text=True,
+                         timeout=300, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "SMOKE OK" in out.stdout and "Paris" in out.stdout
