@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
@@ -13,17 +12,15 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMes
 from playground.core.paths import RESOURCES
 from playground.core.types import LoadProgress, ModelInfo, ModelSource
 from playground.core.format import human_bytes, human_count
+from playground.ui.architecture.tab import ArchitectureTab
+from playground.ui.chat.tab import ChatTab
+from playground.ui.optimize.tab import OptimizeTab
 from playground.ui.shell import theme
+from playground.ui.shell.context import TabContext
+from playground.ui.training.tab import TrainingTab
+from playground.workers.jobs import Jobs
 from playground.workers.model_controller import ModelController
-
-
-# (title, module, class, objectName). Each tab is built as cls(controller, parent).
-TABS = [
-    ("Chat", "playground.ui.chat.tab", "ChatTab", "chatTab"),
-    ("Training", "playground.ui.training.tab", "TrainingTab", "trainingTab"),
-    ("Architecture", "playground.ui.architecture.tab", "ArchitectureTab", "architectureTab"),
-    ("Optimize", "playground.ui.optimize.tab", "OptimizeTab", "optimizeTab"),
-]
+from playground.workers.sources import ListSourcesWorker
 
 OPEN_FOLDER_ITEM = "__open_folder__"
 
@@ -41,7 +38,10 @@ class MainWindow(QMainWindow):
         self.controller = controller or ModelController(self)
         self.settings = QSettings()
         self.zoom = 1.0
-        self._sources: list[ModelSource] = []
+        self._sources: list[ModelSource] = []  # what the model list offers; the HF cache scan fills it in
+        self._sources_stale = False  # refresh_sources() was asked for while a scan ran: scan again after
+        self.jobs = Jobs(self)
+        self.jobs.job_done.connect(self._on_jobs_job_done)
         self._error_box: QMessageBox | None = None
         self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
 
@@ -104,19 +104,24 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        for title, module, cls_name, object_name in TABS:
-            cls = getattr(importlib.import_module(module), cls_name)
-            tab = cls(self.controller, self)
-            tab.setObjectName(object_name)
+        context = TabContext(controller=self.controller, show_error=self.show_error,
+                             refresh_sources=self.refresh_sources, chat_text=self._chat_text)
+        # Built in this order: the Architecture tab's chat_text reads the Chat tab when asked, not now.
+        self.chat_tab = ChatTab(context, self)
+        self.training_tab = TrainingTab(context, self)
+        self.architecture_tab = ArchitectureTab(context, self)
+        self.optimize_tab = OptimizeTab(context, self)
+        for tab, title in ((self.chat_tab, "Chat"), (self.training_tab, "Training"),
+                           (self.architecture_tab, "Architecture"), (self.optimize_tab, "Optimize")):
             self.tabs.addTab(tab, title)
-            if hasattr(tab, "navigate_requested"):  # a tab asks to show another (e.g. "Chat with this model")
-                tab.navigate_requested.connect(self.show_tab)
-        architecture, training = self.tab("architectureTab"), self.tab("trainingTab")
-        if hasattr(architecture, "train_config_requested") and hasattr(training, "set_model_config"):
-            architecture.train_config_requested.connect(training.set_model_config)  # "Train this"
-        optimize, chat = self.tab("optimizeTab"), self.tab("chatTab")
-        if hasattr(optimize, "engine_requested") and hasattr(chat, "engines"):
-            optimize.engine_requested.connect(chat.engines.select)  # "Load into Chat" on a fast-engine row
+        # The hand-offs between tabs, all of them: each tab asks through a signal, the window answers.
+        for tab in (self.training_tab, self.architecture_tab, self.optimize_tab):
+            tab.navigate_requested.connect(self.show_tab)  # e.g. "Chat with this model"
+        self.architecture_tab.train_config_requested.connect(self.training_tab.set_model_config)  # "Train this"
+        self.optimize_tab.engine_requested.connect(self.chat_tab.engines.select)  # "Load into Chat" (ONNX row)
+
+    def _chat_text(self) -> str:
+        return self.chat_tab.conversation_text()
 
     @Slot(str)
     def show_tab(self, object_name: str) -> None:
@@ -173,7 +178,7 @@ class MainWindow(QMainWindow):
         full_screen.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
         self.dark_action = QAction("Dark theme", self, objectName="darkThemeAction", checkable=True)
         self.dark_action.toggled.connect(self._on_dark_action_toggled)
-        fast_engine = getattr(self.tab("chatTab"), "fast_engine_action", None)  # a setting of the Chat tab
+        fast_engine = self.chat_tab.fast_engine_action  # a setting of the Chat tab
         for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action, None, fast_engine):
             self.view_menu.addSeparator() if action is None else self.view_menu.addAction(action)
         self.zoom_actions = {"in": zoom_in, "out": zoom_out, "reset": zoom_reset}
@@ -221,9 +226,33 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ models
     def refresh_sources(self) -> None:
-        from playground.core.models import sources
+        """Rescan the models on offer in a worker (the HF cache walk stats every snapshot); the list shows
+        what is known at once, the current model included, and updates when the scan returns."""
+        if not self._sources:
+            from playground.core.models.sources import builtin_source
 
-        self._sources = sources.list_sources()
+            builtin = builtin_source()  # a cheap look-up: the list is never empty on the first paint
+            self._sources = [builtin] if builtin is not None else []
+        self._show_sources(self._sources)
+        if not self.jobs.start("sources", ListSourcesWorker(), self._on_sources_finished, self._on_sources_failed):
+            self._sources_stale = True  # a scan is running: it may have missed what changed; scan again after
+
+    @Slot(object)
+    def _on_sources_finished(self, found: tuple) -> None:
+        self._show_sources(list(found))
+
+    @Slot(object)
+    def _on_sources_failed(self, failure) -> None:  # the worker's message (str)
+        self.statusBar().showMessage(f"Could not list the models on this machine: {failure}", 8000)
+
+    @Slot(str)
+    def _on_jobs_job_done(self, name: str) -> None:
+        if name == "sources" and self._sources_stale:
+            self._sources_stale = False
+            self.refresh_sources()
+
+    def _show_sources(self, found: list[ModelSource]) -> None:
+        self._sources = list(found)
         current = self.controller.session.source.key if self.controller.session else None
         self.model_selector.blockSignals(True)
         self.model_selector.clear()
@@ -385,7 +414,7 @@ class MainWindow(QMainWindow):
         if self.server_panel is None:
             from playground.ui.shell.server_panel import ServerPanel
 
-            self.server_panel = ServerPanel(self.controller, self)
+            self.server_panel = ServerPanel(self.controller, self, show_error=self.show_error)
             self.addDockWidget(Qt.BottomDockWidgetArea, self.server_panel)
         self.server_panel.show()
         self.server_panel.raise_()
@@ -396,12 +425,11 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker: each tab's, the server's, then the model controller's."""
         self._memory_timer.stop()
+        self.jobs.shutdown()
         if self.server_panel is not None:
             self.server_panel.shutdown()
-        for i in range(self.tabs.count()):
-            stop = getattr(self.tabs.widget(i), "shutdown", None)
-            if stop is not None:
-                stop()
+        for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab):
+            tab.shutdown()
         self.controller.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
