@@ -181,7 +181,7 @@ class TrainConfigPanel(QWidget):
         self.steps_spin = _spin("maxStepsSpin", 1, 10_000_000, 1000, "Optimizer steps", 100)
         self.eval_spin = _spin("evalEverySpin", 0, 100000, 50, "Steps between validation losses (0 = never)", 10)
         self.sample_spin = _spin("sampleEverySpin", 0, 100000, 50, "Steps between samples (0 = never)", 10)
-        self.seed_spin = _spin("seedSpin", 0, 2**31 - 1, 1337, "Same seed + same settings = the same run")
+        self.seed_spin = _spin("trainSeedSpin", 0, 2**31 - 1, 1337, "Same seed + same settings = the same run")
         self.device_combo = QComboBox(objectName="trainDeviceCombo")
         self.device_combo.addItem("cpu")
         self.bf16_check = QCheckBox("bfloat16 autocast", objectName="bf16Check")
