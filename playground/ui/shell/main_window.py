@@ -17,12 +17,9 @@ from playground.ui.chat.tab import ChatTab
 from playground.ui.optimize.tab import OptimizeTab
 from playground.ui.shell import theme
 from playground.ui.shell.context import TabContext
+from playground.ui.shell.model_selector import ModelSelector
 from playground.ui.training.tab import TrainingTab
-from playground.workers.jobs import Jobs
 from playground.workers.model_controller import ModelController
-from playground.workers.sources import ListSourcesWorker
-
-OPEN_FOLDER_ITEM = "__open_folder__"
 
 
 class MainWindow(QMainWindow):
@@ -38,10 +35,6 @@ class MainWindow(QMainWindow):
         self.controller = controller or ModelController(self)
         self.settings = QSettings()
         self.zoom = 1.0
-        self._sources: list[ModelSource] = []  # what the model list offers; the HF cache scan fills it in
-        self._sources_stale = False  # refresh_sources() was asked for while a scan ran: scan again after
-        self.jobs = Jobs(self)
-        self.jobs.job_done.connect(self._on_jobs_job_done)
         self._error_box: QMessageBox | None = None
         self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
 
@@ -62,11 +55,10 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(bar)
         bar.addWidget(QLabel(" Model "))
-        self.model_selector = QComboBox(objectName="modelSelector")
-        self.model_selector.setMinimumContentsLength(28)
-        self.model_selector.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.model_selector.setToolTip("The model every tab uses. Pick one to load it.")
-        self.model_selector.activated.connect(self._on_model_selector_activated)
+        self.model_selector = ModelSelector(self.controller)
+        self.model_selector.source_chosen.connect(self._on_model_selector_source_chosen)
+        self.model_selector.open_folder_chosen.connect(self._on_open_folder_triggered)
+        self.model_selector.scan_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         bar.addWidget(self.model_selector)
         self.open_folder_action = QAction("Open model folder…", self, objectName="openModelFolderAction")
         self.open_folder_action.setShortcut(QKeySequence.Open)
@@ -106,7 +98,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         context = TabContext(controller=self.controller, show_error=self.show_error,
                              refresh_sources=self.refresh_sources, chat_text=self._chat_text)
-        # Built in this order: the Architecture tab's chat_text reads the Chat tab when asked, not now.
         self.chat_tab = ChatTab(context, self)
         self.training_tab = TrainingTab(context, self)
         self.architecture_tab = ArchitectureTab(context, self)
@@ -226,58 +217,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ models
     def refresh_sources(self) -> None:
-        """Rescan the models on offer in a worker (the HF cache walk stats every snapshot); the list shows
-        what is known at once, the current model included, and updates when the scan returns."""
-        if not self._sources:
-            from playground.core.models.sources import builtin_source
-
-            builtin = builtin_source()  # a cheap look-up: the list is never empty on the first paint
-            self._sources = [builtin] if builtin is not None else []
-        self._show_sources(self._sources)
-        if not self.jobs.start("sources", ListSourcesWorker(), self._on_sources_finished, self._on_sources_failed):
-            self._sources_stale = True  # a scan is running: it may have missed what changed; scan again after
-
-    @Slot(object)
-    def _on_sources_finished(self, found: tuple) -> None:
-        self._show_sources(list(found))
-
-    @Slot(object)
-    def _on_sources_failed(self, failure) -> None:  # the worker's message (str)
-        self.statusBar().showMessage(f"Could not list the models on this machine: {failure}", 8000)
-
-    @Slot(str)
-    def _on_jobs_job_done(self, name: str) -> None:
-        if name == "sources" and self._sources_stale:
-            self._sources_stale = False
-            self.refresh_sources()
-
-    def _show_sources(self, found: list[ModelSource]) -> None:
-        self._sources = list(found)
-        current = self.controller.session.source.key if self.controller.session else None
-        self.model_selector.blockSignals(True)
-        self.model_selector.clear()
-        for source in self._sources:
-            self.model_selector.addItem(source.name, source.key)
-            self.model_selector.setItemData(self.model_selector.count() - 1, source.detail, Qt.ToolTipRole)
-        if current and current not in [s.key for s in self._sources]:
-            source = self.controller.session.source
-            self._sources.append(source)
-            self.model_selector.addItem(source.name, source.key)
-        self.model_selector.addItem("Open model folder…", OPEN_FOLDER_ITEM)
-        self._select_current_model()
-        self.model_selector.blockSignals(False)
+        """Rescan the models on offer (in a worker; the list updates when it returns)."""
+        self.model_selector.refresh()
 
     def _select_current_model(self) -> None:
-        key = self.controller.session.source.key if self.controller.session else None
-        index = self.model_selector.findData(key) if key else -1
-        self.model_selector.setCurrentIndex(max(index, 0) if key else -1)
+        self.model_selector.select_current()
 
     def _load_initial_model(self) -> None:
         from playground.core.models import sources
 
         key = self.settings.value("model/last")
         source = sources.source_from_key(str(key)) if key else None
-        source = source or sources.builtin_source() or (self._sources[0] if self._sources else None)
+        offered = self.model_selector.sources
+        source = source or sources.builtin_source() or (offered[0] if offered else None)
         if source is not None:
             self.load_source(source)
 
@@ -290,17 +242,10 @@ class MainWindow(QMainWindow):
 
         return self.load_source(folder_source(folder))
 
-    @Slot(int)
-    def _on_model_selector_activated(self, index: int) -> None:
-        key = self.model_selector.itemData(index)
-        if key == OPEN_FOLDER_ITEM:
+    @Slot(object)
+    def _on_model_selector_source_chosen(self, source: ModelSource) -> None:
+        if not self.load_source(source):
             self._select_current_model()
-            self._on_open_folder_triggered()
-            return
-        source = next((s for s in self._sources if s.key == key), None)
-        if source is not None and (self.controller.session is None or self.controller.session.source.key != key):
-            if not self.load_source(source):
-                self._select_current_model()
 
     @Slot()
     def _on_open_folder_triggered(self) -> None:
@@ -425,7 +370,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker: each tab's, the server's, then the model controller's."""
         self._memory_timer.stop()
-        self.jobs.shutdown()
+        self.model_selector.shutdown()
         if self.server_panel is not None:
             self.server_panel.shutdown()
         for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab):

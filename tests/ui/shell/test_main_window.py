@@ -38,7 +38,7 @@ def test_the_model_list_is_scanned_off_the_gui_thread(qtbot, window, monkeypatch
     assert scanned_on and threading.main_thread() not in scanned_on
     names = [selector.itemText(i) for i in range(selector.count())]
     assert names[0] == sources.BUILTIN_NAME and names[-1] == "Open model folder…"
-    qtbot.waitUntil(lambda: not window.jobs.running("sources"), timeout=30_000)
+    qtbot.waitUntil(lambda: not window.model_selector.scanning(), timeout=30_000)
 
 
 def test_loading_through_the_ui_updates_the_status_bar(qtbot, window):
