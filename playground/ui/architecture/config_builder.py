@@ -17,7 +17,8 @@ FAMILIES = [("GPT-2 (LayerNorm, learned positions, GELU)", "gpt2"),
             ("Llama (RMSNorm, RoPE, SwiGLU, grouped-query)", "llama")]
 CUSTOM = "Custom"
 
-# (objectName, label, tooltip, maximum)
+# (field, label, tooltip, maximum); the spin box is named "builder" + Field: the Training tab has its own
+# layersSpin, headsSpin, …, and a script looking one up must get one of them, not whichever comes first.
 FIELDS = [
     ("vocabSpin", "Vocabulary V", "Distinct tokens the model knows", 2_000_000),
     ("widthSpin", "Width d", "Size of every token's vector (hidden size)", 65_536),
@@ -54,10 +55,10 @@ class ConfigBuilder(QWidget):
     def _build(self) -> None:
         from playground.core.models.sizing import PRESETS
 
-        self.preset_combo = QComboBox(objectName="presetCombo")
+        self.preset_combo = QComboBox(objectName="builderPresetCombo")
         self.preset_combo.addItems([*PRESETS, CUSTOM])
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
-        self.family_combo = QComboBox(objectName="familyCombo")
+        self.family_combo = QComboBox(objectName="builderFamilyCombo")
         for label, key in FAMILIES:
             self.family_combo.addItem(label, key)
         self.family_combo.currentIndexChanged.connect(self._on_field_changed)
@@ -66,7 +67,7 @@ class ConfigBuilder(QWidget):
         form.addRow("Family", self.family_combo)
         self.spins: dict[str, QSpinBox] = {}
         for name, label, tip, maximum in FIELDS:
-            spin = QSpinBox(objectName=name, minimum=1, maximum=maximum)
+            spin = QSpinBox(objectName=f"builder{name[0].upper()}{name[1:]}", minimum=1, maximum=maximum)
             spin.setGroupSeparatorShown(True)
             spin.setToolTip(tip)
             spin.valueChanged.connect(self._on_field_changed)

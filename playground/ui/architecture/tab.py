@@ -18,6 +18,7 @@ from playground.ui.architecture.attention import AttentionView
 from playground.ui.architecture.config_builder import ConfigBuilder
 from playground.ui.architecture.logit_lens import LogitLensView
 from playground.ui.architecture.stats import Subject
+from playground.ui.shell.context import TabContext
 from playground.workers.jobs import Jobs
 
 DEFAULT_TEXT = "The capital of France is Paris. The capital of Germany is"
@@ -32,10 +33,11 @@ class ArchitectureTab(QWidget):
     lens_computed = Signal(object)  # core.attention.LogitLens
     flops_measured = Signal(float)
 
-    def __init__(self, controller, parent: QWidget | None = None) -> None:
+    def __init__(self, context: TabContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("architectureTab")
-        self.controller = controller
+        self.controller = controller = context.controller
+        self._chat_text = context.chat_text
         self.jobs = Jobs(self)
         self.jobs.job_done.connect(self._on_jobs_job_done)
         self._anatomy_dirty = True
@@ -287,13 +289,10 @@ class ArchitectureTab(QWidget):
 
     @Slot()
     def _on_chat_button_clicked(self) -> None:
-        window = self.window()
-        chat = window.tab("chatTab") if hasattr(window, "tab") else None
-        getter = getattr(chat, "conversation_text", None)
-        if not callable(getter):
-            self.status.setText("The Chat tab cannot share its conversation yet: paste the text here instead.")
+        text = self._chat_text()
+        if text is None:
+            self.status.setText("There is no Chat tab to take the conversation from: paste the text here instead.")
             return
-        text = getter()
         if not text:
             self.status.setText("The chat is empty: send a message in the Chat tab first, then take it here.")
             return

@@ -17,6 +17,7 @@ from playground.ui.chat.engines import EXACT_ENGINE, EngineSwitcher
 from playground.ui.chat.files import ChatFilesMixin
 from playground.ui.chat.layout import ChatLayoutMixin
 from playground.ui.chat.replies import ChatRepliesMixin
+from playground.ui.shell.context import TabContext
 
 
 def torch_engine(session):
@@ -29,10 +30,10 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
     reply_finished = Signal(object)  # ReplyFinished
     distribution_shown = Signal(object)  # token_inspection.DistributionView
 
-    def __init__(self, controller, parent: QWidget | None = None) -> None:
+    def __init__(self, context: TabContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatTab")
-        self.controller = controller
+        self.controller = controller = context.controller
         self.messages: list = []  # conversation.Message
         self._engines: dict[str, Callable] = {EXACT_ENGINE: torch_engine}
         self._live = None  # chat_replies._LiveReply while a reply streams

@@ -10,7 +10,7 @@ from playground.core.training.distill import DistillConfig
 from playground.core.models.builder import formula_parameters
 from playground.core.format import human_count
 from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig
-from playground.ui.training.config_panel import SciSpinBox
+from playground.ui.widgets.spinboxes import SciSpinBox
 
 
 def _spin(name: str, lo: int, hi: int, value: int, tip: str, step: int = 1) -> QSpinBox:

@@ -56,7 +56,7 @@ class TechniquePanel(QGroupBox):
         form = QFormLayout()
         self.sparsity = self._double("sparsitySpin", 0.0, 1.0, 0.5, 0.05,
                                      "Magnitude pruning: the fraction of each layer's weights set to zero (0–0.99).")
-        self.heads = QSpinBox(objectName="headsSpin", minimum=0, maximum=64, value=3)
+        self.heads = QSpinBox(objectName="pruneHeadsSpin", minimum=0, maximum=64, value=3)
         self.heads.setToolTip("Head pruning: query heads removed in every layer (the least important ones).")
         self.heads.valueChanged.connect(lambda _v: self.changed.emit())
         self.mlp = self._double("mlpFractionSpin", 0.0, 1.0, 0.25, 0.05,

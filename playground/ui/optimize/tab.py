@@ -16,6 +16,7 @@ from playground.core.optimize.report import bases
 from playground.ui.optimize.files import ask_export_path, report_text
 from playground.ui.optimize.panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
 from playground.ui.optimize.variants import LOAD_TIP, SAVE_TIP, VariantActionsMixin
+from playground.ui.shell.context import TabContext
 from playground.workers.base import WorkerThread
 
 
@@ -25,10 +26,10 @@ class OptimizeTab(VariantActionsMixin, QWidget):
     navigate_requested = Signal(str)  # "chatTab" after "Load into Chat"
     engine_requested = Signal(str)  # a Chat engine name ("Fast (ONNX int4)") after "Load into Chat" on an ONNX row
 
-    def __init__(self, controller, parent: QWidget | None = None) -> None:
+    def __init__(self, context: TabContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("optimizeTab")
-        self.controller = controller
+        self.controller = controller = context.controller
         self._results: list = []  # VariantResult, one per report row
         self._problem_shown = ""  # the validation message on show, cleared once fixed
         self._saved: dict[int, str] = {}  # id(result) -> saved folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
@@ -13,19 +12,14 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMes
 from playground.core.paths import RESOURCES
 from playground.core.types import LoadProgress, ModelInfo, ModelSource
 from playground.core.format import human_bytes, human_count
+from playground.ui.architecture.tab import ArchitectureTab
+from playground.ui.chat.tab import ChatTab
+from playground.ui.optimize.tab import OptimizeTab
 from playground.ui.shell import theme
+from playground.ui.shell.context import TabContext
+from playground.ui.shell.model_selector import ModelSelector
+from playground.ui.training.tab import TrainingTab
 from playground.workers.model_controller import ModelController
-
-
-# (title, module, class, objectName). Each tab is built as cls(controller, parent).
-TABS = [
-    ("Chat", "playground.ui.chat.tab", "ChatTab", "chatTab"),
-    ("Training", "playground.ui.training.tab", "TrainingTab", "trainingTab"),
-    ("Architecture", "playground.ui.architecture.tab", "ArchitectureTab", "architectureTab"),
-    ("Optimize", "playground.ui.optimize.tab", "OptimizeTab", "optimizeTab"),
-]
-
-OPEN_FOLDER_ITEM = "__open_folder__"
 
 
 class MainWindow(QMainWindow):
@@ -41,7 +35,6 @@ class MainWindow(QMainWindow):
         self.controller = controller or ModelController(self)
         self.settings = QSettings()
         self.zoom = 1.0
-        self._sources: list[ModelSource] = []
         self._error_box: QMessageBox | None = None
         self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
 
@@ -62,11 +55,10 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(bar)
         bar.addWidget(QLabel(" Model "))
-        self.model_selector = QComboBox(objectName="modelSelector")
-        self.model_selector.setMinimumContentsLength(28)
-        self.model_selector.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.model_selector.setToolTip("The model every tab uses. Pick one to load it.")
-        self.model_selector.activated.connect(self._on_model_selector_activated)
+        self.model_selector = ModelSelector(self.controller)
+        self.model_selector.source_chosen.connect(self._on_model_selector_source_chosen)
+        self.model_selector.open_folder_chosen.connect(self._on_open_folder_triggered)
+        self.model_selector.scan_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         bar.addWidget(self.model_selector)
         self.open_folder_action = QAction("Open model folder…", self, objectName="openModelFolderAction")
         self.open_folder_action.setShortcut(QKeySequence.Open)
@@ -104,19 +96,23 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        for title, module, cls_name, object_name in TABS:
-            cls = getattr(importlib.import_module(module), cls_name)
-            tab = cls(self.controller, self)
-            tab.setObjectName(object_name)
+        context = TabContext(controller=self.controller, show_error=self.show_error,
+                             refresh_sources=self.refresh_sources, chat_text=self._chat_text)
+        self.chat_tab = ChatTab(context, self)
+        self.training_tab = TrainingTab(context, self)
+        self.architecture_tab = ArchitectureTab(context, self)
+        self.optimize_tab = OptimizeTab(context, self)
+        for tab, title in ((self.chat_tab, "Chat"), (self.training_tab, "Training"),
+                           (self.architecture_tab, "Architecture"), (self.optimize_tab, "Optimize")):
             self.tabs.addTab(tab, title)
-            if hasattr(tab, "navigate_requested"):  # a tab asks to show another (e.g. "Chat with this model")
-                tab.navigate_requested.connect(self.show_tab)
-        architecture, training = self.tab("architectureTab"), self.tab("trainingTab")
-        if hasattr(architecture, "train_config_requested") and hasattr(training, "set_model_config"):
-            architecture.train_config_requested.connect(training.set_model_config)  # "Train this"
-        optimize, chat = self.tab("optimizeTab"), self.tab("chatTab")
-        if hasattr(optimize, "engine_requested") and hasattr(chat, "engines"):
-            optimize.engine_requested.connect(chat.engines.select)  # "Load into Chat" on a fast-engine row
+        # The hand-offs between tabs, all of them: each tab asks through a signal, the window answers.
+        for tab in (self.training_tab, self.architecture_tab, self.optimize_tab):
+            tab.navigate_requested.connect(self.show_tab)  # e.g. "Chat with this model"
+        self.architecture_tab.train_config_requested.connect(self.training_tab.set_model_config)  # "Train this"
+        self.optimize_tab.engine_requested.connect(self.chat_tab.engines.select)  # "Load into Chat" (ONNX row)
+
+    def _chat_text(self) -> str:
+        return self.chat_tab.conversation_text()
 
     @Slot(str)
     def show_tab(self, object_name: str) -> None:
@@ -173,7 +169,7 @@ class MainWindow(QMainWindow):
         full_screen.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
         self.dark_action = QAction("Dark theme", self, objectName="darkThemeAction", checkable=True)
         self.dark_action.toggled.connect(self._on_dark_action_toggled)
-        fast_engine = getattr(self.tab("chatTab"), "fast_engine_action", None)  # a setting of the Chat tab
+        fast_engine = self.chat_tab.fast_engine_action  # a setting of the Chat tab
         for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action, None, fast_engine):
             self.view_menu.addSeparator() if action is None else self.view_menu.addAction(action)
         self.zoom_actions = {"in": zoom_in, "out": zoom_out, "reset": zoom_reset}
@@ -221,34 +217,19 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ models
     def refresh_sources(self) -> None:
-        from playground.core.models import sources
-
-        self._sources = sources.list_sources()
-        current = self.controller.session.source.key if self.controller.session else None
-        self.model_selector.blockSignals(True)
-        self.model_selector.clear()
-        for source in self._sources:
-            self.model_selector.addItem(source.name, source.key)
-            self.model_selector.setItemData(self.model_selector.count() - 1, source.detail, Qt.ToolTipRole)
-        if current and current not in [s.key for s in self._sources]:
-            source = self.controller.session.source
-            self._sources.append(source)
-            self.model_selector.addItem(source.name, source.key)
-        self.model_selector.addItem("Open model folder…", OPEN_FOLDER_ITEM)
-        self._select_current_model()
-        self.model_selector.blockSignals(False)
+        """Rescan the models on offer (in a worker; the list updates when it returns)."""
+        self.model_selector.refresh()
 
     def _select_current_model(self) -> None:
-        key = self.controller.session.source.key if self.controller.session else None
-        index = self.model_selector.findData(key) if key else -1
-        self.model_selector.setCurrentIndex(max(index, 0) if key else -1)
+        self.model_selector.select_current()
 
     def _load_initial_model(self) -> None:
         from playground.core.models import sources
 
         key = self.settings.value("model/last")
         source = sources.source_from_key(str(key)) if key else None
-        source = source or sources.builtin_source() or (self._sources[0] if self._sources else None)
+        offered = self.model_selector.sources
+        source = source or sources.builtin_source() or (offered[0] if offered else None)
         if source is not None:
             self.load_source(source)
 
@@ -261,17 +242,10 @@ class MainWindow(QMainWindow):
 
         return self.load_source(folder_source(folder))
 
-    @Slot(int)
-    def _on_model_selector_activated(self, index: int) -> None:
-        key = self.model_selector.itemData(index)
-        if key == OPEN_FOLDER_ITEM:
+    @Slot(object)
+    def _on_model_selector_source_chosen(self, source: ModelSource) -> None:
+        if not self.load_source(source):
             self._select_current_model()
-            self._on_open_folder_triggered()
-            return
-        source = next((s for s in self._sources if s.key == key), None)
-        if source is not None and (self.controller.session is None or self.controller.session.source.key != key):
-            if not self.load_source(source):
-                self._select_current_model()
 
     @Slot()
     def _on_open_folder_triggered(self) -> None:
@@ -385,7 +359,7 @@ class MainWindow(QMainWindow):
         if self.server_panel is None:
             from playground.ui.shell.server_panel import ServerPanel
 
-            self.server_panel = ServerPanel(self.controller, self)
+            self.server_panel = ServerPanel(self.controller, self, show_error=self.show_error)
             self.addDockWidget(Qt.BottomDockWidgetArea, self.server_panel)
         self.server_panel.show()
         self.server_panel.raise_()
@@ -396,12 +370,11 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker: each tab's, the server's, then the model controller's."""
         self._memory_timer.stop()
+        self.model_selector.shutdown()
         if self.server_panel is not None:
             self.server_panel.shutdown()
-        for i in range(self.tabs.count()):
-            stop = getattr(self.tabs.widget(i), "shutdown", None)
-            if stop is not None:
-                stop()
+        for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab):
+            tab.shutdown()
         self.controller.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QGuiApplication
@@ -18,10 +19,12 @@ LOG_COLUMNS = ("Time", "Request", "Status", "Tokens in → out", "Seconds")
 class ServerPanel(QDockWidget):
     """Serves the app's current model on 127.0.0.1 (a free port). Stop ends it; closing the window too."""
 
-    def __init__(self, model_controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model_controller, parent: QWidget | None = None, *,
+                 show_error: Callable[[str, str], object] | None = None) -> None:
         super().__init__("Local server (OpenAI-compatible)", parent)
         self.setObjectName("serverPanel")
         self.model_controller = model_controller
+        self._show_error = show_error  # (title, message): the window's error dialog; None: the status says it
         self.server = ServerController(self)
         self.server.status_changed.connect(self._on_server_status_changed)
         self.server.request_logged.connect(self._on_server_request_logged)
@@ -116,9 +119,8 @@ class ServerPanel(QDockWidget):
     @Slot(str)
     def _on_server_failed(self, message: str) -> None:
         self._show_status(self.server.status(), f"Could not serve: {message}")
-        window = self.parent()
-        if hasattr(window, "show_error"):
-            window.show_error("Could not start the server", message)
+        if self._show_error is not None:
+            self._show_error("Could not start the server", message)
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -13,6 +12,7 @@ from playground.core.models.builder import estimate_memory, formula_parameters
 from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
 from playground.core.training.config import OPTIMIZER_LABELS, ModelConfigSpec, TrainConfig
 from playground.core.format import human_bytes, human_count
+from playground.ui.widgets.spinboxes import SciSpinBox
 
 RACE_KEY = "race"
 MODES = [("scratch", "Train from scratch"), ("full", "Fine-tune the current model (all weights)"),
@@ -20,36 +20,6 @@ MODES = [("scratch", "Train from scratch"), ("full", "Fine-tune the current mode
 SOURCES = [("builtin", "Built-in English corpus"), ("synthetic", "Synthetic task"), ("file", "Text file (.txt/.md)"),
            ("folder", "Folder of text files"), ("jsonl", "Chat file (JSONL)")]
 TOKENIZER_LABELS = {"char": "Characters", "bpe": "Byte-level BPE (trained on the data)", "model": "The model's own"}
-
-
-class SciSpinBox(QDoubleSpinBox):
-    """A spin box that shows and accepts numbers like 3e-4."""
-
-    def __init__(self, value: float, minimum: float = 0.0, maximum: float = 1e6, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.setDecimals(12)
-        self.setRange(minimum, maximum)
-        self.setValue(value)
-        self.setKeyboardTracking(False)
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return f"{value:g}"
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802
-        try:
-            return float(text)
-        except ValueError:
-            return self.value()
-
-    def validate(self, text: str, pos: int):
-        try:
-            float(text)
-            return QValidator.Acceptable, text, pos
-        except ValueError:
-            return QValidator.Intermediate, text, pos
-
-    def stepBy(self, steps: int) -> None:  # noqa: N802 - ×/÷ 2 per click: learning rates live on a log scale
-        self.setValue(self.value() * (2.0 ** steps) if self.value() else 1e-4)
 
 
 def _spin(name: str, lo: int, hi: int, value: int, tip: str = "", step: int = 1) -> QSpinBox:
@@ -211,7 +181,7 @@ class TrainConfigPanel(QWidget):
         self.steps_spin = _spin("maxStepsSpin", 1, 10_000_000, 1000, "Optimizer steps", 100)
         self.eval_spin = _spin("evalEverySpin", 0, 100000, 50, "Steps between validation losses (0 = never)", 10)
         self.sample_spin = _spin("sampleEverySpin", 0, 100000, 50, "Steps between samples (0 = never)", 10)
-        self.seed_spin = _spin("seedSpin", 0, 2**31 - 1, 1337, "Same seed + same settings = the same run")
+        self.seed_spin = _spin("trainSeedSpin", 0, 2**31 - 1, 1337, "Same seed + same settings = the same run")
         self.device_combo = QComboBox(objectName="trainDeviceCombo")
         self.device_combo.addItem("cpu")
         self.bf16_check = QCheckBox("bfloat16 autocast", objectName="bf16Check")

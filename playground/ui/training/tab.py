@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPro
                                QSplitter, QVBoxLayout, QWidget)
 
 from playground.core.types import ModelSource
+from playground.ui.shell.context import TabContext
 from playground.ui.training.config_panel import TrainConfigPanel
 from playground.ui.widgets.plots import TrainingPlots
 from playground.ui.training.runs import RunsPanel
@@ -26,10 +27,11 @@ class TrainingTab(QWidget):
     training_finished = Signal(object)  # TrainResult
     navigate_requested = Signal(str)  # the objectName of a tab to show ("chatTab", "architectureTab")
 
-    def __init__(self, controller=None, parent: QWidget | None = None) -> None:
+    def __init__(self, context: TabContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingTab")
-        self.controller = controller
+        self.context = context or TabContext()  # on its own (tests, scripts): no model, no dialogs
+        self.controller = controller = self.context.controller
         self._job = None  # WorkerThread while training
         self._queue: list = []  # optimizer race: configs still to run
         self._race_runs: list[Path] = []
@@ -339,9 +341,7 @@ class TrainingTab(QWidget):
             self.start(self._queue.pop(0))
             return
         self._on_panel_config_changed()
-        refresh_models = getattr(self.window(), "refresh_sources", None)
-        if refresh_models is not None and self.window() is not self:
-            refresh_models()  # the new run appears in the toolbar's model list as "run: <name>"
+        self.context.refresh_sources()  # the new run appears in the toolbar's model list as "run: <name>"
         if self._race_runs:
             self.runs.refresh()
             self.runs.select_runs(self._race_runs)
@@ -354,9 +354,7 @@ class TrainingTab(QWidget):
         self.plots.set_overlays([(p.name, read_metrics(p)) for p in self._race_runs])
 
     def _show_error(self, title: str, message: str) -> None:
-        show = getattr(self.window(), "show_error", None)
-        if show is not None and self.window() is not self:
-            show(title, message)
+        self.context.show_error(title, message)
 
     # ------------------------------------------------------------------ runs
     @Slot(list)

@@ -28,7 +28,8 @@ FLAT_BAND = 0.05  # a flat line is shown in a band this wide (a fraction of its 
 def _plot(name: str, title: str, y_label: str):
     import pyqtgraph as pg
 
-    widget = pg.PlotWidget(objectName=name)
+    widget = pg.PlotWidget()  # not PlotWidget(objectName=…): its keyword arguments go to the PlotItem
+    widget.setObjectName(name)
     widget.setBackground(None)
     item = widget.getPlotItem()
     item.setTitle(title)

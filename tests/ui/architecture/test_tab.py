@@ -167,7 +167,7 @@ def test_config_builder_updates_numbers_and_trains_this(qtbot, loaded_window, ar
 
     builder = arch_tab.findChild(ConfigBuilder, "configBuilder")
     arch_tab.show_page("builder")
-    presets = builder.findChild(QComboBox, "presetCombo")
+    presets = builder.findChild(QComboBox, "builderPresetCombo")
     presets.setCurrentIndex(presets.findText("Llama-2-70B"))
     presets.activated.emit(presets.currentIndex())
     summary = builder.findChild(StatsPanel, "configSummary")
@@ -176,13 +176,13 @@ def test_config_builder_updates_numbers_and_trains_this(qtbot, loaded_window, ar
     qtbot.waitUntil(lambda: "68,976,648,192" in check.text(), timeout=60_000)
     assert check.text().startswith("✓")
 
-    builder.findChild(QSpinBox, "layersSpin").setValue(40)  # the text updates at once, before any worker
+    builder.findChild(QSpinBox, "builderLayersSpin").setValue(40)  # the text updates at once, before any worker
     expected = param_breakdown(ArchSpec.from_config(PRESETS["Llama-2-70B"] | {"num_hidden_layers": 40})).total
     assert f"{expected:,}" in summary.text() and presets.currentText() == "Custom"
     qtbot.waitUntil(lambda: f"{expected:,}" in check.text(), timeout=60_000)
     assert check.text().startswith("✓"), "the meta-device count equals the formula"
 
-    builder.findChild(QSpinBox, "kvHeadsSpin").setValue(7)  # 64 heads are not a multiple of 7
+    builder.findChild(QSpinBox, "builderKvHeadsSpin").setValue(7)  # 64 heads are not a multiple of 7
     assert "multiple" in builder.findChild(QLabel, "configError").text()
     assert not builder.findChild(QPushButton, "trainThisButton").isEnabled()
 

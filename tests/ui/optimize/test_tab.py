@@ -99,7 +99,7 @@ def test_invalid_choices_show_an_inline_message(qtbot, loaded_window):
     tab.findChild(QDoubleSpinBox, "sparsitySpin").setValue(0.5)
     assert run.isEnabled() and message.text() == ""
     tick(tab, "heads")
-    heads = tab.findChild(QSpinBox, "headsSpin")
+    heads = tab.findChild(QSpinBox, "pruneHeadsSpin")
     heads.setValue(9)
     assert "at most 6" in message.text() and not run.isEnabled()
     heads.setValue(2)

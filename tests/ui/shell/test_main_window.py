@@ -19,6 +19,28 @@ def test_tabs_and_toolbar_exist(window):
     assert window.findChild(QComboBox, "dtypeSelector").currentText() == "float32"
 
 
+def test_the_model_list_is_scanned_off_the_gui_thread(qtbot, window, monkeypatch):
+    import threading
+
+    from playground.core.types import ModelSource
+
+    scanned_on = []
+
+    def slow_cache_scan():
+        scanned_on.append(threading.current_thread())
+        return [ModelSource("hf-cache", "org/cached-model", "/nowhere/cached", detail="/nowhere/cached")]
+
+    monkeypatch.setattr(sources, "hf_cache_sources", slow_cache_scan)
+    selector = window.findChild(QComboBox, "modelSelector")
+    window.refresh_sources()  # while the window's first scan may still run: it scans again after
+    assert selector.findText(sources.BUILTIN_NAME) >= 0  # what is known shows at once
+    qtbot.waitUntil(lambda: selector.findText("org/cached-model") >= 0, timeout=30_000)
+    assert scanned_on and threading.main_thread() not in scanned_on
+    names = [selector.itemText(i) for i in range(selector.count())]
+    assert names[0] == sources.BUILTIN_NAME and names[-1] == "Open model folder…"
+    qtbot.waitUntil(lambda: not window.model_selector.scanning(), timeout=30_000)
+
+
 def test_loading_through_the_ui_updates_the_status_bar(qtbot, window):
     selector = window.findChild(QComboBox, "modelSelector")
     index = selector.findText(sources.BUILTIN_NAME)
