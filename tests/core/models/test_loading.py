@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from playground.core.models import sources
-from playground.core.models.loading import builtin_cache_folder, load_model, validate_folder
-from playground.core.models.sources import folder_source
+from playground.core.models.loading import load_model, validate_folder
+from playground.core.models.sources import builtin_cache_folder, folder_source
 from playground.core.types import ModelLoadError
 
 
@@ -33,9 +33,9 @@ def test_registry_lists_complete_models_of_the_hf_cache(tmp_path, monkeypatch):
     good = snapshot("models--HuggingFaceTB--SmolLM2-360M", "abc", ("config.json", "model.safetensors"))
     snapshot("models--org--no-weights", "def", ("config.json",))
     snapshot("datasets--org--data", "123", ("config.json", "model.safetensors"))
-    sources = sources.hf_cache_sources()
-    assert [(s.kind, s.name, s.path) for s in sources] == [("hf-cache", "HuggingFaceTB/SmolLM2-360M", str(good))]
-    assert sources[0] in sources.list_sources()
+    found = sources.hf_cache_sources()
+    assert [(s.kind, s.name, s.path) for s in found] == [("hf-cache", "HuggingFaceTB/SmolLM2-360M", str(good))]
+    assert found[0] in sources.list_sources()
 
 
 def test_first_load_converts_and_second_reads_the_cache(tmp_path, monkeypatch):
