@@ -89,5 +89,5 @@ def onnx_models(builtin_session):
 
     if not onnx_build.onnx_available():
         pytest.skip("onnxruntime-genai is not installed")
-    folder = onnx_build.source_folder(builtin_session.source)
+    folder = builtin_session.folder
     return {precision: onnx_build.build_onnx_model(folder, precision) for precision in ("int4", "fp32")}

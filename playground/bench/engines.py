@@ -64,7 +64,7 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
     if not onnx_build.onnx_available():
         print("  onnxruntime-genai is not installed: fast engine skipped")
         return rows
-    folder = onnx_build.source_folder(session.source)
+    folder = session.folder
     previous = os.environ.get("PLAYGROUND_ONNX_DIR")
     with tempfile.TemporaryDirectory(prefix="bench-onnx-") as tmp:
         os.environ["PLAYGROUND_ONNX_DIR"] = tmp  # build from scratch: the build time is a figure too

@@ -50,11 +50,13 @@ def architecture_rows(*, repeats: int, preset: str = "Llama-2-70B") -> list[Row]
     """What the Architecture tab computes for a config: the closed-form numbers, the meta-device
     instantiation that checks them, and the module map (a forward pass on the meta device)."""
     from playground.core.inspect.anatomy import anatomy_of_config, check_config
-    from playground.core.models.sizing import PRESETS, ArchSpec, model_stats
+    from playground.core.models.presets import PRESETS
+    from playground.core.models.sizing import model_stats
+    from playground.core.models.spec import ModelSpec
 
     config = PRESETS[preset]
-    stats = model_stats(ArchSpec.from_config(config))
-    formulas = _median_seconds(lambda: model_stats(ArchSpec.from_config(config)), repeats)
+    stats = model_stats(ModelSpec.from_config(config))
+    formulas = _median_seconds(lambda: model_stats(ModelSpec.from_config(config)), repeats)
     checked = check_config(config)
     check = _median_seconds(lambda: check_config(config), repeats)
     anatomy = _median_seconds(lambda: anatomy_of_config(config, preset), repeats)

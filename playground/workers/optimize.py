@@ -24,7 +24,7 @@ class VariantResult:
 
     metrics: Any  # playground.core.optimize.evaluation.VariantMetrics
     model: Any = None
-    spec: Any = None  # playground.core.optimize.compression.CompressionSpec, or None for the original
+    spec: Any = None  # a CompressionSpec or an onnx_variants.OnnxVariant; None for the original
     base_name: str = ""  # the model it was made from
     tokenizer: Any = None  # the tokenizer it uses (saved with it)
     onnx_folder: Any = None  # Path of a fast-engine (ONNX) variant's built model; its `model` is None
@@ -34,7 +34,7 @@ class VariantResult:
         """The Chat tab's engine that runs this variant ("" for a torch model)."""
         from playground.core.engines.onnx_engine import engine_name
 
-        return engine_name(self.spec.onnx_precision) if self.onnx_folder is not None else ""
+        return engine_name(self.spec.precision) if self.onnx_folder is not None else ""
 
 
 class _Throttle:
@@ -77,6 +77,7 @@ class OptimizeWorker(Worker):
 
         from playground.core.optimize.compression import compress
         from playground.core.optimize.evaluation import calibration_ids, evaluate, text_ids
+        from playground.core.optimize.onnx_variants import OnnxVariant
 
         session, stop = self.session, self.should_stop
         report = _Throttle(self.progressed.emit)
@@ -93,7 +94,7 @@ class OptimizeWorker(Worker):
             done += 1
         for spec in self.specs:
             start = done / jobs
-            if spec.onnx_precision:
+            if isinstance(spec, OnnxVariant):
                 self.variant_ready.emit(self._onnx_row(spec, ids, lambda f, m: report(start + f / jobs, m)))
                 done += 1
                 continue
@@ -115,7 +116,7 @@ class OptimizeWorker(Worker):
         from playground.core.optimize.compression.storage import parameter_counts
         from playground.core.optimize.onnx_variants import build_variant, evaluate_onnx
 
-        session, precision = self.session, spec.onnx_precision
+        session, precision = self.session, spec.precision
         with session.lock:
             params = parameter_counts(session.model)
         folder = build_variant(session, precision, should_stop=self.should_stop,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from playground.core import paths
-from playground.core.types import Cancelled, LoadProgress, ModelSource, PlaygroundError
+from playground.core.types import Cancelled, LoadProgress, PlaygroundError
 
 PRECISIONS = ("int4", "int8", "fp32")
 # The builder's quantizer per precision, chosen on the built-in model (12 chat prompts, greedy, 96
@@ -47,16 +47,6 @@ class OnnxBuildError(PlaygroundError):
 def onnx_available() -> bool:
     """True if onnxruntime and onnxruntime-genai are installed (checked without importing them)."""
     return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "onnxruntime_genai"))
-
-
-def source_folder(source: ModelSource) -> Path | None:
-    """The Hugging Face folder a source is loaded from (the converted copy for the built-in GGUF)."""
-    if source.kind == "builtin":
-        from playground.core.models.loading import builtin_cache_folder
-
-        gguf = Path(source.path)
-        return builtin_cache_folder(gguf) if gguf.exists() else None
-    return Path(source.path)
 
 
 def unsupported_reason(folder: Path | None) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from playground.core.engines.onnx_build import (PRECISIONS, OnnxBuildError, build_onnx_model, is_built, model_dir,
-                                        source_folder, unsupported_reason)
+                                                unsupported_reason)
 from playground.core.types import Cancelled
 
 EXACT = "exact"
@@ -121,14 +121,14 @@ class EngineChoice:
 
 def fast_unsupported_reason(session) -> str:
     """Why `session`'s model cannot use the fast engine (for the user); "" if it can."""
-    return unsupported_reason(source_folder(session.source))
+    return unsupported_reason(session.folder)
 
 
 def built_folder(session, precision: str) -> Path | None:
     """The ONNX model folder for `session`'s model, if it is already built."""
     if fast_unsupported_reason(session):
         return None
-    target = model_dir(source_folder(session.source), precision)
+    target = model_dir(session.folder, precision)
     return target if is_built(target) else None
 
 
@@ -148,7 +148,7 @@ def open_engine(session, choice: str, *, build: bool = True, on_progress=None,
         folder = built_folder(session, choice)
         try:
             if folder is None and build:
-                folder = build_onnx_model(source_folder(session.source), choice, on_progress=on_progress,
+                folder = build_onnx_model(session.folder, choice, on_progress=on_progress,
                                           should_stop=should_stop)
             if folder is not None:
                 return EngineChoice(OnnxEngine(folder, choice))

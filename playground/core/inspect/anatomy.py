@@ -180,7 +180,7 @@ class Anatomy:
     tree: ModuleNode
     n_params: int  # sum(p.numel()), tied weights once
     config: dict  # config.to_dict() with model_type
-    spec: Any  # core.architecture.ArchSpec, or None for families without formulas
+    spec: Any  # core.models.spec.ModelSpec, or None for families without formulas
     sample_tokens: int
     on_meta: bool  # instantiated on the meta device (no weights)
     seconds: float
@@ -193,10 +193,10 @@ def _config_dict(config) -> dict:
 
 
 def _spec_or_none(config):
-    from playground.core.models.sizing import ArchSpec
+    from playground.core.models.spec import ModelSpec
 
     try:
-        return ArchSpec.from_config(config)
+        return ModelSpec.from_config(config)
     except (ValueError, TypeError):
         return None
 
@@ -216,7 +216,7 @@ def anatomy_of_model(model, title: str, *, sample_tokens: int = 8,
 def anatomy_of_config(config: dict, title: str, *, sample_tokens: int = 8,
                       should_stop: threading.Event | None = None) -> Anatomy:
     """Map a config without weights: instantiated and run on the meta device."""
-    from playground.core.models.sizing import build_config, meta_model
+    from playground.core.models.builder import build_config, meta_model
 
     return anatomy_of_model(meta_model(build_config(config)), title, sample_tokens=sample_tokens,
                             should_stop=should_stop)
@@ -234,7 +234,8 @@ class ConfigCheck:
 def check_config(config: dict) -> ConfigCheck:
     import time
 
-    from playground.core.models.sizing import build_config, count_parameters, meta_model
+    from playground.core.models.builder import build_config, meta_model
+    from playground.core.models.sizing import count_parameters
 
     started = time.perf_counter()
     built = build_config(config)

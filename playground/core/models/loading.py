@@ -7,7 +7,6 @@ safetensors copy in the cache dir, so every later load takes well under a second
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import shutil
 import threading
@@ -19,8 +18,8 @@ from typing import Any, Callable
 
 import torch
 
-from playground.core import paths
 from playground.core.models.devices import dtype_name, torch_dtype
+from playground.core.models.sources import builtin_cache_folder, source_folder
 from playground.core.types import Cancelled, LoadProgress, ModelInfo, ModelLoadError, ModelSource
 
 ProgressFn = Callable[[LoadProgress], None]
@@ -56,6 +55,11 @@ class ModelSession:
             if value:
                 return int(value)
         return 2048
+
+    @property
+    def folder(self) -> Path | None:
+        """The Hugging Face folder the model was loaded from (the built-in GGUF's converted copy)."""
+        return source_folder(self.source)
 
     @property
     def has_chat_template(self) -> bool:
@@ -102,12 +106,6 @@ def _check(should_stop: threading.Event | None) -> None:
 
 
 # ---------------------------------------------------------------- the built-in GGUF model
-def builtin_cache_folder(gguf: Path) -> Path:
-    stat = gguf.stat()
-    digest = hashlib.sha1(f"{gguf.name}:{stat.st_size}".encode()).hexdigest()[:10]
-    return paths.models_cache_dir() / f"{gguf.stem}-{digest}"
-
-
 @contextmanager
 def _gguf_progress(on_progress: ProgressFn | None, should_stop: threading.Event | None, lo: float, hi: float):
     """Report transformers' per-tensor GGUF conversion loop as progress and honour cancel in it."""

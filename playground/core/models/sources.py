@@ -1,7 +1,9 @@
-"""Finds the models the app can load: the bundled SmolLM2, the local HF cache, and training runs."""
+"""Finds the models the app can load (the bundled SmolLM2, the local HF cache, training runs) and where
+each one lives on disk."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -20,6 +22,21 @@ def builtin_gguf() -> Path | None:
     folder = Path(list(spec.submodule_search_locations)[0])
     files = sorted(folder.glob("*.gguf"))
     return files[0] if files else None
+
+
+def builtin_cache_folder(gguf: Path) -> Path:
+    """Where the built-in GGUF's safetensors copy is kept (made on its first load)."""
+    stat = gguf.stat()
+    digest = hashlib.sha1(f"{gguf.name}:{stat.st_size}".encode()).hexdigest()[:10]
+    return paths.models_cache_dir() / f"{gguf.stem}-{digest}"
+
+
+def source_folder(source: ModelSource) -> Path | None:
+    """The Hugging Face folder a source is loaded from (the converted copy for the built-in GGUF)."""
+    if source.kind == "builtin":
+        gguf = Path(source.path)
+        return builtin_cache_folder(gguf) if gguf.exists() else None
+    return Path(source.path)
 
 
 def builtin_source() -> ModelSource | None:

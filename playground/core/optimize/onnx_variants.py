@@ -5,17 +5,57 @@ files ONNX Runtime loads, on disk the whole folder; tokens/s and the answer come
 through `generate_stream` on the `OnnxEngine` (the Chat tab's fast path); perplexity is scored on the same
 held-out ids with the same code as PyTorch (`evaluation.perplexity_of`), from the engine's logits of every
 position.
+
+They are not compression methods (nothing is done to the torch model): the Optimize tab lists `VARIANTS`
+after `compression.METHODS`, and makes an `OnnxVariant` instead of a `CompressionSpec` for them.
+No torch at import time.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from playground.core.optimize.evaluation import (EvalSettings, ProgressFn, VariantMetrics, greedy_answer, perplexity_of,
                                         text_ids)
-from playground.core.engines.onnx_build import build_onnx_model, folder_size, source_folder
+from playground.core.engines.onnx_build import build_onnx_model, folder_size, unsupported_reason
+from playground.core.optimize.compression.spec import CompressionError
+
+# key -> (label shown to the user, one-line explanation, ONNX precision)
+VARIANTS: dict[str, tuple[str, str, str]] = {
+    "onnx-int4": ("ONNX int4 (fast engine)", "The Chat tab's fast engine: the model exported to ONNX Runtime GenAI "
+                  "with 4-bit weights (built once, ~30 s, then cached). Llama-family models.", "int4"),
+    "onnx-int8": ("ONNX int8 (fast engine)", "The fast engine with 8-bit weights: larger than int4, closer to the "
+                  "original. Llama-family models.", "int8"),
+}
+
+
+@dataclass(frozen=True)
+class OnnxVariant:
+    """A fast-engine row of the report: the current model built for ONNX Runtime at one precision."""
+
+    method: str  # a key of VARIANTS
+
+    @property
+    def precision(self) -> str:
+        return VARIANTS[self.method][2]
+
+    def label(self) -> str:
+        return self.method
+
+    def describe(self) -> str:
+        return VARIANTS[self.method][0]
+
+
+def validate_variant(variant: OnnxVariant, folder: Path | None) -> None:
+    """Raise CompressionError, in words, if the fast engine cannot build the model in `folder`
+    (`ModelSession.folder`: the Hugging Face folder on disk it is built from)."""
+    reason = unsupported_reason(folder)
+    if reason:
+        raise CompressionError(f"The fast engine cannot build this model: {reason}. The other techniques "
+                               "still apply.")
 
 
 def weight_bytes(folder: Path) -> int:
@@ -27,7 +67,7 @@ def build_variant(session, precision: str, on_progress: ProgressFn | None = None
                   should_stop: threading.Event | None = None) -> Path:
     """Build (or reuse from the cache) the ONNX model of `session`'s model: the fast engine's own file."""
     report = on_progress or (lambda _f, _m: None)
-    return build_onnx_model(source_folder(session.source), precision, should_stop=should_stop,
+    return build_onnx_model(session.folder, precision, should_stop=should_stop,
                             on_progress=lambda p: report(p.fraction, p.message))
 
 

@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from playground.core.models.spec import FAMILIES, ModelSpec
 from playground.core.types import PlaygroundError
 
-FAMILIES = ("gpt2", "llama")
 OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw")
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + Momentum", "adagrad": "AdaGrad", "rmsprop": "RMSprop",
                     "adam": "Adam", "adamw": "AdamW"}
@@ -28,32 +28,8 @@ class ConfigError(PlaygroundError):
     """A training config that cannot run; the message names the field, e.g. `model.n_head: …`."""
 
 
-@dataclass(frozen=True)
-class ModelConfigSpec:
-    """The architecture of a model trained from scratch (ignored when fine-tuning)."""
-
-    family: str = "gpt2"  # "gpt2": LayerNorm, learned positions, GELU MLP; "llama": RMSNorm, RoPE, SwiGLU, GQA
-    n_layer: int = 4  # transformer blocks
-    n_head: int = 4  # attention heads (query heads)
-    n_kv_head: int = 0  # key/value heads for grouped-query attention (llama); 0 = same as n_head
-    n_embd: int = 128  # width: the size of every token's vector
-    n_inner: int = 0  # MLP hidden width; 0 = 4 × n_embd (gpt2) or ≈ 8/3 × n_embd (llama)
-    context_length: int = 128  # the longest sequence the model sees (positions)
-    dropout: float = 0.0  # dropout on attention, residual and embeddings while training
-    tie_embeddings: bool = True  # share the input embedding and the output layer
-    rope_theta: float = 10000.0  # llama only: the RoPE base frequency
-
-    @property
-    def kv_heads(self) -> int:
-        return self.n_kv_head or self.n_head
-
-    @property
-    def inner(self) -> int:
-        if self.n_inner:
-            return self.n_inner
-        if self.family == "llama":
-            return max(8, int(round(8 * self.n_embd / 3 / 8)) * 8)
-        return 4 * self.n_embd
+# A from-scratch run's architecture: the one architecture spec, whose JSON is this `model` section.
+ModelConfigSpec = ModelSpec
 
 
 @dataclass(frozen=True)
@@ -103,7 +79,7 @@ class TrainConfig:
     """One training run, complete: what `playground train CONFIG.json` reads."""
 
     name: str = ""  # run name (folder under the runs dir); "" = made from the date and time
-    model: ModelConfigSpec = field(default_factory=ModelConfigSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
     data: DataConfig = field(default_factory=DataConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
@@ -130,6 +106,7 @@ class TrainConfig:
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["model"] = self.model.to_dict()
         d["finetune"]["target_modules"] = list(self.finetune.target_modules)
         return d
 
@@ -184,6 +161,7 @@ class TrainConfig:
                  "model.n_kv_head: grouped-query attention needs the llama family (gpt2 uses n_head)")
             need(0.0 <= m.dropout < 1.0, f"model.dropout: must be in [0, 1) (got {m.dropout})")
             need(d.tokenizer != "model", "data.tokenizer: 'model' needs a base model; use char or bpe from scratch")
+            out += m.architecture_problems()
         else:
             need(bool(f.base_model), "finetune.base_model: choose the model to fine-tune ('builtin' or a folder)")
             if f.mode == "lora":

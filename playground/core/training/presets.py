@@ -1,13 +1,19 @@
-"""Ready-made training configs for the Training tab's preset list (and `playground train`)."""
+"""Ready-made training configs for the Training tab's preset list (and `playground train`).
+
+These are recipes for runs (data, optimizer, steps), not architectures: the char-level GPT trains the
+Architecture tab's "Tiny (char-level GPT)" preset (core/models/presets.py) at a shorter context, and the
+Llama variant is that model with the Llama block. The synthetic tasks' 2-layer models have no published
+counterpart.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
+from playground.core.models.presets import TINY, preset_spec
+from playground.core.models.spec import ModelSpec
 from playground.core.paths import RESOURCES
-from playground.core.training.config import (DataConfig, FinetuneConfig, ModelConfigSpec, OptimConfig,
-                                          TrainConfig)
+from playground.core.training.config import DataConfig, FinetuneConfig, OptimConfig, TrainConfig
 
 CHAT_EXAMPLE = RESOURCES / "chat_example.jsonl"
 
@@ -20,10 +26,16 @@ class Preset:
     config: TrainConfig
 
 
+def _tiny_gpt() -> ModelSpec:
+    """The Architecture tab's tiny GPT (4 layers, 4 heads, width 128) at a 64-token context; the
+    tokenizer decides the vocabulary."""
+    return replace(preset_spec(TINY), context_length=64, dropout=0.0).training_part()
+
+
 def _char_gpt() -> TrainConfig:
     # Tuned to spell English words within ~2 minutes on 2 CPU cores: short context, large LR, warm-up.
     return TrainConfig(
-        model=ModelConfigSpec(family="gpt2", n_layer=4, n_head=4, n_embd=128, context_length=64, dropout=0.0),
+        model=_tiny_gpt(),
         data=DataConfig(source="builtin", tokenizer="char"),
         optim=OptimConfig(optimizer="adamw", lr=3e-3, schedule="cosine", warmup_steps=30, min_lr_ratio=0.1,
                           weight_decay=0.01, grad_clip=1.0),
@@ -33,8 +45,7 @@ def _char_gpt() -> TrainConfig:
 
 def _llama_char() -> TrainConfig:
     base = _char_gpt()
-    return base.replace(model=ModelConfigSpec(family="llama", n_layer=4, n_head=4, n_kv_head=2, n_embd=128,
-                                              context_length=64))
+    return base.replace(model=replace(_tiny_gpt(), family="llama", n_kv_head=2, tie_embeddings=True))
 
 
 def _bpe_gpt() -> TrainConfig:
@@ -44,7 +55,7 @@ def _bpe_gpt() -> TrainConfig:
 
 def _task(task: str, digits: int = 6, steps: int = 600) -> TrainConfig:
     return TrainConfig(
-        model=ModelConfigSpec(family="gpt2", n_layer=2, n_head=2, n_embd=64, context_length=32),
+        model=ModelSpec(family="gpt2", n_layer=2, n_head=2, n_embd=64, context_length=32),
         data=DataConfig(source="synthetic", task=task, task_digits=digits),
         optim=OptimConfig(optimizer="adamw", lr=3e-3, schedule="cosine", warmup_steps=20),
         max_steps=steps, batch_size=64, eval_every=50, sample_every=50, checkpoint_every=200)

@@ -34,7 +34,7 @@ FIELDS = [
 class ConfigBuilder(QWidget):
     train_requested = Signal(dict)  # full transformers config dict (config.to_dict() + model_type)
     inspect_requested = Signal(dict)
-    spec_changed = Signal(object)  # ArchSpec (valid configs only)
+    spec_changed = Signal(object)  # ModelSpec (valid configs only)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +46,7 @@ class ConfigBuilder(QWidget):
         self._check_due = False  # fields changed since the last meta-device check
         self._applying = False
         self._current_config: dict | None = None  # the loaded model's config, for "Use the current model"
+        self._base = None  # the ModelSpec last filled in: its dropout and RoPE base travel with "Train this"
         self._check_timer = QTimer(self, singleShot=True, interval=250, timeout=self._start_check)
         self.stats = StatsPanel("configSummary")
         self._build()
@@ -53,7 +54,7 @@ class ConfigBuilder(QWidget):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        from playground.core.models.sizing import PRESETS
+        from playground.core.models.presets import PRESETS
 
         self.preset_combo = QComboBox(objectName="builderPresetCombo")
         self.preset_combo.addItems([*PRESETS, CUSTOM])
@@ -112,20 +113,20 @@ class ConfigBuilder(QWidget):
 
     # ------------------------------------------------------------------ values
     def apply_preset(self, name: str) -> None:
-        from playground.core.models.sizing import PRESETS, ArchSpec
+        from playground.core.models.presets import preset_spec
 
         self.preset_combo.setCurrentText(name)
-        self.set_spec(ArchSpec.from_config(PRESETS[name]), custom=False)
+        self.set_spec(preset_spec(name), custom=False)
 
     def set_spec(self, spec, *, custom: bool = True) -> None:
-        """Fill the fields from an ArchSpec (marked "Custom" unless it is a preset)."""
+        """Fill the fields from a ModelSpec (marked "Custom" unless it is a preset)."""
         if custom:
             self.preset_combo.setCurrentText(CUSTOM)
-        self._applying = True
+        self._applying, self._base = True, spec
         try:
             self.family_combo.setCurrentIndex(self.family_combo.findData(spec.family))
-            values = {"vocabSpin": spec.vocab_size, "widthSpin": spec.hidden_size, "layersSpin": spec.num_layers,
-                      "headsSpin": spec.num_heads, "kvHeadsSpin": spec.num_kv_heads, "mlpSpin": spec.mlp_size,
+            values = {"vocabSpin": spec.vocab_size, "widthSpin": spec.n_embd, "layersSpin": spec.n_layer,
+                      "headsSpin": spec.n_head, "kvHeadsSpin": spec.kv_heads, "mlpSpin": spec.inner,
                       "contextSpin": spec.context_length}
             for name, value in values.items():
                 self.spins[name].setValue(value)
@@ -139,16 +140,17 @@ class ConfigBuilder(QWidget):
         self.spins[name].setValue(value)
 
     def spec(self):
-        """The ArchSpec of the fields (may be invalid: see `error()`)."""
-        from playground.core.models.sizing import ArchSpec
+        """The ModelSpec of the fields (may be invalid: see `error()`). Fields only (d_h = d / h, no Llama
+        biases), plus the dropout and RoPE base of the preset or model they were filled from."""
+        from playground.core.models.spec import ModelSpec
 
         v = {name: spin.value() for name, spin in self.spins.items()}
         family = self.family_combo.currentData()
         kv = v["kvHeadsSpin"] if family == "llama" else v["headsSpin"]
-        return ArchSpec(family, family, v["vocabSpin"], v["widthSpin"], v["layersSpin"], v["headsSpin"], kv,
-                        max(v["widthSpin"] // v["headsSpin"], 1), v["mlpSpin"], v["contextSpin"],
-                        self.tie_check.isChecked(), qkv_bias=family == "gpt2", o_bias=family == "gpt2",
-                        mlp_bias=family == "gpt2")
+        base = self._base or ModelSpec()
+        return ModelSpec(family, v["layersSpin"], v["headsSpin"], 0 if kv == v["headsSpin"] else kv,
+                         v["widthSpin"], v["mlpSpin"], v["contextSpin"], base.dropout, self.tie_check.isChecked(),
+                         base.rope_theta, vocab_size=v["vocabSpin"])
 
     def error(self) -> str:
         spec = self.spec()
@@ -156,8 +158,8 @@ class ConfigBuilder(QWidget):
             spec.validate()
         except ValueError as exc:
             return str(exc)
-        if spec.hidden_size % spec.num_heads:
-            return (f"The width d = {spec.hidden_size} must be divisible by the heads h = {spec.num_heads} "
+        if spec.n_embd % spec.n_head:
+            return (f"The width d = {spec.n_embd} must be divisible by the heads h = {spec.n_head} "
                     "(each head gets d / h dimensions).")
         return ""
 
@@ -166,11 +168,11 @@ class ConfigBuilder(QWidget):
         return self.spec().to_config_dict()
 
     def set_current_model_config(self, config: dict | None) -> None:
-        from playground.core.models.sizing import ArchSpec
+        from playground.core.models.spec import ModelSpec
 
         self._current_config = config
         try:
-            ok = config is not None and ArchSpec.from_config(config) is not None
+            ok = config is not None and ModelSpec.from_config(config) is not None
         except (ValueError, TypeError):
             ok = False
         self.from_model_button.setEnabled(ok)
@@ -191,7 +193,7 @@ class ConfigBuilder(QWidget):
         if self.sender() in (*self.spins.values(), self.family_combo, self.tie_check):
             self.preset_combo.setCurrentText(CUSTOM)
         spec, error = self.spec(), self.error()
-        self.head_dim_label.setText(f"d / h = {spec.hidden_size / spec.num_heads:g}")
+        self.head_dim_label.setText(f"d / h = {spec.n_embd / spec.n_head:g}")
         self.error_label.setText(error)
         self.error_label.setVisible(bool(error))
         self.train_button.setEnabled(not error)
@@ -254,7 +256,7 @@ class ConfigBuilder(QWidget):
 
     @Slot()
     def _on_train_button_clicked(self) -> None:
-        from playground.core.models.sizing import build_config
+        from playground.core.models.builder import build_config
 
         config = build_config(self.config_dict())
         out = config.to_dict()
@@ -267,10 +269,10 @@ class ConfigBuilder(QWidget):
 
     @Slot()
     def _on_from_model_button_clicked(self) -> None:
-        from playground.core.models.sizing import ArchSpec
+        from playground.core.models.spec import ModelSpec
 
         if self._current_config is not None:
-            self.set_spec(ArchSpec.from_config(self._current_config))
+            self.set_spec(ModelSpec.from_config(self._current_config))
 
     def shutdown(self) -> None:
         self._check_timer.stop()

@@ -20,7 +20,7 @@ class Subject:
     """What the panel describes: a spec with formulas, or only a measured count (other families)."""
 
     title: str
-    spec: object | None  # core.architecture.ArchSpec
+    spec: object | None  # core.models.spec.ModelSpec
     n_params: int
     breakdown: object | None = None  # core.architecture.ParamBreakdown (formulas or measured)
     verified: int | None = None  # sum(p.numel()) of the instantiated model, when known
@@ -229,7 +229,7 @@ class StatsPanel(QWidget):
         return (f"<h4>Compute per token ≈ 2·N + 2·L·T·h·d_h = {units.flops(stats.flops_per_token)}</h4>"
                 f"<p>2·N = {units.flops(stats.flops_per_token_dense)} (N without the embedding lookup, "
                 f"with the LM head) + attention at the full context T = {spec.context_length:,}: "
-                f"2 × {spec.num_layers} × {spec.context_length:,} × {spec.num_heads} × {spec.head_dim} = "
+                f"2 × {spec.n_layer} × {spec.context_length:,} × {spec.n_head} × {spec.head_size} = "
                 f"{units.flops(attention)}.<br><span style='color:{muted}'>That is one forward pass; training "
                 f"adds the backward pass (2×), so ≈ 6·N per token.</span></p>")
 
@@ -237,12 +237,12 @@ class StatsPanel(QWidget):
     def _kv_html(stats, muted: str) -> str:
         spec = stats.spec
         gqa = ""
-        if spec.num_kv_heads != spec.num_heads:
-            gqa = (f"<br><span style='color:{muted}'>Grouped-query attention: {spec.num_heads} query heads share "
-                   f"{spec.num_kv_heads} key/value heads, so the cache is {spec.num_heads // spec.num_kv_heads}× "
+        if spec.kv_heads != spec.n_head:
+            gqa = (f"<br><span style='color:{muted}'>Grouped-query attention: {spec.n_head} query heads share "
+                   f"{spec.kv_heads} key/value heads, so the cache is {spec.n_head // spec.kv_heads}× "
                    "smaller than with one K/V per head.</span>")
         return (f"<h4>KV cache = 2·L·h_kv·d_h × 2 bytes (bf16)</h4>"
-                f"<p>2 × {spec.num_layers} × {spec.num_kv_heads} × {spec.head_dim} × 2 = "
+                f"<p>2 × {spec.n_layer} × {spec.kv_heads} × {spec.head_size} × 2 = "
                 f"<b>{units.nbytes(stats.kv_bytes_per_token)} per token</b>; at the full context of "
                 f"{spec.context_length:,} tokens: <b>{units.nbytes(stats.kv_bytes_full_context)}</b> per "
                 f"sequence.{gqa}</p>")
@@ -259,17 +259,16 @@ class StatsPanel(QWidget):
                 f"<span style='color:{muted}'>(speed {self._flops_note}; real training reaches maybe 30–50 % "
                 "of a plain matmul, so expect 2–3× longer)</span>.</p>"]
         if s.spec is not None:
-            mixed = self.precision_combo.currentIndex() == 0
-            mem = arch.training_memory(s.spec, n, batch_size=self.batch_spin.value(), seq_len=self.seq_spin.value(),
-                                       mixed_precision=mixed)
-            per = "2 + 2 + 12" if mixed else "4 + 4 + 8"
-            rows = [("Weights", mem.weights), ("Gradients", mem.gradients), ("AdamW states (m, v" +
-                     (", fp32 master copy)" if mixed else ")"), mem.optimizer),
+            mem = arch.training_memory(s.spec, batch_size=self.batch_spin.value(), seq_len=self.seq_spin.value(),
+                                       bf16=self.precision_combo.currentIndex() == 0, n_params=n)
+            per = "4 + 4 + 8"
+            rows = [("Weights (fp32)", mem.weights), ("Gradients", mem.gradients), ("AdamW states (m, v)", mem.optimizer),
                     (f"Activations (B = {self.batch_spin.value()}, T = {self.seq_spin.value():,})", mem.activations)]
             cells = "".join(f"<tr><td>{name}</td><td align='right'>{units.nbytes(v)}</td></tr>" for name, v in rows)
             html.append(f"<p>Memory = weights + gradients + optimizer states + activations "
                         f"<span style='color:{muted}'>({per} bytes per parameter; activations ≈ "
-                        "L·B·T·(34·d + 5·h·T) bytes in 16-bit + the fp32 logits B·T·V·4)</span></p>"
+                        "L·B·T·(34·d + 5·h·T) bytes in 16-bit, twice that in fp32, + the fp32 logits B·T·V·4; "
+                        "the Training tab's estimate is the same formula)</span></p>"
                         f"<table cellpadding='2'>{cells}<tr><td><b>Total</b></td>"
                         f"<td align='right'><b>{units.nbytes(mem.total)}</b></td></tr></table>")
         return "".join(html)

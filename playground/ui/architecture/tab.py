@@ -129,10 +129,11 @@ class ArchitectureTab(QWidget):
             self.status.setText("")
 
     def _show_current_model_numbers(self, info: ModelInfo, verified: int | None = None) -> None:
-        from playground.core.models.sizing import ArchSpec, param_breakdown
+        from playground.core.models.sizing import param_breakdown
+        from playground.core.models.spec import ModelSpec
 
         try:
-            spec = ArchSpec.from_config(self.controller.session.model.config)
+            spec = ModelSpec.from_config(self.controller.session.model.config)
             breakdown = param_breakdown(spec)
             n = breakdown.total
         except (ValueError, TypeError):
@@ -146,7 +147,7 @@ class ArchitectureTab(QWidget):
         if spec is None:
             return name
         family = "GPT-2" if spec.family == "gpt2" else "Llama"
-        return f"{family} block × {spec.num_layers}"
+        return f"{family} block × {spec.n_layer}"
 
     def refresh_anatomy(self) -> None:
         """Map the model chosen in the Anatomy page (a worker; the tree fills when it is done)."""

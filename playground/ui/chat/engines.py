@@ -54,9 +54,9 @@ class EngineSwitcher(QObject):
 
     # ------------------------------------------------------------------ choosing
     def _folder(self, session) -> tuple[Path | None, str]:
-        from playground.core.engines.onnx_build import source_folder, unsupported_reason
+        from playground.core.engines.onnx_build import unsupported_reason
 
-        folder = source_folder(session.source)
+        folder = session.folder
         return folder, unsupported_reason(folder)
 
     def default_engine(self, session) -> str:

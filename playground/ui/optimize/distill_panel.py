@@ -7,9 +7,10 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from playground.core.training.distill import DistillConfig
-from playground.core.models.builder import formula_parameters
+from playground.core.models.sizing import param_breakdown
+from playground.core.models.spec import ModelSpec
 from playground.core.format import human_count
-from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig
+from playground.core.training.config import DataConfig, OptimConfig
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 
@@ -102,10 +103,9 @@ class DistillPanel(QWidget):
         self._on_any_changed()
 
     def config(self) -> DistillConfig:
-        spec = ModelConfigSpec(family=self.family.currentText(), n_layer=self.layers.value(),
-                               n_head=self.heads.value(),
-                               n_kv_head=self.kv_heads.value() if self.family.currentText() == "llama" else 0,
-                               n_embd=self.width.value(), context_length=self.context.value(), tie_embeddings=True)
+        spec = ModelSpec(family=self.family.currentText(), n_layer=self.layers.value(), n_head=self.heads.value(),
+                         n_kv_head=self.kv_heads.value() if self.family.currentText() == "llama" else 0,
+                         n_embd=self.width.value(), context_length=self.context.value(), tie_embeddings=True)
         data = DataConfig(source="file" if self.text_file else "builtin", path=self.text_file, tokenizer="model")
         return DistillConfig(student=spec, data=data, optim=OptimConfig(lr=self.lr.value(), warmup_steps=min(10, self.steps.value() // 10)),
                              steps=self.steps.value(), batch_size=self.batch.value(), seq_len=self.seq_len.value(),
@@ -116,7 +116,7 @@ class DistillPanel(QWidget):
         self.kv_heads.setEnabled(self.family.currentText() == "llama")
         cfg = self.config()
         if self.vocab_size:
-            n = formula_parameters(cfg.student, self.vocab_size)
+            n = param_breakdown(cfg.student.with_vocab(self.vocab_size)).total
             embedding = cfg.student.n_embd * self.vocab_size
             self.params.setText(f"{human_count(n)} ({human_count(embedding)} in the embedding)")
         else:

@@ -9,9 +9,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFi
 
 from playground.core.optimize.compression.spec import IMPORTANCE, METHODS, CompressionSpec
 from playground.core.optimize.evaluation import EvalSettings
+from playground.core.optimize.onnx_variants import VARIANTS, OnnxVariant
 from playground.core.optimize.report import HEADERS, cells
 
 DEFAULT_CHECKED = ("bfloat16", "int8-dynamic", "int4-weight")
+# key -> (label, tip): the torch compressions, then the fast engine's ONNX builds
+TECHNIQUES = {**METHODS, **{key: (label, tip) for key, (label, tip, _precision) in VARIANTS.items()}}
 
 
 def scroll(widget: QWidget) -> QScrollArea:
@@ -42,7 +45,7 @@ class TechniquePanel(QGroupBox):
         self.list = QListWidget(objectName="techniqueList")
         self.list.setToolTip("Tick one or more; each makes a variant of the current model (the model itself "
                              "is never changed).")
-        for key, (label, tip) in METHODS.items():
+        for key, (label, tip) in TECHNIQUES.items():
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, key)
             item.setToolTip(tip)
@@ -81,7 +84,7 @@ class TechniquePanel(QGroupBox):
 
     def _fit_list(self) -> None:
         """Every technique visible without scrolling, at any zoom."""
-        rows_height = self.list.sizeHintForRow(0) * len(METHODS) + 2 * self.list.frameWidth() + 4
+        rows_height = self.list.sizeHintForRow(0) * len(TECHNIQUES) + 2 * self.list.frameWidth() + 4
         self.list.setFixedHeight(rows_height)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -104,11 +107,11 @@ class TechniquePanel(QGroupBox):
         return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())
                 if self.list.item(i).checkState() == Qt.Checked]
 
-    def specs(self) -> list[CompressionSpec]:
+    def specs(self) -> list[CompressionSpec | OnnxVariant]:
         common = dict(sparsity=round(self.sparsity.value(), 4), heads_per_layer=self.heads.value(),
                       mlp_fraction=round(self.mlp.value(), 4), group_size=int(self.group_size.currentText()),
                       importance=self.importance.currentText())
-        return [CompressionSpec(key, **common) for key in self.checked()]
+        return [OnnxVariant(key) if key in VARIANTS else CompressionSpec(key, **common) for key in self.checked()]
 
 
 class MeasurePanel(QGroupBox):

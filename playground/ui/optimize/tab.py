@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
                                QWidget)
 
 from playground.core.optimize.compression.spec import CompressionError, validate
+from playground.core.optimize.onnx_variants import OnnxVariant, validate_variant
 from playground.core.optimize.report import bases
 from playground.ui.optimize.files import ask_export_path, report_text
 from playground.ui.optimize.panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
@@ -175,7 +176,10 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         device = session.info().device
         for spec in specs:
             try:
-                validate(spec, session.model, device, session.source)
+                if isinstance(spec, OnnxVariant):
+                    validate_variant(spec, session.folder)
+                else:
+                    validate(spec, session.model, device)
             except CompressionError as exc:
                 return f"{spec.describe()}: {exc}"
         return ""

@@ -8,9 +8,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from playground.core.models.builder import estimate_memory, formula_parameters
+from playground.core.models.sizing import param_breakdown, training_memory
+from playground.core.models.spec import ModelSpec
 from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
-from playground.core.training.config import OPTIMIZER_LABELS, ModelConfigSpec, TrainConfig
+from playground.core.training.config import OPTIMIZER_LABELS, TrainConfig
 from playground.core.format import human_bytes, human_count
 from playground.ui.widgets.spinboxes import SciSpinBox
 
@@ -205,7 +206,7 @@ class TrainConfigPanel(QWidget):
             tokenizer = "char"
         return replace(
             h,
-            model=ModelConfigSpec(
+            model=ModelSpec(
                 family=self.family_combo.currentData(), n_layer=self.layers_spin.value(),
                 n_head=self.heads_spin.value(), n_kv_head=self.kv_heads_spin.value(), n_embd=self.width_spin.value(),
                 n_inner=self.ffn_spin.value(), context_length=self.context_spin.value(),
@@ -261,7 +262,7 @@ class TrainConfigPanel(QWidget):
             self._loading = False
         self._on_any_changed()
 
-    def set_model_spec(self, m: ModelConfigSpec, notify: bool = True) -> None:
+    def set_model_spec(self, m: ModelSpec, notify: bool = True) -> None:
         loading, self._loading = self._loading, True
         _select(self.family_combo, m.family)
         for spin, value in ((self.layers_spin, m.n_layer), (self.heads_spin, m.n_head),
@@ -350,8 +351,11 @@ class TrainConfigPanel(QWidget):
             self.param_label.setText("")
             return
         vocab = self.estimated_vocab(cfg)
-        n = formula_parameters(cfg.model, vocab)
-        mem = estimate_memory(cfg, n)
+        spec = cfg.model.with_vocab(vocab)
+        n = param_breakdown(spec).total
+        # The Architecture tab's figure for the same model, batch and sequence length (one formula).
+        mem = training_memory(spec, batch_size=cfg.batch_size, seq_len=cfg.seq_len or min(spec.context_length, 1024),
+                              bf16=cfg.bf16, optimizer=cfg.optim.optimizer, n_params=n)
         self.param_label.setText(
             f"<b>{human_count(n)}</b> parameters ({n:,}, vocab ≈ {vocab})<br>"
             f"Training memory ≈ <b>{human_bytes(mem.total)}</b> (weights {human_bytes(mem.weights)}, "

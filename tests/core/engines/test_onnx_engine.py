@@ -110,7 +110,7 @@ def test_the_cache_grows_past_its_first_allocation(builtin_session, onnx_models,
 
 def test_build_is_cancellable_and_leaves_nothing(builtin_session, onnx_models, tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_ONNX_DIR", str(tmp_path))
-    folder = onnx_build.source_folder(builtin_session.source)
+    folder = builtin_session.folder
     stop, seen = threading.Event(), []
 
     def on_progress(p):
@@ -126,7 +126,7 @@ def test_build_is_cancellable_and_leaves_nothing(builtin_session, onnx_models, t
 
 def test_a_half_built_model_is_never_used(builtin_session, onnx_models, tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_ONNX_DIR", str(tmp_path))
-    folder = onnx_build.source_folder(builtin_session.source)
+    folder = builtin_session.folder
     half = onnx_build.model_dir(folder, "int4")
     half.mkdir(parents=True)
     for name in ("genai_config.json", "model.onnx"):  # everything but the completion marker
@@ -169,14 +169,15 @@ def test_fp32_perplexity_equals_pytorch_fp32(builtin_session, onnx_models):
 def test_onnx_variants_validate_against_the_model_folder(tmp_path):
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from playground.core.optimize.compression import CompressionError, CompressionSpec, compress, validate
-    from playground.core.models.sources import folder_source
+    from playground.core.models.sources import folder_source, source_folder
+    from playground.core.optimize.compression import METHODS, CompressionError, compress
+    from playground.core.optimize.onnx_variants import OnnxVariant, validate_variant
 
     model = GPT2LMHeadModel(GPT2Config(n_layer=1, n_head=2, n_embd=16, vocab_size=64, n_positions=32))
     model.save_pretrained(tmp_path)
-    spec = CompressionSpec("onnx-int4")
-    assert spec.onnx_precision == "int4" and spec.label() == "onnx-int4"
+    spec = OnnxVariant("onnx-int4")
+    assert spec.precision == "int4" and spec.label() == "onnx-int4" and "onnx-int4" not in METHODS
     with pytest.raises(CompressionError, match="cannot build this model: it supports the Llama family only"):
-        validate(spec, model, "cpu", folder_source(tmp_path))
+        validate_variant(spec, source_folder(folder_source(tmp_path)))
     with pytest.raises(CompressionError, match="ONNX Runtime"):
         compress(model, spec)  # built, never compressed in torch

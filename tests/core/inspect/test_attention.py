@@ -18,7 +18,7 @@ def builtin_capture(builtin_session):
 def _tiny(model_type: str, **extra):
     from transformers import AutoModelForCausalLM
 
-    from playground.core.models.sizing import build_config
+    from playground.core.models.builder import build_config
 
     if model_type == "gpt2":
         cfg = {"model_type": "gpt2", "vocab_size": 50, "n_positions": 1024, "n_embd": 16, "n_layer": 2, "n_head": 2}

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from playground.core.models import sources
-from playground.core.models.loading import builtin_cache_folder, load_model, validate_folder
-from playground.core.models.sources import folder_source
+from playground.core.models.loading import load_model, validate_folder
+from playground.core.models.sources import builtin_cache_folder, folder_source
 from playground.core.types import ModelLoadError
 
 

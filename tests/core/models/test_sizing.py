@@ -1,3 +1,4 @@
+import dataclasses
 import os
 
 import psutil
@@ -5,6 +6,9 @@ import pytest
 import torch
 
 from playground.core.models import sizing as arch
+from playground.core.models.builder import build_config, meta_model
+from playground.core.models.presets import PRESETS, preset_config_dict
+from playground.core.models.spec import ModelSpec
 from playground.core.inspect.anatomy import check_config, diagram_part, layer_index, measured_breakdown, module_tree
 
 
@@ -35,10 +39,10 @@ SMALL_CONFIGS = {
 def test_formulas_equal_the_instantiated_small_models(name):
     from transformers import AutoModelForCausalLM
 
-    config = arch.build_config(SMALL_CONFIGS[name])
+    config = build_config(SMALL_CONFIGS[name])
     model = AutoModelForCausalLM.from_config(config)  # real weights, on the CPU
     assert next(model.parameters()).device.type == "cpu"
-    spec = arch.ArchSpec.from_config(config)
+    spec = ModelSpec.from_config(config)
     breakdown = arch.param_breakdown(spec)
     assert breakdown.total == arch.count_parameters(model) == sum(p.numel() for p in model.parameters())
     # Each part matches its modules too, not only the total.
@@ -50,16 +54,16 @@ def test_formulas_equal_the_instantiated_small_models(name):
         assert got == expected, key
 
 
-@pytest.mark.parametrize("name", list(arch.PRESETS))
+@pytest.mark.parametrize("name", list(PRESETS))
 def test_formulas_equal_the_presets_built_on_the_meta_device(name):
-    model = arch.meta_model(arch.build_config(arch.PRESETS[name]))
+    model = meta_model(build_config(PRESETS[name]))
     assert all(p.device.type == "meta" for p in model.parameters())
-    spec = arch.ArchSpec.from_config(arch.PRESETS[name])
+    spec = ModelSpec.from_config(PRESETS[name])
     assert arch.param_breakdown(spec).total == arch.count_parameters(model)
 
 
 def test_known_sizes():
-    totals = {name: arch.param_breakdown(arch.ArchSpec.from_config(cfg)).total for name, cfg in arch.PRESETS.items()}
+    totals = {name: arch.param_breakdown(ModelSpec.from_config(cfg)).total for name, cfg in PRESETS.items()}
     assert totals["GPT-2 small (124M)"] == 124_439_808
     assert totals["SmolLM2-135M"] == 134_515_008
     assert totals["Llama-3-8B"] == 8_030_261_248
@@ -68,16 +72,16 @@ def test_known_sizes():
 
 def test_the_builtin_model_matches_its_formula(builtin_session):
     model = builtin_session.model
-    spec = arch.ArchSpec.from_config(model.config)
-    assert (spec.num_layers, spec.num_heads, spec.num_kv_heads, spec.tie_embeddings) == (30, 9, 3, True)
+    spec = ModelSpec.from_config(model.config)
+    assert (spec.n_layer, spec.n_head, spec.kv_heads, spec.tie_embeddings) == (30, 9, 3, True)
     assert arch.param_breakdown(spec).total == sum(p.numel() for p in model.parameters())
 
 
 def test_a_70b_config_allocates_nothing():
     process = psutil.Process(os.getpid())
     before = process.memory_info().rss
-    check = check_config(arch.PRESETS["Llama-2-70B"])
-    model = arch.meta_model(arch.build_config(arch.PRESETS["Llama-2-70B"]))
+    check = check_config(PRESETS["Llama-2-70B"])
+    model = meta_model(build_config(PRESETS["Llama-2-70B"]))
     grew = process.memory_info().rss - before
     assert check.n_params == 68_976_648_192
     assert all(p.is_meta for p in model.parameters())
@@ -89,7 +93,7 @@ def test_a_70b_config_allocates_nothing():
 
 
 def test_stats_follow_the_formulas():
-    spec = arch.ArchSpec.from_config(arch.PRESETS["SmolLM2-135M"])
+    spec = ModelSpec.from_config(PRESETS["SmolLM2-135M"])
     stats = arch.model_stats(spec)
     n = 134_515_008
     assert stats.weight_bytes == {"fp32": 4 * n, "bf16": 2 * n, "int8": n, "int4": n / 2}
@@ -99,41 +103,44 @@ def test_stats_follow_the_formulas():
     matmul = n - 49152 * 576 + 49152 * 576  # the lookup is free, the tied head still multiplies
     assert stats.flops_per_token == 2 * matmul + 2 * 30 * 8192 * 9 * 64
     assert arch.training_seconds(n, 1e9, 1e12) == pytest.approx(6 * n * 1e9 / 1e12)
-    mixed = arch.training_memory(spec, n, batch_size=2, seq_len=16)
-    assert (mixed.weights, mixed.gradients, mixed.optimizer) == (2 * n, 2 * n, 12 * n)
+    # One byte assumption (the trainer's): fp32 weights, gradients and AdamW moments; bf16 autocasts activations.
+    mixed = arch.training_memory(spec, batch_size=2, seq_len=16)
+    assert (mixed.weights, mixed.gradients, mixed.optimizer) == (4 * n, 4 * n, 8 * n)
     assert mixed.activations == 30 * 2 * 16 * (34 * 576 + 5 * 9 * 16) + 4 * 2 * 16 * 49152
-    fp32 = arch.training_memory(spec, n, batch_size=2, seq_len=16, mixed_precision=False)
+    fp32 = arch.training_memory(spec, batch_size=2, seq_len=16, bf16=False)
     assert fp32.total > mixed.total
+    sgd = arch.training_memory(spec, batch_size=2, seq_len=16, optimizer="sgd", trainable=1000)
+    assert (sgd.weights, sgd.gradients, sgd.optimizer) == (4 * n, 4 * 1000, 0)
 
 
 def test_gpt2_has_no_kv_sharing_and_learned_positions():
-    spec = arch.ArchSpec.from_config(arch.PRESETS["GPT-2 small (124M)"])
+    spec = ModelSpec.from_config(PRESETS["GPT-2 small (124M)"])
     b = arch.param_breakdown(spec)
-    assert spec.num_kv_heads == spec.num_heads == 12
+    assert spec.kv_heads == spec.n_head == 12
     assert b.part("pos_embed").count == 1024 * 768
     assert b.part("lm_head").count == 0  # tied
 
 
 def test_spec_round_trips_through_a_config_dict():
-    for name, cfg in arch.PRESETS.items():
-        spec = arch.ArchSpec.from_config(cfg)
-        assert arch.ArchSpec.from_config(arch.build_config(spec.to_config_dict())) == spec, name
-    full = arch.preset_config_dict("Tiny (char-level GPT)")
+    for name, cfg in PRESETS.items():
+        spec = ModelSpec.from_config(cfg)
+        assert ModelSpec.from_config(build_config(spec.to_config_dict())) == spec, name
+    full = preset_config_dict("Tiny (char-level GPT)")
     assert full["model_type"] == "gpt2" and full["n_layer"] == 4 and "transformers_version" in full
 
 
 def test_invalid_specs_explain_themselves():
-    spec = arch.ArchSpec.from_config(arch.PRESETS["SmolLM2-135M"])
+    spec = ModelSpec.from_config(PRESETS["SmolLM2-135M"])
     with pytest.raises(ValueError, match="multiple of the key/value"):
-        arch.ArchSpec(**{**spec.__dict__, "num_kv_heads": 4}).validate()
+        dataclasses.replace(spec, n_kv_head=4).validate()
     with pytest.raises(ValueError, match="GPT-2 and Llama"):
-        arch.ArchSpec.from_config({"model_type": "bert"})
+        ModelSpec.from_config({"model_type": "bert"})
 
 
 def test_module_tree_shapes_counts_and_tied_head():
     from transformers import AutoModelForCausalLM
 
-    model = AutoModelForCausalLM.from_config(arch.build_config(SMALL_CONFIGS["llama GQA tied"]))
+    model = AutoModelForCausalLM.from_config(build_config(SMALL_CONFIGS["llama GQA tied"]))
     tree = module_tree(model, [1, 2, 3, 4, 5])
     assert tree.params == sum(p.numel() for p in model.parameters())
     assert tree.output_shape == (1, 5, 61)

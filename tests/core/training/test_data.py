@@ -129,8 +129,9 @@ def test_config_errors_name_the_field(tmp_path):
     {"n_layer": 3, "n_head": 3, "n_embd": 48, "n_inner": 77, "tie_embeddings": False, "context_length": 50},
 ])
 def test_parameter_formula_matches_the_meta_device_count(spec):
-    from playground.core.models.builder import count_parameters, formula_parameters
+    from playground.core.models.builder import hf_config, meta_model
+    from playground.core.models.sizing import count_parameters, param_breakdown
     from playground.core.training.config import ModelConfigSpec
 
     model = ModelConfigSpec(**spec)
-    assert formula_parameters(model, 97) == count_parameters(model, 97)
+    assert param_breakdown(model.with_vocab(97)).total == count_parameters(meta_model(hf_config(model, 97)))

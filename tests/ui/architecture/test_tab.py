@@ -163,7 +163,9 @@ def test_png_exports_write_real_images(qtbot, captured, tmp_path):
 
 
 def test_config_builder_updates_numbers_and_trains_this(qtbot, loaded_window, arch_tab):
-    from playground.core.models.sizing import PRESETS, ArchSpec, param_breakdown
+    from playground.core.models.presets import PRESETS
+    from playground.core.models.sizing import param_breakdown
+    from playground.core.models.spec import ModelSpec
 
     builder = arch_tab.findChild(ConfigBuilder, "configBuilder")
     arch_tab.show_page("builder")
@@ -177,7 +179,7 @@ def test_config_builder_updates_numbers_and_trains_this(qtbot, loaded_window, ar
     assert check.text().startswith("✓")
 
     builder.findChild(QSpinBox, "builderLayersSpin").setValue(40)  # the text updates at once, before any worker
-    expected = param_breakdown(ArchSpec.from_config(PRESETS["Llama-2-70B"] | {"num_hidden_layers": 40})).total
+    expected = param_breakdown(ModelSpec.from_config(PRESETS["Llama-2-70B"] | {"num_hidden_layers": 40})).total
     assert f"{expected:,}" in summary.text() and presets.currentText() == "Custom"
     qtbot.waitUntil(lambda: f"{expected:,}" in check.text(), timeout=60_000)
     assert check.text().startswith("✓"), "the meta-device count equals the formula"

@@ -25,7 +25,7 @@ def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[i
     Raises CompressionError for choices that cannot apply, Cancelled when `should_stop` is set.
     """
     device = str(next(model.parameters()).device)
-    if spec.onnx_precision:
+    if not isinstance(spec, CompressionSpec):  # an onnx_variants.OnnxVariant: the fast engine's own model
         raise CompressionError(f"{spec.describe()} is built with ONNX Runtime, not compressed in torch: use "
                                "playground.core.optimize.onnx_variants.evaluate_onnx.")
     validate(spec, model, device)

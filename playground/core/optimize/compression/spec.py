@@ -27,13 +27,8 @@ METHODS: dict[str, tuple[str, str]] = {
               "the attention projections really shrink."),
     "mlp": ("Prune MLP channels", "Remove the least important hidden channels of every MLP: the "
             "feed-forward matrices really shrink."),
-    "onnx-int4": ("ONNX int4 (fast engine)", "The Chat tab's fast engine: the model exported to ONNX Runtime GenAI "
-                  "with 4-bit weights (built once, ~30 s, then cached). Llama-family models."),
-    "onnx-int8": ("ONNX int8 (fast engine)", "The fast engine with 8-bit weights: larger than int4, closer to the "
-                  "original. Llama-family models."),
 }
 QUANTIZED = ("int8-dynamic", "int8-weight", "int4-weight")
-ONNX = {"onnx-int4": "int4", "onnx-int8": "int8"}  # fast-engine variants -> their ONNX precision
 IMPORTANCE = ("activation", "weight")
 
 
@@ -50,11 +45,6 @@ class CompressionSpec:
     @property
     def quantized(self) -> bool:
         return self.method in QUANTIZED
-
-    @property
-    def onnx_precision(self) -> str:
-        """"int4"/"int8" for a fast-engine (ONNX) variant, else "": it is built, not compressed in torch."""
-        return ONNX.get(self.method, "")
 
     def label(self) -> str:
         """A short, file-name-friendly name for the variant, e.g. 'int4-g64' or 'prune-heads-3'."""
@@ -106,14 +96,11 @@ def check_int8_kernels(device: str = "cpu") -> None:
         torch.backends.quantized.engine = engines[0]
 
 
-def validate(spec: CompressionSpec, model, device: str = "cpu", source=None) -> None:
-    """Raise CompressionError, in words, if `spec` cannot apply to `model` (or its config).
-    `source` (the model's ModelSource) is needed by the ONNX variants, built from its folder on disk."""
+def validate(spec: CompressionSpec, model, device: str = "cpu") -> None:
+    """Raise CompressionError, in words, if `spec` cannot apply to `model` (or its config)."""
     config = _config(model)
     if spec.method not in METHODS:
         raise CompressionError(f"Unknown method {spec.method!r}; choose one of {', '.join(METHODS)}.")
-    if spec.onnx_precision:
-        _validate_onnx(source)
     if spec.method == "magnitude" and not 0.0 <= spec.sparsity <= 0.99:
         raise CompressionError(f"Sparsity must be between 0 and 0.99 (it is {spec.sparsity:g}): it is the "
                                "fraction of weights set to zero.")
@@ -158,11 +145,3 @@ def _validate_heads(spec: CompressionSpec, config) -> None:
             f"heads would not divide it. " + (f"Remove {' or '.join(map(str, fits))} heads instead." if fits
                                                else "This model's heads cannot be pruned evenly."))
 
-
-def _validate_onnx(source) -> None:
-    from playground.core.engines.onnx_build import source_folder, unsupported_reason
-
-    reason = unsupported_reason(source_folder(source) if source is not None else None)
-    if reason:
-        raise CompressionError(f"The fast engine cannot build this model: {reason}. The other techniques "
-                               "still apply.")

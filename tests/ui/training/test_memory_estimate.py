@@ -1,0 +1,41 @@
+"""One model, one memory figure: the Training tab's estimate and the Architecture tab's training memory
+come from the same formula (`core.models.sizing.training_memory`) and show the same number."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_the_training_and_architecture_tabs_agree_on_memory(qtbot, bf16):
+    from playground.core.models.sizing import param_breakdown, training_memory
+    from playground.ui.architecture.config_builder import ConfigBuilder
+    from playground.ui.architecture.stats import StatsPanel
+    from playground.ui.training.config_panel import TrainConfigPanel
+
+    panel = TrainConfigPanel()
+    qtbot.addWidget(panel)
+    panel.apply_preset("llama-char")
+    panel.bf16_check.setChecked(bf16)
+    cfg = panel.config()
+    vocab = panel.estimated_vocab(cfg)
+    training_text = panel.findChild(QLabel, "paramCountLabel").text()
+    training_figure = re.search(r"Training memory ≈ <b>([^<]+)</b>", training_text).group(1)
+
+    builder = ConfigBuilder()
+    qtbot.addWidget(builder)
+    builder.set_spec(cfg.model.with_vocab(vocab))  # the same model in the config builder
+    stats = builder.findChild(StatsPanel, "configSummary")
+    stats.findChild(QSpinBox, "batchSizeSpin").setValue(cfg.batch_size)
+    stats.findChild(QSpinBox, "seqLenSpin").setValue(cfg.seq_len or cfg.model.context_length)
+    stats.findChild(QComboBox, "trainPrecisionCombo").setCurrentIndex(0 if bf16 else 1)  # "mixed bf16" | "fp32"
+    architecture_figure = re.search(r"Total\s+(\S+ \S+)", stats.text()).group(1)  # the memory table's last row
+
+    spec = cfg.model.with_vocab(vocab)
+    assert f"{param_breakdown(spec).total:,}" in training_text and f"{param_breakdown(spec).total:,}" in stats.text()
+    expected = training_memory(spec, batch_size=cfg.batch_size, seq_len=cfg.model.context_length, bf16=bf16)
+    assert training_figure == architecture_figure
+    assert training_figure == f"{expected.total / 2**20:.1f} MiB"
