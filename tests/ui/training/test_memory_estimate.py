@@ -29,9 +29,9 @@ def test_the_training_and_architecture_tabs_agree_on_memory(qtbot, bf16):
     qtbot.addWidget(builder)
     builder.set_spec(cfg.model.with_vocab(vocab))  # the same model in the config builder
     stats = builder.findChild(StatsPanel, "configSummary")
-    stats.findChild(QSpinBox, "batchSizeSpin").setValue(cfg.batch_size)
-    stats.findChild(QSpinBox, "seqLenSpin").setValue(cfg.seq_len or cfg.model.context_length)
-    stats.findChild(QComboBox, "trainPrecisionCombo").setCurrentIndex(0 if bf16 else 1)  # "mixed bf16" | "fp32"
+    stats.findChild(QSpinBox, "configSummaryBatchSpin").setValue(cfg.batch_size)
+    stats.findChild(QSpinBox, "configSummarySeqLenSpin").setValue(cfg.seq_len or cfg.model.context_length)
+    stats.findChild(QComboBox, "configSummaryPrecisionCombo").setCurrentIndex(0 if bf16 else 1)  # "mixed bf16" | "fp32"
     architecture_figure = re.search(r"Total\s+(\S+ \S+)", stats.text()).group(1)  # the memory table's last row
 
     spec = cfg.model.with_vocab(vocab)
