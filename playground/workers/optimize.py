@@ -152,7 +152,7 @@ class SaveVariantWorker(Worker):
 class DistillWorker(Worker):
     """Distils a student from the current model, then measures it (and the original if asked).
 
-    Emits metrics_reported(DistillStep) every step, progressed(JobProgress), variant_ready(VariantResult)
+    Emits metrics_reported(StepMetrics) every step, progressed(JobProgress), variant_ready(VariantResult)
     per row, finished(int: rows made). Stop ends training early and still measures the student.
     """
 
@@ -175,7 +175,7 @@ class DistillWorker(Worker):
     def _on_step(self, step) -> None:
         self.metrics_reported.emit(step)
         self._report(0.8 * step.step / step.max_steps, f"Distilling: step {step.step}/{step.max_steps}, "
-                                                       f"KL {step.kl:.3f}, cross-entropy {step.ce:.3f}")
+                                                       f"KL {step.parts['kl']:.3f}, cross-entropy {step.parts['ce']:.3f}")
 
     def _run(self) -> int:
         import threading
