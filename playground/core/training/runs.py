@@ -125,6 +125,15 @@ def read_metrics(run_dir: Path) -> list[dict]:
 
 
 @dataclass(frozen=True)
+class RunMetrics:
+    """One run's metrics.jsonl rows, as read (the UI reads them on a worker thread: a long run's file
+    is many megabytes)."""
+
+    run_dir: Path
+    rows: list[dict]
+
+
+@dataclass(frozen=True)
 class RunInfo:
     """A past run, for the runs list."""
 
@@ -139,7 +148,8 @@ class RunInfo:
 
 
 def list_runs() -> list[RunInfo]:
-    """Runs newest first (folders with a config.json)."""
+    """Runs newest first (folders with a config.json). Reads every run's status and newest checkpoint:
+    the UI calls it on a worker thread."""
     runs = []
     for run in paths.runs_dir().iterdir():
         if not (run / "config.json").exists():
