@@ -88,22 +88,24 @@ class ListRunsWorker(Worker):
 
 
 class ReadMetricsWorker(Worker):
-    """Reads runs' metrics.jsonl off the GUI thread: finished(list[RunMetrics]), in the order given."""
+    """Reads runs' metrics.jsonl off the GUI thread: finished(list[RunMetrics]), in the order given.
+    With a `runs.MetricsCache`, only the lines appended since its last read are parsed."""
 
-    def __init__(self, run_dirs) -> None:
+    def __init__(self, run_dirs, cache=None) -> None:
         super().__init__()
-        self.run_dirs = list(run_dirs)
+        self.run_dirs, self.cache = list(run_dirs), cache
 
     @Slot()
     def run(self) -> None:
         try:
             from playground.core.training.runs import RunMetrics, read_metrics
 
+            read = self.cache.rows if self.cache is not None else read_metrics
             out = []
             for run_dir in self.run_dirs:
                 if self.should_stop.is_set():
                     break
-                out.append(RunMetrics(run_dir, read_metrics(run_dir)))
+                out.append(RunMetrics(run_dir, read(run_dir)))
         except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
             self.fail(exc)
         else:

@@ -25,6 +25,9 @@ class MetricsReader(QObject):
         super().__init__(parent)
         from playground.workers.jobs import Jobs
 
+        from playground.core.training.runs import MetricsCache
+
+        self._cache = MetricsCache()  # a run already read is not parsed again, only its new lines
         self._jobs = Jobs(self)
         self._jobs.job_done.connect(self._on_jobs_job_done)
         self._pending: tuple[list[Path], Callable] | None = None  # the newest request not started yet
@@ -43,7 +46,8 @@ class MetricsReader(QObject):
         from playground.workers.training import ReadMetricsWorker
 
         (run_dirs, self._then), self._pending = self._pending, None
-        self._jobs.start("metrics", ReadMetricsWorker(run_dirs), self._on_worker_finished, self._on_worker_failed)
+        worker = ReadMetricsWorker(run_dirs, self._cache)
+        self._jobs.start("metrics", worker, self._on_worker_finished, self._on_worker_failed)
 
     @Slot(object)
     def _on_worker_finished(self, runs: list) -> None:

@@ -72,7 +72,7 @@ def test_selected_runs_metrics_are_read_on_a_worker(qtbot, monkeypatch, past_run
     from playground.core.training import runs
     from playground.ui.training.tab import TrainingTab
 
-    read_on = spy_threads(monkeypatch, runs, "read_metrics")
+    read_on = spy_threads(monkeypatch, runs.MetricsCache, "rows")
     tab = TrainingTab()
     qtbot.addWidget(tab)
     tab.show()
