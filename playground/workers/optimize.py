@@ -174,8 +174,9 @@ class DistillWorker(Worker):
 
     def _on_step(self, step) -> None:
         self.metrics_reported.emit(step)
+        kl, ce = step.parts["kl"], step.parts["ce"]
         self._report(0.8 * step.step / step.max_steps, f"Distilling: step {step.step}/{step.max_steps}, "
-                                                       f"KL {step.parts['kl']:.3f}, cross-entropy {step.parts['ce']:.3f}")
+                                                       f"KL {kl:.3f}, cross-entropy {ce:.3f}")
 
     def _run(self) -> int:
         import threading
