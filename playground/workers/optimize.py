@@ -153,7 +153,7 @@ class SaveVariantWorker(Worker):
 class DistillWorker(Worker):
     """Distils a student from the current model, then measures it (and the original if asked).
 
-    Emits metrics_reported(DistillStep) every step, progressed(JobProgress), variant_ready(VariantResult)
+    Emits metrics_reported(StepMetrics) every step, progressed(JobProgress), variant_ready(VariantResult)
     per row, finished(int: rows made). Stop ends training early and still measures the student.
     """
 
@@ -175,8 +175,9 @@ class DistillWorker(Worker):
 
     def _on_step(self, step) -> None:
         self.metrics_reported.emit(step)
+        kl, ce = step.parts["kl"], step.parts["ce"]
         self._report(0.8 * step.step / step.max_steps, f"Distilling: step {step.step}/{step.max_steps}, "
-                                                       f"KL {step.kl:.3f}, cross-entropy {step.ce:.3f}")
+                                                       f"KL {kl:.3f}, cross-entropy {ce:.3f}")
 
     def _run(self) -> int:
         import threading

@@ -1,4 +1,4 @@
-"""Runs `core.trainer.train` on a QThread.
+"""Runs `core.trainer.train` on a QThread; lists runs and reads their metrics off the GUI thread.
 
 Progress does not cross threads as Qt signals: the core's callbacks append `(kind, payload)` to a
 thread-safe deque that the GUI drains on its redraw timer (~15 Hz). Thousands of cross-thread
@@ -15,7 +15,8 @@ from PySide6.QtCore import Slot
 
 from playground.workers.base import Worker
 
-EVENT_KINDS = ("started", "metrics", "sample", "status")  # TrainStarted, StepMetrics, Sample, str
+# TrainStarted, list[dict] (a resumed run's earlier metrics.jsonl rows), StepMetrics, Sample, str
+EVENT_KINDS = ("started", "history", "metrics", "sample", "status")
 
 
 class TrainWorker(Worker):
@@ -44,6 +45,16 @@ class TrainWorker(Worker):
     def paused(self) -> bool:
         return self.pause_event.is_set()
 
+    def _on_run_started(self, started) -> None:
+        """On the training thread, before the first step: a resumed run's earlier metrics go first, so
+        the plots show the whole run and the GUI thread never parses metrics.jsonl."""
+        self.events.append(("started", started))
+        if started.start_step:
+            from playground.core.training.runs import read_metrics
+
+            rows = [r for r in read_metrics(started.run_dir) if r.get("step", 0) <= started.start_step]
+            self.events.append(("history", rows))
+
     @Slot()
     def run(self) -> None:
         try:
@@ -52,9 +63,50 @@ class TrainWorker(Worker):
             put = self.events.append
             result = train(self.cfg, on_metrics=lambda m: put(("metrics", m)),
                            on_sample=lambda s: put(("sample", s)), on_status=lambda t: put(("status", t)),
-                           on_started=lambda s: put(("started", s)), should_stop=self.should_stop,
+                           on_started=self._on_run_started, should_stop=self.should_stop,
                            pause=self.pause_event, resume_from=self.resume_from, run_dir=self.run_dir)
         except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
             self.fail(exc)
         else:
             self.finished.emit(result)
+
+
+class ListRunsWorker(Worker):
+    """`runs.list_runs()` (every run's status and newest checkpoint) off the GUI thread:
+    finished(list[RunInfo])."""
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            from playground.core.training.runs import list_runs
+
+            found = list_runs()
+        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
+            self.fail(exc)
+        else:
+            self.finished.emit(found)
+
+
+class ReadMetricsWorker(Worker):
+    """Reads runs' metrics.jsonl off the GUI thread: finished(list[RunMetrics]), in the order given.
+    With a `runs.MetricsCache`, only the lines appended since its last read are parsed."""
+
+    def __init__(self, run_dirs, cache=None) -> None:
+        super().__init__()
+        self.run_dirs, self.cache = list(run_dirs), cache
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            from playground.core.training.runs import RunMetrics, read_metrics
+
+            read = self.cache.rows if self.cache is not None else read_metrics
+            out = []
+            for run_dir in self.run_dirs:
+                if self.should_stop.is_set():
+                    break
+                out.append(RunMetrics(run_dir, read(run_dir)))
+        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
+            self.fail(exc)
+        else:
+            self.finished.emit(out)

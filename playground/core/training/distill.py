@@ -12,9 +12,7 @@ torch is imported inside the functions, so the UI can build its form from `Disti
 
 from __future__ import annotations
 
-import math
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -23,6 +21,8 @@ from playground.core.types import Cancelled, PlaygroundError
 
 if TYPE_CHECKING:
     import torch
+
+    from playground.core.training.loop import LoopConfig, StepMetrics
 
 
 class DistillError(PlaygroundError):
@@ -49,6 +49,14 @@ class DistillConfig:
         return TrainConfig(name="distill", model=self.student, data=self.data, optim=self.optim,
                            max_steps=self.steps, batch_size=self.batch_size, seq_len=self.seq_len, seed=self.seed)
 
+    def loop_config(self, device: str) -> LoopConfig:
+        """The shared loop's view: a report every step, a validation loss every `eval_every` and at the end."""
+        from playground.core.training.loop import LoopConfig
+
+        return LoopConfig(max_steps=self.steps, batch_size=self.batch_size, optim=self.optim, log_every=1,
+                          eval_every=self.eval_every, eval_at_end=True, eval_batches=self.eval_batches,
+                          eval_seed=self.seed + 2, device=device)
+
     def problems(self) -> list[str]:
         out = [p for p in self.train_config().problems() if not p.startswith("data.tokenizer")]
         if not self.temperature > 0:
@@ -63,24 +71,6 @@ class DistillConfig:
         problems = self.problems()
         if problems:
             raise DistillError(problems[0])
-
-
-@dataclass(frozen=True)
-class DistillStep:
-    """One step's report; has StepMetrics' fields, so the Training tab's plots draw it as is."""
-
-    step: int
-    max_steps: int
-    tokens: int
-    loss: float  # the blended training loss
-    lr: float
-    grad_norm: float
-    tokens_per_s: float
-    elapsed: float
-    val_loss: float | None = None  # blended loss on held-out text, on evaluation steps
-    kl: float = 0.0  # this step's T²·KL to the teacher
-    ce: float = 0.0  # this step's cross-entropy on the text
-    val_kl: float | None = None  # held-out T²·KL, on evaluation steps
 
 
 @dataclass
@@ -118,16 +108,19 @@ def build_student(cfg: DistillConfig, teacher, tokenizer):
     return model_from_hf_config(config)
 
 
-def distill(teacher, tokenizer, cfg: DistillConfig, *, on_metrics: Callable[[DistillStep], None] | None = None,
+def distill(teacher, tokenizer, cfg: DistillConfig, *, on_metrics: Callable[[StepMetrics], None] | None = None,
             on_status: Callable[[str], None] | None = None, should_stop: threading.Event | None = None,
             teacher_lock=None) -> DistillResult:
-    """Train a student on `teacher`'s soft targets. `teacher_lock` is held around each teacher forward."""
+    """Train a student on `teacher`'s soft targets with the shared loop (`loop.Loop`), reporting every step;
+    each report's `parts` has "kl" and "ce" (and "val_kl", "val_ce" on evaluation steps).
+    `teacher_lock` is held around each teacher forward."""
     from contextlib import nullcontext
 
     import torch
 
     from playground.core.training.data import prepare_data
-    from playground.core.training.optim import lr_at, make_optimizer
+    from playground.core.training.loop import Loop, LoopState
+    from playground.core.training.optim import make_optimizer
 
     cfg.validate()
     status = on_status or (lambda _m: None)
@@ -139,63 +132,27 @@ def distill(teacher, tokenizer, cfg: DistillConfig, *, on_metrics: Callable[[Dis
     status("Building the student…")
     student = build_student(cfg, teacher, tokenizer).to(device)
     optimizer = make_optimizer(student, cfg.optim, str(device))
-    generator = torch.Generator().manual_seed(cfg.seed + 1)
 
-    def teacher_logits(x: torch.Tensor) -> torch.Tensor:
+    def loss_fn(model, x: torch.Tensor, y: torch.Tensor):
         with lock, torch.no_grad():
-            return teacher(input_ids=x, use_cache=False).logits  # (B, T, V)
+            target = teacher(input_ids=x, use_cache=False).logits  # (B, T, V)
+        loss, kl, ce = distill_loss(model(input_ids=x, use_cache=False).logits, target, y, cfg.temperature,
+                                    cfg.alpha)
+        return loss, {"kl": kl, "ce": ce}
 
-    def evaluate() -> tuple[float, float]:
-        """(blended loss, T²·KL) on the same held-out batches every time."""
-        val_gen = torch.Generator().manual_seed(cfg.seed + 2)
-        student.eval()
-        totals = [0.0, 0.0]
-        with torch.no_grad():
-            for _ in range(cfg.eval_batches):
-                x, y = (t.to(device) for t in data.batch("val", cfg.batch_size, val_gen))
-                loss, kl, _ce = distill_loss(student(input_ids=x, use_cache=False).logits, teacher_logits(x), y,
-                                             cfg.temperature, cfg.alpha)
-                totals[0] += float(loss) / cfg.eval_batches
-                totals[1] += float(kl) / cfg.eval_batches
-        student.train()
-        return totals[0], totals[1]
-
-    _val, first_kl = evaluate()
-    last_kl, step, tokens, elapsed = first_kl, 0, 0, 0.0
-    params = [p for p in student.parameters() if p.requires_grad]
-    student.train()
+    state = LoopState()
+    report = (lambda metrics, _last_step: on_metrics(metrics)) if on_metrics is not None else None
+    loop = Loop(student, optimizer, data, torch.Generator().manual_seed(cfg.seed + 1), loss_fn,
+                cfg.loop_config(str(device)), state, on_report=report, should_stop=stop)
+    first_kl = loop.evaluate()[1]["val_kl"]
     status("Distilling…")
-    while step < cfg.steps and not stop.is_set():
-        started = time.perf_counter()
-        lr = lr_at(step, cfg.steps, cfg.optim)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        x, y = (t.to(device) for t in data.batch("train", cfg.batch_size, generator))
-        target = teacher_logits(x)
-        loss, kl, ce = distill_loss(student(input_ids=x, use_cache=False).logits, target, y,
-                                    cfg.temperature, cfg.alpha)
-        loss.backward()
-        clip = cfg.optim.grad_clip if cfg.optim.grad_clip > 0 else float("inf")
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(params, clip))
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        step, tokens = step + 1, tokens + x.numel()
-        took = time.perf_counter() - started
-        elapsed += took
-        loss_value = float(loss.detach())
-        if not math.isfinite(loss_value):
-            raise DistillError(f"The loss became {loss_value} at step {step}: lower the learning rate.")
-        val = val_kl = None
-        if step == cfg.steps or (cfg.eval_every and step % cfg.eval_every == 0):
-            val, val_kl = evaluate()
-            last_kl = val_kl
-        if on_metrics is not None:
-            on_metrics(DistillStep(step, cfg.steps, tokens, loss_value, lr, grad_norm, x.numel() / took, elapsed,
-                                   val, float(kl.detach()), float(ce.detach()), val_kl))
-    if stop.is_set() and step == 0:
+    end = loop.run()
+    if end.status == "diverged":
+        raise DistillError(f"The loss became {end.bad_loss} at step {state.step}: lower the learning rate.")
+    if stop.is_set() and state.step == 0:
         raise Cancelled("Distillation cancelled before the first step.")
-    if step < cfg.steps:
-        _val, last_kl = evaluate()
+    # a finished run was evaluated at its last step; a stopped one is measured where it stopped
+    last_kl = loop.last_val_parts["val_kl"] if state.step == cfg.steps else loop.evaluate()[1]["val_kl"]
     student.eval()
-    return DistillResult(student, tokenizer, step, first_kl, last_kl, sum(p.numel() for p in student.parameters()),
-                         stopped=step < cfg.steps)
+    return DistillResult(student, tokenizer, state.step, first_kl, last_kl,
+                         sum(p.numel() for p in student.parameters()), stopped=state.step < cfg.steps)

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,13 +116,57 @@ def read_metrics(run_dir: Path) -> list[dict]:
     path = Path(run_dir) / "metrics.jsonl"
     if not path.exists():
         return []
+    return _parse_lines(path.read_text(encoding="utf-8"))
+
+
+def _parse_lines(text: str) -> list[dict]:
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         try:
             rows.append(json.loads(line))
         except json.JSONDecodeError:
             continue  # a line cut short by a crash
     return rows
+
+
+class MetricsCache:
+    """metrics.jsonl rows by run, reading only the lines appended since the last call (a run in
+    training grows; a finished one is not read twice). A file rewritten in place (a resume drops
+    the lines past its checkpoint) is read afresh. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[Path, tuple[int, int, list[dict]]] = {}  # path → (inode, bytes read, rows)
+
+    def rows(self, run_dir: Path) -> list[dict]:
+        path = Path(run_dir) / "metrics.jsonl"
+        with self._lock:
+            try:
+                stat = path.stat()
+            except OSError:
+                self._seen.pop(path, None)
+                return []
+            inode, offset, rows = self._seen.get(path, (stat.st_ino, 0, []))
+            if inode != stat.st_ino or stat.st_size < offset:  # replaced or cut: start again
+                offset, rows = 0, []
+            if stat.st_size > offset:
+                with open(path, "rb") as handle:
+                    handle.seek(offset)
+                    new = handle.read(stat.st_size - offset)
+                complete = new[:new.rfind(b"\n") + 1]  # a line still being written waits for next time
+                rows = rows + _parse_lines(complete.decode("utf-8", errors="replace"))
+                offset += len(complete)
+            self._seen[path] = (stat.st_ino, offset, rows)
+            return list(rows)
+
+
+@dataclass(frozen=True)
+class RunMetrics:
+    """One run's metrics.jsonl rows, as read (the UI reads them on a worker thread: a long run's file
+    is many megabytes)."""
+
+    run_dir: Path
+    rows: list[dict]
 
 
 @dataclass(frozen=True)
@@ -139,7 +184,8 @@ class RunInfo:
 
 
 def list_runs() -> list[RunInfo]:
-    """Runs newest first (folders with a config.json)."""
+    """Runs newest first (folders with a config.json). Reads every run's status and newest checkpoint:
+    the UI calls it on a worker thread."""
     runs = []
     for run in paths.runs_dir().iterdir():
         if not (run / "config.json").exists():

@@ -1,14 +1,12 @@
-"""The training loop: data → model → forward → loss → backward → optimizer step, reported through
-plain callbacks. No Qt: the Training tab, the CLI and tests all call `train()` the same way.
-
-The hot loop reads the loss from the device only when it reports (every `log_every` steps).
+"""Training a language model: a run folder, data, model and optimizer (`setup.prepare`), then the shared
+loop (`loop.Loop`: forward → loss → backward → optimizer step), reported through plain callbacks, with
+metrics.jsonl, samples and checkpoints written as it goes. No Qt: the Training tab, the CLI and tests all
+call `train()` the same way.
 """
 
 from __future__ import annotations
 
-import math
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,25 +15,10 @@ import torch
 import torch.nn.functional as F
 
 from playground.core.training import runs
-from playground.core.training.data import IGNORE, TrainData
-from playground.core.training.optim import add_l1_gradient, lr_at
-from playground.core.training.setup import TrainSetup, prepare
 from playground.core.training.config import TrainConfig
-
-
-@dataclass(frozen=True)
-class StepMetrics:
-    """One report from the loop (also one line of metrics.jsonl)."""
-
-    step: int  # optimizer steps done
-    max_steps: int
-    tokens: int  # training tokens seen so far
-    loss: float  # training loss of this step (mean over its micro-batches)
-    lr: float  # learning rate used for this step
-    grad_norm: float  # global gradient norm before clipping
-    tokens_per_s: float  # training throughput since the last report (evals and samples excluded)
-    elapsed: float  # seconds of training so far (pauses excluded)
-    val_loss: float | None = None  # validation loss, on the steps where it was measured
+from playground.core.training.data import IGNORE, TrainData
+from playground.core.training.loop import Loop, LoopConfig, StepMetrics, due
+from playground.core.training.setup import TrainSetup, prepare
 
 
 @dataclass(frozen=True)
@@ -94,7 +77,7 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
     if main:
         runs.write_status(setup.run_dir, "running", step=setup.step)
     try:
-        result = _Loop(cfg, setup, on_metrics, on_sample, should_stop, pause, group).run()
+        result = _Run(cfg, setup, on_metrics, on_sample, should_stop, pause, group).run()
     except BaseException as exc:
         if main:
             runs.write_status(setup.run_dir, "failed", str(exc), step=setup.step)
@@ -104,123 +87,62 @@ def train(cfg: TrainConfig, *, on_metrics: Callable[[StepMetrics], None],
     return result
 
 
-def _due(every: int, last_step: int, step: int, final: bool) -> bool:
-    """True when a multiple of `every` lies in (last_step, step] (reports may skip steps), or at the end."""
-    return bool(every) and (step // every > last_step // every or final)
+def lm_loss(model, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Next-token cross-entropy over (B, T) ids; targets marked IGNORE (a task's prompt) do not count."""
+    logits = model(input_ids=x, use_cache=False).logits  # (B, T, V)
+    return F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), ignore_index=IGNORE)
 
 
-class _Loop:
+def loop_config(cfg: TrainConfig) -> LoopConfig:
+    return LoopConfig(max_steps=cfg.max_steps, batch_size=cfg.batch_size, optim=cfg.optim, grad_accum=cfg.grad_accum,
+                      log_every=cfg.log_every, eval_every=cfg.eval_every, eval_batches=cfg.eval_batches,
+                      eval_seed=cfg.seed + 2, bf16=cfg.bf16, device=cfg.device)
+
+
+class _Run:
+    """One run on disk around the shared loop: metrics.jsonl, samples and checkpoints at its reports."""
+
     def __init__(self, cfg, setup: TrainSetup, on_metrics, on_sample, should_stop, pause, group=None) -> None:
         self.cfg, self.s = cfg, setup
-        self.group, self.main = group, group is None or group.is_main
-        self.world = group.world_size if group is not None else 1
-        self.train_model = group.wrap(setup.model) if group is not None else setup.model  # DDP syncs grads
+        self.main = group is None or group.is_main
         self.on_metrics, self.on_sample = on_metrics, on_sample
-        self.should_stop = should_stop or threading.Event()
-        self.pause = pause
         self.device = torch.device(cfg.device)
-        self.autocast = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=cfg.bf16)
-        self.params = [p for p in setup.model.parameters() if p.requires_grad]
         self.saved_step = setup.step if setup.resumed else -1
-        self.last_loss: float | None = None
-        self.last_val: float | None = None
+        self.log: runs.MetricsLog | None = None
+        self.loop = Loop(setup.model, setup.optimizer, setup.data, setup.generator, lm_loss, loop_config(cfg), setup,
+                         on_report=self._on_report, should_stop=should_stop, pause=pause, group=group)
 
     def run(self) -> TrainResult:
-        cfg, s = self.cfg, self.s
-        model, optimizer = s.model, s.optimizer
-        log = runs.MetricsLog(s.run_dir, keep_up_to_step=s.step if s.resumed else None) if self.main else None
-        model.train()
-        busy, window_tokens, window_steps = 0.0, 0, 0
-        loss_sum = torch.zeros((), device=self.device)
-        status, message = "finished", f"Finished {cfg.max_steps} steps."
+        s = self.s
+        if self.main:
+            self.log = runs.MetricsLog(s.run_dir, keep_up_to_step=s.step if s.resumed else None)
         try:
-            while s.step < cfg.max_steps:
-                if self._wait_while_paused():
-                    status, message = "stopped", f"Stopped at step {s.step}."
-                    break
-                started = time.perf_counter()
-                lr = lr_at(s.step, cfg.max_steps, cfg.optim)
-                for group in optimizer.param_groups:
-                    group["lr"] = lr
-                for _ in range(cfg.grad_accum):
-                    x, y = s.data.batch("train", cfg.batch_size, s.generator)
-                    if self.group is not None:  # every rank drew the same global batch: keep this rank's rows
-                        x, y = self.group.shard(x, y)
-                    x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
-                    with self.autocast:
-                        logits = self.train_model(input_ids=x, use_cache=False).logits  # (B, T, V)
-                    loss = F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), ignore_index=IGNORE)
-                    (loss / cfg.grad_accum).backward()
-                    loss_sum += loss.detach()
-                    window_tokens += x.numel() * self.world
-                    s.tokens += x.numel() * self.world
-                if cfg.optim.l1:
-                    add_l1_gradient(optimizer, cfg.optim.l1)
-                clip = cfg.optim.grad_clip if cfg.optim.grad_clip > 0 else float("inf")
-                grad_norm = torch.nn.utils.clip_grad_norm_(self.params, clip)
-                optimizer.step()
-                optimizer.zero_grad(set_to_none=True)
-                s.step += 1
-                window_steps += 1
-                took = time.perf_counter() - started
-                busy += took
-                s.elapsed += took
-                if s.step % cfg.log_every and s.step != cfg.max_steps:
-                    continue
-                total = self.group.mean(loss_sum) if self.group is not None else loss_sum
-                loss_value = float(total) / (cfg.grad_accum * window_steps)
-                if not math.isfinite(loss_value):
-                    status, message = "diverged", self._diverged_message(s.step, loss_value)
-                    break
-                last, done = s.step - window_steps, s.step == cfg.max_steps
-                val = self._evaluate() if self.main and _due(cfg.eval_every, last, s.step, done) else None
-                metrics = StepMetrics(s.step, cfg.max_steps, s.tokens, loss_value, lr, float(grad_norm),
-                                      window_tokens / busy if busy > 0 else 0.0, s.elapsed, val)
-                self.last_loss, self.last_val = loss_value, val if val is not None else self.last_val
-                if self.main:
-                    log.append(metrics.__dict__)
-                    self.on_metrics(metrics)
-                busy, window_tokens, window_steps = 0.0, 0, 0
-                loss_sum.zero_()
-                if self.main and self.on_sample and _due(cfg.sample_every, last, s.step, done):
-                    self.on_sample(self._sample())
-                if self.main and _due(cfg.checkpoint_every, last, s.step, False):
-                    self._checkpoint()
-            if self.main and status != "diverged" and s.step > self.saved_step:
+            end = self.loop.run()
+            if self.main and end.status != "diverged" and s.step > self.saved_step:
                 self._checkpoint()
         finally:
-            if log is not None:
-                log.close()
-        return self._result(status, message)
+            if self.log is not None:
+                self.log.close()
+        if end.status == "diverged":
+            return self._result("diverged", self._diverged_message(s.step, end.bad_loss))
+        done = f"Finished {self.cfg.max_steps} steps." if end.status == "finished" else f"Stopped at step {s.step}."
+        return self._result(end.status, done)
 
-    def _wait_while_paused(self) -> bool:
-        """Block while paused; True if asked to stop. Called once per step on every rank: under DDP
-        `should_stop.is_set()` is a collective (distributed.AgreedStop), so every rank stops together."""
-        while self.pause is not None and self.pause.is_set() and not self.should_stop.is_set():
-            time.sleep(0.05)
-        return self.should_stop.is_set()
+    def _on_report(self, metrics: StepMetrics, last_step: int) -> None:
+        """Main rank, after each report: the metrics line, then a sample and a checkpoint when due."""
+        cfg, done = self.cfg, metrics.step == metrics.max_steps
+        self.log.append(metrics.row())
+        self.on_metrics(metrics)
+        if self.on_sample and due(cfg.sample_every, last_step, metrics.step, done):
+            self.on_sample(self._sample())
+        if due(cfg.checkpoint_every, last_step, metrics.step, False):
+            self._checkpoint()
 
     def _diverged_message(self, step: int, value: float) -> str:
         kept = f"the last good checkpoint (step {self.saved_step}) is kept" if self.saved_step > 0 \
             else "no checkpoint had been saved yet"
         return (f"The loss became {value} at step {step}, so training stopped; {kept}. The learning rate "
                 f"({self.cfg.optim.lr:g}) is probably too high: lower it, add warm-up or gradient clipping.")
-
-    @torch.no_grad()
-    def _evaluate(self) -> float:
-        """Mean loss over `eval_batches` validation batches (the same ones every time)."""
-        model, data = self.s.model, self.s.data
-        model.eval()
-        generator = torch.Generator().manual_seed(self.cfg.seed + 2)
-        total = 0.0
-        for _ in range(self.cfg.eval_batches):
-            x, y = data.batch("val", self.cfg.batch_size, generator)
-            with self.autocast:
-                logits = model(input_ids=x.to(self.device), use_cache=False).logits
-            total += float(F.cross_entropy(logits.float().flatten(0, 1), y.to(self.device).flatten(),
-                                           ignore_index=IGNORE))
-        model.train()
-        return total / self.cfg.eval_batches
 
     def _sample(self) -> Sample:
         model = self.s.model
@@ -236,7 +158,8 @@ class _Loop:
         if self.device.type == "cuda":
             rng["cuda"] = torch.cuda.get_rng_state(self.device)
         weights = {name: p for name, p in s.model.named_parameters() if p.requires_grad}
-        state = {"tokens": s.tokens, "elapsed": s.elapsed, "loss": self.last_loss, "val_loss": self.last_val}
+        state = {"tokens": s.tokens, "elapsed": s.elapsed, "loss": self.loop.last_loss,
+                 "val_loss": self.loop.last_val}
         s.checkpoint = runs.save_checkpoint(s.run_dir, s.step, weights=weights, optimizer=s.optimizer, rng=rng,
                                             state=state, keep=self.cfg.keep_checkpoints)
         s.model_dir = runs.save_model_folder(s.run_dir, s.exportable_model(), s.data.tokenizer)
@@ -244,7 +167,7 @@ class _Loop:
 
     def _result(self, status: str, message: str) -> TrainResult:
         s = self.s
-        return TrainResult(s.run_dir, status, message, s.step, s.tokens, self.last_loss, self.last_val,
+        return TrainResult(s.run_dir, status, message, s.step, s.tokens, self.loop.last_loss, self.loop.last_val,
                            runs.latest_checkpoint(s.run_dir), s.model_dir, s.elapsed)
 
 

@@ -1,14 +1,73 @@
-"""Past runs: a list to pick from (select several to overlay their loss curves), and hand-offs."""
+"""Past runs: a list to pick from (select several to overlay their loss curves), and hand-offs. The list
+and the runs' metrics are read on worker threads (`MetricsReader`), never on the GUI thread."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
 
 STATUS_MARKS = {"finished": "✓", "stopped": "■", "diverged": "✗", "failed": "✗", "running": "▶"}
+
+
+class MetricsReader(QObject):
+    """Reads runs' metrics.jsonl on a worker thread, one read at a time, the newest request winning:
+    `read(run_dirs, then)` calls `then(list[RunMetrics])` on the GUI thread unless a newer request came
+    before the read finished (that one is read next)."""
+
+    read_delivered = Signal()  # after a `then` ran
+    read_failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from playground.workers.jobs import Jobs
+
+        from playground.core.training.runs import MetricsCache
+
+        self._cache = MetricsCache()  # a run already read is not parsed again, only its new lines
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
+        self._pending: tuple[list[Path], Callable] | None = None  # the newest request not started yet
+        self._then: Callable | None = None  # where the running read's rows go
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None or self._jobs.running("metrics")
+
+    def read(self, run_dirs: list[Path], then: Callable[[list], None]) -> None:
+        self._pending = ([Path(p) for p in run_dirs], then)
+        if not self._jobs.running("metrics"):
+            self._start_pending()
+
+    def _start_pending(self) -> None:
+        from playground.workers.training import ReadMetricsWorker
+
+        (run_dirs, self._then), self._pending = self._pending, None
+        worker = ReadMetricsWorker(run_dirs, self._cache)
+        self._jobs.start("metrics", worker, self._on_worker_finished, self._on_worker_failed)
+
+    @Slot(object)
+    def _on_worker_finished(self, runs: list) -> None:
+        if self._pending is None:  # else a newer request makes these rows stale
+            self._then(runs)
+            self.read_delivered.emit()
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self._pending is None:
+            self.read_failed.emit(message)
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
+        if self._pending is not None:
+            self._start_pending()
+
+    def shutdown(self) -> None:
+        self._pending = None
+        self._jobs.shutdown()
 
 
 class RunsPanel(QWidget):
@@ -16,6 +75,7 @@ class RunsPanel(QWidget):
     chat_requested = Signal(object)  # Path of a run
     inspect_requested = Signal(object)
     resume_requested = Signal(object)
+    runs_listed = Signal()  # the list was filled from a fresh listing
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,15 +100,56 @@ class RunsPanel(QWidget):
             row.addWidget(button)
         layout.addLayout(row)
         self.busy_run: Path | None = None  # the run being trained now (not deletable)
+        from playground.workers.jobs import Jobs
+
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
+        self._listing = False  # a listing was asked for and has not arrived yet
+        self._list_again = False  # refresh() came while a listing was running: list once more
+        self._select: set[Path] | None = None  # what to select once the listing arrives (None: keep)
         self._update_buttons()
 
-    def refresh(self, select: Path | None = None) -> None:
-        from playground.core.training.runs import list_runs
+    @property
+    def refreshing(self) -> bool:
+        return self._listing or self._list_again
 
-        selected = set(self.selected_runs()) if select is None else {Path(select)}
+    def refresh(self, select: Path | None = None) -> None:
+        """List the runs again on a worker thread (selecting `select`, else keeping the selection)."""
+        from playground.workers.training import ListRunsWorker
+
+        if select is not None:
+            self._select = {Path(select)}
+        if self._jobs.running("runs"):  # (or its thread is still ending)
+            self._list_again = True
+            return
+        self._listing = True
+        self._jobs.start("runs", ListRunsWorker(), self._on_worker_finished, self._on_worker_failed)
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
+        if self._list_again:
+            self._list_again = False
+            self.refresh()
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        self._listing = False
+        if not self._list_again:
+            self.list.clear()
+            item = QListWidgetItem(f"Could not list the runs: {message}")
+            item.setFlags(Qt.NoItemFlags)
+            self.list.addItem(item)
+
+    @Slot(object)
+    def _on_worker_finished(self, found: list) -> None:
+        self._listing = False
+        if self._list_again:  # a newer listing is coming
+            return
+        selected = set(self.selected_runs()) if self._select is None else self._select
+        self._select = None
         self.list.blockSignals(True)
         self.list.clear()
-        for run in list_runs():
+        for run in found:
             loss = f" · loss {run.last_loss:.3f}" if isinstance(run.last_loss, (int, float)) else ""
             mark = STATUS_MARKS.get(run.status, "·")
             what = "training…" if run.status == "running" else f"{run.steps} steps{loss}"
@@ -61,11 +162,16 @@ class RunsPanel(QWidget):
                 item.setSelected(True)
         self.list.blockSignals(False)
         self._on_list_item_selection_changed()
+        self.runs_listed.emit()
 
     def selected_runs(self) -> list[Path]:
         return [Path(item.data(Qt.UserRole)) for item in self.list.selectedItems()]
 
     def select_runs(self, run_dirs: list[Path]) -> None:
+        """Select these runs (once the listing in progress, if any, has arrived)."""
+        if self.refreshing:
+            self._select = {Path(p) for p in run_dirs}
+            return
         wanted = {str(Path(p)) for p in run_dirs}
         for i in range(self.list.count()):
             item = self.list.item(i)
@@ -111,3 +217,7 @@ class RunsPanel(QWidget):
     def set_busy_run(self, run: Path | None) -> None:
         self.busy_run = run
         self._update_buttons()
+
+    def shutdown(self) -> None:
+        self._listing = self._list_again = False
+        self._jobs.shutdown()

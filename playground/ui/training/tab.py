@@ -3,6 +3,7 @@ compare runs, and hand the trained model to the other tabs."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -13,7 +14,7 @@ from playground.core.types import ModelSource
 from playground.ui.shell.context import TabContext
 from playground.ui.training.config_panel import TrainConfigPanel
 from playground.ui.widgets.plots import TrainingPlots
-from playground.ui.training.runs import RunsPanel
+from playground.ui.training.runs import MetricsReader, RunsPanel
 from playground.ui.training.samples import SampleView
 
 
@@ -39,6 +40,8 @@ class TrainingTab(QWidget):
         self._latest = None  # newest StepMetrics, drawn by the progress timer
         self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
         self._devices_filled = False
+        self.metrics_reader = MetricsReader(self)  # past runs' metrics.jsonl, read on a worker thread
+        self.metrics_reader.read_failed.connect(self._on_metrics_reader_read_failed)
         self._build()
         self._progress_timer = QTimer(self, interval=66, timeout=self._on_progress_timer_timeout)
         if controller is not None:
@@ -255,6 +258,8 @@ class TrainingTab(QWidget):
     def shutdown(self) -> None:
         self._queue = []
         self._progress_timer.stop()
+        self.runs.shutdown()
+        self.metrics_reader.shutdown()
         if self._job is not None:
             self._job.worker.resume()
             self._job.shutdown(120_000)
@@ -269,8 +274,9 @@ class TrainingTab(QWidget):
     def _drain_events(self) -> None:
         if self._job is None:
             return
-        handlers = {"started": self._on_worker_run_started, "metrics": self._on_worker_metrics_reported,
-                    "sample": self._on_worker_sample_generated, "status": self.status.setText}
+        handlers = {"started": self._on_worker_run_started, "history": self.plots.load_rows,
+                    "metrics": self._on_worker_metrics_reported, "sample": self._on_worker_sample_generated,
+                    "status": self.status.setText}
         for kind, payload in self._job.worker.drain():
             handlers[kind](payload)
 
@@ -279,11 +285,6 @@ class TrainingTab(QWidget):
         self._origin = None
         self.status.setText(f"Training {self._run_dir.name}: {started.n_params:,} parameters "
                             f"({started.trainable_params:,} trained) · {started.data_description}")
-        if started.start_step:
-            from playground.core.training.runs import read_metrics
-
-            rows = [r for r in read_metrics(self._run_dir) if r.get("step", 0) <= started.start_step]
-            self.plots.load_rows(rows)
         self.runs.set_busy_run(self._run_dir)
         self.runs.refresh()
 
@@ -349,9 +350,10 @@ class TrainingTab(QWidget):
             self.runs.refresh(select=self._run_dir)
 
     def _show_race_overlays(self) -> None:
-        from playground.core.training.runs import read_metrics
+        self.metrics_reader.read(self._race_runs, self._overlay_runs)
 
-        self.plots.set_overlays([(p.name, read_metrics(p)) for p in self._race_runs])
+    def _overlay_runs(self, runs: list) -> None:
+        self.plots.set_overlays([(m.run_dir.name, m.rows) for m in runs])
 
     def _show_error(self, title: str, message: str) -> None:
         self.context.show_error(title, message)
@@ -359,17 +361,27 @@ class TrainingTab(QWidget):
     # ------------------------------------------------------------------ runs
     @Slot(list)
     def _on_runs_selection_changed(self, run_dirs: list) -> None:
-        from playground.core.training.runs import read_metrics
+        """While training, the selected runs are overlaid; else one run's curves are shown, or several
+        runs' losses overlaid. Their metrics are read on a worker: `_show_selected_runs` draws them."""
+        if self.is_training or run_dirs:
+            others = [p for p in run_dirs if p != self._run_dir or not self.is_training]
+            self.metrics_reader.read(others, partial(self._show_selected_runs, training=self.is_training))
 
-        others = [p for p in run_dirs if p != self._run_dir or not self.is_training]
-        if self.is_training:
-            self.plots.set_overlays([(p.name, read_metrics(p)) for p in others])
-        elif len(run_dirs) == 1:
+    def _show_selected_runs(self, runs: list, training: bool) -> None:
+        if training != self.is_training:  # a run started or ended since: its own selection comes next
+            return
+        if training:
+            self._overlay_runs(runs)
+        elif len(runs) == 1:
             self.plots.set_overlays([])
-            self.plots.load_rows(read_metrics(run_dirs[0]))
-        elif run_dirs:
+            self.plots.load_rows(runs[0].rows)
+        elif runs:
             self.plots.clear()
-            self.plots.set_overlays([(p.name, read_metrics(p)) for p in run_dirs])
+            self._overlay_runs(runs)
+
+    @Slot(str)
+    def _on_metrics_reader_read_failed(self, message: str) -> None:
+        self._show_error("Cannot read the run's metrics", message)
 
     @Slot(object)
     def _on_runs_resume_requested(self, run_dir: Path) -> None:

@@ -55,6 +55,7 @@ def test_start_plots_points_then_stop(qtbot, tab):
     assert (result.model_dir / "model.safetensors").exists()
     qtbot.waitUntil(lambda: button(tab, "startTrainingButton").isEnabled(), timeout=10_000)
     runs = tab.findChild(QListWidget, "runsList")
+    qtbot.waitUntil(lambda: not tab.runs.refreshing, timeout=10_000)  # the list is read on a worker
     assert runs.count() >= 1 and result.run_dir.name in runs.selectedItems()[0].text()
     assert "Step" in tab.progress.format()
 
@@ -129,11 +130,14 @@ def test_two_selected_runs_overlay_two_curves(qtbot, tab, tmp_path):
     small = tiny(max_steps=4, eval_every=0, sample_every=0)
     a = train(small.replace(name="overlay-a"), on_metrics=lambda m: None)
     b = train(small.replace(name="overlay-b", seed=3), on_metrics=lambda m: None)
-    tab.runs.refresh()
+    with qtbot.waitSignal(tab.runs.runs_listed, timeout=10_000):  # listed on a worker thread
+        tab.runs.refresh()
     tab.runs.select_runs([a.run_dir, b.run_dir])
+    qtbot.waitUntil(lambda: not tab.metrics_reader.busy, timeout=10_000)  # and their metrics read on one
     counts = tab.plots.curve_point_counts()
     assert counts[a.run_dir.name] == 4 and counts[b.run_dir.name] == 4
-    tab.runs.select_runs([a.run_dir])  # one run: its own curves come back
+    with qtbot.waitSignal(tab.metrics_reader.read_delivered, timeout=10_000):
+        tab.runs.select_runs([a.run_dir])  # one run: its own curves come back
     assert tab.plots.curve_point_counts()["train (raw)"] == 4 and a.run_dir.name not in tab.plots.curve_point_counts()
     out = tmp_path / "m.csv"
     tab.plots.export_csv(out)
@@ -151,6 +155,7 @@ def test_optimizer_race_overlays_each_optimizer(qtbot, tab):
     qtbot.waitUntil(lambda: not tab.is_training and len(tab.runs.selected_runs()) == 4, timeout=10_000)
     names = [p.name for p in tab.runs.selected_runs()]
     assert {n.rsplit("-", 1)[-1] for n in names} == {"sgd", "momentum", "rmsprop", "adam"}
+    qtbot.waitUntil(lambda: not tab.metrics_reader.busy, timeout=10_000)  # their metrics, read on a worker
     assert sum(1 for k, v in tab.plots.curve_point_counts().items() if k.startswith("race-") and v == 3) == 4
 
 
@@ -163,7 +168,7 @@ def test_hand_off_to_chat_loads_the_trained_model_and_generates(qtbot, window):
     tab.set_config(tiny(max_steps=3, eval_every=0, sample_every=0, name="handoff"))
     with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
         click(qtbot, tab, "startTrainingButton")
-    qtbot.waitUntil(lambda: not tab.is_training, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.is_training and not tab.runs.refreshing, timeout=10_000)
     assert tab.runs.current_run().name.startswith("handoff")
     with qtbot.waitSignal(window.controller.model_changed, timeout=STEP_TIMEOUT):
         click(qtbot, tab, "chatWithModelButton")
