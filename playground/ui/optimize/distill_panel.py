@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
 
 from playground.core.training.distill import DistillConfig
 from playground.core.models.builder import formula_parameters
-from playground.core.format import human_count
+from playground.core import format as fmt
 from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig
 from playground.ui.training.config_panel import SciSpinBox
 
@@ -118,7 +118,7 @@ class DistillPanel(QWidget):
         if self.vocab_size:
             n = formula_parameters(cfg.student, self.vocab_size)
             embedding = cfg.student.n_embd * self.vocab_size
-            self.params.setText(f"{human_count(n)} ({human_count(embedding)} in the embedding)")
+            self.params.setText(f"{fmt.count(n)} ({fmt.count(embedding)} in the embedding)")
         else:
             self.params.setText("load a model to count")
         self.changed.emit()

@@ -328,7 +328,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
 
     def export_report(self, path: str | Path) -> Path:
         """Write the report as Markdown (.md) or CSV (.csv), atomically."""
-        from playground.core.optimize.report import write_text_atomic
+        from playground.core.files import write_text_atomic
 
         written = write_text_atomic(path, report_text(self._results, self.measure.settings(), Path(path)))
         self.show_message(f"Report written to {written}")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMes
 
 from playground.core.paths import RESOURCES
 from playground.core.types import LoadProgress, ModelInfo, ModelSource
-from playground.core.format import human_bytes, human_count
+from playground.core import format as fmt
 from playground.ui.shell import theme
 from playground.workers.model_controller import ModelController
 
@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         self.refresh_sources()
         labels = self.status_labels
         labels["model"].setText(info.name)
-        labels["params"].setText(f"{human_count(info.n_params, 1)} parameters")
+        labels["params"].setText(f"{fmt.count(info.n_params)} parameters")
         labels["params"].setToolTip(f"{info.n_params:,} parameters")
         labels["device"].setText(info.device)
         labels["dtype"].setText(info.dtype)
@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
 
         device = self.controller.session.info().device if self.controller.session else "cpu"
         try:
-            self.status_labels["memory"].setText(f"{human_bytes(process_memory_bytes(device))} used")
+            self.status_labels["memory"].setText(f"{fmt.nbytes(process_memory_bytes(device))} used")
         except Exception:  # psutil missing or the GPU went away: the label is optional
             self.status_labels["memory"].setText("")
 

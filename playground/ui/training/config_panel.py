@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 from playground.core.models.builder import estimate_memory, formula_parameters
 from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
 from playground.core.training.config import OPTIMIZER_LABELS, ModelConfigSpec, TrainConfig
-from playground.core.format import human_bytes, human_count
+from playground.core import format as fmt
 
 RACE_KEY = "race"
 MODES = [("scratch", "Train from scratch"), ("full", "Fine-tune the current model (all weights)"),
@@ -383,7 +383,7 @@ class TrainConfigPanel(QWidget):
         n = formula_parameters(cfg.model, vocab)
         mem = estimate_memory(cfg, n)
         self.param_label.setText(
-            f"<b>{human_count(n)}</b> parameters ({n:,}, vocab ≈ {vocab})<br>"
-            f"Training memory ≈ <b>{human_bytes(mem.total)}</b> (weights {human_bytes(mem.weights)}, "
-            f"optimizer {human_bytes(mem.optimizer)}, activations {human_bytes(mem.activations)})")
+            f"<b>{fmt.count(n)}</b> parameters ({n:,}, vocab ≈ {vocab})<br>"
+            f"Training memory ≈ <b>{fmt.nbytes(mem.total)}</b> (weights {fmt.nbytes(mem.weights)}, "
+            f"optimizer {fmt.nbytes(mem.optimizer)}, activations {fmt.nbytes(mem.activations)})")
         self.param_label.setToolTip("Counted exactly from the architecture; memory is an estimate.")
