@@ -1,21 +1,15 @@
-"""Workers for the Optimize tab: compress + measure, save a variant. Each reports progress and cancels."""
+"""Workers for the Optimize tab: compress + measure, distil, save a variant. Each reports progress and cancels."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 
+from playground.core.progress import Progress, Throttle
 from playground.workers.base import Worker
-
-
-@dataclass(frozen=True)
-class JobProgress:
-    fraction: float  # 0..1 over the whole job
-    message: str
 
 
 @dataclass(frozen=True)
@@ -37,23 +31,10 @@ class VariantResult:
         return engine_name(self.spec.onnx_precision) if self.onnx_folder is not None else ""
 
 
-class _Throttle:
-    """Forward progress at most ~15 times a second (the last one always goes through at the end)."""
-
-    def __init__(self, emit, interval: float = 0.066) -> None:
-        self.emit, self.interval, self.last = emit, interval, 0.0
-
-    def __call__(self, fraction: float, message: str) -> None:
-        now = time.monotonic()
-        if now - self.last >= self.interval or fraction >= 1.0:
-            self.last = now
-            self.emit(JobProgress(min(max(fraction, 0.0), 1.0), message))
-
-
 class OptimizeWorker(Worker):
     """For each spec: copy the current model (under its lock), compress the copy, measure it.
 
-    Emits progressed(JobProgress), variant_ready(VariantResult) per row (the original first when
+    Emits progressed(Progress), variant_ready(VariantResult) per row (the original first when
     `measure_original`), then finished(int: rows made). Rows made before a cancel are kept.
     """
 
@@ -79,7 +60,7 @@ class OptimizeWorker(Worker):
         from playground.core.optimize.evaluation import calibration_ids, evaluate, text_ids
 
         session, stop = self.session, self.should_stop
-        report = _Throttle(self.progressed.emit)
+        report = Throttle(self.progressed.emit)
         tokenizer, base = session.tokenizer, session.source.name
         ids = text_ids(tokenizer, self.settings)
         calibration = calibration_ids(tokenizer)
@@ -126,33 +107,21 @@ class OptimizeWorker(Worker):
         return VariantResult(metrics, None, spec, session.source.name, session.tokenizer, onnx_folder=folder)
 
 
-class SaveVariantWorker(Worker):
-    """Saves a variant folder (atomic); emits finished(str: the folder)."""
+def save(model, tokenizer, folder: str | Path, info: dict, *, on_progress) -> str:
+    """Save a variant folder (atomic) -> the folder (run with `FunctionWorker`)."""
+    from playground.core.optimize.compression import save_variant
 
-    progressed = Signal(object)
-
-    def __init__(self, model, tokenizer, folder: str | Path, info: dict) -> None:
-        super().__init__()
-        self.model, self.tokenizer, self.folder, self.info = model, tokenizer, Path(folder), info
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.optimize.compression import save_variant
-
-            self.progressed.emit(JobProgress(0.1, f"Saving {self.folder.name}…"))
-            folder = save_variant(self.model, self.tokenizer, self.folder, self.info)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.progressed.emit(JobProgress(1.0, f"Saved to {folder}"))
-            self.finished.emit(str(folder))
+    folder = Path(folder)
+    on_progress(Progress(0.1, f"Saving {folder.name}…"))
+    saved = save_variant(model, tokenizer, folder, info)
+    on_progress(Progress(1.0, f"Saved to {saved}"))
+    return str(saved)
 
 
 class DistillWorker(Worker):
     """Distils a student from the current model, then measures it (and the original if asked).
 
-    Emits metrics_reported(DistillStep) every step, progressed(JobProgress), variant_ready(VariantResult)
+    Emits metrics_reported(DistillStep) every step, progressed(Progress), variant_ready(VariantResult)
     per row, finished(int: rows made). Stop ends training early and still measures the student.
     """
 
@@ -184,7 +153,7 @@ class DistillWorker(Worker):
         from playground.core.optimize.evaluation import evaluate, text_ids
 
         session, cfg = self.session, self.cfg
-        self._report = _Throttle(self.progressed.emit)
+        self._report = Throttle(self.progressed.emit)
         result = distill(session.model, session.tokenizer, cfg, on_metrics=self._on_step,
                          on_status=lambda m: self._report(0.0, m), should_stop=self.should_stop,
                          teacher_lock=session.lock)

@@ -10,9 +10,11 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
-from playground.core.paths import RESOURCES
-from playground.core.types import LoadProgress, ModelInfo, ModelSource
 from playground.core import format as fmt
+from playground.core.errors import Failure
+from playground.core.paths import RESOURCES
+from playground.core.progress import Progress
+from playground.core.types import ModelInfo, ModelSource
 from playground.ui.shell import theme
 from playground.workers.model_controller import ModelController
 
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         c.load_progressed.connect(self._on_controller_load_progressed)
         c.model_changed.connect(self._on_controller_model_changed)
         c.load_failed.connect(self._on_controller_load_failed)
+        c.load_cancelled.connect(self._on_controller_load_cancelled)
         c.busy_changed.connect(self._on_controller_busy_changed)
 
     # ------------------------------------------------------------------ settings
@@ -295,7 +298,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loading {source.name}…")
 
     @Slot(object)
-    def _on_controller_load_progressed(self, progress: LoadProgress) -> None:
+    def _on_controller_load_progressed(self, progress: Progress) -> None:
         self.load_progress.setValue(int(progress.fraction * 1000))
         self.load_progress.setFormat(f"{progress.fraction:.0%}")
         self.load_progress.setToolTip(progress.message)
@@ -345,17 +348,20 @@ class MainWindow(QMainWindow):
         if index >= 0:
             combo.setCurrentIndex(index)
 
-    @Slot(str)
-    def _on_controller_load_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_controller_load_failed(self, failure: Failure) -> None:
+        self._on_controller_load_cancelled(failure)
+        self.show_error("Could not load the model", failure.message)
+
+    @Slot(object)
+    def _on_controller_load_cancelled(self, failure: Failure) -> None:
+        """The previous model stays: show it selected again, and say why in the status bar."""
         self._select_current_model()
         if self.controller.session is not None:
             info = self.controller.session.info()
             self._select_text(self.device_selector, info.device.split(":")[0])
             self._select_text(self.dtype_selector, info.dtype)
-        self.statusBar().showMessage(message, 8000)
-        if message.startswith("Loading cancelled"):
-            return
-        self.show_error("Could not load the model", message)
+        self.statusBar().showMessage(failure.message, 8000)
 
     def show_error(self, title: str, message: str) -> QMessageBox:
         """A non-blocking error dialog (tests and scripts find it as `errorDialog`)."""

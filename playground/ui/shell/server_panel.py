@@ -113,12 +113,12 @@ class ServerPanel(QDockWidget):
             table.setItem(row, column, item)
         table.scrollToBottom()
 
-    @Slot(str)
-    def _on_server_failed(self, message: str) -> None:
-        self._show_status(self.server.status(), f"Could not serve: {message}")
+    @Slot(object)
+    def _on_server_failed(self, failure) -> None:  # core.errors.Failure
+        self._show_status(self.server.status(), f"Could not serve: {failure.message}")
         window = self.parent()
         if hasattr(window, "show_error"):
-            window.show_error("Could not start the server", message)
+            window.show_error("Could not start the server", failure.message)
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:
