@@ -41,3 +41,17 @@ class Throttle:
         if now - self.last >= self.interval or record.fraction >= 1.0 or record.fraction <= 0.0:
             self.last = now
             self.emit(record)
+
+
+def reporter(on_progress: ProgressFn | None) -> Callable[[float, str], None]:
+    """`report(fraction, message)` that sends a Progress to `on_progress` (or nowhere when None)."""
+    if on_progress is None:
+        return lambda _fraction, _message: None
+    return lambda fraction, message: on_progress(progress(fraction, message))
+
+
+def scaled(on_progress: ProgressFn | None, lo: float, hi: float, prefix: str = "") -> ProgressFn | None:
+    """A ProgressFn for one stage: maps its 0..1 onto lo..hi of the whole and prefixes its messages."""
+    if on_progress is None:
+        return None
+    return lambda p: on_progress(progress(lo + (hi - lo) * p.fraction, prefix + p.message))

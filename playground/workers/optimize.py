@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 
-from playground.core.progress import Progress, Throttle
+from playground.core.progress import Progress, ProgressFn, Throttle, scaled
 from playground.workers.base import Worker
 
 
@@ -69,29 +69,29 @@ class OptimizeWorker(Worker):
         if self.measure_original:
             with session.lock:
                 metrics = evaluate("original", "original", session.model, tokenizer, self.settings, ids=ids,
-                                   on_progress=lambda f, m: report(f / jobs, m), should_stop=stop)
+                                   on_progress=scaled(report, 0.0, 1 / jobs), should_stop=stop)
             self.variant_ready.emit(VariantResult(metrics, None, None, base, tokenizer))
             done += 1
         for spec in self.specs:
             start = done / jobs
             if spec.onnx_precision:
-                self.variant_ready.emit(self._onnx_row(spec, ids, lambda f, m: report(start + f / jobs, m)))
+                self.variant_ready.emit(self._onnx_row(spec, ids, scaled(report, start, start + 1 / jobs)))
                 done += 1
                 continue
             with session.lock:  # only the copy needs the shared model
                 report(start, f"{spec.describe()}: copying the model…")
                 work = copy.deepcopy(session.model)
             model = compress(work, spec, calibration_ids=calibration, copy=False, should_stop=stop,
-                             on_progress=lambda f, m: report(start + 0.4 * f / jobs, f"{spec.describe()}: {m}"))
+                             on_progress=scaled(report, start, start + 0.4 / jobs, f"{spec.describe()}: "))
             del work
             metrics = evaluate(spec.label(), spec.method, model, tokenizer, self.settings, ids=ids,
-                               should_stop=stop, on_progress=lambda f, m: report(start + (0.4 + 0.6 * f) / jobs, m))
+                               should_stop=stop, on_progress=scaled(report, start + 0.4 / jobs, start + 1 / jobs))
             self.variant_ready.emit(VariantResult(metrics, model, spec, base, tokenizer))
             done += 1
         report(1.0, "Done.")
         return done
 
-    def _onnx_row(self, spec, ids: list[int], report) -> VariantResult:
+    def _onnx_row(self, spec, ids: list[int], report: ProgressFn) -> VariantResult:
         """Build the fast engine's ONNX model (cached after the first time) and measure it."""
         from playground.core.optimize.compression.storage import parameter_counts
         from playground.core.optimize.onnx_variants import build_variant, evaluate_onnx
@@ -100,10 +100,10 @@ class OptimizeWorker(Worker):
         with session.lock:
             params = parameter_counts(session.model)
         folder = build_variant(session, precision, should_stop=self.should_stop,
-                               on_progress=lambda f, m: report(0.5 * f, f"{spec.describe()}: {m}"))
+                               on_progress=scaled(report, 0.0, 0.5, f"{spec.describe()}: "))
         metrics = evaluate_onnx(spec.label(), spec.method, session, folder, precision, self.settings, ids=ids,
                                 params=params, should_stop=self.should_stop,
-                                on_progress=lambda f, m: report(0.5 + 0.5 * f, m))
+                                on_progress=scaled(report, 0.5, 1.0))
         return VariantResult(metrics, None, spec, session.source.name, session.tokenizer, onnx_folder=folder)
 
 
@@ -165,7 +165,7 @@ class DistillWorker(Worker):
             with session.lock:
                 metrics = evaluate("original", "original", session.model, session.tokenizer, self.settings,
                                    ids=ids, should_stop=measure_stop,
-                                   on_progress=lambda f, m: self._report(0.8 + 0.1 * f, m))
+                                   on_progress=scaled(self._report, 0.8, 0.9))
             self.variant_ready.emit(VariantResult(metrics, None, None, base, session.tokenizer))
             done += 1
         s = cfg.student
@@ -175,7 +175,7 @@ class DistillWorker(Worker):
                                          f"alpha={cfg.alpha:g}; held-out KL {result.first_val_kl:.3f} → "
                                          f"{result.last_val_kl:.3f}")
         metrics = evaluate(name, "distilled", result.model, result.tokenizer, self.settings, ids=ids,
-                           should_stop=measure_stop, on_progress=lambda f, m: self._report(0.9 + 0.1 * f, m))
+                           should_stop=measure_stop, on_progress=scaled(self._report, 0.9, 1.0))
         self.variant_ready.emit(VariantResult(metrics, result.model, cfg, base, result.tokenizer))
         self._report(1.0, "Done.")
         return done + 1
