@@ -148,7 +148,7 @@ class EngineSwitcher(QObject):
             return
         self.building = key
         self._jobs.start("build", FunctionWorker(build_fast_engine, folder, precision), self._on_job_finished,
-                         self._on_job_failed, on_progress=self._on_job_progressed)  # a cancel is silent
+                         self._on_job_failed, on_progress=self._on_job_progressed, replace=False)  # a cancel is silent
         self.status.setText(f"preparing {precision}…")
         self.status.setToolTip("Building the ONNX model of the fast engine (first time only). "
                                "Replies use PyTorch until it is ready.")

@@ -211,6 +211,10 @@ class TrainingTab(QWidget):
         from playground.workers.training import TrainWorker
 
         worker = TrainWorker(cfg, resume_from=resume_from)  # progress arrives via worker.drain()
+        # The thread starts on the next pass of the event loop, after the cleared plots have repainted:
+        # painting them while the model is built beside it froze the window for ~90 ms.
+        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
+                         replace=False, start_later=True)
         self._cfg, self._latest, self._origin = cfg, None, None
         if resume_from is None:
             self.plots.clear()
@@ -222,10 +226,6 @@ class TrainingTab(QWidget):
         self.status.setStyleSheet("")
         self.status.setText(f"Starting {cfg.name or 'a new run'}…")
         self._update_buttons()
-        # The worker starts on the next pass of the event loop, after the cleared plots have repainted:
-        # painting them while the model is built beside it froze the window for ~90 ms.
-        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
-                         replace=False, start_later=True)
         self._progress_timer.start()
 
     @Slot()
