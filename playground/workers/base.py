@@ -1,24 +1,41 @@
-"""Run a worker QObject on its own QThread, and always shut it down cleanly."""
+"""Run a worker QObject on its own QThread, and always shut it down cleanly.
+
+Every worker ends with exactly one of: finished(result), failed(Failure) or cancelled(Failure)
+(core/errors.py). Callers decide by signal and by `Failure.kind`, never by reading the message.
+Progress crosses threads as `core.progress.Progress`, throttled at the source to ~15 Hz.
+"""
 
 from __future__ import annotations
 
+import inspect
 import threading
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from playground.core.errors import failure_of
+from playground.core.progress import Throttle
 
 
 class Worker(QObject):
     """Base for workers: `run()` does the job; `stop()` (GUI thread) asks it to end early.
 
-    Subclasses emit `finished(object)` with a frozen result, or `failed(str)` with a message for the user.
+    Subclasses emit `finished(object)` with a frozen result, or call `fail(exc)` from their
+    `except BaseException` (it emits `failed` or `cancelled` with a Failure).
     """
 
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # core.errors.Failure (any kind but "cancelled")
+    cancelled = Signal(object)  # core.errors.Failure of kind "cancelled": its message says what was kept
 
     def __init__(self) -> None:
         super().__init__()
         self.should_stop = threading.Event()
+
+    @property
+    def name(self) -> str:
+        """The thread's name (shown in debuggers and the leak fixture)."""
+        return type(self).__name__
 
     @Slot()
     def run(self) -> None:  # pragma: no cover - overridden
@@ -28,14 +45,50 @@ class Worker(QObject):
         self.should_stop.set()
 
     def fail(self, exc: BaseException) -> None:
-        from playground.core.types import PlaygroundError
+        failure = failure_of(exc)
+        (self.cancelled if failure.cancelled else self.failed).emit(failure)
 
-        if isinstance(exc, PlaygroundError):
-            self.failed.emit(str(exc))
-        elif isinstance(exc, MemoryError) or "out of memory" in str(exc).lower():
-            self.failed.emit("Out of memory. Try a smaller model, a shorter input or a smaller batch.")
+
+def _accepts(fn: Callable, parameter: str) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return False
+    return parameter in params  # named explicitly: never pushed into a **kwargs passed further on
+
+
+class FunctionWorker(Worker):
+    """Runs `fn(*args, **kwargs)` on the worker thread; finished(its result).
+
+    When `fn` takes `on_progress`, it gets a throttled callback (a Progress, or (fraction, message))
+    that emits progressed(Progress); when it takes `should_stop`, it gets this worker's Event.
+    `result` holds the return value once finished (for a shutdown that races the signal).
+    """
+
+    progressed = Signal(object)  # core.progress.Progress
+
+    def __init__(self, fn: Callable, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.result: Any = None
+
+    @property
+    def name(self) -> str:
+        return getattr(self.fn, "__qualname__", type(self).__name__)
+
+    @Slot()
+    def run(self) -> None:
+        kwargs = dict(self.kwargs)
+        if _accepts(self.fn, "on_progress") and "on_progress" not in kwargs:
+            kwargs["on_progress"] = Throttle(self.progressed.emit)
+        if _accepts(self.fn, "should_stop") and "should_stop" not in kwargs:
+            kwargs["should_stop"] = self.should_stop
+        try:
+            self.result = self.fn(*self.args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
+            self.fail(exc)
         else:
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.finished.emit(self.result)
 
 
 class _WorkerQThread(QThread):
@@ -56,8 +109,8 @@ class _WorkerQThread(QThread):
 class WorkerThread(QObject):
     """Owns one QThread running one Worker. Keep a reference until `done` fires.
 
-    The thread quits when the worker emits finished or failed; `shutdown()` asks the worker to
-    stop and waits for the thread (never `terminate()`).
+    The thread quits when the worker emits finished, failed or cancelled; `shutdown()` asks the
+    worker to stop and waits for the thread (never `terminate()`).
     """
 
     done = Signal()
@@ -66,11 +119,11 @@ class WorkerThread(QObject):
         super().__init__(parent)
         self.worker = worker
         self.thread = _WorkerQThread(worker)
-        self.thread.setObjectName(type(worker).__name__)
+        self.thread.setObjectName(worker.name)
         worker.moveToThread(self.thread)
         # Direct: QThread.quit is thread-safe, and this works even while the GUI thread is busy.
-        worker.finished.connect(self.thread.quit, Qt.DirectConnection)
-        worker.failed.connect(self.thread.quit, Qt.DirectConnection)
+        for signal in (worker.finished, worker.failed, worker.cancelled):
+            signal.connect(self.thread.quit, Qt.DirectConnection)
         self.thread.finished.connect(self.done)
 
     def start(self) -> "WorkerThread":

@@ -1,4 +1,4 @@
-"""Workers for the Chat tab: inspect one position's next-token logits, and compare sampling settings.
+"""Jobs for the Chat tab: inspect one position's next-token logits, and compare sampling settings.
 
 Replies stream through `model_workers.GenerateWorker`, driven by `ReplyStreamer`.
 """
@@ -10,7 +10,11 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from playground.workers.base import Worker, WorkerThread
+from playground.core.errors import Failure
+from playground.workers.base import Worker
+from playground.workers.jobs import Jobs
+
+JOB = "reply"
 
 
 @dataclass(frozen=True)
@@ -35,29 +39,18 @@ class CompareColumnResult:
     engine: str
 
 
-class LogitsWorker(Worker):
+def position_logits(session, context_ids: Sequence[int], request: Any = None, engine=None) -> PositionLogits:
     """One forward pass over `context_ids` on the shared model, or through `engine` (the fast engine
-    that wrote a reply) when given; emits finished(PositionLogits)."""
+    that wrote a reply) when given (run with `FunctionWorker`)."""
+    from playground.core.generation.stream import next_token_logits
 
-    def __init__(self, session, context_ids: Sequence[int], request: Any = None, engine=None) -> None:
-        super().__init__()
-        self.session, self.context_ids, self.request = session, tuple(context_ids), request
-        self.engine = engine
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.generation.stream import next_token_logits
-
-            with self.session.lock:
-                if self.engine is not None:
-                    logits = self.engine.prefill(self.context_ids).float().cpu()
-                else:
-                    logits = next_token_logits(self.session.model, self.context_ids)
-        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
-            self.fail(exc)
+    context_ids = tuple(context_ids)
+    with session.lock:
+        if engine is not None:
+            logits = engine.prefill(context_ids).float().cpu()
         else:
-            self.finished.emit(PositionLogits(self.request, self.context_ids, logits))
+            logits = next_token_logits(session.model, context_ids)
+    return PositionLogits(request, context_ids, logits)
 
 
 class CompareWorker(Worker):
@@ -105,49 +98,46 @@ class ReplyStreamer(QObject):
     """Runs one reply at a time on a `GenerateWorker` and hands its tokens to the GUI in batches
     (at most ~30 Hz), so a fast model never floods the event loop.
 
-    Lives in the GUI thread; the worker's cross-thread signals land in this class's own slots.
+    Lives in the GUI thread; the worker's cross-thread signals reach it through `Jobs`.
     """
 
     tokens_arrived = Signal(object)  # tuple of TokenStep, in order
     finished = Signal(object)  # GenerationResult (after the last tokens_arrived)
-    failed = Signal(str)
+    failed = Signal(object)  # core.errors.Failure
+    cancelled = Signal(object)  # core.errors.Failure (e.g. stopped while waiting for the model)
     running_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 33) -> None:
         super().__init__(parent)
-        self.job: WorkerThread | None = None
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
         self._pending: list = []
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.timeout.connect(self._flush)
 
     def is_running(self) -> bool:
-        return self.job is not None
+        return self._jobs.running(JOB)
 
     def start(self, session, prompt_ids: Sequence[int], settings, engine) -> None:
         from playground.workers.models import GenerateWorker
 
-        if self.job is not None:
+        if self.is_running():
             raise RuntimeError("A reply is already running.")
         worker = GenerateWorker(session, list(prompt_ids), settings, engine=engine)
+        # Tokens are many: they go straight to this object's slot (queued) and are batched by the timer.
         worker.token_generated.connect(self._on_worker_token_generated)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
         self._pending = []
-        self.job = WorkerThread(worker, self)
-        self.job.done.connect(self._on_job_done)
-        self.job.start()
+        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
+                         replace=False)
         self._timer.start()
         self.running_changed.emit(True)
 
     def stop(self) -> None:
         """Ask the worker to stop; it checks before every token. The reply so far is kept."""
-        if self.job is not None:
-            self.job.worker.stop()
+        self._jobs.stop(JOB)
 
     def shutdown(self) -> None:
-        if self.job is not None:
-            self.job.shutdown()
-            self.job = None
+        self._jobs.shutdown()
         self._timer.stop()
 
     @Slot(object)
@@ -160,18 +150,19 @@ class ReplyStreamer(QObject):
             steps, self._pending = tuple(self._pending), []
             self.tokens_arrived.emit(steps)
 
-    @Slot(object)
-    def _on_worker_finished(self, result) -> None:
+    def _on_job_finished(self, result) -> None:
         self._flush()
         self.finished.emit(result)
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
+    def _on_job_failed(self, failure: Failure) -> None:
         self._flush()
-        self.failed.emit(message)
+        self.failed.emit(failure)
 
-    @Slot()
-    def _on_job_done(self) -> None:
-        self.job = None
+    def _on_job_cancelled(self, failure: Failure) -> None:
+        self._flush()
+        self.cancelled.emit(failure)
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
         self._timer.stop()
         self.running_changed.emit(False)

@@ -1,14 +1,11 @@
-"""Builds (once) and loads the ONNX model of the fast chat engine off the GUI thread."""
+"""Builds (once) and loads the ONNX model of the fast chat engine off the GUI thread (run with
+`FunctionWorker(build_fast_engine, folder, precision)`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from PySide6.QtCore import Signal, Slot
-
-from playground.workers.base import Worker
 
 
 @dataclass(frozen=True)
@@ -18,25 +15,13 @@ class FastEngineReady:
     engine: Any  # onnx_engine.OnnxEngine
 
 
-class FastEngineWorker(Worker):
-    """Emits progressed(LoadProgress) while building, then finished(FastEngineReady) or failed(str)."""
+def build_fast_engine(folder: Path, precision: str, *, on_progress=None, should_stop=None) -> FastEngineReady:
+    """Progress while building, then the loaded engine. A failure is shown to the user, who falls back
+    to PyTorch."""
+    from playground.core.engines.onnx_build import build_onnx_model
+    from playground.core.engines.onnx_engine import OnnxEngine
 
-    progressed = Signal(object)
-
-    def __init__(self, folder: Path, precision: str) -> None:
-        super().__init__()
-        self.folder, self.precision = Path(folder), precision
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.engines.onnx_build import build_onnx_model
-            from playground.core.engines.onnx_engine import OnnxEngine
-
-            built = build_onnx_model(self.folder, self.precision, on_progress=self.progressed.emit,
-                                     should_stop=self.should_stop)
-            engine = OnnxEngine(built, self.precision)  # loading takes ~0.5 s: here, not in the GUI
-        except BaseException as exc:  # noqa: BLE001 - shown to the user, who falls back to PyTorch
-            self.fail(exc)
-        else:
-            self.finished.emit(FastEngineReady(self.folder, self.precision, engine))
+    folder = Path(folder)
+    built = build_onnx_model(folder, precision, on_progress=on_progress, should_stop=should_stop)
+    engine = OnnxEngine(built, precision)  # loading takes ~0.5 s: here, not in the GUI
+    return FastEngineReady(folder, precision, engine)

@@ -1,4 +1,5 @@
-"""Workers for the Architecture tab: map a model, capture attention, run the logit lens, time a matmul.
+"""Jobs for the Architecture tab (run with `FunctionWorker`): map a model, capture attention, run the
+logit lens, time a matmul.
 
 Every one that touches the shared model holds `session.lock` for the whole run (the chat may be
 using the model; we wait for it, and give up if asked to stop).
@@ -9,10 +10,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
-from PySide6.QtCore import Slot
-
-from playground.core.types import Cancelled
-from playground.workers.base import Worker
+from playground.core.errors import Cancelled
 
 
 @contextmanager
@@ -27,105 +25,42 @@ def holding(lock, should_stop: threading.Event):
         lock.release()
 
 
-class AnatomyWorker(Worker):
-    """Maps the current model (`session`) or a config dict on the meta device; finished(Anatomy)."""
+def anatomy(*, session=None, config: dict | None = None, title: str = "", should_stop: threading.Event):
+    """Map the current model (`session`) or a config dict on the meta device -> Anatomy."""
+    from playground.core.inspect.anatomy import anatomy_of_config, anatomy_of_model
 
-    def __init__(self, *, session=None, config: dict | None = None, title: str = "") -> None:
-        super().__init__()
-        self.session, self.config, self.title = session, config, title
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.inspect.anatomy import anatomy_of_config, anatomy_of_model
-
-            if self.session is not None:
-                with holding(self.session.lock, self.should_stop):
-                    result = anatomy_of_model(self.session.model, self.title, should_stop=self.should_stop)
-            else:
-                result = anatomy_of_config(self.config, self.title, should_stop=self.should_stop)
-        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
-            self.fail(exc)
-        else:
-            self.finished.emit(result)
+    if session is not None:
+        with holding(session.lock, should_stop):
+            return anatomy_of_model(session.model, title, should_stop=should_stop)
+    return anatomy_of_config(config, title, should_stop=should_stop)
 
 
-class ConfigCheckWorker(Worker):
-    """Instantiates a config on the meta device and counts it; finished(ConfigCheck)."""
+def check_config(config: dict):
+    """Instantiate a config on the meta device and count it -> ConfigCheck."""
+    from playground.core.inspect.anatomy import check_config as check
 
-    def __init__(self, config: dict) -> None:
-        super().__init__()
-        self.config = config
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.inspect.anatomy import check_config
-
-            result = check_config(self.config)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.finished.emit(result)
+    return check(config)
 
 
-class AttentionWorker(Worker):
-    """One forward pass with attentions captured (eager, restored after); finished(AttentionCapture)."""
+def attention(session, text: str, *, should_stop: threading.Event):
+    """One forward pass with attentions captured (eager, restored after) -> AttentionCapture."""
+    from playground.core.inspect.attention import capture_attention
 
-    def __init__(self, session, text: str) -> None:
-        super().__init__()
-        self.session, self.text = session, text
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.inspect.attention import capture_attention
-
-            with holding(self.session.lock, self.should_stop):
-                result = capture_attention(self.session.model, self.session.tokenizer, self.text,
-                                           context_length=self.session.context_length,
-                                           should_stop=self.should_stop)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.finished.emit(result)
+    with holding(session.lock, should_stop):
+        return capture_attention(session.model, session.tokenizer, text, context_length=session.context_length,
+                                 should_stop=should_stop)
 
 
-class LogitLensWorker(Worker):
-    """Final norm + LM head on every layer's residual stream; finished(LogitLens)."""
+def logit_lens(session, capture, positions, *, should_stop: threading.Event):
+    """Final norm + LM head on every layer's residual stream -> LogitLens."""
+    from playground.core.inspect.attention import logit_lens as lens
 
-    def __init__(self, session, capture, positions) -> None:
-        super().__init__()
-        self.session, self.capture, self.positions = session, capture, tuple(positions)
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.inspect.attention import logit_lens
-
-            with holding(self.session.lock, self.should_stop):
-                result = logit_lens(self.session.model, self.session.tokenizer, self.capture, self.positions,
-                                    should_stop=self.should_stop)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.finished.emit(result)
+    with holding(session.lock, should_stop):
+        return lens(session.model, session.tokenizer, capture, tuple(positions), should_stop=should_stop)
 
 
-class FlopsWorker(Worker):
-    """Times a few matmuls (or reads the cached figure); finished(FlopsMeasurement)."""
+def flops(device: str = "cpu", dtype: str = "float32", *, use_cache: bool = True, should_stop: threading.Event):
+    """Time a few matmuls (or read the cached figure) -> FlopsMeasurement."""
+    from playground.core.inspect.flops import measure_flops
 
-    def __init__(self, device: str = "cpu", dtype: str = "float32", *, use_cache: bool = True) -> None:
-        super().__init__()
-        self.device, self.dtype, self.use_cache = device, dtype, use_cache
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.inspect.flops import measure_flops
-
-            result = measure_flops(self.device, self.dtype, should_stop=self.should_stop, use_cache=self.use_cache)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.finished.emit(result)
+    return measure_flops(device, dtype, should_stop=should_stop, use_cache=use_cache)

@@ -1,4 +1,5 @@
-"""Workers that load, move and run the current model."""
+"""Jobs that load and move the current model (run them with `FunctionWorker`), and the streaming
+reply worker (a class of its own: it emits every token as it is sampled)."""
 
 from __future__ import annotations
 
@@ -8,43 +9,17 @@ from playground.core.types import ModelSource
 from playground.workers.base import Worker
 
 
-class LoadWorker(Worker):
-    """Loads a model; emits progressed(LoadProgress) then finished(ModelSession)."""
+def load(source: ModelSource, device: str, dtype: str, *, on_progress=None, should_stop=None):
+    """Load a model -> ModelSession (core.models.loading)."""
+    from playground.core.models.loading import load_model
 
-    progressed = Signal(object)
-
-    def __init__(self, source: ModelSource, device: str, dtype: str) -> None:
-        super().__init__()
-        self.source, self.device, self.dtype = source, device, dtype
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.models.loading import load_model
-
-            session = load_model(self.source, device=self.device, dtype=self.dtype,
-                                 on_progress=self.progressed.emit, should_stop=self.should_stop)
-        except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
-            self.fail(exc)
-        else:
-            self.finished.emit(session)
+    return load_model(source, device=device, dtype=dtype, on_progress=on_progress, should_stop=should_stop)
 
 
-class MoveWorker(Worker):
-    """Moves/casts the current model; emits finished(ModelInfo)."""
-
-    def __init__(self, session, device: str, dtype: str) -> None:
-        super().__init__()
-        self.session, self.device, self.dtype = session, device, dtype
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.session.move(self.device, self.dtype)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.finished.emit(self.session.info())
+def move(session, device: str, dtype: str):
+    """Move/cast the current model -> its new ModelInfo."""
+    session.move(device, dtype)
+    return session.info()
 
 
 class GenerateWorker(Worker):

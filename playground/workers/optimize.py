@@ -1,21 +1,15 @@
-"""Workers for the Optimize tab: compress + measure, save a variant. Each reports progress and cancels."""
+"""Workers for the Optimize tab: compress + measure, distil, save a variant. Each reports progress and cancels."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 
+from playground.core.progress import Progress, ProgressFn, Throttle, scaled
 from playground.workers.base import Worker
-
-
-@dataclass(frozen=True)
-class JobProgress:
-    fraction: float  # 0..1 over the whole job
-    message: str
 
 
 @dataclass(frozen=True)
@@ -37,23 +31,10 @@ class VariantResult:
         return engine_name(self.spec.precision) if self.onnx_folder is not None else ""
 
 
-class _Throttle:
-    """Forward progress at most ~15 times a second (the last one always goes through at the end)."""
-
-    def __init__(self, emit, interval: float = 0.066) -> None:
-        self.emit, self.interval, self.last = emit, interval, 0.0
-
-    def __call__(self, fraction: float, message: str) -> None:
-        now = time.monotonic()
-        if now - self.last >= self.interval or fraction >= 1.0:
-            self.last = now
-            self.emit(JobProgress(min(max(fraction, 0.0), 1.0), message))
-
-
 class OptimizeWorker(Worker):
     """For each spec: copy the current model (under its lock), compress the copy, measure it.
 
-    Emits progressed(JobProgress), variant_ready(VariantResult) per row (the original first when
+    Emits progressed(Progress), variant_ready(VariantResult) per row (the original first when
     `measure_original`), then finished(int: rows made). Rows made before a cancel are kept.
     """
 
@@ -80,7 +61,7 @@ class OptimizeWorker(Worker):
         from playground.core.optimize.onnx_variants import OnnxVariant
 
         session, stop = self.session, self.should_stop
-        report = _Throttle(self.progressed.emit)
+        report = Throttle(self.progressed.emit)
         tokenizer, base = session.tokenizer, session.source.name
         ids = text_ids(tokenizer, self.settings)
         calibration = calibration_ids(tokenizer)
@@ -89,29 +70,29 @@ class OptimizeWorker(Worker):
         if self.measure_original:
             with session.lock:
                 metrics = evaluate("original", "original", session.model, tokenizer, self.settings, ids=ids,
-                                   on_progress=lambda f, m: report(f / jobs, m), should_stop=stop)
+                                   on_progress=scaled(report, 0.0, 1 / jobs), should_stop=stop)
             self.variant_ready.emit(VariantResult(metrics, None, None, base, tokenizer))
             done += 1
         for spec in self.specs:
             start = done / jobs
             if isinstance(spec, OnnxVariant):
-                self.variant_ready.emit(self._onnx_row(spec, ids, lambda f, m: report(start + f / jobs, m)))
+                self.variant_ready.emit(self._onnx_row(spec, ids, scaled(report, start, start + 1 / jobs)))
                 done += 1
                 continue
             with session.lock:  # only the copy needs the shared model
                 report(start, f"{spec.describe()}: copying the model…")
                 work = copy.deepcopy(session.model)
             model = compress(work, spec, calibration_ids=calibration, copy=False, should_stop=stop,
-                             on_progress=lambda f, m: report(start + 0.4 * f / jobs, f"{spec.describe()}: {m}"))
+                             on_progress=scaled(report, start, start + 0.4 / jobs, f"{spec.describe()}: "))
             del work
             metrics = evaluate(spec.label(), spec.method, model, tokenizer, self.settings, ids=ids,
-                               should_stop=stop, on_progress=lambda f, m: report(start + (0.4 + 0.6 * f) / jobs, m))
+                               should_stop=stop, on_progress=scaled(report, start + 0.4 / jobs, start + 1 / jobs))
             self.variant_ready.emit(VariantResult(metrics, model, spec, base, tokenizer))
             done += 1
         report(1.0, "Done.")
         return done
 
-    def _onnx_row(self, spec, ids: list[int], report) -> VariantResult:
+    def _onnx_row(self, spec, ids: list[int], report: ProgressFn) -> VariantResult:
         """Build the fast engine's ONNX model (cached after the first time) and measure it."""
         from playground.core.optimize.compression.storage import parameter_counts
         from playground.core.optimize.onnx_variants import build_variant, evaluate_onnx
@@ -120,40 +101,28 @@ class OptimizeWorker(Worker):
         with session.lock:
             params = parameter_counts(session.model)
         folder = build_variant(session, precision, should_stop=self.should_stop,
-                               on_progress=lambda f, m: report(0.5 * f, f"{spec.describe()}: {m}"))
+                               on_progress=scaled(report, 0.0, 0.5, f"{spec.describe()}: "))
         metrics = evaluate_onnx(spec.label(), spec.method, session, folder, precision, self.settings, ids=ids,
                                 params=params, should_stop=self.should_stop,
-                                on_progress=lambda f, m: report(0.5 + 0.5 * f, m))
+                                on_progress=scaled(report, 0.5, 1.0))
         return VariantResult(metrics, None, spec, session.source.name, session.tokenizer, onnx_folder=folder)
 
 
-class SaveVariantWorker(Worker):
-    """Saves a variant folder (atomic); emits finished(str: the folder)."""
+def save(model, tokenizer, folder: str | Path, info: dict, *, on_progress) -> str:
+    """Save a variant folder (atomic) -> the folder (run with `FunctionWorker`)."""
+    from playground.core.optimize.compression import save_variant
 
-    progressed = Signal(object)
-
-    def __init__(self, model, tokenizer, folder: str | Path, info: dict) -> None:
-        super().__init__()
-        self.model, self.tokenizer, self.folder, self.info = model, tokenizer, Path(folder), info
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.core.optimize.compression import save_variant
-
-            self.progressed.emit(JobProgress(0.1, f"Saving {self.folder.name}…"))
-            folder = save_variant(self.model, self.tokenizer, self.folder, self.info)
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.progressed.emit(JobProgress(1.0, f"Saved to {folder}"))
-            self.finished.emit(str(folder))
+    folder = Path(folder)
+    on_progress(Progress(0.1, f"Saving {folder.name}…"))
+    saved = save_variant(model, tokenizer, folder, info)
+    on_progress(Progress(1.0, f"Saved to {saved}"))
+    return str(saved)
 
 
 class DistillWorker(Worker):
     """Distils a student from the current model, then measures it (and the original if asked).
 
-    Emits metrics_reported(StepMetrics) every step, progressed(JobProgress), variant_ready(VariantResult)
+    Emits metrics_reported(StepMetrics) every step, progressed(Progress), variant_ready(VariantResult)
     per row, finished(int: rows made). Stop ends training early and still measures the student.
     """
 
@@ -186,7 +155,7 @@ class DistillWorker(Worker):
         from playground.core.optimize.evaluation import evaluate, text_ids
 
         session, cfg = self.session, self.cfg
-        self._report = _Throttle(self.progressed.emit)
+        self._report = Throttle(self.progressed.emit)
         result = distill(session.model, session.tokenizer, cfg, on_metrics=self._on_step,
                          on_status=lambda m: self._report(0.0, m), should_stop=self.should_stop,
                          teacher_lock=session.lock)
@@ -198,7 +167,7 @@ class DistillWorker(Worker):
             with session.lock:
                 metrics = evaluate("original", "original", session.model, session.tokenizer, self.settings,
                                    ids=ids, should_stop=measure_stop,
-                                   on_progress=lambda f, m: self._report(0.8 + 0.1 * f, m))
+                                   on_progress=scaled(self._report, 0.8, 0.9))
             self.variant_ready.emit(VariantResult(metrics, None, None, base, session.tokenizer))
             done += 1
         s = cfg.student
@@ -208,7 +177,7 @@ class DistillWorker(Worker):
                                          f"alpha={cfg.alpha:g}; held-out KL {result.first_val_kl:.3f} → "
                                          f"{result.last_val_kl:.3f}")
         metrics = evaluate(name, "distilled", result.model, result.tokenizer, self.settings, ids=ids,
-                           should_stop=measure_stop, on_progress=lambda f, m: self._report(0.9 + 0.1 * f, m))
+                           should_stop=measure_stop, on_progress=scaled(self._report, 0.9, 1.0))
         self.variant_ready.emit(VariantResult(metrics, result.model, cfg, base, result.tokenizer))
         self._report(1.0, "Done.")
         return done + 1

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from playground.workers.base import Worker, WorkerThread
+from playground.core.errors import Failure
+from playground.workers.base import FunctionWorker
+from playground.workers.jobs import Jobs
 
 
 @dataclass(frozen=True)
@@ -17,39 +19,20 @@ class ServerStatus:
     model_id: str = ""
 
 
-class _StartWorker(Worker):
-    def __init__(self, session, host: str, port: int, on_request) -> None:
-        super().__init__()
-        self.session, self.host, self.port, self.on_request = session, host, port, on_request
-        self.started_server = None  # kept here too, so a shutdown racing the start can stop it
+def start_server(session, host: str, port: int, on_request):
+    """Bind, import FastAPI and start uvicorn -> the running LocalServer (run with `FunctionWorker`)."""
+    from playground.server.runner import LocalServer
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            from playground.server.runner import LocalServer
-
-            server = LocalServer(self.session, host=self.host, port=self.port, on_request=self.on_request)
-            server.start()
-        except BaseException as exc:  # noqa: BLE001 - shown to the user
-            self.fail(exc)
-        else:
-            self.started_server = server
-            self.finished.emit(server)
+    server = LocalServer(session, host=host, port=port, on_request=on_request)
+    server.start()
+    return server
 
 
-class _StopWorker(Worker):
-    def __init__(self, server) -> None:
-        super().__init__()
-        self.server = server
+def stop_server(server) -> None:
+    server.stop()
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.server.stop()
-        except BaseException as exc:  # noqa: BLE001
-            self.fail(exc)
-        else:
-            self.finished.emit(None)
+
+JOB = "server"  # one start or stop at a time
 
 
 class ServerController(QObject):
@@ -58,17 +41,17 @@ class ServerController(QObject):
 
     status_changed = Signal(object)  # ServerStatus
     request_logged = Signal(object)  # playground.server.app.RequestLog
-    failed = Signal(str)
+    failed = Signal(object)  # core.errors.Failure
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.server = None  # playground.server.runner.LocalServer while running
-        self._job: WorkerThread | None = None
+        self._jobs = Jobs(self)
         self._closed = False
 
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self._jobs.running(JOB)
 
     def status(self) -> ServerStatus:
         if self.server is None:
@@ -78,17 +61,15 @@ class ServerController(QObject):
     def start(self, session, host: str = "127.0.0.1", port: int = 0) -> bool:
         if self.busy or self.server is not None or self._closed:
             return False
-        worker = _StartWorker(session, host, port, self.request_logged.emit)
-        worker.finished.connect(self._on_start_finished)
-        self._run(worker)
+        worker = FunctionWorker(start_server, session, host, port, self.request_logged.emit)
+        self._jobs.start(JOB, worker, self._on_start_finished, self._on_job_failed, replace=False)
         return True
 
     def stop(self) -> bool:
         if self.busy or self.server is None:
             return False
-        worker = _StopWorker(self.server)
-        worker.finished.connect(self._on_stop_finished)
-        self._run(worker)
+        self._jobs.start(JOB, FunctionWorker(stop_server, self.server), self._on_stop_finished, self._on_job_failed,
+                         replace=False)
         return True
 
     def set_session(self, session) -> None:
@@ -100,21 +81,15 @@ class ServerController(QObject):
     def shutdown(self) -> None:
         """Stop everything now (window closing): waits for the threads."""
         self._closed = True
-        job, self._job = self._job, None
-        if job is not None:
-            job.shutdown()
-            self.server = self.server or getattr(job.worker, "started_server", None)
+        worker = self._jobs.worker(JOB)
+        self._jobs.shutdown()
+        if worker is not None and worker.fn is start_server:  # it may have started after all
+            self.server = self.server or worker.result
         if self.server is not None:
             self.server.stop()
             self.server = None
 
     # ------------------------------------------------------------------ plumbing
-    def _run(self, worker: Worker) -> None:
-        worker.failed.connect(self._on_worker_failed)
-        self._job = WorkerThread(worker, self)
-        self._job.done.connect(self._on_job_done)
-        self._job.start()
-
     @Slot(object)
     def _on_start_finished(self, server) -> None:
         if self._closed:  # arrived after shutdown() already stopped it
@@ -129,10 +104,6 @@ class ServerController(QObject):
         self.server = None
         self.status_changed.emit(self.status())
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        self.failed.emit(message)
-
-    @Slot()
-    def _on_job_done(self) -> None:
-        self._job = None
+    @Slot(object)
+    def _on_job_failed(self, failure: Failure) -> None:
+        self.failed.emit(failure)

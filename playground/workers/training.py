@@ -3,7 +3,7 @@
 Progress does not cross threads as Qt signals: the core's callbacks append `(kind, payload)` to a
 thread-safe deque that the GUI drains on its redraw timer (~15 Hz). Thousands of cross-thread
 Python-object signals per minute crashed PySide6 6.12 (a refcount error); a deque is also leaner.
-Only the rare end-of-run events are signals: finished(TrainResult) or failed(str).
+Only the rare end-of-run events are signals: finished(TrainResult), failed(Failure) or cancelled(Failure).
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ class TrainWorker(Worker):
                 out.append(self.events.popleft())
             except IndexError:
                 return out
+
+    def stop(self) -> None:
+        """Stop (a paused run is resumed first, so it can save its checkpoint and end)."""
+        self.pause_event.clear()
+        super().stop()
 
     def pause(self) -> None:
         self.pause_event.set()

@@ -41,3 +41,31 @@ def test_a_job_after_stop_is_refused(builtin_session):
     assert not worker.is_alive()
     with pytest.raises(ServerBusy):
         worker.submit(Job(builtin_session, [1], None, emit=lambda e: None))
+
+
+def test_the_model_id_comes_from_the_source_data_not_its_label():
+    from playground.core.types import ModelSource
+    from playground.server.app import model_id
+
+    assert model_id(ModelSource("builtin", "Any label (built-in)", "/x/SmolLM2.Q4_1.gguf")) == "smollm2-135m-instruct"
+    assert model_id(ModelSource("run", "run: a label", "/runs/my-run/model")) == "my-run"
+    assert model_id(ModelSource("folder", "Shown", "/models/My Model")) == "my-model"
+    assert model_id(ModelSource("hf-cache", "HuggingFaceTB/SmolLM2-360M", "/snap/abc")) == "huggingfacetb-smollm2-360m"
+
+
+def test_a_refusal_while_closing_is_typed_as_shutting_down(builtin_session):
+    from playground.core.errors import failure_of
+    from playground.server.worker import Failed, Job, ModelWorker, ServerBusy
+
+    worker = ModelWorker(builtin_session)
+    worker.stop()
+    with pytest.raises(ServerBusy) as refused:
+        worker.submit(Job(builtin_session, [1], None, emit=lambda e: None))
+    assert failure_of(refused.value).kind == "shutting-down"
+    events = []
+    late = ModelWorker(builtin_session)  # a job already queued when the stop came hears why it will not run
+    late._stopping = True
+    late._queue.put(Job(builtin_session, [1], None, emit=events.append))
+    late._queue.put(None)
+    late._thread.join(10)
+    assert events == [Failed("The server is shutting down.", "shutting-down")]

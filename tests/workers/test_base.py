@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QThread, Slot
+import time
+
+from PySide6.QtCore import QObject, QThread, Slot
 from PySide6.QtWidgets import QApplication
 
-from playground.workers.base import Worker, WorkerThread
+from playground.core.errors import Cancelled, Failure, ModelLoadError
+from playground.core.progress import Progress
+from playground.workers.base import FunctionWorker, Worker, WorkerThread
+from playground.workers.jobs import Jobs
 
 
 class _RecordingWorker(Worker):
@@ -39,3 +44,84 @@ def test_train_worker_reports_metrics_and_finishes(qtbot):
     assert finished.args[0].status == "finished"
     assert [kind for kind, _ in events if kind != "status"] == ["started", "metrics", "metrics", "metrics"]
     assert [m.step for kind, m in events if kind == "metrics"] == [1, 2, 3] and worker.drain() == []
+
+
+def _slow_square(x: int, *, on_progress, should_stop) -> int:
+    on_progress(0.0, "starting")
+    for _ in range(200):
+        if should_stop.is_set():
+            raise Cancelled("Squaring cancelled.")
+        time.sleep(0.01)
+    on_progress(Progress(1.0, "done"))
+    return x * x
+
+
+def _broken() -> None:
+    raise ModelLoadError("No config.json here.")
+
+
+class _Sink(QObject):
+    """Collects signals in the GUI thread (its own slots, so the connections are queued)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list = []
+
+    @Slot(object)
+    def add(self, item) -> None:
+        self.items.append(item)
+
+
+def test_function_worker_passes_progress_and_stop_and_emits_the_result(qtbot):
+    worker = FunctionWorker(_slow_square, 7)
+    sink, progress = _Sink(), _Sink()
+    worker.finished.connect(sink.add)
+    worker.progressed.connect(progress.add)
+    job = WorkerThread(worker)
+    with qtbot.waitSignal(job.done, timeout=10_000):
+        job.start()
+    qtbot.waitUntil(lambda: bool(sink.items))
+    assert sink.items == [49] and worker.result == 49 and job.thread.objectName() == "_slow_square"
+    assert progress.items == [Progress(0.0, "starting"), Progress(1.0, "done")]
+
+
+def test_failures_and_cancellations_arrive_typed_on_their_own_signals(qtbot):
+    failing = FunctionWorker(_broken)
+    job = WorkerThread(failing)
+    with qtbot.waitSignal(failing.failed, timeout=10_000) as failed:
+        job.start()
+    qtbot.waitUntil(lambda: not job.is_running())
+    assert failed.args[0] == Failure("user", "No config.json here.", "ModelLoadError")
+
+    slow = FunctionWorker(_slow_square, 3)
+    slow.stop()
+    job = WorkerThread(slow)
+    with qtbot.waitSignal(slow.cancelled, timeout=10_000) as cancelled:
+        job.start()
+    qtbot.waitUntil(lambda: not job.is_running())
+    assert cancelled.args[0].kind == "cancelled" and cancelled.args[0].message == "Squaring cancelled."
+
+
+def test_jobs_latest_request_wins_and_the_replaced_one_is_stopped(qtbot):
+    jobs = Jobs()
+    got, cancelled = _Sink(), _Sink()
+    first = FunctionWorker(_slow_square, 2)
+    assert jobs.start("square", first, got.add, on_cancelled=cancelled.add)
+    second = FunctionWorker(_slow_square, 5)
+    assert not jobs.start("square", FunctionWorker(_slow_square, 9), got.add, replace=False)
+    with qtbot.waitSignal(jobs.job_done, timeout=10_000) as done:
+        jobs.start("square", second, got.add, on_cancelled=cancelled.add)
+    assert first.should_stop.is_set() and done.args == ["square"]
+    qtbot.waitUntil(lambda: not jobs.running("square"))
+    assert got.items == [25] and cancelled.items == []  # the replaced job's cancellation is not delivered
+    jobs.shutdown()
+
+
+def test_jobs_shutdown_stops_and_waits_for_every_thread(qtbot):
+    jobs = Jobs()
+    worker = FunctionWorker(_slow_square, 4)
+    jobs.start("square", worker, start_later=True)
+    assert jobs.running("square") and jobs.worker("square") is worker
+    qtbot.wait(50)
+    jobs.shutdown()
+    assert worker.should_stop.is_set() and not jobs.running("square")

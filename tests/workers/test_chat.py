@@ -7,8 +7,8 @@ from PySide6.QtCore import QObject, Slot
 from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
 from playground.core.generation.sampling import GREEDY, SamplingSettings
-from playground.workers.base import WorkerThread
-from playground.workers.chat import CompareWorker, LogitsWorker, ReplyStreamer
+from playground.workers.base import FunctionWorker, WorkerThread
+from playground.workers.chat import CompareWorker, ReplyStreamer, position_logits
 
 
 LONG = 300_000  # ms: the shared CPU can be very busy
@@ -20,7 +20,7 @@ def prompt(session, text="What is the capital of France?"):
 
 def test_logits_worker_runs_one_forward_pass(qtbot, builtin_session):
     ids = prompt(builtin_session)
-    job = WorkerThread(LogitsWorker(builtin_session, ids, request="here"))
+    job = WorkerThread(FunctionWorker(position_logits, builtin_session, ids, request="here"))
     with qtbot.waitSignal(job.worker.finished, timeout=LONG) as blocker:
         job.start()
     qtbot.waitUntil(lambda: not job.is_running())

@@ -20,10 +20,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
 
 from playground.core import paths
-from playground.core.types import Cancelled, LoadProgress, PlaygroundError
+from playground.core.errors import Cancelled, PlaygroundError
+from playground.core.progress import ProgressFn, progress
 
 PRECISIONS = ("int4", "int8", "fp32")
 # The builder's quantizer per precision, chosen on the built-in model (12 chat prompts, greedy, 96
@@ -36,7 +36,6 @@ BUILD_OPTIONS: dict[str, list[str]] = {"int4": ["algo_config=k_quant"], "int8": 
 SUPPORTED_ARCHITECTURES = ("LlamaForCausalLM",)
 COMPLETE_MARKER = "playground-build.json"  # written last, inside the temp folder, before the rename
 
-ProgressFn = Callable[[LoadProgress], None]
 _build_lock = threading.Lock()  # one build at a time: each takes both cores and ~1 GB
 
 
@@ -108,7 +107,7 @@ class _BuildMonitor:
         self.fraction = max(self.fraction, fraction)
         if self.on_progress is not None and (force or now - self._last_report > 0.1):  # ≤ 10 Hz
             self._last_report = now
-            self.on_progress(LoadProgress(min(self.fraction, 1.0), message))
+            self.on_progress(progress(self.fraction, message))
 
     def consume(self, text: str) -> None:
         text, self._tail = self._tail + text, text[-200:]  # a match may straddle two reads

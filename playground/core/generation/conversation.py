@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -117,22 +115,13 @@ def conversation_as_text(tokenizer, messages: Sequence[Message], *, system_promp
 
 
 # ---------------------------------------------------------------- files
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write via a temp file in the same folder + os.replace, so a crash never leaves half a file."""
-    path = Path(path)
+def _write(path: str | Path, text: str) -> None:
+    """Atomic (core/files.py), with a message for the user when the disk or folder refuses."""
+    from playground.core.files import write_text_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_text_atomic(path, text)
     except OSError as exc:
-        raise PlaygroundError(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise PlaygroundError(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.") from exc
 
 
@@ -203,7 +192,7 @@ def conversation_to_json(messages: Sequence[Message], *, system_prompt: str, mod
 
 
 def save_conversation(path: str | Path, messages: Sequence[Message], **kwargs) -> None:
-    atomic_write_text(path, conversation_to_json(messages, **kwargs))
+    _write(path, conversation_to_json(messages, **kwargs))
 
 
 def _parse_messages(items: Any) -> tuple[Message, ...]:
@@ -298,5 +287,5 @@ def conversation_to_markdown(messages: Sequence[Message], *, system_prompt: str,
 
 
 def export_markdown(path: str | Path, messages: Sequence[Message], **kwargs) -> None:
-    atomic_write_text(path, conversation_to_markdown(messages, **kwargs))
+    _write(path, conversation_to_markdown(messages, **kwargs))
 

@@ -7,12 +7,12 @@ plain matmul's speed, which the UI says next to the figure.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from dataclasses import asdict, dataclass
 
 from playground.core import paths
+from playground.core.files import write_text_atomic
 
 CACHE_FILE = "flops.json"
 
@@ -51,9 +51,7 @@ def _write_cache(measurement: FlopsMeasurement) -> None:
     data = _read_cache()
     data[_cache_key(measurement.device, measurement.dtype)] = asdict(measurement)
     target = paths.cache_dir() / CACHE_FILE
-    tmp = target.with_name(f"{CACHE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(tmp, target)
+    write_text_atomic(target, json.dumps(data, indent=1))
 
 
 def measure_flops(device: str = "cpu", dtype: str = "float32", *, size: int = 1024, budget_s: float = 0.6,

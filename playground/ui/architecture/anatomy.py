@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from playground.ui.widgets import units
+from playground.core import format as fmt
 from playground.ui.architecture.block_diagram import BlockDiagram
 from playground.ui.architecture.stats import StatsPanel
 
@@ -94,7 +94,7 @@ class AnatomyView(QWidget):
         self.title.setText(title)
 
     def _add(self, parent: QTreeWidgetItem | None, node, total: int) -> QTreeWidgetItem:
-        params = units.exact(node.params) if not node.tied_to else "0 (tied)"
+        params = fmt.exact(node.params) if not node.tied_to else "0 (tied)"
         item = QTreeWidgetItem([node.name, params, f"{100 * node.params / total:.2f} %",
                                 _shape_text(node.output_shape), node.type_name])
         item.setData(0, PATH_ROLE, node.path)

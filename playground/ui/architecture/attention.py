@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
-from playground.ui.widgets import units
+from playground.core import format as fmt
 from playground.ui.architecture.attention_grid import AttentionGrid
 from playground.ui.widgets.heatmap import HeatmapData, HeatmapView, colorize, lut
 
@@ -109,7 +109,7 @@ class AttentionView(QWidget):
 
     def set_capture(self, capture) -> None:
         self._capture = capture
-        self._labels = tuple(units.token_label(t) for t in capture.tokens)
+        self._labels = tuple(fmt.token_label(t) for t in capture.tokens)
         self._query, self._across = None, False
         self.across_button.blockSignals(True)
         self.across_button.setChecked(False)

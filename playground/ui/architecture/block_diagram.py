@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from playground.ui.widgets import units
+from playground.core import format as fmt
 from playground.ui.widgets.heatmap import save_png
 
 # Box colors per part (hue), readable on light and dark backgrounds.
@@ -181,7 +181,7 @@ class BlockDiagram(QWidget):
             label = f"layer {self._layer} of {self._num_layers}"
         per_layer = sum(part.count for part in self._parts.values() if part.per_layer)
         if per_layer:
-            label += f"  ·  {units.count(per_layer)} per layer"
+            label += f"  ·  {fmt.count(per_layer)} per layer"
         p.drawText(rect.adjusted(12, 5, -12, 0), Qt.AlignTop | Qt.AlignRight, label)
 
     def _paint_arrows(self, p: QPainter, text: QColor) -> None:
@@ -244,15 +244,15 @@ class BlockDiagram(QWidget):
         bold.setBold(True)
         inner = rect.adjusted(8, 2, -8, -2)
         total = part.count * (self._num_layers if part.per_layer else 1)
-        right = units.count(total) if total else "0"
+        right = fmt.count(total) if total else "0"
         if rect.height() < QFontMetricsF(bold).height() * 1.9:  # one line: short title … formula = count
-            value = f"{part.formula} = {units.count(part.count)}" if part.count else part.formula
+            value = f"{part.formula} = {fmt.count(part.count)}" if part.count else part.formula
             self._two_sided(p, inner, part.label.split(" (")[0], value, bold)
         else:
             half = inner.height() / 2
             top = QRectF(inner.left(), inner.top(), inner.width(), half)
             self._two_sided(p, top, part.label, right, bold, bold)
-            formula = part.formula + (f" = {units.count(part.count)} per layer" if part.per_layer else "")
+            formula = part.formula + (f" = {fmt.count(part.count)} per layer" if part.per_layer else "")
             bottom = QRectF(inner.left(), inner.top() + half, inner.width(), half)
             self._two_sided(p, bottom, formula, "", self.font())
         p.setOpacity(1.0)
@@ -293,9 +293,9 @@ class BlockDiagram(QWidget):
             tip = f"<b>{info.label}</b><br>{info.formula}"
             if info.numbers:
                 tip += f" = {info.numbers}"
-            tip += f" = {units.exact(info.count)}"
+            tip += f" = {fmt.exact(info.count)}"
             if info.per_layer:
-                tip += f" per layer<br>× {self._num_layers} layers = {units.exact(total)}"
+                tip += f" per layer<br>× {self._num_layers} layers = {fmt.exact(total)}"
             QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         else:
             QToolTip.hideText()

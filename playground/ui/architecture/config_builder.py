@@ -40,9 +40,7 @@ class ConfigBuilder(QWidget):
         super().__init__(parent)
         self.setObjectName("configBuilder")
         self._jobs = Jobs(self)
-        self._jobs.job_done.connect(self._on_jobs_job_done)
         self._asked: dict | None = None  # the config of the running meta-device check
-        self._pending_check = False
         self._check_due = False  # fields changed since the last meta-device check
         self._applying = False
         self._current_config: dict | None = None  # the loaded model's config, for "Use the current model"
@@ -219,26 +217,20 @@ class ConfigBuilder(QWidget):
             self._check_timer.start()
 
     def _start_check(self) -> None:
-        from playground.workers.inspect import ConfigCheckWorker
+        from playground.workers.base import FunctionWorker
+        from playground.workers.inspect import check_config
 
         if self.error():
             return
         self._check_due = False
         config = self.config_dict()
-        if not self._jobs.start("check", ConfigCheckWorker(config), self._on_check_finished, self._on_check_failed):
-            self._pending_check = True
-            return
+        # Latest wins: a check still running for older fields is stopped and its result ignored.
+        self._jobs.start("check", FunctionWorker(check_config, config), self._on_check_finished, self._on_check_failed)
         self._asked = config
-
-    @Slot(str)
-    def _on_jobs_job_done(self, _name: str) -> None:
-        if self._pending_check:
-            self._pending_check = False
-            self._start_check()
 
     @Slot(object)
     def _on_check_finished(self, check) -> None:
-        if self._pending_check or self._asked != self.config_dict():
+        if self._asked != self.config_dict():
             return  # the fields changed meanwhile; a newer check follows
         subject = self.stats.subject()
         formula = subject.n_params if subject else 0
@@ -250,9 +242,9 @@ class ConfigBuilder(QWidget):
             self.stats.set_subject(Subject(subject.title, subject.spec, subject.n_params, subject.breakdown,
                                            check.n_params))
 
-    @Slot(str)
-    def _on_check_failed(self, message: str) -> None:
-        self.check_label.setText(f"transformers could not build this config: {message}")
+    @Slot(object)
+    def _on_check_failed(self, failure) -> None:  # core.errors.Failure
+        self.check_label.setText(f"transformers could not build this config: {failure.message}")
 
     @Slot()
     def _on_train_button_clicked(self) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QTableView,
                                QVBoxLayout, QWidget)
 
-from playground.ui.widgets import units
+from playground.core import format as fmt
 from playground.ui.widgets.heatmap import save_png
 
 TINT = QColor("#2e86de")
@@ -56,7 +56,7 @@ class LensModel(QAbstractTableModel):
         layer, col = index.row(), index.column()
         prob = float(self.lens.top_probs[layer, col, 0])
         if role == Qt.DisplayRole:
-            return units.token_label(self.lens.top_tokens[layer][col][0], 12)
+            return fmt.token_label(self.lens.top_tokens[layer][col][0], 12)
         if role == Qt.BackgroundRole:
             return self._blend(prob)
         if role == Qt.ForegroundRole:
@@ -66,7 +66,7 @@ class LensModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ToolTipRole:
-            top = ", ".join(f"“{units.token_label(t, 20)}” {100 * float(p):.1f} %"
+            top = ", ".join(f"“{fmt.token_label(t, 20)}” {100 * float(p):.1f} %"
                             for t, p in zip(self.lens.top_tokens[layer][col], self.lens.top_probs[layer, col]))
             where = "the embeddings" if layer == 0 else f"layer {layer}"
             pos = self.lens.positions[col]
@@ -123,7 +123,7 @@ class LogitLensView(QWidget):
 
     def set_capture(self, capture) -> tuple[int, ...]:
         """Prepare for a new capture; returns the default positions (the last ones)."""
-        self._labels = tuple(units.token_label(t, 12) for t in capture.tokens)
+        self._labels = tuple(fmt.token_label(t, 12) for t in capture.tokens)
         n = capture.num_tokens
         for spin in (self.start_spin, self.count_spin):
             spin.blockSignals(True)

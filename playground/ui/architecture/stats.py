@@ -12,7 +12,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel,
                                QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
 
-from playground.ui.widgets import units
+from playground.core import format as fmt
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class TokenSpin(QDoubleSpinBox):
     SUFFIXES = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
-        return units.count(value)
+        return fmt.count(value)
 
     def valueFromText(self, text: str) -> float:  # noqa: N802
         text = text.strip().upper().replace(",", "")
@@ -194,8 +194,8 @@ class StatsPanel(QWidget):
             total = part.count * (b.num_layers if part.per_layer else 1)
             share = _share(total, s.n_params)
             formula = part.formula + (f"<br><span style='color:{muted}'>= {part.numbers}</span>" if part.numbers else "")
-            count = (f"{units.exact(part.count)} × {b.num_layers}<br>= {units.exact(total)}" if part.per_layer
-                     else units.exact(total))
+            count = (f"{fmt.exact(part.count)} × {b.num_layers}<br>= {fmt.exact(total)}" if part.per_layer
+                     else fmt.exact(total))
             rows.append(f"<tr><td>{part.label}</td><td>{formula}</td><td align='right'>{count}</td>"
                         f"<td align='right'>{share}</td></tr>")
         check = ""
@@ -203,10 +203,10 @@ class StatsPanel(QWidget):
             ok = s.verified == s.n_params
             check = (f"<p style='color:{'#2e9d4f' if ok else '#d35400'}'>"
                      + ("✓ equals sum(p.numel()) of the instantiated model" if ok else
-                        f"✗ the instantiated model has {units.exact(s.verified)}") + "</p>")
+                        f"✗ the instantiated model has {fmt.exact(s.verified)}") + "</p>")
         family = "" if s.spec is None else ("  (symbols: V vocabulary, d width, L layers, h heads, h_kv key/value "
                                             "heads, d_h head width, f MLP width, P context)")
-        return (f"<h4>Parameters N = {units.exact(s.n_params)} ({units.count(s.n_params)})</h4>{check}"
+        return (f"<h4>Parameters N = {fmt.exact(s.n_params)} ({fmt.count(s.n_params)})</h4>{check}"
                 f"<p style='color:{muted}'>Tied weights count once.{family}</p>"
                 "<table cellspacing='0' cellpadding='3' width='100%'>"
                 "<tr><th align='left'>Part</th><th align='left'>Formula</th><th align='right'>Count</th>"
@@ -216,7 +216,7 @@ class StatsPanel(QWidget):
     def _memory_html(n: int, muted: str) -> str:
         from playground.core.models.sizing import BYTES_PER_PARAM
 
-        cells = "".join(f"<td align='center'><b>{units.nbytes(n * b)}</b><br>"
+        cells = "".join(f"<td align='center'><b>{fmt.nbytes(n * b)}</b><br>"
                         f"<span style='color:{muted}'>{name} · {b:g} B</span></td>"
                         for name, b in BYTES_PER_PARAM.items())
         return (f"<h4>Weights in memory = N × bytes per parameter</h4><table width='100%'><tr>{cells}</tr></table>"
@@ -226,11 +226,11 @@ class StatsPanel(QWidget):
     def _compute_html(stats, muted: str) -> str:
         spec = stats.spec
         attention = stats.flops_per_token - stats.flops_per_token_dense
-        return (f"<h4>Compute per token ≈ 2·N + 2·L·T·h·d_h = {units.flops(stats.flops_per_token)}</h4>"
-                f"<p>2·N = {units.flops(stats.flops_per_token_dense)} (N without the embedding lookup, "
+        return (f"<h4>Compute per token ≈ 2·N + 2·L·T·h·d_h = {fmt.flops(stats.flops_per_token)}</h4>"
+                f"<p>2·N = {fmt.flops(stats.flops_per_token_dense)} (N without the embedding lookup, "
                 f"with the LM head) + attention at the full context T = {spec.context_length:,}: "
                 f"2 × {spec.n_layer} × {spec.context_length:,} × {spec.n_head} × {spec.head_size} = "
-                f"{units.flops(attention)}.<br><span style='color:{muted}'>That is one forward pass; training "
+                f"{fmt.flops(attention)}.<br><span style='color:{muted}'>That is one forward pass; training "
                 f"adds the backward pass (2×), so ≈ 6·N per token.</span></p>")
 
     @staticmethod
@@ -243,8 +243,8 @@ class StatsPanel(QWidget):
                    "smaller than with one K/V per head.</span>")
         return (f"<h4>KV cache = 2·L·h_kv·d_h × 2 bytes (bf16)</h4>"
                 f"<p>2 × {spec.n_layer} × {spec.kv_heads} × {spec.head_size} × 2 = "
-                f"<b>{units.nbytes(stats.kv_bytes_per_token)} per token</b>; at the full context of "
-                f"{spec.context_length:,} tokens: <b>{units.nbytes(stats.kv_bytes_full_context)}</b> per "
+                f"<b>{fmt.nbytes(stats.kv_bytes_per_token)} per token</b>; at the full context of "
+                f"{spec.context_length:,} tokens: <b>{fmt.nbytes(stats.kv_bytes_full_context)}</b> per "
                 f"sequence.{gqa}</p>")
 
     def _training_html(self, s: Subject, muted: str) -> str:
@@ -252,10 +252,10 @@ class StatsPanel(QWidget):
 
         n, tokens = s.n_params, self.tokens_spin.value()
         seconds = arch.training_seconds(n, tokens, self.flops())
-        html = [f"<h4>Training</h4><p>Compute-optimal data ≈ 20·N = <b>{units.count(20 * n)} tokens</b> "
+        html = [f"<h4>Training</h4><p>Compute-optimal data ≈ 20·N = <b>{fmt.count(20 * n)} tokens</b> "
                 f"<span style='color:{muted}'>(Chinchilla, Hoffmann et al. 2022)</span>.<br>"
-                f"Time ≈ 6·N·D / FLOP/s = 6 × {units.count(n)} × {units.count(tokens)} / "
-                f"{units.flops(self.flops())}/s = <b>{units.duration(seconds)}</b> "
+                f"Time ≈ 6·N·D / FLOP/s = 6 × {fmt.count(n)} × {fmt.count(tokens)} / "
+                f"{fmt.flops(self.flops())}/s = <b>{fmt.duration(seconds)}</b> "
                 f"<span style='color:{muted}'>(speed {self._flops_note}; real training reaches maybe 30–50 % "
                 "of a plain matmul, so expect 2–3× longer)</span>.</p>"]
         if s.spec is not None:
@@ -264,11 +264,11 @@ class StatsPanel(QWidget):
             per = "4 + 4 + 8"
             rows = [("Weights (fp32)", mem.weights), ("Gradients", mem.gradients), ("AdamW states (m, v)", mem.optimizer),
                     (f"Activations (B = {self.batch_spin.value()}, T = {self.seq_spin.value():,})", mem.activations)]
-            cells = "".join(f"<tr><td>{name}</td><td align='right'>{units.nbytes(v)}</td></tr>" for name, v in rows)
+            cells = "".join(f"<tr><td>{name}</td><td align='right'>{fmt.nbytes(v)}</td></tr>" for name, v in rows)
             html.append(f"<p>Memory = weights + gradients + optimizer states + activations "
                         f"<span style='color:{muted}'>({per} bytes per parameter; activations ≈ "
                         "L·B·T·(34·d + 5·h·T) bytes in 16-bit, twice that in fp32, + the fp32 logits B·T·V·4; "
                         "the Training tab's estimate is the same formula)</span></p>"
                         f"<table cellpadding='2'>{cells}<tr><td><b>Total</b></td>"
-                        f"<td align='right'><b>{units.nbytes(mem.total)}</b></td></tr></table>")
+                        f"<td align='right'><b>{fmt.nbytes(mem.total)}</b></td></tr></table>")
         return "".join(html)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout,
                                QWidget)
 
+from playground.core.errors import Failure
 from playground.core.types import ModelInfo
 from playground.ui.architecture.anatomy import AnatomyView
 from playground.ui.architecture.attention import AttentionView
@@ -19,6 +20,7 @@ from playground.ui.architecture.config_builder import ConfigBuilder
 from playground.ui.architecture.logit_lens import LogitLensView
 from playground.ui.architecture.stats import Subject
 from playground.ui.shell.context import TabContext
+from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
 DEFAULT_TEXT = "The capital of France is Paris. The capital of Germany is"
@@ -41,7 +43,6 @@ class ArchitectureTab(QWidget):
         self.jobs = Jobs(self)
         self.jobs.job_done.connect(self._on_jobs_job_done)
         self._anatomy_dirty = True
-        self._pending: dict[str, object] = {}  # job name → what to run once the current one ends
         self._capture_session = None  # the session the shown capture came from
         self._running_session = None
         self._flops_started = False
@@ -151,22 +152,22 @@ class ArchitectureTab(QWidget):
 
     def refresh_anatomy(self) -> None:
         """Map the model chosen in the Anatomy page (a worker; the tree fills when it is done)."""
-        from playground.workers.inspect import AnatomyWorker
+        from playground.workers import inspect as inspect_jobs
 
         if self.anatomy.source() == "config":
             if self.builder.error():
                 self.anatomy.clear(f"The config builder's model cannot be built: {self.builder.error()}")
                 return
-            worker = AnatomyWorker(config=self.builder.config_dict(), title=self.builder.preset_combo.currentText())
+            worker = FunctionWorker(inspect_jobs.anatomy, config=self.builder.config_dict(),
+                                    title=self.builder.preset_combo.currentText())
         elif self.controller.session is None:
             self.anatomy.clear("No model loaded. Pick one in the toolbar, or inspect the config builder's model.")
             return
         else:
-            worker = AnatomyWorker(session=self.controller.session, title=self.controller.session.source.name)
+            worker = FunctionWorker(inspect_jobs.anatomy, session=self.controller.session,
+                                    title=self.controller.session.source.name)
         self._anatomy_dirty = False
-        if not self.jobs.start("anatomy", worker, self._on_anatomy_finished, self._on_anatomy_failed):
-            self._pending["anatomy"] = True
-            return
+        self.jobs.start("anatomy", worker, self._on_anatomy_finished, self._on_anatomy_failed)  # latest wins
         self.anatomy.show_message("Mapping the modules…")
 
     @Slot(object)
@@ -174,8 +175,6 @@ class ArchitectureTab(QWidget):
         from playground.core.inspect.anatomy import measured_breakdown
         from playground.core.models.sizing import param_breakdown
 
-        if self._pending.get("anatomy"):
-            return  # a newer request follows
         where = "on the meta device (no weights allocated)" if anatomy.on_meta else "on the real model"
         self.anatomy.show_tree(anatomy.tree, f"<b>{anatomy.title}</b> · {anatomy.tree.type_name} · "
                                              f"{anatomy.n_params:,} parameters · output shapes for a sample input "
@@ -186,9 +185,9 @@ class ArchitectureTab(QWidget):
         self.anatomy.diagram.set_breakdown(breakdown, self._diagram_title(anatomy.spec, anatomy.title))
         self.anatomy_shown.emit(anatomy)
 
-    @Slot(str)
-    def _on_anatomy_failed(self, message: str) -> None:
-        self.anatomy.show_message(f"Could not map the modules: {message}")
+    @Slot(object)
+    def _on_anatomy_failed(self, failure: Failure) -> None:
+        self.anatomy.show_message(f"Could not map the modules: {failure.message}")
 
     @Slot(str)
     def _on_anatomy_source_changed(self, _source: str) -> None:
@@ -225,7 +224,7 @@ class ArchitectureTab(QWidget):
 
     @Slot()
     def run_attention(self) -> bool:
-        from playground.workers.inspect import AttentionWorker
+        from playground.workers import inspect as inspect_jobs
 
         session = self.controller.session
         if session is None:
@@ -234,8 +233,9 @@ class ArchitectureTab(QWidget):
         if not self.attention_text().strip():
             self.status.setText("Type some text first: the model needs at least one token to look at.")
             return False
-        worker = AttentionWorker(session, self.attention_text())
-        if not self.jobs.start("attention", worker, self._on_attention_finished, self._on_attention_failed):
+        worker = FunctionWorker(inspect_jobs.attention, session, self.attention_text())
+        if not self.jobs.start("attention", worker, self._on_attention_finished, self._on_attention_failed,
+                               replace=False):  # one at a time: Run is disabled while it runs
             return False
         self._running_session = session
         self.run_button.setEnabled(False)
@@ -259,19 +259,18 @@ class ArchitectureTab(QWidget):
     def _token_text(self, token_id: int) -> str:
         return self.controller.session.tokenizer.decode([token_id]) if self.controller.session else "?"
 
-    @Slot(str)
-    def _on_attention_failed(self, message: str) -> None:
-        self.status.setText(f"Could not capture attention: {message}")
+    @Slot(object)
+    def _on_attention_failed(self, failure: Failure) -> None:
+        self.status.setText(f"Could not capture attention: {failure.message}")
 
     def _start_lens(self, positions: tuple[int, ...]) -> None:
-        from playground.workers.inspect import LogitLensWorker
+        from playground.workers import inspect as inspect_jobs
 
         capture = self.attention.capture()
         if capture is None or self._capture_session is None or not positions:
             return
-        worker = LogitLensWorker(self._capture_session, capture, positions)
-        if not self.jobs.start("lens", worker, self._on_lens_finished, self._on_lens_failed):
-            self._pending["lens"] = positions
+        worker = FunctionWorker(inspect_jobs.logit_lens, self._capture_session, capture, positions)
+        self.jobs.start("lens", worker, self._on_lens_finished, self._on_lens_failed)  # latest wins
 
     @Slot(object)
     def _on_lens_positions_requested(self, positions) -> None:
@@ -279,14 +278,14 @@ class ArchitectureTab(QWidget):
 
     @Slot(object)
     def _on_lens_finished(self, lens) -> None:
-        if "lens" in self._pending or self._capture_session is None:
+        if self._capture_session is None:
             return
         self.lens_view.set_lens(lens)
         self.lens_computed.emit(lens)
 
-    @Slot(str)
-    def _on_lens_failed(self, message: str) -> None:
-        self.lens_view.clear(f"The logit lens failed: {message}")
+    @Slot(object)
+    def _on_lens_failed(self, failure: Failure) -> None:
+        self.lens_view.clear(f"The logit lens failed: {failure.message}")
 
     @Slot()
     def _on_chat_button_clicked(self) -> None:
@@ -311,11 +310,11 @@ class ArchitectureTab(QWidget):
             self._measure_flops(use_cache=True)
 
     def _measure_flops(self, *, use_cache: bool) -> None:
-        from playground.workers.inspect import FlopsWorker
+        from playground.workers import inspect as inspect_jobs
 
         device = self.controller.session.info().device.split(":")[0] if self.controller.session else "cpu"
-        if self.jobs.start("flops", FlopsWorker(device, use_cache=use_cache), self._on_flops_finished,
-                           self._on_flops_failed):
+        if self.jobs.start("flops", FunctionWorker(inspect_jobs.flops, device, use_cache=use_cache),
+                           self._on_flops_finished, self._on_flops_failed, replace=False):
             for stats in (self.anatomy.stats, self.builder.stats):
                 stats.measure_button.setEnabled(False)
 
@@ -330,9 +329,9 @@ class ArchitectureTab(QWidget):
                         f"measured on {measurement.device}, {measurement.size}² {measurement.dtype} matmul")
         self.flops_measured.emit(measurement.flops_per_second)
 
-    @Slot(str)
-    def _on_flops_failed(self, message: str) -> None:
-        self._set_flops(50e9, f"a guess: measuring failed ({message})")
+    @Slot(object)
+    def _on_flops_failed(self, failure: Failure) -> None:
+        self._set_flops(50e9, f"a guess: measuring failed ({failure.message})")
 
     def _set_flops(self, value: float, note: str) -> None:
         for stats in (self.anatomy.stats, self.builder.stats):
@@ -351,13 +350,6 @@ class ArchitectureTab(QWidget):
     def _on_jobs_job_done(self, name: str) -> None:
         if name == "attention":
             self.run_button.setEnabled(True)
-        pending = self._pending.pop(name, None)
-        if pending is None:
-            return
-        if name == "anatomy":
-            self.refresh_anatomy()
-        elif name == "lens":
-            self._start_lens(pending)
 
     @Slot(int)
     def _on_pages_current_changed(self, _index: int) -> None:

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPlainTe
 
 from playground.ui.chat.view import TokenTextView
 from playground.ui.chat.sampling_panel import RANDOM_SEED, SamplingPanel
-from playground.workers.base import WorkerThread
+from playground.core.errors import Failure
+from playground.workers.jobs import Jobs
 
+JOB = "compare"
 MAX_COLUMNS = 4
 DEFAULT_TEMPERATURES = (0.2, 1.0, 1.5, 2.0)
 
@@ -56,7 +58,8 @@ class CompareView(QDialog):
         self.setWindowTitle("Compare sampling settings")
         self.setModal(False)
         self.controller, self.prompt_builder, self.engine_factory = controller, prompt_builder, engine_factory
-        self._job: WorkerThread | None = None
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
         self.results: tuple = ()
 
         self.prompt_edit = QPlainTextEdit(objectName="comparePromptEdit")
@@ -102,7 +105,7 @@ class CompareView(QDialog):
         return self.columns[: self.columns_spin.value()]
 
     def is_running(self) -> bool:
-        return self._job is not None
+        return self._jobs.running(JOB)
 
     def set_prompt(self, text: str) -> None:
         self.prompt_edit.setPlainText(text)
@@ -142,23 +145,17 @@ class CompareView(QDialog):
         worker.column_started.connect(self._on_worker_column_started)
         worker.token_generated.connect(self._on_worker_token_generated)
         worker.column_finished.connect(self._on_worker_column_finished)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        self._job = WorkerThread(worker, self)
-        self._job.done.connect(self._on_job_done)
-        self._job.start()
+        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
+                         replace=False)
         self._set_running(True)
         return True
 
     @Slot()
     def stop(self) -> None:
-        if self._job is not None:
-            self._job.worker.stop()
+        self._jobs.stop(JOB)
 
     def shutdown(self) -> None:
-        if self._job is not None:
-            self._job.shutdown()
-            self._job = None
+        self._jobs.shutdown()
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -189,20 +186,24 @@ class CompareView(QDialog):
             f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}")
 
     @Slot(object)
-    def _on_worker_finished(self, results) -> None:
+    def _on_job_finished(self, results) -> None:
         self.results = results
         for column in self.visible_columns()[len(results):]:
             column.stats.setText("skipped (stopped)")
         self.run_finished.emit(results)
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        self.show_notice(f"Generation failed: {message}")
+    @Slot(object)
+    def _on_job_failed(self, failure: Failure) -> None:
+        self.show_notice(f"Generation failed: {failure.message}")
         self.run_finished.emit(())
 
-    @Slot()
-    def _on_job_done(self) -> None:
-        self._job = None
+    @Slot(object)
+    def _on_job_cancelled(self, failure: Failure) -> None:
+        self.show_notice(failure.message)
+        self.run_finished.emit(())
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
         self._set_running(False)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override: closing stops the run

@@ -15,7 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction
 
-from playground.workers.base import WorkerThread
+from playground.core.errors import Failure
+from playground.workers.base import FunctionWorker
+from playground.workers.jobs import Jobs
 
 EXACT_ENGINE = "Exact (PyTorch)"
 ONNX_ENGINES = {"Fast (ONNX int4)": "int4", "Fast (ONNX int8)": "int8", "Exact (ONNX fp32)": "fp32"}
@@ -37,7 +39,9 @@ class EngineSwitcher(QObject):
         self.tab = tab
         self.ready: dict[tuple[Path, str], object] = {}  # (HF folder, precision) -> OnnxEngine
         self.errors: dict[tuple[Path, str], str] = {}
-        self.job: WorkerThread | None = None
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
+        self.building: tuple[Path, str] | None = None  # (HF folder, precision) of the running build
         self._pending: tuple[Path, str] | None = None
         self._model = ("", "")  # (source key, device) defaults were last chosen for
         for index, (name, precision) in enumerate(ONNX_ENGINES.items()):
@@ -132,53 +136,49 @@ class EngineSwitcher(QObject):
 
     # ------------------------------------------------------------------ building
     def _prepare(self, folder: Path, precision: str) -> None:
-        from playground.workers.engines import FastEngineWorker
+        from playground.workers.engines import build_fast_engine
 
         key = (folder, precision)
         if key in self.ready or key in self.errors:
             self.status.setText("ready" if key in self.ready else "unavailable")
             return
-        if self.job is not None:
-            if (self.job.worker.folder, self.job.worker.precision) != key:
-                self._pending = key  # only the latest request matters
+        if self.building is not None:
+            if self.building != key:
+                self._pending = key  # only the latest request matters; the running build is kept (slow)
             return
-        worker = FastEngineWorker(folder, precision)
-        worker.progressed.connect(self._on_worker_progressed)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
+        self.building = key
+        self._jobs.start("build", FunctionWorker(build_fast_engine, folder, precision), self._on_job_finished,
+                         self._on_job_failed, on_progress=self._on_job_progressed, replace=False)  # a cancel is silent
         self.status.setText(f"preparing {precision}…")
         self.status.setToolTip("Building the ONNX model of the fast engine (first time only). "
                                "Replies use PyTorch until it is ready.")
-        self.job = WorkerThread(worker, self)
-        self.job.done.connect(self._on_job_done)
-        self.job.start()
 
     @Slot(object)
-    def _on_worker_progressed(self, progress) -> None:
-        self.status.setText(f"preparing {self.job.worker.precision if self.job else ''} {progress.fraction:.0%}")
+    def _on_job_progressed(self, progress) -> None:
+        self.status.setText(f"preparing {self.building[1] if self.building else ''} {progress.fraction:.0%}")
         self.status.setToolTip(progress.message)
 
     @Slot(object)
-    def _on_worker_finished(self, ready) -> None:
+    def _on_job_finished(self, ready) -> None:
         self.ready[(ready.folder, ready.precision)] = ready.engine
         self.status.setText("ready")
         self.status.setToolTip(f"{ready.engine.name} is ready: ONNX Runtime, built from {ready.folder.name}.")
         if self.tab.notice.text().startswith("Fast engine unavailable") and "being built" in self.tab.notice.text():
             self.tab.show_notice(f"{ready.engine.name} is ready: the next reply uses it.")
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        worker = self.job.worker if self.job else None
-        if worker is None or "cancelled" in message.lower():
+    @Slot(object)
+    def _on_job_failed(self, failure: Failure) -> None:
+        if self.building is None:
             return
-        self.errors[(worker.folder, worker.precision)] = message
+        message = failure.message
+        self.errors[self.building] = message
         self.status.setText("unavailable")
         self.status.setToolTip(message)
         self.tab.show_notice(f"Fast engine unavailable: {message.rstrip('.')}. Replies use {EXACT_ENGINE}.")
 
-    @Slot()
-    def _on_job_done(self) -> None:
-        self.job = None
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
+        self.building = None
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self._prepare(*pending)
@@ -207,6 +207,5 @@ class EngineSwitcher(QObject):
 
     def shutdown(self) -> None:
         self._pending = None
-        if self.job is not None:
-            self.job.shutdown()
-            self.job = None
+        self._jobs.shutdown()
+        self.building = None

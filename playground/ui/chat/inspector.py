@@ -8,17 +8,22 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.ui.chat.distribution import TokenDistributionChart
-from playground.workers.base import WorkerThread
+from playground.core.errors import Failure
+from playground.workers.base import FunctionWorker
+from playground.workers.jobs import Jobs
+
+JOB = "logits"
 
 
 class TokenInspector(QObject):
     distribution_shown = Signal(object)  # token_inspection.DistributionView
-    failed = Signal(str)
+    failed = Signal(object)  # core.errors.Failure
 
     def __init__(self, chart: TokenDistributionChart, settings: Callable, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.chart, self.settings = chart, settings
-        self.job: WorkerThread | None = None
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
         self.forward_passes = 0  # how many times the model ran for the chart (tests check redraws don't)
         self._next: tuple | None = None  # a click that came while a pass was running
         self._logits = None  # chat_workers.PositionLogits of the token on show
@@ -28,37 +33,33 @@ class TokenInspector(QObject):
         """Chart the next-token distribution after `context_ids` (sampled token: `sampled_id`), from
         `engine` (the one that wrote the reply) or else one forward pass of the PyTorch model."""
         request = (session, tuple(context_ids), sampled_id, heading, engine)
-        if self.job is not None:
+        if self._jobs.running(JOB):  # a forward pass cannot stop midway: queue, do not replace
             self._next = request  # only the latest click matters
             return
         self._start(request)
 
     def _start(self, request: tuple) -> None:
-        from playground.workers.chat import LogitsWorker
+        from playground.workers.chat import position_logits
 
         session, context_ids, sampled_id, heading, engine = request
         self.chart.caption.setText(f"<b>{heading}</b>: running the model…")
-        worker = LogitsWorker(session, context_ids, (sampled_id, heading, session.tokenizer), engine=engine)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        self.job = WorkerThread(worker, self)
-        self.job.done.connect(self._on_job_done)
-        self.job.start()
+        worker = FunctionWorker(position_logits, session, context_ids, (sampled_id, heading, session.tokenizer),
+                                engine=engine)
+        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, replace=False)
         self.forward_passes += 1
 
     @Slot(object)
-    def _on_worker_finished(self, logits) -> None:
+    def _on_job_finished(self, logits) -> None:
         self._logits = logits
         self.redraw()
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        self.clear(f"Could not run the model for that token: {message}")
-        self.failed.emit(message)
+    @Slot(object)
+    def _on_job_failed(self, failure: Failure) -> None:
+        self.clear(f"Could not run the model for that token: {failure.message}")
+        self.failed.emit(failure)
 
-    @Slot()
-    def _on_job_done(self) -> None:
-        self.job = None
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
         if self._next is not None:
             request, self._next = self._next, None
             self._start(request)
@@ -82,6 +83,4 @@ class TokenInspector(QObject):
 
     def shutdown(self) -> None:
         self._next = None
-        if self.job is not None:
-            self.job.shutdown()
-            self.job = None
+        self._jobs.shutdown()

@@ -115,9 +115,10 @@ class ChatRepliesMixin:
         self._set_context_used(result.prompt_tokens + len(result.token_ids))
         self.reply_finished.emit(ReplyFinished(index, message, result))
 
-    def _on_streamer_failed(self, error: str) -> None:
+    def _on_streamer_failed(self, failure) -> None:  # core.errors.Failure (failed or cancelled)
         from playground.core.generation.conversation import Message
 
+        error = failure.message
         index, message = -1, None
         if self._live is not None and self._live.steps:
             text = "".join(step.text for step in self._live.steps)

@@ -74,6 +74,7 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.streamer.tokens_arrived.connect(self._on_streamer_tokens_arrived)
         self.streamer.finished.connect(self._on_streamer_finished)
         self.streamer.failed.connect(self._on_streamer_failed)
+        self.streamer.cancelled.connect(self._on_streamer_failed)  # as before: the reply so far is kept
         self.streamer.running_changed.connect(self._on_streamer_running_changed)
 
     # ------------------------------------------------------------------ engines

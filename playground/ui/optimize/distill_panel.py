@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
 from playground.core.training.distill import DistillConfig
 from playground.core.models.sizing import param_breakdown
 from playground.core.models.spec import ModelSpec
-from playground.core.format import human_count
+from playground.core import format as fmt
 from playground.core.training.config import DataConfig, OptimConfig
 from playground.ui.widgets.spinboxes import SciSpinBox
 
@@ -118,7 +118,7 @@ class DistillPanel(QWidget):
         if self.vocab_size:
             n = param_breakdown(cfg.student.with_vocab(self.vocab_size)).total
             embedding = cfg.student.n_embd * self.vocab_size
-            self.params.setText(f"{human_count(n)} ({human_count(embedding)} in the embedding)")
+            self.params.setText(f"{fmt.count(n)} ({fmt.count(embedding)} in the embedding)")
         else:
             self.params.setText("load a model to count")
         self.changed.emit()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
+from playground.core.errors import Failure
 from playground.core.optimize.compression.spec import CompressionError, validate
 from playground.core.optimize.onnx_variants import OnnxVariant, validate_variant
 from playground.core.optimize.report import bases
@@ -18,7 +19,9 @@ from playground.ui.optimize.files import ask_export_path, report_text
 from playground.ui.optimize.panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
 from playground.ui.optimize.variants import LOAD_TIP, SAVE_TIP, VariantActionsMixin
 from playground.ui.shell.context import TabContext
-from playground.workers.base import WorkerThread
+from playground.workers.jobs import Jobs
+
+JOB = "optimize"  # one job at a time: compress + measure, distil, or save
 
 
 class OptimizeTab(VariantActionsMixin, QWidget):
@@ -34,7 +37,8 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self._results: list = []  # VariantResult, one per report row
         self._problem_shown = ""  # the validation message on show, cleared once fixed
         self._saved: dict[int, str] = {}  # id(result) -> saved folder
-        self._job: WorkerThread | None = None
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
         self._load_after_save = False
         self._finished_ok = False
         self._saving = None
@@ -142,7 +146,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
     # ------------------------------------------------------------------ state
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self._jobs.running(JOB)
 
     def results(self) -> list:
         return list(self._results)
@@ -249,15 +253,11 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self._plots.add(step)  # buffered; the plots redraw on their own timer
 
     def _start(self, worker, text: str) -> None:
-        worker.progressed.connect(self._on_worker_progressed)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        self._job = WorkerThread(worker, self)
-        self._job.done.connect(self._on_job_done)
         self.progress.setValue(0)
         self.progress.setFormat(text)
         self.show_message(text)
-        self._job.start()
+        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
+                         on_progress=self._on_job_progressed, replace=False)
         self._refresh_state()
 
     @Slot()
@@ -266,12 +266,12 @@ class OptimizeTab(VariantActionsMixin, QWidget):
 
     @Slot()
     def _on_cancel_button_clicked(self) -> None:
-        if self._job is not None:
-            self._job.worker.stop()
+        if self.busy:
+            self._jobs.stop(JOB)
             self.show_message("Cancelling…")
 
     @Slot(object)
-    def _on_worker_progressed(self, progress) -> None:
+    def _on_job_progressed(self, progress) -> None:
         self.progress.setValue(int(progress.fraction * 1000))
         self.progress.setFormat(f"{progress.fraction:.0%}")
         self.message.setStyleSheet("")
@@ -289,7 +289,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.report_updated.emit()
 
     @Slot(object)
-    def _on_worker_finished(self, outcome) -> None:
+    def _on_job_finished(self, outcome) -> None:
         if isinstance(outcome, str):  # a saved folder
             self._on_variant_saved(outcome)
             return
@@ -298,18 +298,26 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.show_message(f"Measured {outcome} model(s). Select a row to save it or load it into Chat.")
         self._finished_ok = True
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_job_failed(self, failure: Failure) -> None:
+        worker = self._jobs.worker(JOB)
+        if worker is not None and worker.should_stop.is_set():  # whatever broke after Cancel was pressed
+            self._on_job_cancelled(failure)
+            return
         self._load_after_save = False
         self.progress.setFormat("Stopped")
-        stopped = self._job is not None and self._job.worker.should_stop.is_set()
-        cancelled = stopped or message.lower().startswith(("cancelled", "evaluation cancelled"))
-        self.show_message("Cancelled; the rows measured so far stay." if cancelled else message, error=not cancelled)
+        self.show_message(failure.message, error=True)
         self._finished_ok = False
 
-    @Slot()
-    def _on_job_done(self) -> None:
-        self._job = None
+    @Slot(object)
+    def _on_job_cancelled(self, _failure: Failure) -> None:
+        self._load_after_save = False
+        self.progress.setFormat("Stopped")
+        self.show_message("Cancelled; the rows measured so far stay.")
+        self._finished_ok = False
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
         self._refresh_state()
         ok, self._finished_ok = self._finished_ok, False
         self.job_finished.emit(ok)
@@ -333,7 +341,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
 
     def export_report(self, path: str | Path) -> Path:
         """Write the report as Markdown (.md) or CSV (.csv), atomically."""
-        from playground.core.optimize.report import write_text_atomic
+        from playground.core.files import write_text_atomic
 
         written = write_text_atomic(path, report_text(self._results, self.measure.settings(), Path(path)))
         self.show_message(f"Report written to {written}")
@@ -358,6 +366,4 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self._refresh_state()
 
     def shutdown(self) -> None:
-        if self._job is not None:
-            self._job.shutdown()
-            self._job = None
+        self._jobs.shutdown()

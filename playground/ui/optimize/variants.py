@@ -39,12 +39,13 @@ class VariantActionsMixin:
             return False
         from dataclasses import asdict
 
-        from playground.workers.optimize import SaveVariantWorker
+        from playground.workers.base import FunctionWorker
+        from playground.workers.optimize import save
 
         folder = Path(folder) if folder else variant_folder(selected)
         info = {"name": selected.metrics.name, "base_model": selected.base_name,
                 "report": asdict(selected.metrics)}
-        worker = SaveVariantWorker(selected.model, selected.tokenizer, folder, info)
+        worker = FunctionWorker(save, selected.model, selected.tokenizer, folder, info)
         self._saving, self._load_after_save = selected, then_load
         self._start(worker, f"Saving {folder.name}…")
         return True

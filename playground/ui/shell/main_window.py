@@ -9,9 +9,11 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
+from playground.core import format as fmt
+from playground.core.errors import Failure
 from playground.core.paths import RESOURCES
-from playground.core.types import LoadProgress, ModelInfo, ModelSource
-from playground.core.format import human_bytes, human_count
+from playground.core.progress import Progress
+from playground.core.types import ModelInfo, ModelSource
 from playground.ui.architecture.tab import ArchitectureTab
 from playground.ui.chat.tab import ChatTab
 from playground.ui.optimize.tab import OptimizeTab
@@ -180,6 +182,7 @@ class MainWindow(QMainWindow):
         c.load_progressed.connect(self._on_controller_load_progressed)
         c.model_changed.connect(self._on_controller_model_changed)
         c.load_failed.connect(self._on_controller_load_failed)
+        c.load_cancelled.connect(self._on_controller_load_cancelled)
         c.busy_changed.connect(self._on_controller_busy_changed)
 
     # ------------------------------------------------------------------ settings
@@ -269,7 +272,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loading {source.name}…")
 
     @Slot(object)
-    def _on_controller_load_progressed(self, progress: LoadProgress) -> None:
+    def _on_controller_load_progressed(self, progress: Progress) -> None:
         self.load_progress.setValue(int(progress.fraction * 1000))
         self.load_progress.setFormat(f"{progress.fraction:.0%}")
         self.load_progress.setToolTip(progress.message)
@@ -289,7 +292,7 @@ class MainWindow(QMainWindow):
         self.refresh_sources()
         labels = self.status_labels
         labels["model"].setText(info.name)
-        labels["params"].setText(f"{human_count(info.n_params, 1)} parameters")
+        labels["params"].setText(f"{fmt.count(info.n_params)} parameters")
         labels["params"].setToolTip(f"{info.n_params:,} parameters")
         labels["device"].setText(info.device)
         labels["dtype"].setText(info.dtype)
@@ -319,17 +322,20 @@ class MainWindow(QMainWindow):
         if index >= 0:
             combo.setCurrentIndex(index)
 
-    @Slot(str)
-    def _on_controller_load_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_controller_load_failed(self, failure: Failure) -> None:
+        self._on_controller_load_cancelled(failure)
+        self.show_error("Could not load the model", failure.message)
+
+    @Slot(object)
+    def _on_controller_load_cancelled(self, failure: Failure) -> None:
+        """The previous model stays: show it selected again, and say why in the status bar."""
         self._select_current_model()
         if self.controller.session is not None:
             info = self.controller.session.info()
             self._select_text(self.device_selector, info.device.split(":")[0])
             self._select_text(self.dtype_selector, info.dtype)
-        self.statusBar().showMessage(message, 8000)
-        if message.startswith("Loading cancelled"):
-            return
-        self.show_error("Could not load the model", message)
+        self.statusBar().showMessage(failure.message, 8000)
 
     def show_error(self, title: str, message: str) -> QMessageBox:
         """A non-blocking error dialog (tests and scripts find it as `errorDialog`)."""
@@ -347,7 +353,7 @@ class MainWindow(QMainWindow):
 
         device = self.controller.session.info().device if self.controller.session else "cpu"
         try:
-            self.status_labels["memory"].setText(f"{human_bytes(process_memory_bytes(device))} used")
+            self.status_labels["memory"].setText(f"{fmt.nbytes(process_memory_bytes(device))} used")
         except Exception:  # psutil missing or the GPU went away: the label is optional
             self.status_labels["memory"].setText("")
 

@@ -116,11 +116,11 @@ class ServerPanel(QDockWidget):
             table.setItem(row, column, item)
         table.scrollToBottom()
 
-    @Slot(str)
-    def _on_server_failed(self, message: str) -> None:
-        self._show_status(self.server.status(), f"Could not serve: {message}")
+    @Slot(object)
+    def _on_server_failed(self, failure) -> None:  # core.errors.Failure
+        self._show_status(self.server.status(), f"Could not serve: {failure.message}")
         if self._show_error is not None:
-            self._show_error("Could not start the server", message)
+            self._show_error("Could not start the server", failure.message)
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:

@@ -12,7 +12,7 @@ from playground.core.models.sizing import param_breakdown, training_memory
 from playground.core.models.spec import ModelSpec
 from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
 from playground.core.training.config import OPTIMIZER_LABELS, TrainConfig
-from playground.core.format import human_bytes, human_count
+from playground.core import format as fmt
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 RACE_KEY = "race"
@@ -357,7 +357,7 @@ class TrainConfigPanel(QWidget):
         mem = training_memory(spec, batch_size=cfg.batch_size, seq_len=cfg.seq_len or min(spec.context_length, 1024),
                               bf16=cfg.bf16, optimizer=cfg.optim.optimizer, n_params=n)
         self.param_label.setText(
-            f"<b>{human_count(n)}</b> parameters ({n:,}, vocab ≈ {vocab})<br>"
-            f"Training memory ≈ <b>{human_bytes(mem.total)}</b> (weights {human_bytes(mem.weights)}, "
-            f"optimizer {human_bytes(mem.optimizer)}, activations {human_bytes(mem.activations)})")
+            f"<b>{fmt.count(n)}</b> parameters ({n:,}, vocab ≈ {vocab})<br>"
+            f"Training memory ≈ <b>{fmt.nbytes(mem.total)}</b> (weights {fmt.nbytes(mem.weights)}, "
+            f"optimizer {fmt.nbytes(mem.optimizer)}, activations {fmt.nbytes(mem.activations)})")
         self.param_label.setToolTip("Counted exactly from the architecture; memory is an estimate.")

@@ -10,12 +10,16 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QVBoxLayout, QWidget)
 
+from playground.core.errors import Failure
 from playground.core.types import ModelSource
 from playground.ui.shell.context import TabContext
 from playground.ui.training.config_panel import TrainConfigPanel
 from playground.ui.widgets.plots import TrainingPlots
 from playground.ui.training.runs import MetricsReader, RunsPanel
 from playground.ui.training.samples import SampleView
+from playground.workers.jobs import Jobs
+
+JOB = "train"  # one run at a time (an optimizer race runs its contestants one after another)
 
 
 def format_eta(seconds: float) -> str:
@@ -33,7 +37,8 @@ class TrainingTab(QWidget):
         self.setObjectName("trainingTab")
         self.context = context or TabContext()  # on its own (tests, scripts): no model, no dialogs
         self.controller = controller = self.context.controller
-        self._job = None  # WorkerThread while training
+        self._jobs = Jobs(self)
+        self._jobs.job_done.connect(self._on_jobs_job_done)
         self._queue: list = []  # optimizer race: configs still to run
         self._race_runs: list[Path] = []
         self._run_dir: Path | None = None
@@ -152,7 +157,7 @@ class TrainingTab(QWidget):
     # ------------------------------------------------------------------ public API
     @property
     def is_training(self) -> bool:
-        return self._job is not None
+        return self._jobs.running(JOB)
 
     def apply_preset(self, key: str) -> None:
         self.panel.apply_preset(key)
@@ -208,14 +213,13 @@ class TrainingTab(QWidget):
             self.start(cfg)
 
     def start(self, cfg, resume_from: Path | None = None) -> None:
-        from playground.workers.base import WorkerThread
         from playground.workers.training import TrainWorker
 
         worker = TrainWorker(cfg, resume_from=resume_from)  # progress arrives via worker.drain()
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        self._job = WorkerThread(worker, self)
-        self._job.done.connect(self._on_job_done)
+        # The thread starts on the next pass of the event loop, after the cleared plots have repainted:
+        # painting them while the model is built beside it froze the window for ~90 ms.
+        self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
+                         replace=False, start_later=True)
         self._cfg, self._latest, self._origin = cfg, None, None
         if resume_from is None:
             self.plots.clear()
@@ -227,17 +231,13 @@ class TrainingTab(QWidget):
         self.status.setStyleSheet("")
         self.status.setText(f"Starting {cfg.name or 'a new run'}…")
         self._update_buttons()
-        # The worker starts on the next pass of the event loop, after the cleared plots have repainted:
-        # painting them while the model is built beside it froze the window for ~90 ms.
-        job = self._job
-        QTimer.singleShot(0, self, lambda: job.start() if self._job is job else None)
         self._progress_timer.start()
 
     @Slot()
     def _on_pause_button_clicked(self) -> None:
-        if self._job is None:
+        worker = self._jobs.worker(JOB)
+        if worker is None:
             return
-        worker = self._job.worker
         if worker.paused:
             worker.resume()
             self.pause_button.setText("Pause")
@@ -249,10 +249,9 @@ class TrainingTab(QWidget):
 
     @Slot()
     def _on_stop_button_clicked(self) -> None:
-        if self._job is not None:
+        if self.is_training:
             self._queue = []
-            self._job.worker.resume()
-            self._job.worker.stop()
+            self._jobs.stop(JOB)  # resumes a paused run first
             self.status.setText("Stopping: saving a checkpoint…")
 
     def shutdown(self) -> None:
@@ -260,10 +259,7 @@ class TrainingTab(QWidget):
         self._progress_timer.stop()
         self.runs.shutdown()
         self.metrics_reader.shutdown()
-        if self._job is not None:
-            self._job.worker.resume()
-            self._job.shutdown(120_000)
-            self._job = None
+        self._jobs.shutdown(120_000)
 
     # ------------------------------------------------------------------ worker events
     @Slot()
@@ -272,12 +268,13 @@ class TrainingTab(QWidget):
         self._update_progress()
 
     def _drain_events(self) -> None:
-        if self._job is None:
+        worker = self._jobs.worker(JOB)
+        if worker is None:
             return
         handlers = {"started": self._on_worker_run_started, "history": self.plots.load_rows,
                     "metrics": self._on_worker_metrics_reported, "sample": self._on_worker_sample_generated,
                     "status": self.status.setText}
-        for kind, payload in self._job.worker.drain():
+        for kind, payload in worker.drain():
             handlers[kind](payload)
 
     def _on_worker_run_started(self, started) -> None:
@@ -301,7 +298,8 @@ class TrainingTab(QWidget):
         self.progress.setValue(m.step)
         s0, e0 = self._origin or (m.step, m.elapsed)
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
-        paused = " · paused" if self._job is not None and self._job.worker.paused else ""
+        worker = self._jobs.worker(JOB)
+        paused = " · paused" if worker is not None and worker.paused else ""
         self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
                                 f"{m.tokens_per_s:,.0f} tokens/s · ETA {eta}{paused}")
 
@@ -309,7 +307,7 @@ class TrainingTab(QWidget):
         self.sample_view.add_sample(sample)
 
     @Slot(object)
-    def _on_worker_finished(self, result) -> None:
+    def _on_job_finished(self, result) -> None:
         self._drain_events()  # the last metrics and samples came before this signal
         self._update_progress()
         self.plots.fit(now=False)
@@ -323,18 +321,26 @@ class TrainingTab(QWidget):
         self._last_result = result
         self.training_finished.emit(result)
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_job_failed(self, failure: Failure) -> None:
         self._drain_events()
         self._queue = []
         self.status.setStyleSheet("color: #c62828; font-weight: bold;")
-        self.status.setText(message)
+        self.status.setText(failure.message)
         self.progress.setFormat("Failed")
-        self._show_error("Training failed", message)
+        self._show_error("Training failed", failure.message)
 
-    @Slot()
-    def _on_job_done(self) -> None:
-        self._job = None
+    @Slot(object)
+    def _on_job_cancelled(self, failure: Failure) -> None:
+        """Stopped before the first step (a stopped run normally finishes with its checkpoint)."""
+        self._drain_events()
+        self._queue = []
+        self.status.setStyleSheet("")
+        self.status.setText(failure.message)
+        self.progress.setFormat("Stopped")
+
+    @Slot(str)
+    def _on_jobs_job_done(self, _name: str) -> None:
         self._progress_timer.stop()
         self.runs.set_busy_run(None)
         if self._queue:  # optimizer race: the next contestant, with the finished ones overlaid

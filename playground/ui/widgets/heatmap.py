@@ -7,11 +7,10 @@ however long the input. Cells a causal model cannot see (above the diagonal) are
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QLinearGradient, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -34,11 +33,19 @@ def lut() -> np.ndarray:
 
 
 def save_png(image: QImage, path: str) -> bool:
-    """Write atomically: a half-written PNG never replaces a good one."""
-    tmp = f"{path}.{os.getpid()}.png.tmp"
-    if not image.save(tmp, "PNG"):
+    """Write atomically (core/files.py): a half-written PNG never replaces a good one."""
+    from playground.core.files import write_bytes_atomic
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    if not image.save(buffer, "PNG"):
         return False
-    os.replace(tmp, path)
+    buffer.close()
+    try:
+        write_bytes_atomic(path, bytes(data.data()))
+    except OSError:
+        return False
     return True
 
 

@@ -367,14 +367,14 @@ class TrainingPlots(QWidget):
         return counts
 
     def export_csv(self, path: str | Path) -> None:
-        from playground.core.training.runs import atomic_write_text
+        from playground.core.files import write_text_atomic
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(FIELDS)
         for i in range(len(self.rows["step"])):
             writer.writerow(["" if self.rows[k][i] is None else self.rows[k][i] for k in FIELDS])
-        atomic_write_text(Path(path), buffer.getvalue())
+        write_text_atomic(Path(path), buffer.getvalue())
 
     def export_png(self, path: str | Path) -> None:
         self.ensure_plots()

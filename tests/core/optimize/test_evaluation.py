@@ -11,7 +11,8 @@ import torch
 
 from playground.core.optimize.evaluation import (EvalSettings, VariantMetrics, evaluate, held_out_text, perplexity,
                                         text_ids)
-from playground.core.optimize.report import cells, to_csv, to_markdown, write_text_atomic
+from playground.core.files import write_text_atomic
+from playground.core.optimize.report import cells, to_csv, to_markdown
 from playground.core.types import PlaygroundError
 
 

@@ -10,7 +10,7 @@ from playground.ui.architecture.config_builder import ConfigBuilder
 from playground.ui.widgets.heatmap import HeatmapView
 from playground.ui.architecture.logit_lens import LogitLensView
 from playground.ui.architecture.stats import StatsPanel
-from playground.ui.widgets.units import token_label
+from playground.core.format import token_label
 
 SHORT_TEXT = "The capital of France is"
 

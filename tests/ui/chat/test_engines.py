@@ -20,7 +20,7 @@ def fast_tab(qtbot, window, builtin_session, onnx_models):
     assert action is tab.fast_engine_action and action in window.view_menu.actions()
     action.setChecked(True)
     window.controller.adopt(builtin_session)
-    qtbot.waitUntil(lambda: tab.engines.job is None and tab.engine_status.text() == "ready", timeout=LONG)
+    qtbot.waitUntil(lambda: tab.engines.building is None and tab.engine_status.text() == "ready", timeout=LONG)
     return tab
 
 
@@ -53,7 +53,7 @@ def test_exact_onnx_fp32_replies_with_the_tokens_of_pytorch_float32(qtbot, fast_
     what transformers' `generate` gives in float32."""
     tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
     combo.setCurrentText(EXACT_ONNX)  # built once per session by `onnx_models`: ready at once
-    qtbot.waitUntil(lambda: tab.engines.job is None and tab.engine_status.text() == "ready", timeout=LONG)
+    qtbot.waitUntil(lambda: tab.engines.building is None and tab.engine_status.text() == "ready", timeout=LONG)
     set_sampling(tab, temperature=0.0, max_tokens=24)
     done = send(qtbot, tab, "Write one sentence about the sea.")
     assert done.message.engine == EXACT_ONNX and not tab.notice.isVisible()
@@ -107,7 +107,7 @@ def test_a_failed_build_falls_back_with_a_notice(qtbot, fast_tab, monkeypatch):
     monkeypatch.setattr(onnx_build, "build_onnx_model", broken_build)
     tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
     combo.setCurrentText(FAST8)  # int8 is not built in this session: the build starts, and fails
-    qtbot.waitUntil(lambda: tab.engines.job is None, timeout=LONG)
+    qtbot.waitUntil(lambda: tab.engines.building is None, timeout=LONG)
     assert tab.engine_status.text() == "unavailable" and "disk full" in tab.notice.text()
     set_sampling(tab, temperature=0.0, max_tokens=8)
     done = send(qtbot, tab, "What is the capital of France?")

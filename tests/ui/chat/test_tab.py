@@ -115,7 +115,7 @@ def test_stop_keeps_the_partial_reply_and_frees_the_worker(qtbot, tab):
     assert "".join(t.text for t in reply.tokens) == reply.content and "stopped" in reply.note
     assert reply.content in tab.view.toPlainText()
     assert widget(tab, QPushButton, "sendButton").isEnabled() and not widget(tab, QPushButton, "stopButton").isEnabled()
-    assert tab.streamer.job is None
+    assert not tab.streamer.is_running()
 
 
 def test_fixed_seed_reproduces_a_sampled_reply(qtbot, tab, builtin_session):

@@ -203,7 +203,7 @@ def test_onnx_int4_row_is_measured_and_loads_its_fast_engine_into_chat(qtbot, lo
     assert chat.findChild(QComboBox, "engineCombo").currentText() == "Fast (ONNX int4)"
     assert chat.fast_engine_action.isChecked()
     assert "Fast (ONNX int4)" in tab.findChild(QLabel, "optimizeMessage").text()
-    qtbot.waitUntil(lambda: chat.engines.job is None, timeout=60_000)  # loads the same, already built model
+    qtbot.waitUntil(lambda: chat.engines.building is None, timeout=60_000)  # loads the same, already built model
     assert chat.findChild(QLabel, "engineStatusLabel").text() == "ready"
 
 

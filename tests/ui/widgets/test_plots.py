@@ -102,4 +102,4 @@ def test_a_finished_run_is_fitted_to_its_data(qtbot, tab):
         (x0, x1), _ = plots.plot_widgets[name].getPlotItem().getViewBox().viewRange()
         assert in_view(plots, name)
         assert x1 - 12 < 0.1 * (x1 - x0)  # no room left for steps that will not come
-    qtbot.waitUntil(lambda: tab._job is None, timeout=STEP_TIMEOUT)
+    qtbot.waitUntil(lambda: not tab.is_training, timeout=STEP_TIMEOUT)

@@ -10,7 +10,8 @@ from torch import nn
 
 from playground.core.optimize.compression import prune
 from playground.core.optimize.compression import quantize
-from playground.core.optimize.compression.quantize import ProgressFn, _check
+from playground.core.optimize.compression.quantize import _check
+from playground.core.progress import ProgressFn, reporter
 from playground.core.optimize.compression.spec import CompressionError, CompressionSpec, validate
 
 
@@ -29,7 +30,7 @@ def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[i
         raise CompressionError(f"{spec.describe()} is built with ONNX Runtime, not compressed in torch: use "
                                "playground.core.optimize.onnx_variants.evaluate_onnx.")
     validate(spec, model, device)
-    report = on_progress or (lambda _f, _m: None)
+    report = reporter(on_progress)
     report(0.0, "Copying the model…")
     work = (deepcopy(model) if copy else model).eval()
     _check(should_stop)
@@ -43,13 +44,15 @@ def compress(model: nn.Module, spec: CompressionSpec, *, calibration_ids: list[i
         note = f"{len(skip)} layers with outlier inputs kept in float32" if skip else ""
     elif method in ("int8-weight", "int4-weight"):
         bits = 8 if method == "int8-weight" else 4
-        result = quantize.quantize_weight_only(work, bits, spec.group_size, report, should_stop)
+        result = quantize.quantize_weight_only(work, bits, spec.group_size, on_progress, should_stop)
     elif method == "magnitude":
-        result = prune.magnitude_prune(work, spec.sparsity, report, should_stop)
+        result = prune.magnitude_prune(work, spec.sparsity, on_progress, should_stop)
     elif method == "heads":
-        result = prune.prune_heads(work, spec.heads_per_layer, spec.importance, calibration_ids, report, should_stop)
+        result = prune.prune_heads(work, spec.heads_per_layer, spec.importance, calibration_ids, on_progress,
+                                    should_stop)
     else:  # "mlp" (validate() rejected anything else)
-        result = prune.prune_mlp(work, spec.mlp_fraction, spec.importance, calibration_ids, report, should_stop)
+        result = prune.prune_mlp(work, spec.mlp_fraction, spec.importance, calibration_ids, on_progress,
+                                  should_stop)
     del work
     result.eval()
     result.compression, result.compression_note = spec, note  # remembered for the report and saving

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from playground.core.optimize.compression.quantize import ProgressFn, _check, weight_layers
+from playground.core.optimize.compression.quantize import _check, weight_layers
+from playground.core.progress import ProgressFn, progress
 from playground.core.optimize.compression.spec import CompressionError, attention_shape
 
 
@@ -36,7 +37,7 @@ def magnitude_prune(model: nn.Module, sparsity: float, on_progress: ProgressFn |
         prune.l1_unstructured(module, "weight", amount=float(sparsity))
         prune.remove(module, "weight")  # permanent: the mask is folded into the weight
         if on_progress is not None and i % 8 == 0:
-            on_progress(i / len(layers), f"Pruning {name}")
+            on_progress(progress(i / len(layers), f"Pruning {name}"))
     return model
 
 
@@ -241,4 +242,4 @@ def rebuild(model: nn.Module, config, state: dict) -> nn.Module:
 
 def _report(on_progress: ProgressFn | None, fraction: float, message: str) -> None:
     if on_progress is not None:
-        on_progress(fraction, message)
+        on_progress(progress(fraction, message))

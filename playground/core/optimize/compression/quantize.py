@@ -9,13 +9,12 @@ falls on every device, at the cost of a dequantize per call. Symmetric, round-to
 from __future__ import annotations
 
 import warnings
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-ProgressFn = Callable[[float, str], None]
+from playground.core.progress import ProgressFn, progress
 
 
 def cast_weights(model: nn.Module, dtype: torch.dtype) -> nn.Module:
@@ -127,7 +126,7 @@ def quantize_weight_only(model: nn.Module, bits: int, group_size: int,
         bias = getattr(module, "bias", None)
         set_submodule(model, name, WeightOnlyLinear.from_weight(linear_weight(module), bias, bits, group_size))
         if on_progress is not None and i % 8 == 0:
-            on_progress(i / len(layers), f"Quantizing {name} to int{bits}")
+            on_progress(progress(i / len(layers), f"Quantizing {name} to int{bits}"))
     return model
 
 
