@@ -154,6 +154,19 @@ class RunMetrics:
     rows: list[dict]
 
 
+def read_runs(run_dirs: list[Path], cache: MetricsCache | None = None,
+              should_stop: threading.Event | None = None) -> list[RunMetrics]:
+    """Several runs' metrics, in the order given (through `cache`: only lines appended since its last
+    read are parsed). Stops between runs when `should_stop` is set."""
+    read = cache.rows if cache is not None else read_metrics
+    out = []
+    for run_dir in run_dirs:
+        if should_stop is not None and should_stop.is_set():
+            break
+        out.append(RunMetrics(Path(run_dir), read(run_dir)))
+    return out
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """A past run, for the runs list."""

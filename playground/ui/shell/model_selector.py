@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from playground.core.types import ModelSource
 from playground.workers.jobs import Jobs
-from playground.workers.sources import ListSourcesWorker
+from playground.workers.base import FunctionWorker
 
 OPEN_FOLDER_ITEM = "__open_folder__"
 
@@ -29,9 +29,7 @@ class ModelSelector(QComboBox):
         self.controller = controller
         self.sources: list[ModelSource] = []  # what the list offers, the current model included
         self._scanned: list[ModelSource] | None = None  # the last scan's models (None: no scan back yet)
-        self._rescan = False  # refresh() was asked for while a scan ran: it may have missed a change
         self.jobs = Jobs(self)
-        self.jobs.job_done.connect(self._on_jobs_job_done)
         self.activated.connect(self._on_activated)
 
     def refresh(self) -> None:
@@ -42,8 +40,10 @@ class ModelSelector(QComboBox):
             self._show([builtin] if builtin is not None else [])
         else:
             self._show(self._scanned)
-        if not self.jobs.start("sources", ListSourcesWorker(), self._on_scan_finished, self._on_scan_failed):
-            self._rescan = True
+        from playground.core.models.sources import list_sources
+
+        # A scan still running is superseded: it may have missed the change this refresh is for.
+        self.jobs.start("sources", FunctionWorker(list_sources), self._on_scan_finished, self._on_scan_failed)
 
     def scanning(self) -> bool:
         return self.jobs.running("sources")
@@ -77,13 +77,7 @@ class ModelSelector(QComboBox):
 
     @Slot(object)
     def _on_scan_failed(self, failure) -> None:  # the worker's message for the user
-        self.scan_failed.emit(f"Could not list the models on this machine: {failure}")
-
-    @Slot(str)
-    def _on_jobs_job_done(self, name: str) -> None:
-        if name == "sources" and self._rescan:
-            self._rescan = False
-            self.refresh()
+        self.scan_failed.emit(f"Could not list the models on this machine: {failure.message}")
 
     @Slot(int)
     def _on_activated(self, index: int) -> None:

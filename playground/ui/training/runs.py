@@ -14,12 +14,12 @@ STATUS_MARKS = {"finished": "✓", "stopped": "■", "diverged": "✗", "failed"
 
 
 class MetricsReader(QObject):
-    """Reads runs' metrics.jsonl on a worker thread, one read at a time, the newest request winning:
-    `read(run_dirs, then)` calls `then(list[RunMetrics])` on the GUI thread unless a newer request came
-    before the read finished (that one is read next)."""
+    """Reads runs' metrics.jsonl on a worker thread, the newest request winning: `read(run_dirs, then)`
+    calls `then(list[RunMetrics])` on the GUI thread unless a newer request came before the read
+    finished (the older read is stopped and its rows dropped)."""
 
     read_delivered = Signal()  # after a `then` ran
-    read_failed = Signal(str)
+    read_failed = Signal(object)  # core.errors.Failure
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -27,46 +27,25 @@ class MetricsReader(QObject):
 
         from playground.core.training.runs import MetricsCache
 
-        self._cache = MetricsCache()  # a run already read is not parsed again, only its new lines
+        self._cache = MetricsCache()  # a run already read is not parsed again, only its new lines (thread-safe)
         self._jobs = Jobs(self)
-        self._jobs.job_done.connect(self._on_jobs_job_done)
-        self._pending: tuple[list[Path], Callable] | None = None  # the newest request not started yet
-        self._then: Callable | None = None  # where the running read's rows go
 
     @property
     def busy(self) -> bool:
-        return self._pending is not None or self._jobs.running("metrics")
+        return self._jobs.running("metrics")
 
     def read(self, run_dirs: list[Path], then: Callable[[list], None]) -> None:
-        self._pending = ([Path(p) for p in run_dirs], then)
-        if not self._jobs.running("metrics"):
-            self._start_pending()
+        from playground.core.training.runs import read_runs
+        from playground.workers.base import FunctionWorker
 
-    def _start_pending(self) -> None:
-        from playground.workers.training import ReadMetricsWorker
-
-        (run_dirs, self._then), self._pending = self._pending, None
-        worker = ReadMetricsWorker(run_dirs, self._cache)
-        self._jobs.start("metrics", worker, self._on_worker_finished, self._on_worker_failed)
-
-    @Slot(object)
-    def _on_worker_finished(self, runs: list) -> None:
-        if self._pending is None:  # else a newer request makes these rows stale
-            self._then(runs)
+        def deliver(runs: list) -> None:
+            then(runs)
             self.read_delivered.emit()
 
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        if self._pending is None:
-            self.read_failed.emit(message)
-
-    @Slot(str)
-    def _on_jobs_job_done(self, _name: str) -> None:
-        if self._pending is not None:
-            self._start_pending()
+        worker = FunctionWorker(read_runs, [Path(p) for p in run_dirs], self._cache)
+        self._jobs.start("metrics", worker, deliver, self.read_failed.emit)
 
     def shutdown(self) -> None:
-        self._pending = None
         self._jobs.shutdown()
 
 
@@ -103,48 +82,32 @@ class RunsPanel(QWidget):
         from playground.workers.jobs import Jobs
 
         self._jobs = Jobs(self)
-        self._jobs.job_done.connect(self._on_jobs_job_done)
-        self._listing = False  # a listing was asked for and has not arrived yet
-        self._list_again = False  # refresh() came while a listing was running: list once more
         self._select: set[Path] | None = None  # what to select once the listing arrives (None: keep)
         self._update_buttons()
 
     @property
     def refreshing(self) -> bool:
-        return self._listing or self._list_again
+        return self._jobs.running("runs")
 
     def refresh(self, select: Path | None = None) -> None:
-        """List the runs again on a worker thread (selecting `select`, else keeping the selection)."""
-        from playground.workers.training import ListRunsWorker
+        """List the runs again on a worker thread (selecting `select`, else keeping the selection); a
+        listing still running is superseded."""
+        from playground.core.training.runs import list_runs
+        from playground.workers.base import FunctionWorker
 
         if select is not None:
             self._select = {Path(select)}
-        if self._jobs.running("runs"):  # (or its thread is still ending)
-            self._list_again = True
-            return
-        self._listing = True
-        self._jobs.start("runs", ListRunsWorker(), self._on_worker_finished, self._on_worker_failed)
+        self._jobs.start("runs", FunctionWorker(list_runs), self._on_worker_finished, self._on_worker_failed)
 
-    @Slot(str)
-    def _on_jobs_job_done(self, _name: str) -> None:
-        if self._list_again:
-            self._list_again = False
-            self.refresh()
-
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        self._listing = False
-        if not self._list_again:
-            self.list.clear()
-            item = QListWidgetItem(f"Could not list the runs: {message}")
-            item.setFlags(Qt.NoItemFlags)
-            self.list.addItem(item)
+    @Slot(object)
+    def _on_worker_failed(self, failure) -> None:  # core.errors.Failure
+        self.list.clear()
+        item = QListWidgetItem(f"Could not list the runs: {failure.message}")
+        item.setFlags(Qt.NoItemFlags)
+        self.list.addItem(item)
 
     @Slot(object)
     def _on_worker_finished(self, found: list) -> None:
-        self._listing = False
-        if self._list_again:  # a newer listing is coming
-            return
         selected = set(self.selected_runs()) if self._select is None else self._select
         self._select = None
         self.list.blockSignals(True)
@@ -219,5 +182,4 @@ class RunsPanel(QWidget):
         self._update_buttons()
 
     def shutdown(self) -> None:
-        self._listing = self._list_again = False
         self._jobs.shutdown()

@@ -385,9 +385,9 @@ class TrainingTab(QWidget):
             self.plots.clear()
             self._overlay_runs(runs)
 
-    @Slot(str)
-    def _on_metrics_reader_read_failed(self, message: str) -> None:
-        self._show_error("Cannot read the run's metrics", message)
+    @Slot(object)
+    def _on_metrics_reader_read_failed(self, failure) -> None:  # core.errors.Failure
+        self._show_error("Cannot read the run's metrics", failure.message)
 
     @Slot(object)
     def _on_runs_resume_requested(self, run_dir: Path) -> None:

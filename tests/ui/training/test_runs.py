@@ -8,6 +8,8 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
+from playground.core.files import write_text_atomic
+
 
 @pytest.fixture
 def past_run():
@@ -15,10 +17,10 @@ def past_run():
     from playground.core.training import runs
 
     run = runs.new_run_dir("listed-on-a-worker")
-    runs.atomic_write_text(run / "config.json", "{}\n")
+    write_text_atomic(run / "config.json", "{}\n")
     rows = [{"step": s, "max_steps": 3, "tokens": 8 * s, "loss": 4.0 - s, "lr": 1e-3, "grad_norm": 1.0,
              "tokens_per_s": 100.0, "elapsed": 0.1 * s, "val_loss": None} for s in (1, 2, 3)]
-    runs.atomic_write_text(run / "metrics.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    write_text_atomic(run / "metrics.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
     runs.write_status(run, "finished", "Finished 3 steps.", step=3, loss=1.0)
     return run
 
