@@ -42,7 +42,7 @@ def _module(name: str):
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen command; a PlaygroundError (or a bad file) becomes one line on stderr, exit 1."""
-    from playground.core.types import PlaygroundError
+    from playground.core.errors import PlaygroundError
 
     try:
         if args.command == "models":

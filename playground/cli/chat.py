@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 REPL_HELP = "Type a message and press Enter. /reset forgets the conversation, /exit (or Ctrl+D) quits."
 

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from playground.core.models import sources
-from playground.core.types import ModelLoadError, ModelSource
+from playground.core.errors import ModelLoadError
+from playground.core.types import ModelSource
 
 BUILTIN_ALIASES = ("builtin", "built-in", "default", "smollm2")
 

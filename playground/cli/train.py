@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 EXIT_STOPPED = 130  # like a shell's Ctrl+C: the run is resumable, but it did not finish
 

@@ -22,7 +22,7 @@ import torch
 
 from playground.core.engines.onnx_build import (PRECISIONS, OnnxBuildError, build_onnx_model, is_built, model_dir,
                                                 unsupported_reason)
-from playground.core.types import Cancelled
+from playground.core.errors import Cancelled
 
 EXACT = "exact"
 CHOICES = ("int4", "int8", "fp32", EXACT)  # what --engine and the settings accept

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text
 from playground.core.generation.sampling import SamplingSettings
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 FILE_FORMAT = "llm-playground-conversation"
 FILE_VERSION = 1

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 import torch
 
-from playground.core.types import Cancelled, PlaygroundError
+from playground.core.errors import Cancelled, PlaygroundError
 
 MAX_TOKENS = 1024  # (L, H, T, T) weights grow with T²: 30×9×1024² floats is already 0.6 GB in float16
 FLOAT16_FROM = 512  # store weights as float16 from this many tokens on (3 significant digits)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.core.models.spec import FAMILIES, ModelSpec
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw")
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + Momentum", "adagrad": "AdaGrad", "rmsprop": "RMSprop",

@@ -17,7 +17,7 @@ import torch
 
 from playground.core.training.tokenization import bpe_tokenizer, char_tokenizer, encode
 from playground.core.training.config import TrainConfig
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 IGNORE = -100  # label of a position that does not count in the loss
 TEXT_SUFFIXES = (".txt", ".md")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
-from playground.core.types import Cancelled, PlaygroundError
+from playground.core.errors import Cancelled, PlaygroundError
 
 if TYPE_CHECKING:
     import torch

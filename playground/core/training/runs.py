@@ -29,7 +29,7 @@ from typing import Any
 
 from playground.core import paths
 from playground.core.files import write_bytes_atomic, write_text_atomic
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 CHECKPOINT_RE = re.compile(r"^step-(\d{6,})$")
 

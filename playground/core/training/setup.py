@@ -17,7 +17,7 @@ from playground.core.training.data import TrainData, prepare_data
 from playground.core.models.builder import hf_config, model_from_hf_config
 from playground.core.training.optim import make_optimizer
 from playground.core.training.config import ConfigError, TrainConfig
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 
 @dataclass

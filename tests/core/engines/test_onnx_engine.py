@@ -13,7 +13,7 @@ from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
 from playground.core.engines.onnx_engine import EXACT, OnnxEngine, built_folder, open_engine
 from playground.core.generation.sampling import GREEDY, SamplingSettings
-from playground.core.types import Cancelled
+from playground.core.errors import Cancelled
 
 PROMPTS = ("What is the capital of France?", "Write a haiku about the sea.", "List three prime numbers.")
 TIE = 1e-4  # a greedy step whose top two logits are closer than this may go either way

@@ -9,7 +9,7 @@ from playground.core.generation.conversation import (COMPLETION, ConversationFil
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text, next_token_logits
 from playground.core.generation.sampling import GREEDY, SamplingSettings, next_token_distribution
 from playground.core.generation.inspection import inspect_distribution
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 
 def turns(n: int) -> list[Message]:

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from playground.core.inspect import attention as att
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 TEXT = "The capital of France is Paris. The capital of Germany is"
 

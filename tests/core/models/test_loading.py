@@ -7,7 +7,7 @@ import torch
 from playground.core.models import sources
 from playground.core.models.loading import load_model, validate_folder
 from playground.core.models.sources import builtin_cache_folder, folder_source
-from playground.core.types import ModelLoadError
+from playground.core.errors import ModelLoadError
 
 
 def test_registry_finds_the_builtin_gguf():

@@ -13,7 +13,7 @@ from playground.core.optimize.evaluation import (EvalSettings, VariantMetrics, e
                                         text_ids)
 from playground.core.files import write_text_atomic
 from playground.core.optimize.report import cells, to_csv, to_markdown
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 
 def tiny_llama():

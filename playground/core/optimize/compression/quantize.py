@@ -188,6 +188,6 @@ def is_dynamic_int8(module: nn.Module) -> bool:
 
 def _check(should_stop) -> None:
     if should_stop is not None and should_stop.is_set():
-        from playground.core.types import Cancelled
+        from playground.core.errors import Cancelled
 
         raise Cancelled("Cancelled; the model is unchanged.")

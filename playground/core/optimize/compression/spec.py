@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from playground.core.types import PlaygroundError
+from playground.core.errors import PlaygroundError
 
 
 class CompressionError(PlaygroundError):
