@@ -298,32 +298,34 @@ def _sse(obj) -> str:
     return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
 
 
-async def _sse_chat(run: _Run, rid: str, name: str, include_usage: bool, request: Request):
-    yield _sse(p.chat_chunk(rid, name, {"role": "assistant", "content": ""}))
+async def _sse_stream(run: _Run, request: Request, include_usage: bool, *, start, piece, finish, usage):
+    """The event stream of both endpoints; `piece(text)`, `finish(reason)`, `usage(prompt, completion)`
+    make their chunks."""
+    if start is not None:
+        yield _sse(start)
     async for event in run.stream():
         if isinstance(event, Piece):
-            yield _sse(p.chat_chunk(rid, name, {"content": event.text}))
+            yield _sse(piece(event.text))
         elif isinstance(event, Finished):
             request.state.usage = (event.prompt_tokens, event.completion_tokens)
-            yield _sse(p.chat_chunk(rid, name, {}, event.finish_reason))
+            yield _sse(finish(event.finish_reason))
             if include_usage:
-                yield _sse(p.usage_chunk(rid, name, "chat.completion.chunk", event.prompt_tokens,
-                                         event.completion_tokens))
+                yield _sse(usage(event.prompt_tokens, event.completion_tokens))
         else:
             yield _sse(p.error_body(event.message, "server_error"))
     yield "data: [DONE]\n\n"
 
 
-async def _sse_completion(run: _Run, rid: str, name: str, include_usage: bool, request: Request):
-    async for event in run.stream():
-        if isinstance(event, Piece):
-            yield _sse(p.completion(rid, name, event.text, None))
-        elif isinstance(event, Finished):
-            request.state.usage = (event.prompt_tokens, event.completion_tokens)
-            yield _sse(p.completion(rid, name, "", event.finish_reason))
-            if include_usage:
-                yield _sse(p.usage_chunk(rid, name, "text_completion", event.prompt_tokens,
-                                         event.completion_tokens))
-        else:
-            yield _sse(p.error_body(event.message, "server_error"))
-    yield "data: [DONE]\n\n"
+def _sse_chat(run: _Run, rid: str, name: str, include_usage: bool, request: Request):
+    return _sse_stream(run, request, include_usage,
+                       start=p.chat_chunk(rid, name, {"role": "assistant", "content": ""}),
+                       piece=lambda text: p.chat_chunk(rid, name, {"content": text}),
+                       finish=lambda reason: p.chat_chunk(rid, name, {}, reason),
+                       usage=lambda pt, ct: p.usage_chunk(rid, name, "chat.completion.chunk", pt, ct))
+
+
+def _sse_completion(run: _Run, rid: str, name: str, include_usage: bool, request: Request):
+    return _sse_stream(run, request, include_usage, start=None,
+                       piece=lambda text: p.completion(rid, name, text, None),
+                       finish=lambda reason: p.completion(rid, name, "", reason),
+                       usage=lambda pt, ct: p.usage_chunk(rid, name, "text_completion", pt, ct))
