@@ -26,11 +26,12 @@ NANOGPT_REFERENCE = 21_500  # tokens/s, nanoGPT on this config, 2 uncontended co
 
 def bench_config(*, quick: bool, steps: int):
     """The benchmark's run: no evals, samples or checkpoints in the hot loop (they are not training)."""
-    from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
+    from playground.core.models.spec import ModelSpec
+    from playground.core.training.config import DataConfig, OptimConfig, TrainConfig
 
     width, layers = (32, 1) if quick else (128, 4)
     return TrainConfig(
-        name="bench", model=ModelConfigSpec(family="gpt2", n_layer=layers, n_head=4, n_embd=width,
+        name="bench", model=ModelSpec(family="gpt2", n_layer=layers, n_head=4, n_embd=width,
                                             context_length=32 if quick else 128),
         data=DataConfig(source="builtin", tokenizer="char"),
         optim=OptimConfig(optimizer="adamw", lr=1e-3, schedule="constant", grad_clip=1.0),

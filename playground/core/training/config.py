@@ -29,7 +29,6 @@ class ConfigError(PlaygroundError):
 
 
 # A from-scratch run's architecture: the one architecture spec, whose JSON is this `model` section.
-ModelConfigSpec = ModelSpec
 
 
 @dataclass(frozen=True)
@@ -134,70 +133,85 @@ class TrainConfig:
     def problems(self) -> list[str]:
         """Every problem, each starting with the field's dotted name (first one is raised)."""
         out: list[str] = []
-        m, d, o, f = self.model, self.data, self.optim, self.finetune
 
         def need(ok: bool, message: str) -> None:
             if not ok:
                 out.append(message)
 
+        f = self.finetune
         need(f.mode in FINETUNE_MODES, f"finetune.mode: {f.mode!r} is not one of {', '.join(FINETUNE_MODES)}")
-        if not self.is_finetune:
-            need(m.family in FAMILIES, f"model.family: {m.family!r} is not one of {', '.join(FAMILIES)}")
-            for name in ("n_layer", "n_head", "n_embd", "context_length"):
-                value = getattr(m, name)
-                need(value >= 1, f"model.{name}: must be at least 1 (got {value})")
-            need(m.n_kv_head >= 0, f"model.n_kv_head: must be 0 (= n_head) or more (got {m.n_kv_head})")
-            need(m.n_inner >= 0, f"model.n_inner: must be 0 (automatic) or more (got {m.n_inner})")
-            if m.n_head >= 1 and m.n_embd >= 1:
-                need(m.n_embd % m.n_head == 0, f"model.n_head: {m.n_head} does not divide n_embd {m.n_embd}")
-                if m.family == "llama" and m.n_embd % m.n_head == 0:
-                    need((m.n_embd // m.n_head) % 2 == 0,
-                         f"model.n_embd: RoPE needs an even head size, but {m.n_embd} / {m.n_head} heads "
-                         f"= {m.n_embd // m.n_head}")
-            if m.kv_heads >= 1 and m.n_head >= 1:
-                need(m.n_head % m.kv_heads == 0,
-                     f"model.n_kv_head: {m.kv_heads} does not divide n_head {m.n_head}")
-            need(m.family == "llama" or m.n_kv_head in (0, m.n_head),
-                 "model.n_kv_head: grouped-query attention needs the llama family (gpt2 uses n_head)")
-            need(0.0 <= m.dropout < 1.0, f"model.dropout: must be in [0, 1) (got {m.dropout})")
-            need(d.tokenizer != "model", "data.tokenizer: 'model' needs a base model; use char or bpe from scratch")
-            out += m.architecture_problems()
+        if self.is_finetune:
+            _finetune_problems(need, f, self.data)
         else:
-            need(bool(f.base_model), "finetune.base_model: choose the model to fine-tune ('builtin' or a folder)")
-            if f.mode == "lora":
-                need(f.lora_r >= 1, f"finetune.lora_r: must be at least 1 (got {f.lora_r})")
-                need(f.lora_alpha >= 1, f"finetune.lora_alpha: must be at least 1 (got {f.lora_alpha})")
-                need(bool(f.target_modules), "finetune.target_modules: name at least one module, e.g. q_proj")
-            need(d.tokenizer == "model", "data.tokenizer: fine-tuning uses the base model's tokenizer ('model')")
-        need(d.source in DATA_SOURCES, f"data.source: {d.source!r} is not one of {', '.join(DATA_SOURCES)}")
-        need(d.source not in ("file", "folder", "jsonl") or bool(d.path),
-             f"data.path: choose a {'folder' if d.source == 'folder' else 'file'} for data.source {d.source!r}")
-        need(d.task in TASKS, f"data.task: {d.task!r} is not one of {', '.join(TASKS)}")
-        need(1 <= d.task_digits <= 32, f"data.task_digits: must be 1..32 (got {d.task_digits})")
-        need(d.tokenizer in TOKENIZERS, f"data.tokenizer: {d.tokenizer!r} is not one of {', '.join(TOKENIZERS)}")
-        need(d.tokenizer != "bpe" or 260 <= d.bpe_vocab_size <= 65536,
-             f"data.bpe_vocab_size: must be 260..65536 (got {d.bpe_vocab_size})")
-        need(0.0 < d.val_fraction < 0.5, f"data.val_fraction: must be between 0 and 0.5 (got {d.val_fraction})")
-        need(o.optimizer in OPTIMIZERS, f"optim.optimizer: {o.optimizer!r} is not one of {', '.join(OPTIMIZERS)}")
-        need(o.schedule in SCHEDULES, f"optim.schedule: {o.schedule!r} is not one of {', '.join(SCHEDULES)}")
-        need(o.lr > 0, f"optim.lr: must be positive (got {o.lr})")
-        for name in ("warmup_steps", "weight_decay", "l1", "grad_clip", "momentum", "min_lr_ratio"):
-            value = getattr(o, name)
-            need(value >= 0, f"optim.{name}: must not be negative (got {value})")
-        need(0 <= o.beta1 < 1 and 0 <= o.beta2 < 1, "optim.beta1/beta2: must be in [0, 1)")
-        for name in ("max_steps", "batch_size", "grad_accum", "eval_batches", "log_every", "keep_checkpoints"):
-            value = getattr(self, name)
-            need(value >= 1, f"{name}: must be at least 1 (got {value})")
-        for name in ("seq_len", "eval_every", "sample_every", "sample_tokens", "checkpoint_every"):
-            value = getattr(self, name)
-            need(value >= 0, f"{name}: must not be negative (got {value})")
-        if not self.is_finetune and self.seq_len:
-            need(self.seq_len <= m.context_length,
-                 f"seq_len: {self.seq_len} is longer than the model's context_length {m.context_length}")
-        need(self.device.split(":")[0] in ("cpu", "cuda", "mps"), f"device: {self.device!r} is not cpu, cuda or mps")
-        need(all(c.isalnum() or c in "-_. " for c in self.name), f"name: {self.name!r} may only use letters, "
-             "digits, spaces, '-', '_' and '.'")
+            out += _model_problems(need, self.model, self.data)
+        _run_problems(need, self)
         return out
+
+
+def _model_problems(need, m: ModelSpec, d: DataConfig) -> list[str]:
+    """A model trained from scratch; returns the spec's own architecture problems to add."""
+    need(m.family in FAMILIES, f"model.family: {m.family!r} is not one of {', '.join(FAMILIES)}")
+    for name in ("n_layer", "n_head", "n_embd", "context_length"):
+        value = getattr(m, name)
+        need(value >= 1, f"model.{name}: must be at least 1 (got {value})")
+    need(m.n_kv_head >= 0, f"model.n_kv_head: must be 0 (= n_head) or more (got {m.n_kv_head})")
+    need(m.n_inner >= 0, f"model.n_inner: must be 0 (automatic) or more (got {m.n_inner})")
+    if m.n_head >= 1 and m.n_embd >= 1:
+        need(m.n_embd % m.n_head == 0, f"model.n_head: {m.n_head} does not divide n_embd {m.n_embd}")
+        if m.family == "llama" and m.n_embd % m.n_head == 0:
+            need((m.n_embd // m.n_head) % 2 == 0,
+                 f"model.n_embd: RoPE needs an even head size, but {m.n_embd} / {m.n_head} heads "
+                 f"= {m.n_embd // m.n_head}")
+    if m.kv_heads >= 1 and m.n_head >= 1:
+        need(m.n_head % m.kv_heads == 0,
+             f"model.n_kv_head: {m.kv_heads} does not divide n_head {m.n_head}")
+    need(m.family == "llama" or m.n_kv_head in (0, m.n_head),
+         "model.n_kv_head: grouped-query attention needs the llama family (gpt2 uses n_head)")
+    need(0.0 <= m.dropout < 1.0, f"model.dropout: must be in [0, 1) (got {m.dropout})")
+    need(d.tokenizer != "model", "data.tokenizer: 'model' needs a base model; use char or bpe from scratch")
+    return m.architecture_problems()
+
+
+def _finetune_problems(need, f: FinetuneConfig, d: DataConfig) -> None:
+    need(bool(f.base_model), "finetune.base_model: choose the model to fine-tune ('builtin' or a folder)")
+    if f.mode == "lora":
+        need(f.lora_r >= 1, f"finetune.lora_r: must be at least 1 (got {f.lora_r})")
+        need(f.lora_alpha >= 1, f"finetune.lora_alpha: must be at least 1 (got {f.lora_alpha})")
+        need(bool(f.target_modules), "finetune.target_modules: name at least one module, e.g. q_proj")
+    need(d.tokenizer == "model", "data.tokenizer: fine-tuning uses the base model's tokenizer ('model')")
+
+
+def _run_problems(need, cfg: TrainConfig) -> None:
+    """Data, optimizer and the run's own settings."""
+    m, d, o = cfg.model, cfg.data, cfg.optim
+    need(d.source in DATA_SOURCES, f"data.source: {d.source!r} is not one of {', '.join(DATA_SOURCES)}")
+    need(d.source not in ("file", "folder", "jsonl") or bool(d.path),
+         f"data.path: choose a {'folder' if d.source == 'folder' else 'file'} for data.source {d.source!r}")
+    need(d.task in TASKS, f"data.task: {d.task!r} is not one of {', '.join(TASKS)}")
+    need(1 <= d.task_digits <= 32, f"data.task_digits: must be 1..32 (got {d.task_digits})")
+    need(d.tokenizer in TOKENIZERS, f"data.tokenizer: {d.tokenizer!r} is not one of {', '.join(TOKENIZERS)}")
+    need(d.tokenizer != "bpe" or 260 <= d.bpe_vocab_size <= 65536,
+         f"data.bpe_vocab_size: must be 260..65536 (got {d.bpe_vocab_size})")
+    need(0.0 < d.val_fraction < 0.5, f"data.val_fraction: must be between 0 and 0.5 (got {d.val_fraction})")
+    need(o.optimizer in OPTIMIZERS, f"optim.optimizer: {o.optimizer!r} is not one of {', '.join(OPTIMIZERS)}")
+    need(o.schedule in SCHEDULES, f"optim.schedule: {o.schedule!r} is not one of {', '.join(SCHEDULES)}")
+    need(o.lr > 0, f"optim.lr: must be positive (got {o.lr})")
+    for name in ("warmup_steps", "weight_decay", "l1", "grad_clip", "momentum", "min_lr_ratio"):
+        value = getattr(o, name)
+        need(value >= 0, f"optim.{name}: must not be negative (got {value})")
+    need(0 <= o.beta1 < 1 and 0 <= o.beta2 < 1, "optim.beta1/beta2: must be in [0, 1)")
+    for name in ("max_steps", "batch_size", "grad_accum", "eval_batches", "log_every", "keep_checkpoints"):
+        value = getattr(cfg, name)
+        need(value >= 1, f"{name}: must be at least 1 (got {value})")
+    for name in ("seq_len", "eval_every", "sample_every", "sample_tokens", "checkpoint_every"):
+        value = getattr(cfg, name)
+        need(value >= 0, f"{name}: must not be negative (got {value})")
+    if not cfg.is_finetune and cfg.seq_len:
+        need(cfg.seq_len <= m.context_length,
+             f"seq_len: {cfg.seq_len} is longer than the model's context_length {m.context_length}")
+    need(cfg.device.split(":")[0] in ("cpu", "cuda", "mps"), f"device: {cfg.device!r} is not cpu, cuda or mps")
+    need(all(c.isalnum() or c in "-_. " for c in cfg.name), f"name: {cfg.name!r} may only use letters, "
+         "digits, spaces, '-', '_' and '.'")
 
 
 def _build(cls, d: dict[str, Any], prefix: str):

@@ -1,6 +1,6 @@
 """Knowledge distillation: train a small student on the current model's soft targets.
 
-The student is built from a `ModelConfigSpec` by the Training tab's model builder and shares the
+The student is built from a `ModelSpec` by the Training tab's model builder and shares the
 teacher's tokenizer; the text comes from the training data pipeline (`prepare_data`). Each step:
 
     loss = alpha · T² · KL(softmax(teacher / T) ‖ softmax(student / T)) + (1 − alpha) · CE(student, text)
@@ -16,7 +16,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig, TrainConfig
+from playground.core.models.spec import ModelSpec
+
+from playground.core.training.config import DataConfig, OptimConfig, TrainConfig
 from playground.core.errors import Cancelled, PlaygroundError
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ class DistillError(PlaygroundError):
 
 @dataclass(frozen=True)
 class DistillConfig:
-    student: ModelConfigSpec = field(default_factory=lambda: ModelConfigSpec(
+    student: ModelSpec = field(default_factory=lambda: ModelSpec(
         family="llama", n_layer=4, n_head=4, n_kv_head=2, n_embd=128, context_length=256, tie_embeddings=True))
     data: DataConfig = field(default_factory=lambda: DataConfig(source="builtin", tokenizer="model"))
     optim: OptimConfig = field(default_factory=lambda: OptimConfig(lr=2e-3, warmup_steps=10))

@@ -131,7 +131,7 @@ def test_config_errors_name_the_field(tmp_path):
 def test_parameter_formula_matches_the_meta_device_count(spec):
     from playground.core.models.builder import hf_config, meta_model
     from playground.core.models.sizing import count_parameters, param_breakdown
-    from playground.core.training.config import ModelConfigSpec
+    from playground.core.models.spec import ModelSpec
 
-    model = ModelConfigSpec(**spec)
+    model = ModelSpec(**spec)
     assert param_breakdown(model.with_vocab(97)).total == count_parameters(meta_model(hf_config(model, 97)))

@@ -7,7 +7,8 @@ import torch
 
 from playground.core.training.distill import DistillConfig, DistillError, distill, distill_loss
 from playground.core.optimize.evaluation import builtin_corpus
-from playground.core.training.config import DataConfig, ModelConfigSpec, OptimConfig
+from playground.core.models.spec import ModelSpec
+from playground.core.training.config import DataConfig, OptimConfig
 
 
 def test_distill_loss_parts():
@@ -32,12 +33,12 @@ def test_bad_settings_are_refused():
     with pytest.raises(DistillError, match="alpha"):
         DistillConfig(alpha=1.5).validate()
     with pytest.raises(DistillError, match="n_head"):
-        DistillConfig(student=ModelConfigSpec(family="llama", n_embd=100, n_head=3)).validate()
+        DistillConfig(student=ModelSpec(family="llama", n_embd=100, n_head=3)).validate()
 
 
 def small_config(text_file, steps=12) -> DistillConfig:
     return DistillConfig(
-        student=ModelConfigSpec(family="llama", n_layer=2, n_head=2, n_kv_head=1, n_embd=32, context_length=64),
+        student=ModelSpec(family="llama", n_layer=2, n_head=2, n_kv_head=1, n_embd=32, context_length=64),
         data=DataConfig(source="file", path=str(text_file), tokenizer="model"),
         optim=OptimConfig(lr=5e-3, warmup_steps=2), steps=steps, batch_size=2, seq_len=16, eval_every=6,
         eval_batches=2)
