@@ -6,17 +6,14 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from playground.core.errors import Failure
 from playground.core.types import ModelSource
 from playground.ui.shell.context import TabContext
-from playground.ui.training.config_panel import TrainConfigPanel
-from playground.ui.widgets.plots import TrainingPlots
-from playground.ui.training.runs import MetricsReader, RunsPanel
-from playground.ui.training.samples import SampleView
+from playground.ui.training.layout import build
+from playground.ui.training.runs import MetricsReader
 from playground.workers.jobs import Jobs
 
 JOB = "train"  # one run at a time (an optimizer race runs its contestants one after another)
@@ -58,80 +55,7 @@ class TrainingTab(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
-        self.panel = TrainConfigPanel()
-        self.panel.config_changed.connect(self._on_panel_config_changed)
-        scroll = QScrollArea(widgetResizable=True, horizontalScrollBarPolicy=Qt.ScrollBarAlwaysOff)
-        scroll.setWidget(self.panel)
-        self.config_scroll = scroll
-        self._fit_to_font()
-        self.message = QLabel(objectName="configMessage", wordWrap=True)
-        self.message.setStyleSheet("color: #c62828; font-weight: bold;")
-        self.start_button = QPushButton("Start", objectName="startTrainingButton")
-        self.pause_button = QPushButton("Pause", objectName="pauseTrainingButton")
-        self.stop_button = QPushButton("Stop", objectName="stopTrainingButton")
-        self.start_button.setStyleSheet("font-weight: bold;")
-        self.start_button.clicked.connect(self._on_start_button_clicked)
-        self.pause_button.clicked.connect(self._on_pause_button_clicked)
-        self.stop_button.clicked.connect(self._on_stop_button_clicked)
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.pause_button, self.stop_button):
-            buttons.addWidget(button)
-        export = QPushButton("Export run config…", objectName="exportConfigButton")
-        export.clicked.connect(self._on_export_button_clicked)
-        load = QPushButton("Open config…", objectName="importConfigButton")
-        load.clicked.connect(self._on_import_button_clicked)
-        files = QHBoxLayout()
-        files.addWidget(export)
-        files.addWidget(load)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(scroll, 1)
-        left_layout.addWidget(self.message)
-        left_layout.addLayout(buttons)
-        left_layout.addLayout(files)
-
-        self.progress = QProgressBar(objectName="trainingProgress", textVisible=True)
-        self.progress.setFormat("Not started")
-        self.progress.setValue(0)
-        self.status = QLabel("Pick a preset and press Start.", objectName="trainingStatus", wordWrap=True)
-        self.status.setAlignment(Qt.AlignLeft | Qt.AlignTop)
-        self._fit_to_font()
-        self.plots = TrainingPlots()
-        self.sample_view = SampleView()
-        self.runs = RunsPanel()
-        self.runs.selection_changed.connect(self._on_runs_selection_changed)
-        self.runs.chat_requested.connect(lambda run: self.hand_off(run, "chatTab"))
-        self.runs.inspect_requested.connect(lambda run: self.hand_off(run, "architectureTab"))
-        self.runs.resume_requested.connect(self._on_runs_resume_requested)
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.progress)
-        top_layout.addWidget(self.status)
-        top_layout.addWidget(self.plots, 1)
-        bottom = QSplitter(Qt.Horizontal)
-        bottom.addWidget(self._group("Samples", self.sample_view))
-        bottom.addWidget(self._group("Runs", self.runs))
-        bottom.setSizes([600, 400])
-        right = QSplitter(Qt.Vertical)
-        right.addWidget(top)
-        right.addWidget(bottom)
-        right.setSizes([560, 260])
-        main = QSplitter(Qt.Horizontal)
-        main.addWidget(left)
-        main.addWidget(right)
-        main.setStretchFactor(1, 1)
-        main.setSizes([380, 900])
-        layout = QHBoxLayout(self)
-        layout.addWidget(main)
-
-    @staticmethod
-    def _group(title: str, widget: QWidget) -> QGroupBox:
-        box = QGroupBox(title)
-        QVBoxLayout(box).addWidget(widget)
-        return box
+        build(self)  # ui/training/layout.py
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
