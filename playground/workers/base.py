@@ -94,8 +94,9 @@ class FunctionWorker(Worker):
 class _WorkerQThread(QThread):
     """Calls the worker's `run()` on this thread.
 
-    Not `started.connect(worker.run)`: with PySide6 6.12 a slot overridden in a subclass of a Python
-    QObject class (every Worker) is invoked on the GUI thread, freezing the window.
+    Not `started.connect(worker.run)`: a slot overridden in a subclass of a Python QObject class (every
+    Worker) is then invoked on the GUI thread, freezing the window. Still so on PySide6 6.11.3 (checked
+    when the binding was pinned below 6.12); tests/workers/test_base.py checks where `run()` runs.
     """
 
     def __init__(self, worker: Worker) -> None:
