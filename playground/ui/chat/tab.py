@@ -13,16 +13,10 @@ from typing import Callable
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
-from playground.ui.chat.engines import EXACT_ENGINE, EngineSwitcher
+from playground.ui.chat.engines import EngineSwitcher
 from playground.ui.chat.files import ChatFilesMixin
 from playground.ui.chat.layout import ChatLayoutMixin
 from playground.ui.chat.replies import ChatRepliesMixin
-
-
-def torch_engine(session):
-    from playground.core.generation.engine import TorchEngine
-
-    return TorchEngine(session.model)
 
 
 class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
@@ -34,7 +28,6 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.setObjectName("chatTab")
         self.controller = controller
         self.messages: list = []  # conversation.Message
-        self._engines: dict[str, Callable] = {EXACT_ENGINE: torch_engine}
         self._live = None  # chat_replies._LiveReply while a reply streams
         self._editing: int | None = None
         self._model_key = ""
@@ -42,7 +35,8 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.compare_view = None
         self._build()
         self._connect()
-        self.engines = EngineSwitcher(self)
+        self.engines = EngineSwitcher(self.engine_combo, self.engine_status, controller, show_notice=self.show_notice,
+                                      current_notice=self.notice.text, parent=self)
         self.fast_engine_action = self.engines.action  # the main window puts it in the View menu
         self._restore_settings()
         if controller.session is not None:
@@ -78,13 +72,11 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
     # ------------------------------------------------------------------ engines
     def add_engine(self, name: str, factory: Callable, index: int | None = None) -> None:
         """Offer another engine in `engineCombo`; `factory(session) -> Engine` (engine.Engine protocol)."""
-        self._engines[name] = factory
-        if self.engine_combo.findText(name) < 0:
-            self.engine_combo.insertItem(self.engine_combo.count() if index is None else index, name)
+        self.engines.add(name, factory, index)
 
     def _make_engine(self):
         """The engine the next reply runs on: the one `engineCombo` selects, for the current model."""
-        return self._engines[self.engine_combo.currentText() or EXACT_ENGINE](self.controller.session)
+        return self.engines.make(self.controller.session)
 
     # ------------------------------------------------------------------ state
     def is_generating(self) -> bool:
