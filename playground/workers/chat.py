@@ -1,6 +1,6 @@
 """Workers for the Chat tab: inspect one position's next-token logits, and compare sampling settings.
 
-Replies stream through `model_workers.GenerateWorker`, driven by `ReplyStreamer`.
+Replies stream through `models.GenerateWorker` (which also builds their prompt), driven by `ReplyStreamer`.
 """
 
 from __future__ import annotations
@@ -108,8 +108,10 @@ class ReplyStreamer(QObject):
     Lives in the GUI thread; the worker's cross-thread signals land in this class's own slots.
     """
 
+    prompt_built = Signal(object)  # conversation.Prompt (before the first tokens_arrived)
     tokens_arrived = Signal(object)  # tuple of TokenStep, in order
     finished = Signal(object)  # GenerationResult (after the last tokens_arrived)
+    rejected = Signal(str)  # the PromptRequest cannot become a prompt (why, what to do); nothing ran
     failed = Signal(str)
     running_changed = Signal(bool)
 
@@ -123,12 +125,15 @@ class ReplyStreamer(QObject):
     def is_running(self) -> bool:
         return self.job is not None
 
-    def start(self, session, prompt_ids: Sequence[int], settings, engine) -> None:
+    def start(self, session, prompt, settings, engine) -> None:
+        """`prompt`: the prompt ids, or a `conversation.PromptRequest` that the worker builds."""
         from playground.workers.models import GenerateWorker
 
         if self.job is not None:
             raise RuntimeError("A reply is already running.")
-        worker = GenerateWorker(session, list(prompt_ids), settings, engine=engine)
+        worker = GenerateWorker(session, prompt if hasattr(prompt, "build") else list(prompt), settings,
+                                engine=engine)
+        worker.prompt_built.connect(self._on_worker_prompt_built)
         worker.token_generated.connect(self._on_worker_token_generated)
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
@@ -161,9 +166,18 @@ class ReplyStreamer(QObject):
             self.tokens_arrived.emit(steps)
 
     @Slot(object)
+    def _on_worker_prompt_built(self, prompt) -> None:
+        self.prompt_built.emit(prompt)
+
+    @Slot(object)
     def _on_worker_finished(self, result) -> None:
+        from playground.core.generation.conversation import PromptRejected
+
         self._flush()
-        self.finished.emit(result)
+        if isinstance(result, PromptRejected):
+            self.rejected.emit(result.message)
+        else:
+            self.finished.emit(result)
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
