@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text
+from playground.core.generation.history import PROMPT_ROLES
 from playground.core.generation.sampling import SamplingSettings
 from playground.core.types import PlaygroundError
 
 FILE_FORMAT = "llm-playground-conversation"
 FILE_VERSION = 1
-PROMPT_ROLES = ("user", "assistant")  # the roles a prompt is built from and a file holds
 DISPLAY_ROLES = ("notice", "error")  # shown in the chat only
 CHAT, COMPLETION = "chat", "completion"
 
@@ -137,42 +137,6 @@ def conversation_as_text(tokenizer, messages: Sequence[Message], *, system_promp
     if mode == COMPLETION or not getattr(tokenizer, "chat_template", None):
         return completion_text(system_prompt, messages)
     return tokenizer.apply_chat_template(chat_messages(system_prompt, messages), tokenize=False)
-
-
-class Conversation:
-    """The messages of one chat, in order. The Chat tab owns one and hands it to the helpers that change it
-    (replies, opening a file); `note_prompt` says, once, when old turns start to be left out."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.dropped = 0  # messages (chat) or tokens (completion) the last prompt left out
-
-    def replace(self, messages: Sequence[Message]) -> None:
-        """The same chat with other turns (an edit, a regenerate, the next message)."""
-        self.messages = list(messages)
-
-    def clear(self) -> None:
-        self.messages, self.dropped = [], 0
-
-    def last_user_index(self) -> int | None:
-        return max((i for i, m in enumerate(self.messages) if m.role == "user"), default=None)
-
-    def has_turns(self) -> bool:
-        return any(m.role in PROMPT_ROLES for m in self.messages)
-
-    def note_prompt(self, prompt: Prompt, context_length: int) -> Message | None:
-        """Record what `prompt` left out; the first time it leaves something out, append (and return) a
-        notice saying so."""
-        dropped = prompt.dropped_messages or prompt.dropped_tokens
-        notice = None
-        if dropped and not self.dropped:
-            what = (f"the oldest {prompt.dropped_messages} messages are" if prompt.dropped_messages
-                    else f"the first {prompt.dropped_tokens} tokens of the text are")
-            notice = Message("notice", f"The conversation no longer fits the model's context ({context_length} "
-                                       f"tokens): {what} left out of the prompt. The system prompt stays.")
-            self.messages.append(notice)
-        self.dropped = dropped
-        return notice
 
 
 # ---------------------------------------------------------------- files

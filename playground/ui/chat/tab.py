@@ -19,7 +19,7 @@ from typing import Callable
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
-from playground.core.generation.conversation import Conversation
+from playground.core.generation.history import Conversation
 from playground.ui.chat.engines import EngineSwitcher
 from playground.ui.chat.files import ConversationFiles, restore_chat_settings, save_chat_settings
 from playground.ui.chat.layout import ChatLayout

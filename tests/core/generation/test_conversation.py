@@ -3,10 +3,11 @@ import os
 import pytest
 import torch
 
-from playground.core.generation.conversation import (COMPLETION, Conversation, ConversationFileError, Message,
-                                                     Prompt, PromptRequest, build_prompt, conversation_to_markdown,
+from playground.core.generation.conversation import (COMPLETION, ConversationFileError, Message, Prompt,
+                                                     PromptRequest, build_prompt, conversation_to_markdown,
                                                      open_conversation, parse_conversation, reply_room,
                                                      save_conversation)
+from playground.core.generation.history import Conversation
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text, next_token_logits
 from playground.core.generation.sampling import GREEDY, SamplingSettings, next_token_distribution
 from playground.core.generation.inspection import inspect_distribution
