@@ -130,10 +130,28 @@ class ChatLayout:
         self.fit_to_font()
         return self.side_scroll
 
+    def enable_buttons(self, *, busy: bool, any_messages: bool, any_user: bool) -> None:
+        """While a reply streams only Stop works; Regenerate needs a message of yours, Save and Export any."""
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+        self.regenerate_button.setEnabled(not busy and any_user)
+        for widget in (self.clear_button, self.open_button, self.mode_combo, self.engine_combo):
+            widget.setEnabled(not busy)
+        self.save_button.setEnabled(not busy and any_messages)
+        self.export_button.setEnabled(not busy and any_messages)
+
+    def show_edit_banner(self, index: int | None) -> None:
+        """The banner above the input while user message `index` is being edited (None: hidden)."""
+        if index is not None:
+            self.edit_banner.setText(f"✎ Editing message {index + 1}: Send replaces it and everything after it. "
+                                     "Esc cancels.")
+        self.edit_banner.setVisible(index is not None)
+
     def fit_to_font(self) -> None:
         """Widths that depend on the font, so nothing is clipped at any zoom."""
-        self.context_meter.setMinimumWidth(self.tab.fontMetrics().horizontalAdvance("context 88888 / 88888 tokens") + 24)
-        self.engine_status.setMinimumWidth(self.tab.fontMetrics().horizontalAdvance("preparing int8 100%") + 8)
+        metrics = self.tab.fontMetrics()
+        self.context_meter.setMinimumWidth(metrics.horizontalAdvance("context 88888 / 88888 tokens") + 24)
+        self.engine_status.setMinimumWidth(metrics.horizontalAdvance("preparing int8 100%") + 8)
         side = self.side_scroll.widget()
         self.side_scroll.setMinimumWidth(side.minimumSizeHint().width() + self.tab.style().pixelMetric(
             self.tab.style().PixelMetric.PM_ScrollBarExtent))

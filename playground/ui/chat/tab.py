@@ -113,14 +113,8 @@ class ChatTab(QWidget):
         self.notice.setVisible(bool(text))
 
     def _update_buttons(self) -> None:
-        ui, busy, any_messages = self.ui, self.is_generating(), bool(self.messages)
-        ui.send_button.setEnabled(not busy)
-        ui.stop_button.setEnabled(busy)
-        ui.regenerate_button.setEnabled(not busy and self.conversation.last_user_index() is not None)
-        for widget in (ui.clear_button, ui.open_button, ui.mode_combo, ui.engine_combo):
-            widget.setEnabled(not busy)
-        ui.save_button.setEnabled(not busy and any_messages)
-        ui.export_button.setEnabled(not busy and any_messages)
+        self.ui.enable_buttons(busy=self.is_generating(), any_messages=bool(self.messages),
+                               any_user=self.conversation.last_user_index() is not None)
 
     # ------------------------------------------------------------------ chatting
     @Slot()
@@ -214,10 +208,7 @@ class ChatTab(QWidget):
 
     def _set_editing(self, index: int | None) -> None:
         self._editing = index
-        if index is not None:
-            self.ui.edit_banner.setText(f"✎ Editing message {index + 1}: Send replaces it and everything after "
-                                        "it. Esc cancels.")
-        self.ui.edit_banner.setVisible(index is not None)
+        self.ui.show_edit_banner(index)
 
     @Slot()
     def _on_input_escaped(self) -> None:
@@ -268,21 +259,11 @@ class ChatTab(QWidget):
     def inspect_token(self, message_index: int, token_index: int) -> bool:
         """Chart the distribution token `token_index` of reply `message_index` was sampled from."""
         reply, session = self.replies.reply_at(message_index), self.controller.session
-        if reply is None or not 0 <= token_index < len(reply.steps) or session is None:
+        if reply is None or session is None:
             return False
-        if reply.model_key not in ("", session.source.key):
-            self.inspector.clear("That reply was written by another model. Load it again to inspect its tokens.")
-            return False
-        prompt_ids = reply.prompt_ids
-        if prompt_ids is None:  # a reply from an opened file: rebuild the prompt it answered
-            prompt_ids = self._rebuild_prompt(message_index, self.messages[message_index])
-            if prompt_ids is None:
-                return False
-        context = list(prompt_ids) + [s.token_id for s in reply.steps[:token_index]]
-        self.inspector.inspect(session, context, reply.steps[token_index].token_id,
-                               f"Token {token_index + 1} of this reply",
-                               engine=self.engines.engine_named(reply.engine, session))
-        return True
+        return self.inspector.inspect_reply(
+            session, reply, token_index, engine=self.engines.engine_named(reply.engine, session),
+            rebuild_prompt=lambda: self._rebuild_prompt(message_index, self.messages[message_index]))
 
     def conversation_text(self) -> str:
         """The conversation as the model reads it (chat template applied); the Architecture tab's
@@ -295,7 +276,7 @@ class ChatTab(QWidget):
         return conversation_as_text(session.tokenizer, self.messages, system_prompt=self.system_prompt(),
                                     mode=self.mode())
 
-    def _rebuild_prompt(self, index: int, message):
+    def _rebuild_prompt(self, index: int, message):  # for a reply from an opened file (no prompt saved)
         from playground.core.generation.conversation import reply_room
         from playground.core.types import PlaygroundError
 
@@ -341,8 +322,8 @@ class ChatTab(QWidget):
         if self.compare_view is None:
             self.compare_view = CompareView(self.controller, self._single_prompt, self._make_engine, self)
             self.compare_view.max_tokens_spin.setValue(min(self.sampling.max_tokens.value(), 128))
-        text = self.input.toPlainText().strip() or next(
-            (m.content for m in reversed(self.messages) if m.role == "user"), "")
+        last = self.conversation.last_user_index()
+        text = self.input.toPlainText().strip() or (self.messages[last].content if last is not None else "")
         if text and not self.compare_view.is_running():
             self.compare_view.set_prompt(text)
         self.compare_view.show()
