@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 def open_cli_engine(session, choice: str):
     """The engine for --engine; building the ONNX model (first time only) reports on stderr."""
-    from playground.core.engines.onnx_engine import open_engine
+    from playground.core.engines.selection import open_engine
 
     last = [-1]
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The errors live in core/errors.py; re-exported here for the modules that still import them from types.
-from playground.core.errors import Cancelled, ModelLoadError, PlaygroundError  # noqa: F401
-
 
 @dataclass(frozen=True)
 class ModelSource:

@@ -53,7 +53,7 @@ class LocalServer:
     def __init__(self, session, *, host: str = "127.0.0.1", port: int = 0,
                  on_request: Callable[[RequestLog], None] | None = None, max_tokens_cap: int = 2048,
                  engine=None) -> None:
-        """`engine`: what answers (an engine.Engine for `session`, e.g. `onnx_engine.open_engine(...).engine`);
+        """`engine`: what answers (an engine.Engine for `session`, e.g. `selection.open_engine(...).engine`);
         None = PyTorch (exact)."""
         import uvicorn
 

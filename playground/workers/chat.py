@@ -1,6 +1,6 @@
 """Jobs for the Chat tab: inspect one position's next-token logits, and compare sampling settings.
 
-Replies stream through `model_workers.GenerateWorker`, driven by `ReplyStreamer`.
+Replies stream through `models.GenerateWorker` (which also builds their prompt), driven by `ReplyStreamer`.
 """
 
 from __future__ import annotations
@@ -101,8 +101,10 @@ class ReplyStreamer(QObject):
     Lives in the GUI thread; the worker's cross-thread signals reach it through `Jobs`.
     """
 
+    prompt_built = Signal(object)  # conversation.Prompt (before the first tokens_arrived)
     tokens_arrived = Signal(object)  # tuple of TokenStep, in order
     finished = Signal(object)  # GenerationResult (after the last tokens_arrived)
+    rejected = Signal(str)  # the PromptRequest cannot become a prompt (why, what to do); nothing ran
     failed = Signal(object)  # core.errors.Failure
     cancelled = Signal(object)  # core.errors.Failure (e.g. stopped while waiting for the model)
     running_changed = Signal(bool)
@@ -118,13 +120,16 @@ class ReplyStreamer(QObject):
     def is_running(self) -> bool:
         return self._jobs.running(JOB)
 
-    def start(self, session, prompt_ids: Sequence[int], settings, engine) -> None:
+    def start(self, session, prompt, settings, engine) -> None:
+        """`prompt`: the prompt ids, or a `conversation.PromptRequest` that the worker builds."""
         from playground.workers.models import GenerateWorker
 
         if self.is_running():
             raise RuntimeError("A reply is already running.")
-        worker = GenerateWorker(session, list(prompt_ids), settings, engine=engine)
+        worker = GenerateWorker(session, prompt if hasattr(prompt, "build") else list(prompt), settings,
+                                engine=engine)
         # Tokens are many: they go straight to this object's slot (queued) and are batched by the timer.
+        worker.prompt_built.connect(self._on_worker_prompt_built)
         worker.token_generated.connect(self._on_worker_token_generated)
         self._pending = []
         self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
@@ -150,9 +155,18 @@ class ReplyStreamer(QObject):
             steps, self._pending = tuple(self._pending), []
             self.tokens_arrived.emit(steps)
 
+    @Slot(object)
+    def _on_worker_prompt_built(self, prompt) -> None:
+        self.prompt_built.emit(prompt)
+
     def _on_job_finished(self, result) -> None:
+        from playground.core.generation.conversation import PromptRejected
+
         self._flush()
-        self.finished.emit(result)
+        if isinstance(result, PromptRejected):
+            self.rejected.emit(result.message)
+        else:
+            self.finished.emit(result)
 
     def _on_job_failed(self, failure: Failure) -> None:
         self._flush()

@@ -23,25 +23,41 @@ def move(session, device: str, dtype: str):
 
 
 class GenerateWorker(Worker):
-    """Streams a reply: token_generated(TokenStep) per token, then finished(GenerationResult)."""
+    """Streams a reply: prompt_built(Prompt), token_generated(TokenStep) per token, then finished(GenerationResult).
 
+    `prompt`: the prompt ids, or a `conversation.PromptRequest`, templated and tokenized here (off the GUI
+    thread). A request that cannot become a prompt (too long, no chat template) finishes with PromptRejected.
+    """
+
+    prompt_built = Signal(object)
     token_generated = Signal(object)
 
-    def __init__(self, session, prompt_ids: list[int], settings, engine=None) -> None:
+    def __init__(self, session, prompt, settings, engine=None) -> None:
         super().__init__()
-        self.session, self.prompt_ids, self.settings = session, list(prompt_ids), settings
+        self.session, self.prompt, self.settings = session, prompt, settings
         self.engine = engine
 
     @Slot()
     def run(self) -> None:
         try:
+            from playground.core.generation.conversation import Prompt, PromptRejected, PromptRequest
             from playground.core.generation.engine import TorchEngine
             from playground.core.generation.stream import eos_ids, generate_stream
+            from playground.core.errors import PlaygroundError
 
+            if isinstance(self.prompt, PromptRequest):
+                try:
+                    prompt = self.prompt.build(self.session.tokenizer)
+                except PlaygroundError as exc:
+                    self.finished.emit(PromptRejected(str(exc)))
+                    return
+            else:
+                prompt = Prompt(tuple(int(i) for i in self.prompt), 0, 0)
+            self.prompt_built.emit(prompt)
             with self.session.lock:
                 engine = self.engine or TorchEngine(self.session.model)
                 result = generate_stream(
-                    engine, self.session.tokenizer, self.prompt_ids, self.settings,
+                    engine, self.session.tokenizer, list(prompt.ids), self.settings,
                     stop_ids=eos_ids(self.session.model, self.session.tokenizer),
                     on_token=self.token_generated.emit, should_stop=self.should_stop,
                     context_length=self.session.context_length)

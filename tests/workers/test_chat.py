@@ -4,6 +4,7 @@ from dataclasses import replace
 import torch
 from PySide6.QtCore import QObject, Slot
 
+from playground.core.generation.conversation import Message, PromptRequest, build_prompt
 from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
 from playground.core.generation.sampling import GREEDY, SamplingSettings
@@ -107,3 +108,43 @@ def test_generation_runs_off_the_gui_thread_and_the_gui_stays_live(qtbot, builti
     timer.stop()
     assert RecordingEngine.threads and threading.main_thread() not in RecordingEngine.threads
     assert len(ticks) > 5  # the GUI thread's timers kept firing while the model ran
+
+
+def test_the_reply_worker_builds_the_prompt_off_the_gui_thread(qtbot, builtin_session, monkeypatch):
+    """A PromptRequest is templated and tokenized in the worker: the same tokens as the full template,
+    and the GUI thread never calls the tokenizer's chat template."""
+    s = builtin_session
+    messages = (Message("user", "Hi!"), Message("assistant", "Hello! How can I help?"),
+                Message("user", "What is 2+2?"), Message("assistant", "4."), Message("user", "And 3+3?"))
+    request = PromptRequest(messages, "Answer briefly.", "chat", s.context_length, reserve=4)
+    expected = build_prompt(s.tokenizer, messages, system_prompt="Answer briefly.", context_length=s.context_length,
+                            reserve=4)
+    template = type(s.tokenizer).apply_chat_template
+    callers = []
+
+    def recording(self, *args, **kwargs):
+        callers.append(threading.current_thread())
+        return template(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(s.tokenizer), "apply_chat_template", recording)
+    streamer = ReplyStreamer()
+    prompts = []
+    streamer.prompt_built.connect(prompts.append)
+    with qtbot.waitSignal(streamer.finished, timeout=LONG) as blocker:
+        streamer.start(s, request, replace(GREEDY, max_new_tokens=3), TorchEngine(s.model))
+    qtbot.waitUntil(lambda: not streamer.is_running())
+    assert prompts == [expected] and blocker.args[0].prompt_tokens == len(expected.ids)
+    assert callers and threading.main_thread() not in callers
+
+
+def test_a_prompt_that_cannot_be_built_is_rejected_and_nothing_runs(qtbot, builtin_session):
+    s = builtin_session
+    streamer = ReplyStreamer()
+    finished, built = [], []
+    streamer.finished.connect(finished.append)
+    streamer.prompt_built.connect(built.append)
+    request = PromptRequest((Message("user", "word " * 200),), "", "chat", 64)
+    with qtbot.waitSignal(streamer.rejected, timeout=LONG) as blocker:
+        streamer.start(s, request, GREEDY, TorchEngine(s.model))
+    qtbot.waitUntil(lambda: not streamer.is_running())
+    assert "Shorten the message" in blocker.args[0] and finished == [] and built == []

@@ -12,29 +12,16 @@ is rewound to the common prefix (`rewind_to`) and only the new tokens are run.
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import torch
 
-from playground.core.engines.onnx_build import (PRECISIONS, OnnxBuildError, build_onnx_model, is_built, model_dir,
-                                                unsupported_reason)
-from playground.core.errors import Cancelled
+from playground.core.engines.selection import engine_name
 
-EXACT = "exact"
-CHOICES = ("int4", "int8", "fp32", EXACT)  # what --engine and the settings accept
 _RESERVE = 512  # KV room allocated beyond the prompt; grows (doubling) when a reply needs more
 _ROUND = 256  # KV buffer sizes are multiples of this
-
-
-def engine_name(choice: str) -> str:
-    """fp32 is "Exact": its greedy tokens equal PyTorch float32's (tested), at ~2x the speed on a CPU."""
-    if choice == EXACT:
-        return "Exact (PyTorch)"
-    return f"{'Exact' if choice == 'fp32' else 'Fast'} (ONNX {choice})"
 
 
 class OnnxEngine:
@@ -109,53 +96,3 @@ class OnnxEngine:
         logits = np.asarray(self._generator.get_output("logits"), dtype=np.float32)  # (1, T, V)
         self.reset()
         return torch.from_numpy(logits.reshape(len(ids), -1).copy())
-
-
-@dataclass(frozen=True)
-class EngineChoice:
-    """What `open_engine` gave: the engine and, when it fell back to PyTorch, why (one line)."""
-
-    engine: object  # engine.Engine
-    notice: str = ""
-
-
-def fast_unsupported_reason(session) -> str:
-    """Why `session`'s model cannot use the fast engine (for the user); "" if it can."""
-    return unsupported_reason(session.folder)
-
-
-def built_folder(session, precision: str) -> Path | None:
-    """The ONNX model folder for `session`'s model, if it is already built."""
-    if fast_unsupported_reason(session):
-        return None
-    target = model_dir(session.folder, precision)
-    return target if is_built(target) else None
-
-
-def open_engine(session, choice: str, *, build: bool = True, on_progress=None,
-                should_stop: threading.Event | None = None) -> EngineChoice:
-    """The engine for `choice` ("int4", "int8", "fp32" or "exact"), building the ONNX model if needed and
-    `build` is set. Falls back to PyTorch with a one-line notice when the fast engine cannot run it.
-    Used by the command line and the server; the Chat tab builds in a worker instead."""
-    from playground.core.generation.engine import TorchEngine
-
-    if choice == EXACT:
-        return EngineChoice(TorchEngine(session.model))
-    if choice not in PRECISIONS:
-        raise ValueError(f"engine must be one of {CHOICES}, not {choice!r}")
-    reason = fast_unsupported_reason(session)
-    if not reason:
-        folder = built_folder(session, choice)
-        try:
-            if folder is None and build:
-                folder = build_onnx_model(session.folder, choice, on_progress=on_progress,
-                                          should_stop=should_stop)
-            if folder is not None:
-                return EngineChoice(OnnxEngine(folder, choice))
-            reason = "its ONNX model is not built yet"
-        except (OnnxBuildError, Cancelled) as exc:
-            reason = str(exc).rstrip(".")
-        except Exception as exc:  # noqa: BLE001 - a broken runtime must not stop the chat
-            reason = f"ONNX Runtime failed ({type(exc).__name__}: {exc})"
-    return EngineChoice(TorchEngine(session.model),
-                        f"Fast engine unavailable: {reason}. Using Exact (PyTorch).")

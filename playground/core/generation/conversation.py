@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text
+from playground.core.generation.history import PROMPT_ROLES
 from playground.core.generation.sampling import SamplingSettings
 from playground.core.errors import PlaygroundError
 
 FILE_FORMAT = "llm-playground-conversation"
 FILE_VERSION = 1
-PROMPT_ROLES = ("user", "assistant")  # the roles a prompt is built from and a file holds
 DISPLAY_ROLES = ("notice", "error")  # shown in the chat only
 CHAT, COMPLETION = "chat", "completion"
 
@@ -46,6 +46,29 @@ class Prompt:
     first_message: int  # index of the first message the prompt includes
     dropped_messages: int  # messages left out at the start so the prompt fits the context
     dropped_tokens: int = 0  # completion mode: tokens cut from the start of the running text
+
+
+@dataclass(frozen=True)
+class PromptRequest:
+    """What the next reply's prompt is built from. Cheap to make: the reply worker builds it (`build`), so
+    the GUI thread never templates or tokenizes the conversation."""
+
+    messages: tuple[Message, ...]
+    system_prompt: str
+    mode: str
+    context_length: int
+    reserve: int = 0  # tokens kept free for the reply (`reply_room`)
+
+    def build(self, tokenizer) -> Prompt:
+        return build_prompt(tokenizer, self.messages, system_prompt=self.system_prompt, mode=self.mode,
+                            context_length=self.context_length, reserve=self.reserve)
+
+
+@dataclass(frozen=True)
+class PromptRejected:
+    """A request that cannot become a prompt; `message` says why and what to do (as PlaygroundError)."""
+
+    message: str
 
 
 @dataclass(frozen=True)

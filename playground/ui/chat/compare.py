@@ -119,7 +119,7 @@ class CompareView(QDialog):
     def run(self) -> bool:
         from dataclasses import replace
 
-        from playground.core.types import PlaygroundError
+        from playground.core.errors import PlaygroundError
         from playground.workers.chat import CompareWorker
 
         text = self.prompt_edit.toPlainText()

@@ -10,10 +10,13 @@ the reply runs on PyTorch and a one-line notice says why.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from playground.core.errors import Failure
 from playground.workers.base import FunctionWorker
@@ -22,7 +25,12 @@ from playground.workers.jobs import Jobs
 EXACT_ENGINE = "Exact (PyTorch)"
 ONNX_ENGINES = {"Fast (ONNX int4)": "int4", "Fast (ONNX int8)": "int8", "Exact (ONNX fp32)": "fp32"}
 SETTING = "chat/fast_engine"
-FAST_DEFAULT_MIN_PARAMS = 50_000_000  # tiny models trained here gain little: Exact stays their default
+
+
+def torch_engine(session):
+    from playground.core.generation.engine import TorchEngine
+
+    return TorchEngine(session.model)
 
 
 def fast_engine_enabled() -> bool:
@@ -32,74 +40,89 @@ def fast_engine_enabled() -> bool:
 
 
 class EngineSwitcher(QObject):
-    """Owns the fast entries of `tab.engine_combo`, the builds behind them and the fallback notices."""
+    """Owns the entries of `engineCombo`, the engines behind them, the fast engine's builds and its notices.
 
-    def __init__(self, tab) -> None:
-        super().__init__(tab)
-        self.tab = tab
+    Which engine answers is decided by `selection.open_engine` (the core's one fallback policy); this
+    class keeps what that needs (the engines built here, the builds that failed), runs the builds in a
+    worker and shows the outcome: `engineStatusLabel`, and a notice through `show_notice`.
+    """
+
+    def __init__(self, combo: QComboBox, status: QLabel, controller, *, show_notice: Callable[[str], None],
+                 current_notice: Callable[[], str], parent: QObject) -> None:
+        super().__init__(parent)
+        self.combo, self.status, self.controller = combo, status, controller
+        self._show_notice, self._current_notice = show_notice, current_notice
+        self._factories: dict[str, Callable] = {EXACT_ENGINE: torch_engine}
         self.ready: dict[tuple[Path, str], object] = {}  # (HF folder, precision) -> OnnxEngine
         self.errors: dict[tuple[Path, str], str] = {}
         self._jobs = Jobs(self)
         self._jobs.job_done.connect(self._on_jobs_job_done)
         self.building: tuple[Path, str] | None = None  # (HF folder, precision) of the running build
         self._pending: tuple[Path, str] | None = None
+        self._building_notice = ""  # the notice shown while a build runs, replaced once it is ready
         self._model = ("", "")  # (source key, device) defaults were last chosen for
         for index, (name, precision) in enumerate(ONNX_ENGINES.items()):
-            tab.add_engine(name, lambda session, p=precision: self.engine_for(session, p), index=index)
-        self.status = tab.engine_status
-        self.action = QAction("Fast chat engine (ONNX)", tab, objectName="fastEngineAction", checkable=True)
+            self.add(name, lambda session, p=precision: self.engine_for(session, p), index=index)
+        self.action = QAction("Fast chat engine (ONNX)", parent, objectName="fastEngineAction", checkable=True)
         self.action.setToolTip("Chat on ONNX Runtime (4- or 8-bit weights, several times faster on a CPU). "
                                "Off: every reply runs on PyTorch.")
         self.action.setChecked(fast_engine_enabled())
         self.action.toggled.connect(self._on_action_toggled)
-        tab.engine_combo.currentTextChanged.connect(self._on_engine_combo_changed)
-        tab.controller.model_changed.connect(self.on_model_changed)
+        combo.currentTextChanged.connect(self._on_engine_combo_changed)
+        controller.model_changed.connect(self.on_model_changed)
         self._apply_enabled()
 
+    # ------------------------------------------------------------------ the entries
+    def add(self, name: str, factory: Callable, index: int | None = None) -> None:
+        """Offer another engine in `engineCombo`; `factory(session) -> Engine` (engine.Engine protocol)."""
+        self._factories[name] = factory
+        if self.combo.findText(name) < 0:
+            self.combo.insertItem(self.combo.count() if index is None else index, name)
+
+    def make(self, session):
+        """The engine the next reply runs on: the one `engineCombo` selects, for `session`'s model."""
+        return self._factories[self.combo.currentText() or EXACT_ENGINE](session)
+
     # ------------------------------------------------------------------ choosing
-    def _folder(self, session) -> tuple[Path | None, str]:
-        from playground.core.engines.onnx_build import unsupported_reason
-
-        folder = session.folder
-        return folder, unsupported_reason(folder)
-
     def default_engine(self, session) -> str:
-        """Fast on a CPU for models it supports; Exact on a GPU, for other (or tiny) models, or when off."""
-        if (not fast_engine_enabled() or session.device.type != "cpu" or self._folder(session)[1]
-                or sum(p.numel() for p in session.model.parameters()) < FAST_DEFAULT_MIN_PARAMS):
-            return EXACT_ENGINE
-        return next(iter(ONNX_ENGINES))
+        """The entry the core's `default_choice` names for `session` (Fast on a CPU, for models it runs)."""
+        from playground.core.engines.selection import default_choice
+
+        precision = default_choice(session, enabled=fast_engine_enabled())
+        return next((name for name, p in ONNX_ENGINES.items() if p == precision), EXACT_ENGINE)
 
     @Slot(object)
     def on_model_changed(self, info) -> None:
         """A new model, or the model moved to another device: pick the default engine for it."""
-        session = self.tab.controller.session
+        session = self.controller.session
         if session is None or (info.source_key, info.device) == self._model:
             return
         self._model = (info.source_key, info.device)
         self._pending = None
-        combo = self.tab.engine_combo
         name = self.default_engine(session)
-        if combo.currentText() == name:
+        if self.combo.currentText() == name:
             self._on_engine_combo_changed(name)  # same entry, new model: prepare it
         else:
-            combo.setCurrentText(name)
+            self.combo.setCurrentText(name)
 
     @Slot(str)
     def _on_engine_combo_changed(self, name: str) -> None:
         """Picking a fast entry starts its build at once, so it is likely ready by the next reply."""
-        session = self.tab.controller.session
+        from playground.core.engines.selection import fast_unsupported_reason, engine_key
+
+        session = self.controller.session
         precision = ONNX_ENGINES.get(name)
         if precision is None or session is None or not fast_engine_enabled():
             self.status.setText("")
             return
-        folder, reason = self._folder(session)
+        reason = fast_unsupported_reason(session)
         if reason:
             self.status.setText("unavailable")
             self.status.setToolTip(f"The fast engine cannot run this model: {reason}. Replies use PyTorch.")
             return
-        self.errors.pop((folder, precision), None)  # picking it again retries a failed build
-        self._prepare(folder, precision)
+        key = engine_key(session, precision)
+        self.errors.pop(key, None)  # picking it again retries a failed build
+        self._prepare(*key)
 
     @Slot(str)
     def select(self, name: str) -> None:
@@ -107,32 +130,32 @@ class EngineSwitcher(QObject):
         row); turns the fast engine on if it was off, since the user asked for it."""
         if name in ONNX_ENGINES and not fast_engine_enabled():
             self.action.setChecked(True)
-        self.tab.engine_combo.setCurrentText(name)
+        self.combo.setCurrentText(name)
 
     def engine_for(self, session, precision: str):
-        """The engine for the next reply: the ONNX one if it is ready, else PyTorch (with a notice)."""
-        from playground.core.generation.engine import TorchEngine
+        """The engine for the next reply, as `open_engine` decides; a fallback is shown as a notice."""
+        from playground.core.engines.selection import FallbackKind, open_engine
 
-        folder, reason = self._folder(session)
-        key = (folder, precision)
-        if not fast_engine_enabled():
-            reason = "it is turned off (View ▸ Fast chat engine)"
-        elif not reason and key in self.ready:
-            return self.ready[key]
-        elif not reason and key in self.errors:
-            reason = self.errors[key]
-        elif not reason:
-            self._prepare(folder, precision)
-            reason = f"its ONNX model ({precision}) is being built, first time only, ~30 s"
-        self.tab.show_notice(f"Fast engine unavailable: {reason.rstrip('.')}. This reply uses {EXACT_ENGINE}.")
-        return TorchEngine(session.model)
+        chosen = open_engine(session, precision, enabled=fast_engine_enabled(), ready=self.ready,
+                             failed=self.errors, in_background=True)
+        if chosen.build is not None:
+            self._prepare(*chosen.build)
+        if chosen.fallback is not None:
+            hint = " (View ▸ Fast chat engine)" if chosen.fallback.kind is FallbackKind.OFF else ""
+            text = replace(chosen.fallback, reason=chosen.fallback.reason.rstrip(".") + hint).notice(
+                f"This reply uses {EXACT_ENGINE}")
+            self._building_notice = text if chosen.fallback.kind is FallbackKind.BUILDING else ""
+            self._show_notice(text)
+        return chosen.engine
 
     def engine_named(self, name: str, session):
         """The ready fast engine called `name` for `session`'s model (the token inspector reuses it)."""
+        from playground.core.engines.selection import engine_key
+
         precision = ONNX_ENGINES.get(name)
         if precision is None or session is None:
             return None
-        return self.ready.get((self._folder(session)[0], precision))
+        return self.ready.get(engine_key(session, precision))
 
     # ------------------------------------------------------------------ building
     def _prepare(self, folder: Path, precision: str) -> None:
@@ -163,8 +186,9 @@ class EngineSwitcher(QObject):
         self.ready[(ready.folder, ready.precision)] = ready.engine
         self.status.setText("ready")
         self.status.setToolTip(f"{ready.engine.name} is ready: ONNX Runtime, built from {ready.folder.name}.")
-        if self.tab.notice.text().startswith("Fast engine unavailable") and "being built" in self.tab.notice.text():
-            self.tab.show_notice(f"{ready.engine.name} is ready: the next reply uses it.")
+        if self._building_notice and self._current_notice() == self._building_notice:
+            self._show_notice(f"{ready.engine.name} is ready: the next reply uses it.")
+        self._building_notice = ""
 
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
@@ -174,7 +198,7 @@ class EngineSwitcher(QObject):
         self.errors[self.building] = message
         self.status.setText("unavailable")
         self.status.setToolTip(message)
-        self.tab.show_notice(f"Fast engine unavailable: {message.rstrip('.')}. Replies use {EXACT_ENGINE}.")
+        self._show_notice(f"Fast engine unavailable: {message.rstrip('.')}. Replies use {EXACT_ENGINE}.")
 
     @Slot(str)
     def _on_jobs_job_done(self, _name: str) -> None:
@@ -188,14 +212,14 @@ class EngineSwitcher(QObject):
     def _on_action_toggled(self, on: bool) -> None:
         QSettings().setValue(SETTING, on)
         self._apply_enabled()
-        session = self.tab.controller.session
+        session = self.controller.session
         if on and session is not None:
-            self.tab.engine_combo.setCurrentText(self.default_engine(session))
+            self.combo.setCurrentText(self.default_engine(session))
 
     def _apply_enabled(self) -> None:
         """Off: the fast entries are greyed out and Exact is selected."""
         on = fast_engine_enabled()
-        combo = self.tab.engine_combo
+        combo = self.combo
         for name in ONNX_ENGINES:
             item = combo.model().item(combo.findText(name))
             item.setEnabled(on)

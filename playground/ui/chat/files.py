@@ -1,124 +1,111 @@
-"""Save / open / export conversations from the Chat tab, and remember its settings. A mixin of `ChatTab`.
+"""Save / open / export conversations from the Chat tab (`ConversationFiles`), and remember its settings.
 
-`save_conversation(path)`, `open_conversation(path)` and `export_markdown(path)` skip the file dialogs
-(tests and scripts use them); problems show inline in `chatNoticeLabel`, never in a modal dialog.
+It writes and reads files (with or without the file dialogs) and reports through the notice callback
+it is given, never in a modal dialog; the tab hands it what to save and applies what it opened.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable, Sequence
 
-from PySide6.QtCore import QSettings, Slot
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+LAST_FOLDER = "chat/last_folder"
 
 
-class ChatFilesMixin:
-    """Needs the ChatTab widgets: messages, sampling, system_prompt_edit, mode_combo, view, controller."""
+def restore_chat_settings() -> tuple[str, str]:
+    """(the sampling panel's saved values, the system prompt) the Chat tab had when it was last used."""
+    settings = QSettings()
+    return settings.value("chat/sampling", ""), str(settings.value("chat/system_prompt", "") or "")
 
-    def _file_kwargs(self) -> dict:
-        session = self.controller.session
-        return {"system_prompt": self.system_prompt(), "mode": self.mode(), "settings": self.sampling.settings(),
-                "model_name": session.source.name if session is not None else ""}
 
-    def save_conversation(self, path: str | Path) -> bool:
-        """Write the conversation as JSON (messages with token probabilities, settings, model id), atomically."""
+def save_chat_settings(sampling_values, system_prompt: str) -> None:
+    settings = QSettings()
+    settings.setValue("chat/sampling", sampling_values)
+    settings.setValue("chat/system_prompt", system_prompt)
+
+
+class ConversationFiles:
+    """`show_notice(text, error=False)` shows the outcome; `parent` owns the file dialogs."""
+
+    def __init__(self, parent: QWidget, show_notice: Callable[..., None]) -> None:
+        self._parent, self._show_notice = parent, show_notice
+
+    def save(self, path: str | Path, messages: Sequence, **fields) -> bool:
+        """Write the conversation as JSON (messages with token probabilities, settings, model id), atomically.
+        `fields`: conversation.save_conversation's (system_prompt, mode, settings, model_name, model_key)."""
         from playground.core.generation.conversation import save_conversation
-        from playground.core.types import PlaygroundError
+        from playground.core.errors import PlaygroundError
 
-        session = self.controller.session
         try:
-            save_conversation(path, self.messages, model_key=session.source.key if session else "",
-                              **self._file_kwargs())
+            save_conversation(path, messages, **fields)
         except PlaygroundError as exc:
-            self.show_notice(str(exc), error=True)
+            self._show_notice(str(exc), error=True)
             return False
-        self.show_notice(f"Saved to {path}.")
+        self._show_notice(f"Saved to {path}.")
         return True
 
-    def export_markdown(self, path: str | Path) -> bool:
+    def export_markdown(self, path: str | Path, messages: Sequence, **fields) -> bool:
         from playground.core.generation.conversation import export_markdown
-        from playground.core.types import PlaygroundError
+        from playground.core.errors import PlaygroundError
 
         try:
-            export_markdown(path, self.messages, **self._file_kwargs())
+            export_markdown(path, messages, **fields)
         except PlaygroundError as exc:
-            self.show_notice(str(exc), error=True)
+            self._show_notice(str(exc), error=True)
             return False
-        self.show_notice(f"Exported to {path}.")
+        self._show_notice(f"Exported to {path}.")
         return True
 
-    def open_conversation(self, path: str | Path) -> bool:
-        """Replace the conversation with a saved one. A bad file shows why and changes nothing."""
-        from playground.core.generation.conversation import CHAT, open_conversation
-        from playground.core.types import PlaygroundError
+    def read(self, path: str | Path):
+        """The saved conversation (conversation.SavedConversation), or None with a notice saying why."""
+        from playground.core.generation.conversation import open_conversation
+        from playground.core.errors import PlaygroundError
 
-        if self.is_generating():
-            self.show_notice("Stop the reply before opening another conversation.", error=True)
-            return False
         try:
-            saved = open_conversation(path)
+            return open_conversation(path)
         except PlaygroundError as exc:
-            self.show_notice(str(exc), error=True)
-            return False
-        self.clear_conversation()
-        self.sampling.set_settings(saved.settings)
-        self.system_prompt_edit.setPlainText(saved.system_prompt)
-        if saved.system_prompt.strip():
-            self.system_button.setChecked(True)
-        chat_allowed = self.mode_combo.model().item(0).isEnabled()
-        self.mode_combo.setCurrentText(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
-        self.messages = list(saved.messages)
-        self.view.render(self.messages, self.mode())
-        self._update_context_meter()
-        self._update_buttons()
-        session = self.controller.session
+            self._show_notice(str(exc), error=True)
+            return None
+
+    @staticmethod
+    def opened_notice(path: str | Path, saved, session) -> str:
+        """What to say once `saved` is the conversation; it may have been written by another model."""
         if session is not None and saved.model_key and saved.model_key != session.source.key:
-            self.show_notice(f"Opened {Path(path).name}. It was written with {saved.model_name or 'another model'}; "
-                             "the current model continues it.")
-        else:
-            self.show_notice(f"Opened {Path(path).name}.")
-        return True
+            return (f"Opened {Path(path).name}. It was written with {saved.model_name or 'another model'}; "
+                    "the current model continues it.")
+        return f"Opened {Path(path).name}."
 
     # ------------------------------------------------------------------ dialogs
-    def _last_folder(self) -> str:
-        return str(QSettings().value("chat/last_folder", str(Path.home())))
+    def connect_buttons(self, *, save: tuple, open_: tuple, export: tuple) -> None:
+        """Each of (button, action): a click asks for a path, then calls `action(path)`."""
+        for (button, action), ask in ((save, self.ask_save_path), (open_, self.ask_open_path),
+                                      (export, self.ask_export_path)):
+            button.clicked.connect(lambda _checked=False, a=action, q=ask: self._ask_then(q, a))
 
-    def _remember_folder(self, path: str) -> None:
-        QSettings().setValue("chat/last_folder", str(Path(path).parent))
-
-    @Slot()
-    def _on_save_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save conversation", str(Path(self._last_folder(), "chat.json")),
-                                              "Conversation (*.json)")
+    @staticmethod
+    def _ask_then(ask: Callable[[], str | None], action: Callable[[str], bool]) -> None:
+        path = ask()
         if path:
-            self._remember_folder(path)
-            self.save_conversation(path if path.endswith(".json") else path + ".json")
+            action(path)
 
-    @Slot()
-    def _on_open_button_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open conversation", self._last_folder(),
-                                              "Conversation (*.json);;All files (*)")
-        if path:
-            self._remember_folder(path)
-            self.open_conversation(path)
+    def ask_save_path(self) -> str | None:
+        return self._ask(QFileDialog.getSaveFileName, "Save conversation", "chat.json", "Conversation (*.json)",
+                         ".json")
 
-    @Slot()
-    def _on_export_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export as Markdown", str(Path(self._last_folder(), "chat.md")),
-                                              "Markdown (*.md)")
-        if path:
-            self._remember_folder(path)
-            self.export_markdown(path if path.endswith(".md") else path + ".md")
+    def ask_open_path(self) -> str | None:
+        return self._ask(QFileDialog.getOpenFileName, "Open conversation", "",
+                         "Conversation (*.json);;All files (*)", "")
 
-    # ------------------------------------------------------------------ settings
-    def _restore_settings(self) -> None:
-        settings = QSettings()
-        self.sampling.set_values(settings.value("chat/sampling", ""))
-        self.system_prompt_edit.setPlainText(str(settings.value("chat/system_prompt", "") or ""))
-        self.system_button.setChecked(bool(self.system_prompt().strip()))
+    def ask_export_path(self) -> str | None:
+        return self._ask(QFileDialog.getSaveFileName, "Export as Markdown", "chat.md", "Markdown (*.md)", ".md")
 
-    @Slot()
-    def _save_settings(self) -> None:
-        settings = QSettings()
-        settings.setValue("chat/sampling", self.sampling.values())
-        settings.setValue("chat/system_prompt", self.system_prompt())
+    def _ask(self, dialog, title: str, name: str, filters: str, suffix: str) -> str | None:
+        folder = str(QSettings().value(LAST_FOLDER, str(Path.home())))
+        path, _ = dialog(self._parent, title, str(Path(folder, name)) if name else folder, filters)
+        if not path:
+            return None
+        QSettings().setValue(LAST_FOLDER, str(Path(path).parent))
+        return path if path.endswith(suffix) else path + suffix

@@ -3,7 +3,7 @@ distribution chart from them on every sampling-settings change, with no model ru
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -37,6 +37,23 @@ class TokenInspector(QObject):
             self._next = request  # only the latest click matters
             return
         self._start(request)
+
+    def inspect_reply(self, session, reply, token_index: int, *, engine=None,
+                      rebuild_prompt: Callable[[], Sequence[int] | None]) -> bool:
+        """Chart the distribution token `token_index` of `reply` (replies.SampledReply) was sampled from;
+        `rebuild_prompt()` gives the prompt it answered when the reply does not keep it (None: it cannot)."""
+        if not 0 <= token_index < len(reply.steps):
+            return False
+        if reply.model_key not in ("", session.source.key):
+            self.clear("That reply was written by another model. Load it again to inspect its tokens.")
+            return False
+        prompt_ids = reply.prompt_ids if reply.prompt_ids is not None else rebuild_prompt()
+        if prompt_ids is None:
+            return False
+        context = list(prompt_ids) + [s.token_id for s in reply.steps[:token_index]]
+        self.inspect(session, context, reply.steps[token_index].token_id, f"Token {token_index + 1} of this reply",
+                     engine=engine)
+        return True
 
     def _start(self, request: tuple) -> None:
         from playground.workers.chat import position_logits

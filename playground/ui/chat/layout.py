@@ -1,7 +1,8 @@
 """The Chat tab's widgets and their layout: the top bar (mode, engine, buttons), the conversation column
 (notice, chat view, input, stats, context meter) and the side panel (sampling, distribution chart).
 
-Mixed into `ChatTab`; it only builds and sizes widgets, the tab wires their signals (`_connect`).
+`ChatLayout(tab)` builds them into the tab and keeps the widths that depend on the font fitted; it holds
+the widgets (`tab.ui.send_button`, …) and nothing else: the tab wires their signals (`_connect`).
 """
 
 from __future__ import annotations
@@ -15,19 +16,18 @@ from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
-from playground.workers.chat import ReplyStreamer
 
 
-class ChatLayoutMixin:
-    def _build(self) -> None:
+class ChatLayout:
+    def __init__(self, tab: QWidget) -> None:
+        self.tab = tab
         splitter = QSplitter(Qt.Horizontal, objectName="chatSplitter")
         splitter.addWidget(self._build_conversation())
         splitter.addWidget(self._build_side_panel())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-        QHBoxLayout(self).addWidget(splitter)
-        self.streamer = ReplyStreamer(self)
+        QHBoxLayout(tab).addWidget(splitter)
 
     def _build_top_bar(self) -> QHBoxLayout:
         self.mode_combo = QComboBox(objectName="chatModeCombo")
@@ -70,15 +70,15 @@ class ChatLayoutMixin:
         self.system_prompt_edit = QPlainTextEdit(objectName="systemPromptEdit")
         self.system_prompt_edit.setPlaceholderText("System prompt (optional). Empty: the model's own default, "
                                                    "if it has one.")
-        self.system_prompt_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
+        self.system_prompt_edit.setMaximumHeight(self.tab.fontMetrics().lineSpacing() * 4)
         self.system_prompt_edit.hide()
         self.notice = QLabel("", objectName="chatNoticeLabel", wordWrap=True)
         self.notice.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.notice.hide()
-        self.view = ChatView(self)
+        self.view = ChatView(self.tab)
         self.edit_banner = QLabel("", objectName="editBanner", wordWrap=True)
         self.edit_banner.hide()
-        self.input = ChatInput(self)
+        self.input = ChatInput(self.tab)
         self.send_button = QPushButton("Send", objectName="sendButton")
         self.stop_button = QPushButton("Stop", objectName="stopButton")
         self.stop_button.setToolTip("Stop the reply (Esc); the text so far is kept")
@@ -112,9 +112,9 @@ class ChatLayoutMixin:
         return left
 
     def _build_side_panel(self) -> QWidget:
-        self.sampling = SamplingPanel(self, columns=2)
-        self.chart = TokenDistributionChart(self)
-        self.inspector = TokenInspector(self.chart, self.sampling.settings, self)
+        self.sampling = SamplingPanel(self.tab, columns=2)
+        self.chart = TokenDistributionChart(self.tab)
+        self.inspector = TokenInspector(self.chart, self.sampling.settings, self.tab)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -127,19 +127,31 @@ class ChatLayoutMixin:
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QScrollArea.NoFrame)
         self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self._fit_to_font()
+        self.fit_to_font()
         return self.side_scroll
 
-    def _fit_to_font(self) -> None:
+    def enable_buttons(self, *, busy: bool, any_messages: bool, any_user: bool) -> None:
+        """While a reply streams only Stop works; Regenerate needs a message of yours, Save and Export any."""
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+        self.regenerate_button.setEnabled(not busy and any_user)
+        for widget in (self.clear_button, self.open_button, self.mode_combo, self.engine_combo):
+            widget.setEnabled(not busy)
+        self.save_button.setEnabled(not busy and any_messages)
+        self.export_button.setEnabled(not busy and any_messages)
+
+    def show_edit_banner(self, index: int | None) -> None:
+        """The banner above the input while user message `index` is being edited (None: hidden)."""
+        if index is not None:
+            self.edit_banner.setText(f"✎ Editing message {index + 1}: Send replaces it and everything after it. "
+                                     "Esc cancels.")
+        self.edit_banner.setVisible(index is not None)
+
+    def fit_to_font(self) -> None:
         """Widths that depend on the font, so nothing is clipped at any zoom."""
-        self.context_meter.setMinimumWidth(self.fontMetrics().horizontalAdvance("context 88888 / 88888 tokens") + 24)
-        self.engine_status.setMinimumWidth(self.fontMetrics().horizontalAdvance("preparing int8 100%") + 8)
+        metrics = self.tab.fontMetrics()
+        self.context_meter.setMinimumWidth(metrics.horizontalAdvance("context 88888 / 88888 tokens") + 24)
+        self.engine_status.setMinimumWidth(metrics.horizontalAdvance("preparing int8 100%") + 8)
         side = self.side_scroll.widget()
-        self.side_scroll.setMinimumWidth(side.minimumSizeHint().width() + self.style().pixelMetric(
-            self.style().PixelMetric.PM_ScrollBarExtent))
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
-            self._fit_to_font()
-
+        self.side_scroll.setMinimumWidth(side.minimumSizeHint().width() + self.tab.style().pixelMetric(
+            self.tab.style().PixelMetric.PM_ScrollBarExtent))

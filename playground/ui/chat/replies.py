@@ -1,15 +1,21 @@
-"""Streaming a reply into the Chat tab: build the prompt, run it on `ReplyStreamer`, show tokens as they
-arrive, keep the partial reply on stop or failure. A mixin of `ChatTab`.
+"""Streaming a reply into the Chat tab: start it on `ReplyStreamer` with a `PromptRequest` (the worker
+templates and tokenizes the conversation, never the GUI thread), show tokens as they arrive, keep the
+partial reply on stop or failure.
 
-Only GUI-thread signals (from `ReplyStreamer`) reach these methods. Cross-thread signals must land in
-a QObject's *own* slots: in PySide6 6.12, once a class gains a dynamic slot, slots inherited from a
-plain mixin run in the emitting thread.
+`ReplyController` owns the streamer and the reply in progress; it changes the conversation it is given
+and the chat view, stats label and context meter it is given, nothing else of the tab. Only GUI-thread
+signals (from `ReplyStreamer`) reach its slots.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QLabel, QProgressBar
+
+from playground.workers.chat import ReplyStreamer
 
 
 @dataclass(frozen=True)
@@ -20,9 +26,17 @@ class ReplyFinished:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class ReplyRejected:
+    """The prompt could not be built (e.g. the message does not fit): nothing ran, the conversation is back
+    as it was."""
+
+    message: str  # why, and what to do
+
+
 @dataclass
-class _LiveReply:
-    index: int
+class LiveReply:
+    index: int  # where the reply goes in `messages`
     prompt: Any  # conversation.Prompt
     settings: Any
     engine: str
@@ -30,60 +44,126 @@ class _LiveReply:
     steps: list
 
 
-class ChatRepliesMixin:
-    """Needs ChatTab's view, stats, context_meter, sampling, streamer, controller and messages."""
+@dataclass(frozen=True)
+class SampledReply:
+    """Where the tokens of one reply came from (streaming or done), to inspect them."""
 
-    def _start_reply(self, messages: list) -> bool:
-        from playground.core.generation.conversation import build_prompt, reply_room
-        from playground.core.types import PlaygroundError
+    steps: tuple  # TokenStep
+    prompt_ids: tuple[int, ...] | None  # None: a reply opened from a file (its prompt is not saved)
+    model_key: str
+    engine: str
 
-        session = self.controller.session
-        if session is None:
-            self.show_notice("No model is loaded yet. Pick one in the Model list at the top.", error=True)
-            return False
-        settings = self.sampling.settings()
-        self.show_notice("")  # before the engine is made: it may leave a notice (a fallback to PyTorch)
-        try:
-            prompt = build_prompt(session.tokenizer, messages, system_prompt=self.system_prompt(),
-                                  mode=self.mode(), context_length=session.context_length,
-                                  reserve=reply_room(settings, session.context_length))
-            engine = self._make_engine()
-        except PlaygroundError as exc:
-            self.show_notice(str(exc), error=True)
-            return False
-        self._show_messages(messages, prompt, session.context_length)
-        self._live = _LiveReply(len(self.messages), prompt, settings, getattr(engine, "name", "?"),
-                                session.source.key, [])
-        self.view.begin_reply(self._live.index)
-        self.streamer.start(session, prompt.ids, settings, engine)
-        self.stats.setText(f"Waiting for the first token… · {self._live.engine}")
-        self._set_context_used(len(prompt.ids))
-        return True
 
-    def _show_messages(self, messages: list, prompt, context_length: int) -> None:
-        """Make `messages` the conversation (+ a notice when old turns no longer fit) and show them."""
-        from playground.core.generation.conversation import Message
+@dataclass(frozen=True)
+class _Request:
+    """A reply asked for whose prompt the worker is still building."""
 
-        appended = len(messages) > len(self.messages) and all(a is b for a, b in zip(messages, self.messages))
-        old_count = len(self.messages)
-        self.messages = messages
-        dropped = prompt.dropped_messages or prompt.dropped_tokens
-        if dropped and not self._notified_drop:  # say it once, when it starts
-            what = (f"the oldest {prompt.dropped_messages} messages are" if prompt.dropped_messages
-                    else f"the first {prompt.dropped_tokens} tokens of the text are")
-            self.messages.append(Message("notice", f"The conversation no longer fits the model's context "
-                                                   f"({context_length} tokens): {what} left out of the "
-                                                   "prompt. The system prompt stays."))
-        self._notified_drop = dropped
-        self.context_meter.setFormat("context %v / %m tokens" + (" · oldest left out" if dropped else ""))
+    before: tuple  # the messages before it was asked for, restored if the prompt is rejected
+    mode: str
+    context_length: int
+    settings: Any
+    engine: str
+    model_key: str
+
+
+class ReplyController(QObject):
+    reply_finished = Signal(object)  # ReplyFinished
+    rejected = Signal(object)  # ReplyRejected
+
+    def __init__(self, conversation, view, stats: QLabel, meter: QProgressBar, parent: QObject) -> None:
+        super().__init__(parent)
+        self.conversation, self.view, self.stats, self.meter = conversation, view, stats, meter
+        self.streamer = ReplyStreamer(self)
+        self.live: LiveReply | None = None
+        self._request: _Request | None = None
+        self.streamer.prompt_built.connect(self._on_streamer_prompt_built)
+        self.streamer.rejected.connect(self._on_streamer_rejected)
+        self.streamer.tokens_arrived.connect(self._on_streamer_tokens_arrived)
+        self.streamer.finished.connect(self._on_streamer_finished)
+        self.streamer.failed.connect(self._on_streamer_failed)
+        self.streamer.cancelled.connect(self._on_streamer_failed)  # as before: the reply so far is kept
+
+    def is_running(self) -> bool:
+        return self.streamer.is_running()
+
+    def start(self, session, request, settings, engine) -> None:
+        """Show `request.messages` as the conversation and answer them (conversation.PromptRequest)."""
+        engine_name = getattr(engine, "name", "?")
+        self._request = _Request(tuple(self.conversation.messages), request.mode, request.context_length,
+                                 settings, engine_name, session.source.key)
+        self._show(list(request.messages), request.mode)
+        self.streamer.start(session, request, settings, engine)
+        self.stats.setText(f"Waiting for the first token… · {engine_name}")
+
+    def stop(self) -> None:
+        self.streamer.stop()
+
+    def shutdown(self) -> None:
+        self.streamer.shutdown()
+
+    def reply_at(self, index: int) -> SampledReply | None:
+        """Reply `index` of the conversation, or the one streaming into that place; None if out of range."""
+        live = self.live
+        if live is not None and live.index == index:
+            return SampledReply(tuple(live.steps), tuple(live.prompt.ids), live.model_key, live.engine)
+        if not 0 <= index < len(self.conversation.messages):
+            return None
+        m = self.conversation.messages[index]
+        return SampledReply(m.tokens, m.prompt_ids, m.model_key, m.engine)
+
+    def set_context_used(self, used: int) -> None:
+        self.meter.setValue(min(used, self.meter.maximum()))
+
+    def show_prompt_size(self, session, request) -> None:
+        """Set the meter to the tokens `request` (conversation.PromptRequest) takes as a prompt; 0 with no
+        model or no turns. Builds the prompt here, so only for one-off changes, never per reply."""
+        from playground.core.errors import PlaygroundError
+
+        used = 0
+        if session is not None and any(m.role in ("user", "assistant") for m in request.messages):
+            try:
+                used = len(request.build(session.tokenizer).ids)
+            except PlaygroundError:
+                used = 0
+        self.set_context_used(used)
+
+    def _show(self, messages: list, mode: str) -> None:
+        """Make `messages` the conversation and show them (only the new ones, when they extend it)."""
+        old = self.conversation.messages
+        appended = len(messages) > len(old) and all(a is b for a, b in zip(messages, old))
+        self.conversation.replace(messages)
         if appended:
-            for index in range(old_count, len(self.messages)):
-                self.view.add_message(index, self.messages[index])
+            for index in range(len(old), len(messages)):
+                self.view.add_message(index, messages[index])
         else:
-            self.view.render(self.messages, self.mode())
+            self.view.render(messages, mode)
 
+    # ------------------------------------------------------------------ the worker's progress
+    @Slot(object)
+    def _on_streamer_prompt_built(self, prompt) -> None:
+        request, self._request = self._request, None
+        if request is None:
+            return
+        notice = self.conversation.note_prompt(prompt, request.context_length)  # old turns left out?
+        if notice is not None:
+            self.view.add_message(len(self.conversation.messages) - 1, notice)
+        self.meter.setFormat("context %v / %m tokens" + (" · oldest left out" if self.conversation.dropped else ""))
+        self.live = LiveReply(len(self.conversation.messages), prompt, request.settings, request.engine,
+                              request.model_key, [])
+        self.view.begin_reply(self.live.index)
+        self.set_context_used(len(prompt.ids))
+
+    @Slot(str)
+    def _on_streamer_rejected(self, message: str) -> None:
+        request, self._request = self._request, None
+        if request is not None:
+            self.conversation.replace(request.before)
+            self.view.render(self.conversation.messages, request.mode)
+        self.rejected.emit(ReplyRejected(message))
+
+    @Slot(object)
     def _on_streamer_tokens_arrived(self, steps) -> None:
-        live = self._live
+        live = self.live
         if live is None:
             return
         live.steps.extend(steps)
@@ -92,67 +172,43 @@ class ChatRepliesMixin:
         rate = (len(live.steps) - 1) / (last.elapsed - first.elapsed) if last.elapsed > first.elapsed else 0.0
         self.stats.setText(f"Generating… {len(live.steps)} tokens · {rate:.1f} tokens/s · first token "
                            f"{first.elapsed:.2f} s · {live.engine}")
-        self._set_context_used(len(live.prompt.ids) + len(live.steps))
+        self.set_context_used(len(live.prompt.ids) + len(live.steps))
 
     def _finish_live(self, text: str, note: str):
         from playground.core.generation.conversation import Message
 
-        live, self._live = self._live, None
+        live, self.live = self.live, None
         message = Message("assistant", text, tuple(live.steps), tuple(live.prompt.ids), live.settings,
                           live.model_key, live.engine, note)
-        self.messages.append(message)
+        self.conversation.messages.append(message)
         self.view.finish_reply(message)
         return live.index, message
 
+    @Slot(object)
     def _on_streamer_finished(self, result) -> None:
-        if self._live is None:
+        if self.live is None:
             return
         reason = {"eos": "", "length": " · reached max tokens", "stopped": " · stopped"}[result.stop_reason]
         stats = (f"{len(result.token_ids)} tokens · {result.tokens_per_second:.1f} tokens/s · first token "
-                 f"{result.time_to_first_token:.2f} s · {self._live.engine}")
+                 f"{result.time_to_first_token:.2f} s · {self.live.engine}")
         index, message = self._finish_live(result.text, stats + reason)
         self.stats.setText(stats + reason)
-        self._set_context_used(result.prompt_tokens + len(result.token_ids))
+        self.set_context_used(result.prompt_tokens + len(result.token_ids))
         self.reply_finished.emit(ReplyFinished(index, message, result))
 
     def _on_streamer_failed(self, failure) -> None:  # core.errors.Failure (failed or cancelled)
         from playground.core.generation.conversation import Message
 
         error = failure.message
+        mode = self._request.mode if self._request is not None else self.view.mode
+        self._request = None
         index, message = -1, None
-        if self._live is not None and self._live.steps:
-            text = "".join(step.text for step in self._live.steps)
-            index, message = self._finish_live(text, f"{len(self._live.steps)} tokens · interrupted")
-        self._live = None
-        self.messages.append(Message("error", f"The reply failed: {error} The conversation is kept; "
-                                              "try again, or change the model, device or settings."))
-        self.view.render(self.messages, self.mode())
+        if self.live is not None and self.live.steps:
+            text = "".join(step.text for step in self.live.steps)
+            index, message = self._finish_live(text, f"{len(self.live.steps)} tokens · interrupted")
+        self.live = None
+        self.conversation.messages.append(Message("error", f"The reply failed: {error} The conversation is "
+                                                           "kept; try again, or change the model, device or settings."))
+        self.view.render(self.conversation.messages, mode)
         self.stats.setText("The last reply failed.")
         self.reply_finished.emit(ReplyFinished(index, message, None, error))
-
-    def _on_streamer_running_changed(self, running: bool) -> None:
-        self._update_buttons()
-        if not running and self.isVisible():
-            self.input.setFocus()
-
-    def _show_idle_stats(self) -> None:
-        if not self.is_generating():
-            self.stats.setText(f"Engine: {self.engine_combo.currentText()}")
-
-    def _set_context_used(self, used: int) -> None:
-        self.context_meter.setValue(min(used, self.context_meter.maximum()))
-
-    def _update_context_meter(self) -> None:
-        """Tokens the current conversation would take as a prompt (0 with no model)."""
-        from playground.core.generation.conversation import build_prompt
-        from playground.core.types import PlaygroundError
-
-        session = self.controller.session
-        used = 0
-        if session is not None and any(m.role in ("user", "assistant") for m in self.messages):
-            try:
-                used = len(build_prompt(session.tokenizer, self.messages, system_prompt=self.system_prompt(),
-                                        mode=self.mode(), context_length=session.context_length).ids)
-            except PlaygroundError:
-                used = 0
-        self._set_context_used(used)

@@ -2,49 +2,57 @@
 
 Replies stream from a worker (KV cache) on the shared session; tokens are tinted by their probability;
 clicking one runs one forward pass and charts that position's distribution, which then follows the
-sampling controls live. Save/open/export live in `chat_files`, the compare view in `compare_view`, the
-widgets' layout in `chat_layout`, the engines in `chat_engines`.
+sampling controls live.
+
+The tab is composed of objects with one job each, and is the only one that knows them all: the
+`Conversation` (core) it owns; `ui` (`layout.ChatLayout`, the widgets); `replies`
+(`replies.ReplyController`, streaming one reply into the conversation); `files`
+(`files.ConversationFiles`, save/open/export); `engines` (`engines.EngineSwitcher`, `engineCombo`);
+and the compare view (`compare.CompareView`, made on first use).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
-from playground.ui.chat.engines import EXACT_ENGINE, EngineSwitcher
-from playground.ui.chat.files import ChatFilesMixin
-from playground.ui.chat.layout import ChatLayoutMixin
-from playground.ui.chat.replies import ChatRepliesMixin
+from playground.core.generation.history import Conversation
+from playground.ui.chat.engines import EngineSwitcher
+from playground.ui.chat.files import ConversationFiles, restore_chat_settings, save_chat_settings
+from playground.ui.chat.layout import ChatLayout
+from playground.ui.chat.replies import ReplyController
 from playground.ui.shell.context import TabContext
 
 
-def torch_engine(session):
-    from playground.core.generation.engine import TorchEngine
-
-    return TorchEngine(session.model)
-
-
-class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
-    reply_finished = Signal(object)  # ReplyFinished
+class ChatTab(QWidget):
+    reply_finished = Signal(object)  # replies.ReplyFinished
     distribution_shown = Signal(object)  # token_inspection.DistributionView
 
     def __init__(self, context: TabContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatTab")
         self.controller = controller = context.controller
-        self.messages: list = []  # conversation.Message
-        self._engines: dict[str, Callable] = {EXACT_ENGINE: torch_engine}
-        self._live = None  # chat_replies._LiveReply while a reply streams
+        self.conversation = Conversation()
         self._editing: int | None = None
+        self._unsent: tuple[str | None, int | None] = (None, None)  # (text, editing) of the reply asked for
         self._model_key = ""
-        self._notified_drop = 0
         self.compare_view = None
-        self._build()
-        self._connect()
-        self.engines = EngineSwitcher(self)
+        ui = self.ui = ChatLayout(self)
+        # the widgets the tests, the benchmark and the main window reach by attribute
+        self.view, self.input, self.sampling, self.chart, self.inspector = (ui.view, ui.input, ui.sampling,
+                                                                            ui.chart, ui.inspector)
+        self.notice, self.engine_combo, self.engine_status, self.send_button = (ui.notice, ui.engine_combo,
+                                                                                ui.engine_status, ui.send_button)
+        self.replies = ReplyController(self.conversation, ui.view, ui.stats, ui.context_meter, self)
+        self.streamer = self.replies.streamer
+        self.files = ConversationFiles(self, self.show_notice)
+        self.engines = EngineSwitcher(ui.engine_combo, ui.engine_status, controller, show_notice=self.show_notice,
+                                      current_notice=ui.notice.text, parent=self)
         self.fast_engine_action = self.engines.action  # the main window puts it in the View menu
+        self._connect()
         self._restore_settings()
         if controller.session is not None:
             self._on_controller_model_changed(controller.session.info())
@@ -52,51 +60,52 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         self._update_buttons()
 
     def _connect(self) -> None:
-        self.send_button.clicked.connect(self._on_send_button_clicked)
-        self.input.submitted.connect(self._on_send_button_clicked)
-        self.input.escaped.connect(self._on_input_escaped)
-        self.stop_button.clicked.connect(self.stop)
-        self.regenerate_button.clicked.connect(self.regenerate)
-        self.clear_button.clicked.connect(self.clear_conversation)
-        self.compare_button.clicked.connect(self.open_compare)
-        self.open_button.clicked.connect(self._on_open_button_clicked)
-        self.save_button.clicked.connect(self._on_save_button_clicked)
-        self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.view.token_clicked.connect(self.inspect_token)
-        self.inspector.distribution_shown.connect(self.distribution_shown)
-        self.view.action_requested.connect(self._on_view_action_requested)
-        self.sampling.changed.connect(self._on_sampling_changed)
-        self.system_prompt_edit.textChanged.connect(self._save_settings)
-        self.system_button.toggled.connect(self.system_prompt_edit.setVisible)
-        self.mode_combo.currentTextChanged.connect(self._on_mode_combo_changed)
-        self.engine_combo.currentTextChanged.connect(lambda _name: self._show_idle_stats())
+        ui = self.ui
+        ui.send_button.clicked.connect(self._on_send_button_clicked)
+        ui.input.submitted.connect(self._on_send_button_clicked)
+        ui.input.escaped.connect(self._on_input_escaped)
+        ui.stop_button.clicked.connect(self.stop)
+        ui.regenerate_button.clicked.connect(self.regenerate)
+        ui.clear_button.clicked.connect(self.clear_conversation)
+        ui.compare_button.clicked.connect(self.open_compare)
+        self.files.connect_buttons(save=(ui.save_button, self.save_conversation),
+                                   open_=(ui.open_button, self.open_conversation),
+                                   export=(ui.export_button, self.export_markdown))
+        ui.view.token_clicked.connect(self.inspect_token)
+        ui.inspector.distribution_shown.connect(self.distribution_shown)
+        ui.view.action_requested.connect(self._on_view_action_requested)
+        ui.sampling.changed.connect(self._on_sampling_changed)
+        ui.system_prompt_edit.textChanged.connect(self._save_settings)
+        ui.system_button.toggled.connect(ui.system_prompt_edit.setVisible)
+        ui.mode_combo.currentTextChanged.connect(self._on_mode_combo_changed)
+        ui.engine_combo.currentTextChanged.connect(lambda _name: self._show_idle_stats())
         self.controller.model_changed.connect(self._on_controller_model_changed)
-        self.streamer.tokens_arrived.connect(self._on_streamer_tokens_arrived)
-        self.streamer.finished.connect(self._on_streamer_finished)
-        self.streamer.failed.connect(self._on_streamer_failed)
-        self.streamer.cancelled.connect(self._on_streamer_failed)  # as before: the reply so far is kept
+        self.replies.reply_finished.connect(self.reply_finished)
+        self.replies.rejected.connect(self._on_replies_rejected)
         self.streamer.running_changed.connect(self._on_streamer_running_changed)
 
     # ------------------------------------------------------------------ engines
     def add_engine(self, name: str, factory: Callable, index: int | None = None) -> None:
         """Offer another engine in `engineCombo`; `factory(session) -> Engine` (engine.Engine protocol)."""
-        self._engines[name] = factory
-        if self.engine_combo.findText(name) < 0:
-            self.engine_combo.insertItem(self.engine_combo.count() if index is None else index, name)
+        self.engines.add(name, factory, index)
 
-    def _make_engine(self):
-        """The engine the next reply runs on: the one `engineCombo` selects, for the current model."""
-        return self._engines[self.engine_combo.currentText() or EXACT_ENGINE](self.controller.session)
+    def _make_engine(self):  # the one `engineCombo` selects, for the current model
+        return self.engines.make(self.controller.session)
 
     # ------------------------------------------------------------------ state
+    @property
+    def messages(self) -> list:
+        """The conversation's messages (conversation.Message), in order."""
+        return self.conversation.messages
+
     def is_generating(self) -> bool:
-        return self.streamer.is_running()
+        return self.replies.is_running()
 
     def mode(self) -> str:
-        return self.mode_combo.currentText()
+        return self.ui.mode_combo.currentText()
 
     def system_prompt(self) -> str:
-        return self.system_prompt_edit.toPlainText()
+        return self.ui.system_prompt_edit.toPlainText()
 
     def show_notice(self, text: str, *, error: bool = False) -> None:
         """An inline message above the chat (never a modal dialog); empty text hides it."""
@@ -105,15 +114,8 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         self.notice.setVisible(bool(text))
 
     def _update_buttons(self) -> None:
-        busy = self.is_generating()
-        has_user = any(m.role == "user" for m in self.messages)
-        self.send_button.setEnabled(not busy)
-        self.stop_button.setEnabled(busy)
-        self.regenerate_button.setEnabled(not busy and has_user)
-        for widget in (self.clear_button, self.open_button, self.mode_combo, self.engine_combo):
-            widget.setEnabled(not busy)
-        self.save_button.setEnabled(not busy and bool(self.messages))
-        self.export_button.setEnabled(not busy and bool(self.messages))
+        self.ui.enable_buttons(busy=self.is_generating(), any_messages=bool(self.messages),
+                               any_user=self.conversation.last_user_index() is not None)
 
     # ------------------------------------------------------------------ chatting
     @Slot()
@@ -124,29 +126,72 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         """Send `text` (default: the input box). Replaces the message being edited and what follows it."""
         from playground.core.generation.conversation import COMPLETION, Message
 
+        typed = text is None
         text = self.input.toPlainText() if text is None else text
         if not text.strip() or self.is_generating():
             return False
         if self.mode() != COMPLETION:
             text = text.strip()
         base = self.messages[: self._editing] if self._editing is not None else self.messages
+        editing = self._editing
         if not self._start_reply(list(base) + [Message("user", text)]):
             return False
+        self._unsent = (self.input.toPlainText() if typed else None, editing)
         self.input.clear()
         self._set_editing(None)
         return True
 
     def regenerate(self) -> bool:
         """Answer the last user message again; the replies after it are replaced."""
-        last = max((i for i, m in enumerate(self.messages) if m.role == "user"), default=None)
+        last = self.conversation.last_user_index()
         if last is None or self.is_generating():
             return False
         self._set_editing(None)
+        self._unsent = (None, None)
         return self._start_reply(self.messages[: last + 1])
+
+    def _prompt_request(self, messages, reserve: int = 0):
+        """What a prompt for `messages` is built from (conversation.PromptRequest); building it tokenizes."""
+        from playground.core.generation.conversation import PromptRequest
+
+        return PromptRequest(tuple(messages), self.system_prompt(), self.mode(),
+                             self.controller.session.context_length, reserve)
+
+    def _start_reply(self, messages: list) -> bool:
+        """Start answering `messages`; the worker builds the prompt (a rejection comes back to
+        `_on_replies_rejected`)."""
+        from playground.core.generation.conversation import reply_room
+        from playground.core.errors import PlaygroundError
+
+        session = self.controller.session
+        if session is None:
+            self.show_notice("No model is loaded yet. Pick one in the Model list at the top.", error=True)
+            return False
+        settings = self.sampling.settings()
+        self.show_notice("")  # before the engine is made: it may leave a notice (a fallback to PyTorch)
+        try:
+            engine = self._make_engine()
+        except PlaygroundError as exc:
+            self.show_notice(str(exc), error=True)
+            return False
+        request = self._prompt_request(messages, reply_room(settings, session.context_length))
+        self.replies.start(session, request, settings, engine)
+        return True
+
+    @Slot(object)
+    def _on_replies_rejected(self, rejected) -> None:
+        """The prompt could not be built: as if Send had not been pressed, with the reason shown."""
+        text, editing = self._unsent
+        self._unsent = (None, None)
+        if text is not None and not self.input.toPlainText():
+            self.input.setPlainText(text)
+        self._set_editing(editing)
+        self.show_notice(rejected.message, error=True)
+        self.ui.stats.setText(f"Engine: {self.engine_combo.currentText()}")
 
     def stop(self) -> None:
         """Stop the reply; the worker notices before the next token and the partial reply is kept."""
-        self.streamer.stop()
+        self.replies.stop()
 
     def begin_edit(self, index: int) -> None:
         if self.is_generating() or not 0 <= index < len(self.messages) or self.messages[index].role != "user":
@@ -164,10 +209,7 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
 
     def _set_editing(self, index: int | None) -> None:
         self._editing = index
-        if index is not None:
-            self.edit_banner.setText(f"✎ Editing message {index + 1}: Send replaces it and everything after it. "
-                                     "Esc cancels.")
-        self.edit_banner.setVisible(index is not None)
+        self.ui.show_edit_banner(index)
 
     @Slot()
     def _on_input_escaped(self) -> None:
@@ -189,8 +231,7 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
     def clear_conversation(self) -> None:
         if self.is_generating():
             return
-        self.messages = []
-        self._notified_drop = 0
+        self.conversation.clear()
         self._set_editing(None)
         self.view.render([], self.mode())
         self.inspector.clear("Click a token of a reply to see the distribution it was sampled from.")
@@ -198,29 +239,32 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         self._update_context_meter()
         self._update_buttons()
 
+    @Slot(bool)
+    def _on_streamer_running_changed(self, running: bool) -> None:
+        self._update_buttons()
+        if not running and self.isVisible():
+            self.input.setFocus()
+
+    def _show_idle_stats(self) -> None:
+        if not self.is_generating():
+            self.ui.stats.setText(f"Engine: {self.engine_combo.currentText()}")
+
+    def _update_context_meter(self) -> None:
+        """Not per reply (a reply sets the meter from its own counts): after opening a file, changing the
+        mode or the model."""
+        session = self.controller.session
+        self.replies.show_prompt_size(session, self._prompt_request(self.messages) if session else None)
+
     # ------------------------------------------------------------------ seeing the sampling
     @Slot(int, int)
     def inspect_token(self, message_index: int, token_index: int) -> bool:
         """Chart the distribution token `token_index` of reply `message_index` was sampled from."""
-        live = self._live if self._live is not None and self._live.index == message_index else None
-        message = self.messages[message_index] if message_index < len(self.messages) else None
-        steps = live.steps if live else (message.tokens if message is not None else ())
-        if not 0 <= token_index < len(steps) or self.controller.session is None:
+        reply, session = self.replies.reply_at(message_index), self.controller.session
+        if reply is None or session is None:
             return False
-        session = self.controller.session
-        heading = f"Token {token_index + 1} of this reply"
-        if (live.model_key if live else message.model_key) not in ("", session.source.key):
-            self.inspector.clear("That reply was written by another model. Load it again to inspect its tokens.")
-            return False
-        prompt_ids = live.prompt.ids if live else message.prompt_ids
-        if prompt_ids is None:  # a reply from an opened file: rebuild the prompt it answered
-            prompt_ids = self._rebuild_prompt(message_index, message)
-            if prompt_ids is None:
-                return False
-        context = list(prompt_ids) + [s.token_id for s in steps[:token_index]]
-        engine = self.engines.engine_named(live.engine if live else message.engine, session)
-        self.inspector.inspect(session, context, steps[token_index].token_id, heading, engine=engine)
-        return True
+        return self.inspector.inspect_reply(
+            session, reply, token_index, engine=self.engines.engine_named(reply.engine, session),
+            rebuild_prompt=lambda: self._rebuild_prompt(message_index, self.messages[message_index]))
 
     def conversation_text(self) -> str:
         """The conversation as the model reads it (chat template applied); the Architecture tab's
@@ -233,16 +277,14 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         return conversation_as_text(session.tokenizer, self.messages, system_prompt=self.system_prompt(),
                                     mode=self.mode())
 
-    def _rebuild_prompt(self, index: int, message):
-        from playground.core.generation.conversation import build_prompt, reply_room
-        from playground.core.types import PlaygroundError
+    def _rebuild_prompt(self, index: int, message):  # for a reply from an opened file (no prompt saved)
+        from playground.core.generation.conversation import reply_room
+        from playground.core.errors import PlaygroundError
 
         session = self.controller.session
-        settings = message.settings or self.sampling.settings()
+        reserve = reply_room(message.settings or self.sampling.settings(), session.context_length)
         try:
-            return build_prompt(session.tokenizer, self.messages[:index], system_prompt=self.system_prompt(),
-                                mode=self.mode(), context_length=session.context_length,
-                                reserve=reply_room(settings, session.context_length)).ids
+            return self._prompt_request(self.messages[:index], reserve).build(session.tokenizer).ids
         except PlaygroundError as exc:
             self.inspector.clear(str(exc))
             return None
@@ -256,14 +298,14 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
     @Slot(object)
     def _on_controller_model_changed(self, info) -> None:
         """A new current model (or the same one moved): pick the mode, reset the context meter."""
-        chat_item = self.mode_combo.model().item(0)
+        chat_item = self.ui.mode_combo.model().item(0)
         chat_item.setEnabled(info.has_chat_template)
         chat_item.setToolTip("" if info.has_chat_template else "This model has no chat template.")
         if info.source_key != self._model_key:
             self._model_key = info.source_key
-            self.mode_combo.setCurrentText("chat" if info.has_chat_template else "completion")
+            self.ui.mode_combo.setCurrentText("chat" if info.has_chat_template else "completion")
             self.inspector.clear("The model changed. Click a token of one of its replies.")
-        self.context_meter.setRange(0, max(1, info.context_length))
+        self.ui.context_meter.setRange(0, max(1, info.context_length))
         self._update_context_meter()
         self._show_idle_stats()
 
@@ -281,8 +323,8 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         if self.compare_view is None:
             self.compare_view = CompareView(self.controller, self._single_prompt, self._make_engine, self)
             self.compare_view.max_tokens_spin.setValue(min(self.sampling.max_tokens.value(), 128))
-        text = self.input.toPlainText().strip() or next(
-            (m.content for m in reversed(self.messages) if m.role == "user"), "")
+        last = self.conversation.last_user_index()
+        text = self.input.toPlainText().strip() or (self.messages[last].content if last is not None else "")
         if text and not self.compare_view.is_running():
             self.compare_view.set_prompt(text)
         self.compare_view.show()
@@ -290,19 +332,72 @@ class ChatTab(ChatLayoutMixin, ChatRepliesMixin, ChatFilesMixin, QWidget):
         return self.compare_view
 
     def _single_prompt(self, text: str) -> list[int]:
-        from playground.core.generation.conversation import Message, build_prompt
+        from playground.core.generation.conversation import Message
 
         session = self.controller.session
-        return list(build_prompt(session.tokenizer, [Message("user", text)], system_prompt=self.system_prompt(),
-                                 mode=self.mode(), context_length=session.context_length,
-                                 reserve=min(self.compare_view.max_tokens_spin.value(),
-                                             session.context_length // 2)).ids)
+        reserve = min(self.compare_view.max_tokens_spin.value(), session.context_length // 2)
+        return list(self._prompt_request([Message("user", text)], reserve).build(session.tokenizer).ids)
+
+    # ------------------------------------------------------------------ files
+    def _file_fields(self) -> dict:
+        session = self.controller.session
+        return {"system_prompt": self.system_prompt(), "mode": self.mode(), "settings": self.sampling.settings(),
+                "model_name": session.source.name if session is not None else ""}
+
+    def save_conversation(self, path: str | Path) -> bool:
+        """Write the conversation as JSON (messages with token probabilities, settings, model id), atomically."""
+        session = self.controller.session
+        return self.files.save(path, self.messages, model_key=session.source.key if session else "",
+                               **self._file_fields())
+
+    def export_markdown(self, path: str | Path) -> bool:
+        return self.files.export_markdown(path, self.messages, **self._file_fields())
+
+    def open_conversation(self, path: str | Path) -> bool:
+        """Replace the conversation with a saved one. A bad file shows why and changes nothing."""
+        from playground.core.generation.conversation import CHAT
+
+        if self.is_generating():
+            self.show_notice("Stop the reply before opening another conversation.", error=True)
+            return False
+        saved = self.files.read(path)
+        if saved is None:
+            return False
+        self.clear_conversation()
+        self.sampling.set_settings(saved.settings)
+        self.ui.system_prompt_edit.setPlainText(saved.system_prompt)
+        if saved.system_prompt.strip():
+            self.ui.system_button.setChecked(True)
+        chat_allowed = self.ui.mode_combo.model().item(0).isEnabled()
+        self.ui.mode_combo.setCurrentText(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
+        self.conversation.replace(saved.messages)
+        self.view.render(self.messages, self.mode())
+        self._update_context_meter()
+        self._update_buttons()
+        self.show_notice(self.files.opened_notice(path, saved, self.controller.session))
+        return True
+
+    # ------------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        sampling, system_prompt = restore_chat_settings()
+        self.sampling.set_values(sampling)
+        self.ui.system_prompt_edit.setPlainText(system_prompt)
+        self.ui.system_button.setChecked(bool(system_prompt.strip()))
+
+    @Slot()
+    def _save_settings(self) -> None:
+        save_chat_settings(self.sampling.values(), self.system_prompt())
 
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> None:
         """Stop this tab's workers and wait for them (called when the window closes)."""
-        self.streamer.shutdown()
+        self.replies.shutdown()
         self.inspector.shutdown()
         self.engines.shutdown()
         if self.compare_view is not None:
             self.compare_view.shutdown()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.ui.fit_to_font()

@@ -11,7 +11,8 @@ import torch
 from playground.core.engines import onnx_build
 from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
-from playground.core.engines.onnx_engine import EXACT, OnnxEngine, built_folder, open_engine
+from playground.core.engines.onnx_engine import OnnxEngine
+from playground.core.engines.selection import EXACT, built_folder, open_engine
 from playground.core.generation.sampling import GREEDY, SamplingSettings
 from playground.core.errors import Cancelled
 

@@ -3,9 +3,11 @@ import os
 import pytest
 import torch
 
-from playground.core.generation.conversation import (COMPLETION, ConversationFileError, Message, build_prompt,
-                                          conversation_to_markdown, open_conversation, parse_conversation,
-                                          reply_room, save_conversation)
+from playground.core.generation.conversation import (COMPLETION, ConversationFileError, Message, Prompt,
+                                                     PromptRequest, build_prompt, conversation_to_markdown,
+                                                     open_conversation, parse_conversation, reply_room,
+                                                     save_conversation)
+from playground.core.generation.history import Conversation
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text, next_token_logits
 from playground.core.generation.sampling import GREEDY, SamplingSettings, next_token_distribution
 from playground.core.generation.inspection import inspect_distribution
@@ -59,6 +61,32 @@ def test_completion_prompt_is_the_running_text_cut_from_the_left(builtin_session
     cut = build_prompt(tok, messages, mode=COMPLETION, context_length=10, reserve=4)
     assert list(cut.ids) == list(prompt.ids)[-6:] and cut.dropped_tokens == len(prompt.ids) - 6
     assert reply_room(SamplingSettings(max_new_tokens=500), 64) == 32
+
+
+def test_a_prompt_request_builds_the_same_prompt_as_build_prompt(builtin_session):
+    """The reply worker builds a PromptRequest; it must give exactly the tokens of the full template."""
+    tok = builtin_session.tokenizer
+    messages = tuple(turns(3) + [Message("user", "And the last question?")])
+    for mode in ("chat", COMPLETION):
+        request = PromptRequest(messages, "Be brief.", mode, 8192, reserve=64)
+        expected = build_prompt(tok, messages, system_prompt="Be brief.", mode=mode, context_length=8192, reserve=64)
+        assert request.build(tok) == expected
+    full = build_prompt(tok, messages, system_prompt="S", context_length=8192)
+    with pytest.raises(PlaygroundError, match="Shorten"):
+        PromptRequest((Message("user", "word " * 200),), "", "chat", 64).build(tok)
+    assert PromptRequest(messages, "S", "chat", len(full.ids) - 1).build(tok).dropped_messages > 0
+
+
+def test_conversation_says_once_when_old_turns_are_left_out():
+    conversation = Conversation()
+    conversation.replace([Message("user", "hi")])
+    assert conversation.note_prompt(Prompt((1, 2), 0, 0), 64) is None and conversation.dropped == 0
+    notice = conversation.note_prompt(Prompt((1,), 2, 2), 64)
+    assert notice.role == "notice" and "oldest 2 messages" in notice.content and "64 tokens" in notice.content
+    assert conversation.messages[-1] is notice and conversation.last_user_index() == 0
+    assert conversation.note_prompt(Prompt((1,), 4, 4), 64) is None  # still dropping: said already
+    conversation.clear()
+    assert conversation.messages == [] and conversation.dropped == 0 and not conversation.has_turns()
 
 
 def test_chat_mode_needs_a_chat_template():

@@ -1,6 +1,7 @@
 """The Chat tab, driven through its widgets on the real built-in model (and a tiny untrained one)."""
 
 import json
+import threading
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QSpinBox, QTextBrowser, QWidget)
 
+from playground.core.generation.conversation import build_prompt, reply_room
 from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
 from playground.core.generation.sampling import SamplingSettings, next_token_distribution
@@ -78,6 +80,46 @@ def test_greedy_reply_equals_transformers_generate(qtbot, tab, builtin_session):
     assert "Top 5" in cursor.charFormat().toolTip() and "Paris" in cursor.charFormat().toolTip()
 
 
+def test_every_prompt_is_the_full_template_and_the_gui_thread_never_tokenizes_it(qtbot, tab, builtin_session,
+                                                                                monkeypatch):
+    """The reply worker templates and tokenizes the conversation: multi-turn prompts are exactly the full
+    re-templated conversation, and the GUI thread makes no tokenizer call for a reply."""
+    s = builtin_session
+    widget(tab, QPlainTextEdit, "systemPromptEdit").setPlainText("Answer briefly.")
+    set_sampling(tab, temperature=0.0, max_tokens=6)
+    template, callers = type(s.tokenizer).apply_chat_template, []
+
+    def recording(self, *args, **kwargs):
+        callers.append(threading.current_thread())
+        return template(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(s.tokenizer), "apply_chat_template", recording)
+    replies = [send(qtbot, tab, text) for text in ("Hi!", "What is 2+2?", "And 3+3?")]
+    assert len(callers) >= 3 and threading.main_thread() not in callers
+    monkeypatch.undo()
+    assert [m.role for m in tab.messages] == ["user", "assistant"] * 3
+    for done in replies:
+        expected = build_prompt(s.tokenizer, tab.messages[: done.index], system_prompt="Answer briefly.",
+                                context_length=s.context_length,
+                                reserve=reply_room(done.message.settings, s.context_length))
+        assert done.message.prompt_ids == expected.ids
+    assert replies[2].message.prompt_ids[: len(replies[1].message.prompt_ids)] == replies[1].message.prompt_ids
+
+
+def test_a_message_too_long_for_the_context_is_not_sent(qtbot, tab):
+    set_sampling(tab, temperature=0.0, max_tokens=4)
+    send(qtbot, tab, "Hi!")
+    before, shown = list(tab.messages), tab.view.toPlainText()
+    chat_input, long_text = widget(tab, QPlainTextEdit, "chatInput"), "word " * 9000
+    chat_input.setPlainText(long_text)
+    qtbot.mouseClick(widget(tab, QPushButton, "sendButton"), Qt.LeftButton)
+    notice = widget(tab, QLabel, "chatNoticeLabel")
+    qtbot.waitUntil(lambda: not tab.is_generating() and notice.isVisible(), timeout=LONG)
+    assert "Shorten the message" in notice.text()
+    assert tab.messages == before and tab.view.toPlainText() == shown  # as if Send had not been pressed
+    assert chat_input.toPlainText() == long_text and widget(tab, QPushButton, "sendButton").isEnabled()
+
+
 def test_enter_sends_shift_enter_adds_a_line_and_empty_input_does_nothing(qtbot, tab):
     set_sampling(tab, max_tokens=2)
     chat_input = widget(tab, QPlainTextEdit, "chatInput")
@@ -105,7 +147,7 @@ def test_stop_keeps_the_partial_reply_and_frees_the_worker(qtbot, tab):
         qtbot.mouseClick(widget(tab, QPushButton, "sendButton"), Qt.LeftButton)
         assert widget(tab, QPushButton, "stopButton").isEnabled()
         assert not widget(tab, QPushButton, "sendButton").isEnabled()
-        qtbot.waitUntil(lambda: tab._live is not None and len(tab._live.steps) >= 3, timeout=LONG)
+        qtbot.waitUntil(lambda: tab.replies.live is not None and len(tab.replies.live.steps) >= 3, timeout=LONG)
         qtbot.mouseClick(widget(tab, QPushButton, "stopButton"), Qt.LeftButton)
     qtbot.waitUntil(lambda: not tab.is_generating(), timeout=LONG)
     done = blocker.args[0]

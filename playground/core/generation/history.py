@@ -1,0 +1,51 @@
+"""The conversation the Chat tab owns: its messages in order, and whether old turns are being left out.
+
+Apart from `conversation` (which imports torch) so the tab can own one before the model libraries load.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from playground.core.generation.conversation import Message, Prompt
+
+PROMPT_ROLES = ("user", "assistant")  # the roles a prompt is built from and a file holds
+
+
+class Conversation:
+    """The messages of one chat, in order. The Chat tab owns one and hands it to the helpers that change it
+    (replies, opening a file); `note_prompt` says, once, when old turns start to be left out."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.dropped = 0  # messages (chat) or tokens (completion) the last prompt left out
+
+    def replace(self, messages: Sequence[Message]) -> None:
+        """The same chat with other turns (an edit, a regenerate, the next message)."""
+        self.messages = list(messages)
+
+    def clear(self) -> None:
+        self.messages, self.dropped = [], 0
+
+    def last_user_index(self) -> int | None:
+        return max((i for i, m in enumerate(self.messages) if m.role == "user"), default=None)
+
+    def has_turns(self) -> bool:
+        return any(m.role in PROMPT_ROLES for m in self.messages)
+
+    def note_prompt(self, prompt: Prompt, context_length: int) -> Message | None:
+        """Record what `prompt` left out; the first time it leaves something out, append (and return) a
+        notice saying so."""
+        dropped = prompt.dropped_messages or prompt.dropped_tokens
+        notice = None
+        if dropped and not self.dropped:
+            what = (f"the oldest {prompt.dropped_messages} messages are" if prompt.dropped_messages
+                    else f"the first {prompt.dropped_tokens} tokens of the text are")
+            from playground.core.generation.conversation import Message  # torch: only once a prompt exists
+
+            notice = Message("notice", f"The conversation no longer fits the model's context ({context_length} "
+                                       f"tokens): {what} left out of the prompt. The system prompt stays.")
+            self.messages.append(notice)
+        self.dropped = dropped
+        return notice
