@@ -53,7 +53,7 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
     from playground.core.generation.engine import TorchEngine
     from playground.core.generation.stream import encode_chat, encode_text
     from playground.core.engines.onnx_engine import OnnxEngine
-    from playground.core.engines.selection import engine_name
+    from playground.core.engines.names import engine_name
 
     story = encode_chat(session.tokenizer, [{"role": "user", "content": STORY}])
     short = encode_text(session.tokenizer, SHORT)

@@ -26,7 +26,7 @@ class VariantResult:
     @property
     def engine_name(self) -> str:
         """The Chat tab's engine that runs this variant ("" for a torch model)."""
-        from playground.core.engines.selection import engine_name
+        from playground.core.engines.names import engine_name
 
         return engine_name(self.spec.precision) if self.onnx_folder is not None else ""
 

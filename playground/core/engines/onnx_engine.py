@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from playground.core.engines.selection import engine_name
+from playground.core.engines.names import engine_name
 
 _RESERVE = 512  # KV room allocated beyond the prompt; grows (doubling) when a reply needs more
 _ROUND = 256  # KV buffer sizes are multiples of this

@@ -17,11 +17,9 @@ from typing import Mapping
 
 from playground.core.engines.onnx_build import (PRECISIONS, OnnxBuildError, build_onnx_model, is_built,
                                                 model_dir, unsupported_reason)
+from playground.core.engines.names import CHOICES, EXACT, EXACT_NAME
 from playground.core.errors import Cancelled
 
-EXACT = "exact"
-CHOICES = ("int4", "int8", "fp32", EXACT)  # what --engine and the settings accept
-EXACT_NAME = "Exact (PyTorch)"
 FAST_DEFAULT_MIN_PARAMS = 50_000_000  # tiny models trained here gain little: Exact stays their default
 
 EngineKey = tuple[Path, str]  # (the model's Hugging Face folder, precision)
@@ -58,13 +56,6 @@ class EngineChoice:
     def notice(self) -> str:
         """One line for the command line; "" when nothing fell back."""
         return self.fallback.notice() if self.fallback is not None else ""
-
-
-def engine_name(choice: str) -> str:
-    """fp32 is "Exact": its greedy tokens equal PyTorch float32's (tested), at ~2x the speed on a CPU."""
-    if choice == EXACT:
-        return EXACT_NAME
-    return f"{'Exact' if choice == 'fp32' else 'Fast'} (ONNX {choice})"
 
 
 def fast_unsupported_reason(session) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text
-from playground.core.generation.history import PROMPT_ROLES
+from playground.core.generation.history import PROMPT_ROLES, Message, Prompt
 from playground.core.generation.sampling import SamplingSettings
 from playground.core.errors import PlaygroundError
 
@@ -26,26 +26,6 @@ CHAT, COMPLETION = "chat", "completion"
 
 class ConversationFileError(PlaygroundError):
     """A conversation file that cannot be opened; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Message:
-    role: str  # "user" | "assistant" | "notice" | "error"
-    content: str
-    tokens: tuple[TokenStep, ...] = ()  # a reply's tokens, each with the probability it had when sampled
-    prompt_ids: tuple[int, ...] | None = None  # the exact prompt a reply answered (kept in memory only)
-    settings: SamplingSettings | None = None  # the settings a reply was sampled with
-    model_key: str = ""  # the model that wrote a reply (ModelSource.key)
-    engine: str = ""  # the engine that ran it, e.g. "Exact (PyTorch)"
-    note: str = ""  # a reply's stats line, e.g. "24 tokens · 21.3 tokens/s · Exact (PyTorch)"
-
-
-@dataclass(frozen=True)
-class Prompt:
-    ids: tuple[int, ...]
-    first_message: int  # index of the first message the prompt includes
-    dropped_messages: int  # messages left out at the start so the prompt fits the context
-    dropped_tokens: int = 0  # completion mode: tokens cut from the start of the running text
 
 
 @dataclass(frozen=True)

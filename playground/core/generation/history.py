@@ -1,16 +1,40 @@
-"""The conversation the Chat tab owns: its messages in order, and whether old turns are being left out.
+"""The conversation the Chat tab owns: its messages in order, and whether old turns are being left out;
+the Message and Prompt records.
 
 Apart from `conversation` (which imports torch) so the tab can own one before the model libraries load.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
-    from playground.core.generation.conversation import Message, Prompt
+    from playground.core.generation.sampling import SamplingSettings
+    from playground.core.generation.stream import TokenStep
 
 PROMPT_ROLES = ("user", "assistant")  # the roles a prompt is built from and a file holds
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "user" | "assistant" | "notice" | "error"
+    content: str
+    tokens: tuple[TokenStep, ...] = ()  # a reply's tokens, each with the probability it had when sampled
+    prompt_ids: tuple[int, ...] | None = None  # the exact prompt a reply answered (kept in memory only)
+    settings: SamplingSettings | None = None  # the settings a reply was sampled with
+    model_key: str = ""  # the model that wrote a reply (ModelSource.key)
+    engine: str = ""  # the engine that ran it, e.g. "Exact (PyTorch)"
+    note: str = ""  # a reply's stats line, e.g. "24 tokens · 21.3 tokens/s · Exact (PyTorch)"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    ids: tuple[int, ...]
+    first_message: int  # index of the first message the prompt includes
+    dropped_messages: int  # messages left out at the start so the prompt fits the context
+    dropped_tokens: int = 0  # completion mode: tokens cut from the start of the running text
+
 
 
 class Conversation:
@@ -42,8 +66,6 @@ class Conversation:
         if dropped and not self.dropped:
             what = (f"the oldest {prompt.dropped_messages} messages are" if prompt.dropped_messages
                     else f"the first {prompt.dropped_tokens} tokens of the text are")
-            from playground.core.generation.conversation import Message  # torch: only once a prompt exists
-
             notice = Message("notice", f"The conversation no longer fits the model's context ({context_length} "
                                        f"tokens): {what} left out of the prompt. The system prompt stays.")
             self.messages.append(notice)
