@@ -10,19 +10,17 @@ from typing import Any
 
 from playground.core.models.spec import ModelSpec
 
+def _gpt2(n_embd: int, n_layer: int, n_head: int, vocab_size: int = 50257, n_positions: int = 1024) -> dict[str, Any]:
+    """A GPT-2-family config (learned positions, LayerNorm, tied embeddings) in transformers' keys."""
+    return {"model_type": "gpt2", "vocab_size": vocab_size, "n_positions": n_positions, "n_embd": n_embd,
+            "n_layer": n_layer, "n_head": n_head, "tie_word_embeddings": True}
+
+
 PRESETS: dict[str, dict[str, Any]] = {
-    "Tiny (char-level GPT)": {
-        "model_type": "gpt2", "vocab_size": 96, "n_positions": 128, "n_embd": 128, "n_layer": 4,
-        "n_head": 4, "tie_word_embeddings": True},
-    "GPT-2 small (124M)": {
-        "model_type": "gpt2", "vocab_size": 50257, "n_positions": 1024, "n_embd": 768, "n_layer": 12,
-        "n_head": 12, "tie_word_embeddings": True},
-    "GPT-2 medium (355M)": {
-        "model_type": "gpt2", "vocab_size": 50257, "n_positions": 1024, "n_embd": 1024, "n_layer": 24,
-        "n_head": 16, "tie_word_embeddings": True},
-    "GPT-2 large (774M)": {
-        "model_type": "gpt2", "vocab_size": 50257, "n_positions": 1024, "n_embd": 1280, "n_layer": 36,
-        "n_head": 20, "tie_word_embeddings": True},
+    "Tiny (char-level GPT)": _gpt2(128, 4, 4, vocab_size=96, n_positions=128),
+    "GPT-2 small (124M)": _gpt2(768, 12, 12),
+    "GPT-2 medium (355M)": _gpt2(1024, 24, 16),
+    "GPT-2 large (774M)": _gpt2(1280, 36, 20),
     "SmolLM2-135M": {
         "model_type": "llama", "vocab_size": 49152, "hidden_size": 576, "intermediate_size": 1536,
         "num_hidden_layers": 30, "num_attention_heads": 9, "num_key_value_heads": 3, "head_dim": 64,

@@ -37,26 +37,23 @@ class ConversationFiles:
         """Write the conversation as JSON (messages with token probabilities, settings, model id), atomically.
         `fields`: conversation.save_conversation's (system_prompt, mode, settings, model_name, model_key)."""
         from playground.core.generation.conversation import save_conversation
-        from playground.core.errors import PlaygroundError
 
-        try:
-            save_conversation(path, messages, **fields)
-        except PlaygroundError as exc:
-            self._show_notice(str(exc), error=True)
-            return False
-        self._show_notice(f"Saved to {path}.")
-        return True
+        return self._write(save_conversation, path, messages, f"Saved to {path}.", fields)
 
     def export_markdown(self, path: str | Path, messages: Sequence, **fields) -> bool:
         from playground.core.generation.conversation import export_markdown
+
+        return self._write(export_markdown, path, messages, f"Exported to {path}.", fields)
+
+    def _write(self, write: Callable, path: str | Path, messages: Sequence, done: str, fields: dict) -> bool:
         from playground.core.errors import PlaygroundError
 
         try:
-            export_markdown(path, messages, **fields)
+            write(path, messages, **fields)
         except PlaygroundError as exc:
             self._show_notice(str(exc), error=True)
             return False
-        self._show_notice(f"Exported to {path}.")
+        self._show_notice(done)
         return True
 
     def read(self, path: str | Path):

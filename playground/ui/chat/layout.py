@@ -147,6 +147,20 @@ class ChatLayout:
                                      "Esc cancels.")
         self.edit_banner.setVisible(index is not None)
 
+    def restore_settings(self) -> None:
+        """The sampling settings and system prompt of the last session."""
+        from playground.ui.chat.files import restore_chat_settings
+
+        sampling, system_prompt = restore_chat_settings()
+        self.sampling.set_values(sampling)
+        self.system_prompt_edit.setPlainText(system_prompt)
+        self.system_button.setChecked(bool(system_prompt.strip()))
+
+    def save_settings(self) -> None:
+        from playground.ui.chat.files import save_chat_settings
+
+        save_chat_settings(self.sampling.values(), self.system_prompt_edit.toPlainText())
+
     def fit_to_font(self) -> None:
         """Widths that depend on the font, so nothing is clipped at any zoom."""
         metrics = self.tab.fontMetrics()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from playground.core.generation.history import Conversation
 from playground.ui.chat.engines import EngineSwitcher
-from playground.ui.chat.files import ConversationFiles, restore_chat_settings, save_chat_settings
+from playground.ui.chat.files import ConversationFiles
 from playground.ui.chat.layout import ChatLayout
 from playground.ui.chat.replies import ReplyController
 from playground.ui.shell.context import TabContext
@@ -53,7 +53,7 @@ class ChatTab(QWidget):
                                       current_notice=ui.notice.text, parent=self)
         self.fast_engine_action = self.engines.action  # the main window puts it in the View menu
         self._connect()
-        self._restore_settings()
+        ui.restore_settings()
         if controller.session is not None:
             self._on_controller_model_changed(controller.session.info())
             self.engines.on_model_changed(controller.session.info())
@@ -75,7 +75,7 @@ class ChatTab(QWidget):
         ui.inspector.distribution_shown.connect(self.distribution_shown)
         ui.view.action_requested.connect(self._on_view_action_requested)
         ui.sampling.changed.connect(self._on_sampling_changed)
-        ui.system_prompt_edit.textChanged.connect(self._save_settings)
+        ui.system_prompt_edit.textChanged.connect(ui.save_settings)
         ui.system_button.toggled.connect(ui.system_prompt_edit.setVisible)
         ui.mode_combo.currentTextChanged.connect(self._on_mode_combo_changed)
         ui.engine_combo.currentTextChanged.connect(lambda _name: self._show_idle_stats())
@@ -292,7 +292,7 @@ class ChatTab(QWidget):
     @Slot()
     def _on_sampling_changed(self) -> None:
         self.inspector.redraw()
-        self._save_settings()
+        self.ui.save_settings()
 
     # ------------------------------------------------------------------ model, mode, compare
     @Slot(object)
@@ -376,17 +376,6 @@ class ChatTab(QWidget):
         self._update_buttons()
         self.show_notice(self.files.opened_notice(path, saved, self.controller.session))
         return True
-
-    # ------------------------------------------------------------------ settings
-    def _restore_settings(self) -> None:
-        sampling, system_prompt = restore_chat_settings()
-        self.sampling.set_values(sampling)
-        self.ui.system_prompt_edit.setPlainText(system_prompt)
-        self.ui.system_button.setChecked(bool(system_prompt.strip()))
-
-    @Slot()
-    def _save_settings(self) -> None:
-        save_chat_settings(self.sampling.values(), self.system_prompt())
 
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> None:

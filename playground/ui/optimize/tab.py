@@ -19,6 +19,7 @@ from playground.ui.optimize.files import ask_export_path, report_text
 from playground.ui.optimize.panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
 from playground.ui.optimize.variants import LOAD_TIP, SAVE_TIP, VariantActionsMixin
 from playground.ui.shell.context import TabContext
+from playground.ui.widgets.layouts import column, row
 from playground.workers.jobs import Jobs
 
 JOB = "optimize"  # one job at a time: compress + measure, distil, or save
@@ -73,16 +74,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.message = QLabel("", objectName="optimizeMessage")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.modes, 1)
-        left_layout.addWidget(self.measure)
-        bar = QHBoxLayout()
-        bar.addWidget(self.progress, 1)
-        bar.addWidget(self.cancel_button)
-        left_layout.addLayout(bar)
-        left_layout.addWidget(self.message)
+        left = column(self.modes, self.measure, row(self.progress, self.cancel_button, stretch=0), self.message)
 
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPu
 from playground.ui.training.config_panel import TrainConfigPanel
 from playground.ui.training.runs import RunsPanel
 from playground.ui.training.samples import SampleView
+from playground.ui.widgets.layouts import column, row
 from playground.ui.widgets.plots import TrainingPlots
 
 
@@ -41,14 +42,8 @@ def _settings_column(tab) -> QWidget:
     export.clicked.connect(tab._on_export_button_clicked)
     load = QPushButton("Open config…", objectName="importConfigButton")
     load.clicked.connect(tab._on_import_button_clicked)
-    left = QWidget()
-    layout = QVBoxLayout(left)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(tab.config_scroll, 1)
-    layout.addWidget(tab.message)
-    layout.addLayout(_row(tab.start_button, tab.pause_button, tab.stop_button))
-    layout.addLayout(_row(export, load))
-    return left
+    return column(tab.config_scroll, tab.message, row(tab.start_button, tab.pause_button, tab.stop_button),
+                  row(export, load))
 
 
 def _monitor(tab) -> QWidget:
@@ -65,12 +60,7 @@ def _monitor(tab) -> QWidget:
     tab.runs.chat_requested.connect(lambda run: tab.hand_off(run, "chatTab"))
     tab.runs.inspect_requested.connect(lambda run: tab.hand_off(run, "architectureTab"))
     tab.runs.resume_requested.connect(tab._on_runs_resume_requested)
-    top = QWidget()
-    top_layout = QVBoxLayout(top)
-    top_layout.setContentsMargins(0, 0, 0, 0)
-    top_layout.addWidget(tab.progress)
-    top_layout.addWidget(tab.status)
-    top_layout.addWidget(tab.plots, 1)
+    top = column(tab.progress, tab.status, tab.plots, stretch=2)
     bottom = QSplitter(Qt.Horizontal)
     bottom.addWidget(_group("Samples", tab.sample_view))
     bottom.addWidget(_group("Runs", tab.runs))
@@ -80,13 +70,6 @@ def _monitor(tab) -> QWidget:
     right.addWidget(bottom)
     right.setSizes([560, 260])
     return right
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for widget in widgets:
-        row.addWidget(widget)
-    return row
 
 
 def _group(title: str, widget: QWidget) -> QGroupBox:
