@@ -1,8 +1,9 @@
-"""Runs `core.trainer.train` on a QThread; lists runs and reads their metrics off the GUI thread.
+"""Runs `core.training.trainer.train` on a QThread.
 
 Progress does not cross threads as Qt signals: the core's callbacks append `(kind, payload)` to a
-thread-safe deque that the GUI drains on its redraw timer (~15 Hz). Thousands of cross-thread
-Python-object signals per minute crashed PySide6 6.12 (a refcount error); a deque is also leaner.
+thread-safe deque that the GUI drains on its redraw timer (~15 Hz), the rate every progress report in
+the app keeps. (It began as a way round PySide6 6.12's refcount bug, now pinned away; it stays because
+a step costs one append, not a queued signal, and the plots want the batch per redraw anyway.)
 Only the rare end-of-run events are signals: finished(TrainResult), failed(Failure) or cancelled(Failure).
 """
 
