@@ -82,12 +82,13 @@ class RunsPanel(QWidget):
         from playground.workers.jobs import Jobs
 
         self._jobs = Jobs(self)
+        self._listing = False  # a listing was asked for and its rows have not arrived (its thread may still end)
         self._select: set[Path] | None = None  # what to select once the listing arrives (None: keep)
         self._update_buttons()
 
     @property
     def refreshing(self) -> bool:
-        return self._jobs.running("runs")
+        return self._listing
 
     def refresh(self, select: Path | None = None) -> None:
         """List the runs again on a worker thread (selecting `select`, else keeping the selection); a
@@ -97,10 +98,12 @@ class RunsPanel(QWidget):
 
         if select is not None:
             self._select = {Path(select)}
+        self._listing = True
         self._jobs.start("runs", FunctionWorker(list_runs), self._on_worker_finished, self._on_worker_failed)
 
     @Slot(object)
     def _on_worker_failed(self, failure) -> None:  # core.errors.Failure
+        self._listing = False
         self.list.clear()
         item = QListWidgetItem(f"Could not list the runs: {failure.message}")
         item.setFlags(Qt.NoItemFlags)
@@ -108,6 +111,7 @@ class RunsPanel(QWidget):
 
     @Slot(object)
     def _on_worker_finished(self, found: list) -> None:
+        self._listing = False
         selected = set(self.selected_runs()) if self._select is None else self._select
         self._select = None
         self.list.blockSignals(True)
@@ -182,4 +186,5 @@ class RunsPanel(QWidget):
         self._update_buttons()
 
     def shutdown(self) -> None:
+        self._listing = False
         self._jobs.shutdown()
