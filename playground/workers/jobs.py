@@ -101,29 +101,26 @@ class Jobs(QObject):
         job = self._by_worker.get(id(self.sender()))
         return job if job is not None and self._current.get(job.name) is job else None
 
+    def _deliver(self, handler: str, value) -> None:
+        job = self._live()
+        if job is not None and getattr(job, handler) is not None:
+            getattr(job, handler)(value)
+
     @Slot(object)
     def _on_worker_finished(self, result) -> None:
-        job = self._live()
-        if job is not None and job.on_finished is not None:
-            job.on_finished(result)
+        self._deliver("on_finished", result)
 
     @Slot(object)
     def _on_worker_failed(self, failure) -> None:
-        job = self._live()
-        if job is not None and job.on_failed is not None:
-            job.on_failed(failure)
+        self._deliver("on_failed", failure)
 
     @Slot(object)
     def _on_worker_cancelled(self, failure) -> None:
-        job = self._live()
-        if job is not None and job.on_cancelled is not None:
-            job.on_cancelled(failure)
+        self._deliver("on_cancelled", failure)
 
     @Slot(object)
     def _on_worker_progressed(self, progress) -> None:
-        job = self._live()
-        if job is not None and job.on_progress is not None:
-            job.on_progress(progress)
+        self._deliver("on_progress", progress)
 
     @Slot()
     def _on_thread_done(self) -> None:

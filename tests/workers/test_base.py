@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QThread, Slot
+from PySide6.QtCore import QThread, Slot
 from PySide6.QtWidgets import QApplication
 
 from playground.core.errors import Cancelled, Failure, ModelLoadError
 from playground.core.progress import Progress
 from playground.workers.base import FunctionWorker, Worker, WorkerThread
 from playground.workers.jobs import Jobs
+from tests.workers.test_chat import Collector
 
 
 class _RecordingWorker(Worker):
@@ -60,21 +61,9 @@ def _broken() -> None:
     raise ModelLoadError("No config.json here.")
 
 
-class _Sink(QObject):
-    """Collects signals in the GUI thread (its own slots, so the connections are queued)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list = []
-
-    @Slot(object)
-    def add(self, item) -> None:
-        self.items.append(item)
-
-
 def test_function_worker_passes_progress_and_stop_and_emits_the_result(qtbot):
     worker = FunctionWorker(_slow_square, 7)
-    sink, progress = _Sink(), _Sink()
+    sink, progress = Collector(), Collector()
     worker.finished.connect(sink.add)
     worker.progressed.connect(progress.add)
     job = WorkerThread(worker)
@@ -104,7 +93,7 @@ def test_failures_and_cancellations_arrive_typed_on_their_own_signals(qtbot):
 
 def test_jobs_latest_request_wins_and_the_replaced_one_is_stopped(qtbot):
     jobs = Jobs()
-    got, cancelled = _Sink(), _Sink()
+    got, cancelled = Collector(), Collector()
     first = FunctionWorker(_slow_square, 2)
     assert jobs.start("square", first, got.add, on_cancelled=cancelled.add)
     second = FunctionWorker(_slow_square, 5)

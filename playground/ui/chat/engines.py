@@ -198,7 +198,9 @@ class EngineSwitcher(QObject):
         self.errors[self.building] = message
         self.status.setText("unavailable")
         self.status.setToolTip(message)
-        self._show_notice(f"Fast engine unavailable: {message.rstrip('.')}. Replies use {EXACT_ENGINE}.")
+        from playground.core.engines.selection import Fallback, FallbackKind
+
+        self._show_notice(Fallback(FallbackKind.FAILED, message).notice(f"Replies use {EXACT_ENGINE}"))
 
     @Slot(str)
     def _on_jobs_job_done(self, _name: str) -> None:
