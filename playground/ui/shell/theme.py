@@ -28,7 +28,10 @@ def apply_zoom(zoom: float) -> float:
 
 def apply_theme(dark: bool) -> None:
     app = QApplication.instance()
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        # Replacing the style deletes the old QStyle; a widget still pending deletion (a closed
+        # window's dock) can then paint with it and crash. So the style is set once per app.
+        app.setStyle("Fusion")
     if not dark:
         app.setPalette(app.style().standardPalette())
         return
