@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from playground.cli.chat import number_type, add_model_arguments
@@ -16,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="port (default 8000; 0 picks a free one)")
     parser.add_argument("--max-tokens-cap", type=number_type(int, 1), default=2048,
                         help="the most tokens one request may generate (default 2048)")
+    parser.add_argument("--api-key", default=os.environ.get("PLAYGROUND_API_KEY") or None,
+                        help="ask every request for 'Authorization: Bearer KEY' (what OpenAI clients send as "
+                             "api_key); default: $PLAYGROUND_API_KEY, else no key")
     parser.add_argument("--quiet", "-q", action="store_true", help="no request log")
     parser.add_argument("--engine", default="exact", choices=["exact", "int4", "int8", "fp32"],
                         help="exact: PyTorch (default); int4/int8/fp32: the fast ONNX Runtime engine (Llama-family "
@@ -35,10 +39,12 @@ def run(args: argparse.Namespace) -> int:
             print(entry.line(), file=sys.stderr, flush=True)
 
     server = LocalServer(session, host=args.host, port=args.port, on_request=log,
-                         max_tokens_cap=args.max_tokens_cap, engine=engine)
+                         max_tokens_cap=args.max_tokens_cap, engine=engine, api_key=args.api_key)
     if not is_loopback(args.host):
-        print(f"warning: listening on {args.host}: anyone who can reach this machine can use the model. "
-              "There is no authentication.", file=sys.stderr)
+        guard = "Requests must send the API key." if args.api_key else \
+            "There is no authentication: add --api-key KEY."
+        print(f"warning: listening on {args.host}: anyone who can reach this machine can use the model. {guard}",
+              file=sys.stderr)
     print(f"Serving {session.source.name} as '{server.model_id}' at {server.url}/v1 on {server.engine_name} "
           "(Ctrl+C stops)",
           file=sys.stderr)

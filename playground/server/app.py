@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import AsyncIterator, Callable
@@ -17,10 +18,12 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from playground.core.errors import SHUTTING_DOWN
+from playground.server.guard import LOOPBACK_NAMES, Guard
 from playground.server import protocol as p
 from playground.server.worker import Failed, Finished, Job, ModelWorker, Piece, ServerBusy
 
 DEFAULT_MAX_TOKENS = 512
+_ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-http-encoder")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,13 @@ class RequestLog:
         stamp = time.strftime("%H:%M:%S", time.localtime(self.at))
         tokens = f"  {self.prompt_tokens}→{self.completion_tokens} tokens" if self.completion_tokens else ""
         return f"{stamp}  {self.method} {self.path}  {self.status}  {self.seconds:.2f} s{tokens}"
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """A decoded URL path made safe for a terminal or a log view: control characters (`%0a` would forge a
+    log line, `%1b[31m` colour the terminal) are shown escaped, and it is cut at `limit` characters."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class ApiError(Exception):
@@ -86,17 +96,21 @@ class _RequestLogMiddleware:
         finally:
             tokens = state.get("usage", (0, 0))
             try:
-                self.on_request(RequestLog(at, scope["method"], scope["path"], status[0],
+                self.on_request(RequestLog(at, scope["method"], printable(scope["path"]), status[0],
                                            time.perf_counter() - started, *tokens))
             except Exception:  # noqa: BLE001 - a broken log view must not break the server
                 pass
 
 
 def create_app(worker: ModelWorker, *, on_request: Callable[[RequestLog], None] | None = None,
-               max_tokens_cap: int = 2048, default_max_tokens: int = DEFAULT_MAX_TOKENS) -> FastAPI:
-    app = FastAPI(title="LLM Playground", docs_url="/docs", redoc_url=None)
+               max_tokens_cap: int = 2048, default_max_tokens: int = DEFAULT_MAX_TOKENS,
+               allowed_hosts: frozenset[str] | None = LOOPBACK_NAMES, api_key: str | None = None) -> FastAPI:
+    """`allowed_hosts`: the Host names answered (None = any); `api_key`: the bearer token asked (None = none)."""
+    # No /docs: Swagger UI loads its scripts from a CDN, and this app never reaches the network.
+    app = FastAPI(title="LLM Playground", docs_url=None, redoc_url=None)
     api = _Api(worker, max_tokens_cap, min(default_max_tokens, max_tokens_cap), int(time.time()))
     _install_error_handlers(app)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts, api_key=api_key)  # inside the log: refusals are logged
     if on_request is not None:
         app.add_middleware(_RequestLogMiddleware, on_request=on_request)
 
@@ -228,7 +242,10 @@ class _Api:
                       messages: list[dict] | None = None, raw_prompt=None, raw: bool = False):
         self.check_model(body.model)
         session = self.worker.session
-        prompt_ids = self.encode(session, messages, raw_prompt)
+        # Templating and tokenizing a long conversation takes a while: not on the event loop (it would
+        # stall every route), and on one thread (a tokenizer is not safe to share between encoders).
+        prompt_ids = await asyncio.get_running_loop().run_in_executor(
+            _ENCODER, self.encode, session, messages, raw_prompt)
         settings = self.settings(body, session, len(prompt_ids))
         run = _Run(self.worker, Job(session, prompt_ids, settings, emit=None, stops=body.stop_strings()))
         rid, name = p.new_id("chatcmpl" if chat else "cmpl"), self.model_id()

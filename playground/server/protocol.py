@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+MAX_MESSAGES = 1000  # a conversation longer than any context the app can load
+MAX_STOPS, MAX_STOP_CHARS = 4, 1000  # OpenAI's four stop strings; each far longer than any real one
+_Stop = Annotated[str, Field(max_length=MAX_STOP_CHARS)]
 
 
 class _Lenient(BaseModel):
@@ -44,8 +49,8 @@ class SamplingFields(_Lenient):
     repetition_penalty: float | None = Field(None, gt=0.0, le=10.0)  # an extension
     max_tokens: int | None = Field(None, ge=1)
     max_completion_tokens: int | None = Field(None, ge=1)
-    seed: int | None = None
-    stop: str | list[str] | None = None
+    seed: int | None = Field(None, ge=-(2**63), le=2**63 - 1)  # what torch's generator takes
+    stop: _Stop | list[_Stop] | None = Field(None, max_length=MAX_STOPS)
     n: int = Field(1, ge=1, le=1, description="only one choice per request")
     stream: bool = False
     stream_options: StreamOptions | None = None
@@ -53,14 +58,14 @@ class SamplingFields(_Lenient):
     def stop_strings(self) -> tuple[str, ...]:
         if self.stop is None:
             return ()
-        return (self.stop,) if isinstance(self.stop, str) else tuple(self.stop[:4])
+        return (self.stop,) if isinstance(self.stop, str) else tuple(self.stop)
 
     def requested_tokens(self) -> int | None:
         return self.max_completion_tokens or self.max_tokens
 
 
 class ChatCompletionRequest(SamplingFields):
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
 
 
 class CompletionRequest(SamplingFields):
@@ -71,7 +76,7 @@ class SimpleChatRequest(SamplingFields):
     """`POST /chat`: {"message": "...", "history": [...], "system": "..."} → {"reply": "..."}."""
 
     message: str = Field(min_length=1)
-    history: list[ChatMessage] = []
+    history: list[ChatMessage] = Field([], max_length=MAX_MESSAGES)
     system: str | None = None
 
 

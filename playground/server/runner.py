@@ -11,6 +11,7 @@ from typing import Callable
 
 from playground.core.errors import PlaygroundError
 from playground.server.app import RequestLog, create_app, model_id
+from playground.server.guard import allowed_hosts_for
 from playground.server.worker import ModelWorker
 
 
@@ -52,9 +53,10 @@ class LocalServer:
 
     def __init__(self, session, *, host: str = "127.0.0.1", port: int = 0,
                  on_request: Callable[[RequestLog], None] | None = None, max_tokens_cap: int = 2048,
-                 engine=None) -> None:
+                 engine=None, api_key: str | None = None) -> None:
         """`engine`: what answers (an engine.Engine for `session`, e.g. `selection.open_engine(...).engine`);
-        None = PyTorch (exact)."""
+        None = PyTorch (exact). It answers only requests addressed to this machine (or to `host`, when
+        that is not every interface), and with `api_key` only those that send it as a bearer token."""
         import uvicorn
 
         self.host = host
@@ -66,7 +68,8 @@ class LocalServer:
             self.worker.stop()
             raise
         self.port = int(self._socket.getsockname()[1])
-        app = create_app(self.worker, on_request=on_request, max_tokens_cap=max_tokens_cap)
+        app = create_app(self.worker, on_request=on_request, max_tokens_cap=max_tokens_cap,
+                         allowed_hosts=allowed_hosts_for(host), api_key=api_key or None)
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
                                 ws="none", timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)

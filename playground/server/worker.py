@@ -46,10 +46,15 @@ class ServerClosing(ServerBusy, ShuttingDown):
 
 
 class StopMatcher:
-    """Cuts streamed text at the first stop string; holds back text that might start one."""
+    """Cuts streamed text at the first stop string; holds back text that might start one.
+
+    Each stop string has a Knuth-Morris-Pratt automaton whose state is how much of it the text now ends
+    with, so every character costs O(number of stops), however long the stop strings are."""
 
     def __init__(self, stops: Sequence[str]) -> None:
         self.stops = [s for s in stops if s]
+        self._fail = [_prefix_function(s) for s in self.stops]
+        self._state = [0] * len(self.stops)
         self.pending = ""
         self.matched = False
 
@@ -58,13 +63,24 @@ class StopMatcher:
             return ""
         if not self.stops:
             return piece
+        start = len(self.pending)
         self.pending += piece
-        hits = [i for i in (self.pending.find(s) for s in self.stops) if i >= 0]
-        if hits:
-            self.matched = True
-            out, self.pending = self.pending[:min(hits)], ""
-            return out
-        keep = max((k for s in self.stops for k in range(1, len(s)) if self.pending.endswith(s[:k])), default=0)
+        for index in range(start, len(self.pending)):
+            c, done = self.pending[index], 0
+            for i, stop in enumerate(self.stops):
+                state, fail = self._state[i], self._fail[i]
+                while state and stop[state] != c:
+                    state = fail[state - 1]
+                state = state + 1 if stop[state] == c else 0
+                if state == len(stop):
+                    done = max(done, state)  # of those ending here, the one that began first
+                    state = fail[state - 1]
+                self._state[i] = state
+            if done:
+                self.matched = True
+                out, self.pending = self.pending[:index + 1 - done], ""
+                return out
+        keep = max(self._state)  # the text ends with that much of some stop string
         out = self.pending[:len(self.pending) - keep]
         self.pending = self.pending[len(out):]
         return out
@@ -72,6 +88,19 @@ class StopMatcher:
     def flush(self) -> str:
         out, self.pending = self.pending, ""
         return out
+
+
+def _prefix_function(s: str) -> list[int]:
+    """fail[i]: the length of the longest proper prefix of s[:i+1] that is also its suffix."""
+    fail = [0] * len(s)
+    k = 0
+    for i in range(1, len(s)):
+        while k and s[i] != s[k]:
+            k = fail[k - 1]
+        if s[i] == s[k]:
+            k += 1
+        fail[i] = k
+    return fail
 
 
 @dataclass

@@ -69,3 +69,37 @@ def test_a_refusal_while_closing_is_typed_as_shutting_down(builtin_session):
     late._queue.put(None)
     late._thread.join(10)
     assert events == [Failed("The server is shutting down.", "shutting-down")]
+
+
+def _naive_cut(text: str, stops: list[str]) -> tuple[str, bool]:
+    """The reference: the text up to where the first stop string to be completed begins."""
+    for end in range(1, len(text) + 1):
+        done = [s for s in stops if s and text[:end].endswith(s)]
+        if done:
+            return text[:end - max(len(s) for s in done)], True
+    return text, False
+
+
+def test_stop_matcher_agrees_with_the_naive_cut_on_random_streams():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(400):
+        alphabet = "ab" if rng.random() < 0.7 else "abc\n"
+        stops = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(rng.randint(1, 4))]
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        cuts = sorted(rng.sample(range(len(text) + 1), k=min(len(text) + 1, rng.randint(1, 6))))
+        pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
+        m = StopMatcher(stops)
+        out = "".join(m.feed(p) for p in pieces)
+        if not m.matched:
+            out += m.flush()
+        assert (out, m.matched) == _naive_cut(text, stops), (pieces, stops)
+
+
+def test_stop_matcher_holds_back_exactly_the_longest_possible_start_of_a_long_stop():
+    stop = "ab" * 50_000 + "c"
+    m = StopMatcher([stop, "x" * 100_000])
+    assert m.feed("z" + "ab" * 49_999) == "z"  # all of it may still begin the stop string
+    assert m.feed("abab") == "ab"  # "ab"*50_001 cannot: one "ab" is released
+    assert m.feed("c") == "" and m.matched
