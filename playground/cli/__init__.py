@@ -40,6 +40,11 @@ def _module(name: str):
     return importlib.import_module(name)
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the chosen command; a PlaygroundError (or a bad file) becomes one line on stderr, exit 1."""
     from playground.core.errors import PlaygroundError
@@ -51,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
     except PlaygroundError as exc:
         print(f"playground {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as exc:
-        print(f"playground {args.command}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except (OSError, ValueError, RuntimeError, MemoryError, RecursionError) as exc:  # e.g. torch's own errors
+        print(f"playground {args.command}: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(file=sys.stderr)

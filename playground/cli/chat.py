@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from playground.core.errors import PlaygroundError
@@ -10,12 +11,17 @@ from playground.core.errors import PlaygroundError
 REPL_HELP = "Type a message and press Enter. /reset forgets the conversation, /exit (or Ctrl+D) quits."
 
 
+_KIND_NAMES = {int: "whole number", float: "number"}
+
+
 def number_type(kind, low: float, high: float | None = None, *, low_open: bool = False):
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a {kind.__name__}") from None
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a {_KIND_NAMES.get(kind, kind.__name__)}") from None
+        if not math.isfinite(value):  # NaN passes every < and > check; inf is no setting either
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number")
         too_low = value <= low if low_open else value < low
         if too_low or (high is not None and value > high):
             bound = f"{'>' if low_open else '>='} {low}" + (f" and <= {high}" if high is not None else "")
@@ -43,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repetition-penalty", type=number_type(float, 0.0, 10.0, low_open=True), default=1.0,
                         help=">1 discourages repeating tokens (default 1 = off)")
     parser.add_argument("--max-tokens", "-n", type=number_type(int, 1), default=256, help="reply length limit")
-    parser.add_argument("--seed", type=int, help="a fixed seed reproduces a sampled reply")
+    parser.add_argument("--seed", type=number_type(int, -(2**63), 2**63 - 1), help="a fixed seed reproduces a sampled reply")
     parser.add_argument("--stats", action="store_true", help="print tokens/s after each reply (on stderr)")
     parser.add_argument("--engine", default="exact", choices=["exact", "int4", "int8", "fp32"],
                         help="exact: PyTorch (default); int4/int8/fp32: the fast ONNX Runtime engine (Llama-family "
@@ -99,13 +105,14 @@ def _repl(session, base: list[dict], settings, stats: bool, engine=None) -> int:
     if interactive:
         print(REPL_HELP, file=sys.stderr)
     messages = list(base)
+    failed = False  # piped input: a turn that failed makes the exit status 1 (a script must notice)
     while True:
         try:
             line = input("> " if interactive else "")
         except (EOFError, KeyboardInterrupt):
             if interactive:
                 print(file=sys.stderr)
-            return 0
+            return 1 if failed and not interactive else 0
         line = line.strip()
         if not line:
             continue
@@ -122,9 +129,10 @@ def _repl(session, base: list[dict], settings, stats: bool, engine=None) -> int:
         except KeyboardInterrupt:  # Ctrl+C stops this reply; the conversation goes on
             reply = "".join(pieces)
             print("\n[stopped]", file=sys.stderr)
-        except PlaygroundError as exc:
+        except (PlaygroundError, RuntimeError) as exc:
             messages.pop()
             print(f"error: {exc}", file=sys.stderr)
+            failed = True
             continue
         messages.append({"role": "assistant", "content": reply})
 

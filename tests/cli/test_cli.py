@@ -33,6 +33,12 @@ def test_chat_streams_the_greedy_answer_to_stdout():
     (["teleport"], "invalid choice"),
     (["chat", "--model", "/no/such/folder", "hi"], "No model called"),
     (["chat", "--model", "no-such-run", "hi"], "playground models"),
+    (["chat", "--temperature", "nan", "hi"], "--temperature/-t: nan is not a finite number"),
+    (["chat", "--repetition-penalty", "nan", "hi"], "repetition-penalty"),
+    (["chat", "--top-p", "nan", "hi"], "--top-p: nan is not a finite number"),
+    (["chat", "--temperature", "inf", "hi"], "not a finite number"),
+    (["chat", "--seed", "9" * 5000, "hi"], "is not a whole number"),
+    (["chat", "--seed", str(2**70), "hi"], "seed"),
 ])
 def test_bad_arguments_exit_non_zero_with_a_one_line_reason(args, says):
     done = run_cli(*args, timeout=120)
@@ -93,3 +99,15 @@ def test_chat_on_the_fast_engine(onnx_models):
     done = run_cli("chat", "--engine", "int4", "--temperature", "0", "--max-tokens", "12", "--stats", QUESTION)
     assert done.returncode == 0, done.stderr
     assert "Paris" in done.stdout and "Fast (ONNX int4)" in done.stderr and "unavailable" not in done.stderr
+
+
+def test_piped_chat_exits_1_when_a_turn_failed(builtin_session, monkeypatch, capsys):
+    """A script piping turns must notice one that failed (here: longer than the context), even though
+    the conversation went on."""
+    from playground.cli import chat
+
+    too_long = "word " * (builtin_session.context_length + 100)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{too_long}\nHi\n"))
+    assert chat._repl(builtin_session, [], replace(GREEDY, max_new_tokens=4), False) == 1
+    captured = capsys.readouterr()
+    assert "error: The prompt is" in captured.err and captured.out.strip()  # "Hi" was still answered

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -69,14 +70,70 @@ def new_run_dir(name: str = "") -> Path:
 
 
 def write_status(run_dir: Path, status: str, message: str = "", **extra: Any) -> None:
+    """A running run records which process trains it, so a run whose process was killed (kill -9, a
+    power cut) reads as "interrupted" later instead of "running" forever."""
+    if status == "running":
+        extra = {"pid": os.getpid(), "host": socket.gethostname(), **extra}
     atomic_write_json(run_dir / "status.json", {"status": status, "message": message, "time": time.time(), **extra})
 
 
-def read_status(run_dir: Path) -> dict:
+def _process_alive(status: dict) -> bool:
+    """Whether the process that wrote a "running" status still runs. Another machine's (a shared runs
+    folder): assumed alive. A status with no process recorded (an older version's): taken as ended."""
+    host, pid = status.get("host"), status.get("pid")
+    if host != socket.gethostname():
+        return host is not None
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
     try:
-        return json.loads((run_dir / "status.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # alive, someone else's
+        return True
+    return True
+
+
+INTERRUPTED = ("The training process ended without finishing (killed, crashed or the machine stopped). "
+               "Resume continues from its last checkpoint.")
+
+
+def read_status(run_dir: Path) -> dict:
+    """The run's status.json; a missing one is "unknown", an unreadable or malformed one "damaged"
+    (a power cut, a disk error, a hand edit), with the reason in "message"."""
+    path = run_dir / "status.json"
+    if not path.exists():
         return {"status": "unknown", "message": ""}
+    try:
+        status = _read_json_object(path)
+        if not isinstance(status.get("status", ""), str):
+            raise ValueError('"status" is not a word')
+        if status.get("status") == "running" and not _process_alive(status):
+            return {**status, "status": "interrupted", "message": INTERRUPTED}
+        return status
+    except (OSError, ValueError, RecursionError) as exc:
+        return {"status": "damaged", "message": f"status.json is damaged ({_reason(exc)})."}
+
+
+def _read_json_object(path: Path) -> dict:
+    """A JSON file that must hold an object; ValueError says what is wrong with it."""
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ValueError("it is empty")
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError(f"it holds a {type(value).__name__}, not an object")
+    return value
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc.msg} at line {exc.lineno}"
+    return str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
 
 
 class MetricsLog:
@@ -183,18 +240,48 @@ class RunInfo:
 
 def list_runs() -> list[RunInfo]:
     """Runs newest first (folders with a config.json). Reads every run's status and newest checkpoint:
-    the UI calls it on a worker thread."""
+    the UI calls it on a worker thread. A run whose files are damaged is listed as "damaged" with the
+    reason; it never hides the others."""
     runs = []
     for run in paths.runs_dir().iterdir():
-        if not (run / "config.json").exists():
-            continue
-        status = read_status(run)
-        latest = latest_checkpoint(run)
-        state = read_checkpoint_state(latest) if latest else {}
-        runs.append(RunInfo(run.name, run, status.get("status", "unknown"), status.get("message", ""),
-                            int(status.get("step", state.get("step", 0))), status.get("loss"),
-                            (run / "model" / "config.json").exists(), run.stat().st_mtime))
+        try:
+            if run.is_dir() and (run / "config.json").exists():
+                runs.append(_run_info(run))
+        except OSError as exc:  # unreadable folder: still listed, so the user sees it and can delete it
+            runs.append(RunInfo(run.name, run, "damaged", f"The folder cannot be read ({_reason(exc)}).",
+                                0, None, False, 0.0))
     return sorted(runs, key=lambda r: r.modified, reverse=True)
+
+
+def _run_info(run: Path) -> RunInfo:
+    status = read_status(run)
+    if status["status"] != "running":
+        remove_stale_temp(run)
+    state, problem = {}, status.get("message", "") if status["status"] == "damaged" else ""
+    latest = latest_checkpoint(run)
+    if latest is not None:
+        try:
+            state = read_checkpoint_state(latest)
+        except PlaygroundError as exc:
+            problem = problem or str(exc)
+    try:
+        steps = int(status.get("step", state.get("step", 0)))
+    except (TypeError, ValueError, OverflowError):
+        steps, problem = 0, problem or f"status.json has a step that is not a number ({status.get('step')!r:.40})."
+    loss = status.get("loss")
+    loss = loss if isinstance(loss, (int, float)) and not isinstance(loss, bool) else None
+    kind = "damaged" if problem else status.get("status", "unknown")
+    return RunInfo(run.name, run, kind, problem or str(status.get("message", "")), steps, loss,
+                   (run / "model" / "config.json").exists(), run.stat().st_mtime)
+
+
+def remove_stale_temp(run_dir: Path) -> None:
+    """Delete the temp folders a killed save leaves (`checkpoints/.step-*`, `.model.*`): only call it for a
+    run no process is training (the runs list does, for every run that is not "running")."""
+    for pattern in ("checkpoints/.step-*", ".model.*"):
+        for tmp in Path(run_dir).glob(pattern):
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def delete_run(run_dir: Path) -> None:
@@ -219,7 +306,16 @@ def latest_checkpoint(run_dir: Path) -> Path | None:
 
 
 def read_checkpoint_state(checkpoint: Path) -> dict:
-    return json.loads((checkpoint / "state.json").read_text(encoding="utf-8"))
+    """A checkpoint's state.json; PlaygroundError (naming the checkpoint and what is wrong) when it is
+    damaged."""
+    try:
+        state = _read_json_object(checkpoint / "state.json")
+        for key in ("step", "tokens"):
+            if key in state and (not isinstance(state[key], int) or isinstance(state[key], bool)):
+                raise ValueError(f'"{key}" is not a whole number')
+        return state
+    except (OSError, ValueError, RecursionError) as exc:
+        raise PlaygroundError(f"The checkpoint {checkpoint.name} is damaged (state.json: {_reason(exc)}).") from exc
 
 
 def resolve_checkpoint(path: str | Path) -> Path:

@@ -132,9 +132,44 @@ def prepare(cfg: TrainConfig, *, resume_from=None, run_dir=None,
                        n_params=sum(p.numel() for p in model.parameters()),
                        trainable_params=sum(p.numel() for p in model.parameters() if p.requires_grad))
     if checkpoint is not None:
-        status(f"Resuming from {checkpoint.name}…")
-        restore(setup, checkpoint)
+        restore_newest_intact(setup, checkpoint, resume_from, status)
     return setup
+
+
+def restore_newest_intact(setup: TrainSetup, checkpoint: Path, asked, status: Callable[[str], None]) -> None:
+    """Restore `checkpoint`; when it is damaged and the user named the run (not one checkpoint), fall back
+    to the newest older one that is intact, and say so. Nothing left to try: the first reason, raised."""
+    candidates = [checkpoint]
+    if Path(asked).resolve() != checkpoint.resolve():  # a run folder: its older checkpoints may do
+        candidates += [c for c in reversed(runs.checkpoints(setup.run_dir)) if c.name != checkpoint.name]
+    first: PlaygroundError | None = None
+    for candidate in candidates:
+        status(f"Resuming from {candidate.name}…")
+        try:
+            restore(setup, candidate)
+        except CheckpointMismatch:
+            raise
+        except DAMAGE as exc:
+            first = first or (exc if isinstance(exc, PlaygroundError) else PlaygroundError(
+                f"The checkpoint {candidate.name} is damaged ({type(exc).__name__}: {str(exc)[:200]})."))
+            continue
+        if candidate is not checkpoint:
+            status(f"{first} Resumed from the newest intact one, {candidate.name}, instead.")
+        return
+    raise first
+
+
+class CheckpointMismatch(PlaygroundError):
+    """The checkpoint is intact but belongs to another model: no older one would fit either."""
+
+
+def _damage_types() -> tuple[type[BaseException], ...]:
+    from safetensors import SafetensorError
+
+    return (PlaygroundError, SafetensorError, OSError, KeyError, ValueError, TypeError, RuntimeError)
+
+
+DAMAGE = _damage_types()  # what reading a half-written or corrupted checkpoint raises
 
 
 def restore(setup: TrainSetup, checkpoint: Path) -> None:
@@ -142,7 +177,7 @@ def restore(setup: TrainSetup, checkpoint: Path) -> None:
     weights = runs.load_tensors(checkpoint / "model.safetensors")
     trainable = {name for name, p in setup.model.named_parameters() if p.requires_grad}
     if set(weights) != trainable:
-        raise PlaygroundError(f"The checkpoint {checkpoint.name} does not match this model (different "
+        raise CheckpointMismatch(f"The checkpoint {checkpoint.name} does not match this model (different "
                               "architecture or fine-tuning mode). Resume with the run's own config.json.")
     params = dict(setup.model.named_parameters())
     with torch.no_grad():

@@ -10,7 +10,8 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
 
-STATUS_MARKS = {"finished": "✓", "stopped": "■", "diverged": "✗", "failed": "✗", "running": "▶"}
+STATUS_MARKS = {"finished": "✓", "stopped": "■", "diverged": "✗", "failed": "✗", "running": "▶",
+                "damaged": "⚠", "interrupted": "↯"}
 
 
 class MetricsReader(QObject):
@@ -120,6 +121,8 @@ class RunsPanel(QWidget):
             loss = f" · loss {run.last_loss:.3f}" if isinstance(run.last_loss, (int, float)) else ""
             mark = STATUS_MARKS.get(run.status, "·")
             what = "training…" if run.status == "running" else f"{run.steps} steps{loss}"
+            if run.status == "damaged":
+                what = f"damaged: {run.message}"
             item = QListWidgetItem(f"{mark} {run.name} · {what}")
             item.setData(Qt.UserRole, str(run.path))
             item.setData(Qt.UserRole + 1, run.has_model)

@@ -169,3 +169,39 @@ def test_sparse_reports_still_validate_and_checkpoint_on_schedule(tmp_path):
     assert [m.step for m in reports if m.val_loss is not None] == [6, 10]  # 5 falls in (3, 6]
     assert [p.name for p in runs.checkpoints(tmp_path)] == ["step-000006", "step-000009", "step-000010"]
     assert result.tokens == 10 * 8 * 32
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty-state", "bad-rng"])
+def test_resume_falls_back_to_the_newest_intact_checkpoint_and_says_so(tmp_path, damage):
+    """Checkpoints at 5 and 10, the newest then damaged as a power cut or a bad disk leaves it: resuming
+    the run continues exactly from step 5 (its losses are the straight run's) with a notice."""
+    cfg = tiny(max_steps=12, checkpoint_every=5)
+    straight, _ = losses_of(cfg, run_dir=tmp_path / "straight")
+    stop = threading.Event()
+    train(cfg, on_metrics=lambda m: m.step == 10 and stop.set(), should_stop=stop, run_dir=tmp_path / "run")
+    newest = runs.latest_checkpoint(tmp_path / "run")
+    assert newest.name == "step-000010" and len(runs.checkpoints(tmp_path / "run")) == 2
+    if damage == "truncate":
+        data = (newest / "model.safetensors").read_bytes()
+        (newest / "model.safetensors").write_bytes(data[:len(data) // 2])
+    elif damage == "empty-state":
+        (newest / "state.json").write_text("")
+    else:
+        (newest / "rng.safetensors").write_bytes(b"\x00" * 16)
+
+    notices: list[str] = []
+    second, resumed = losses_of(cfg, resume_from=tmp_path / "run", on_status=notices.append)
+    assert resumed.step == 12 and second == straight[5:]
+    said = " ".join(notices)
+    assert "step-000010 is damaged" in said and "Resumed from the newest intact one, step-000005" in said
+
+
+def test_resuming_a_damaged_checkpoint_named_by_the_user_says_why(tmp_path):
+    from playground.core.errors import PlaygroundError
+
+    cfg = tiny(max_steps=5, checkpoint_every=5)
+    train(cfg, on_metrics=lambda m: None, run_dir=tmp_path / "run")
+    newest = runs.latest_checkpoint(tmp_path / "run")
+    (newest / "optimizer.safetensors").write_bytes(b"garbage")
+    with pytest.raises(PlaygroundError, match="step-000005 is damaged"):
+        train(cfg, on_metrics=lambda m: None, resume_from=newest)

@@ -107,3 +107,28 @@ def test_a_resumed_run_shows_its_earlier_curve_read_off_the_gui_thread(qtbot, mo
     assert read_on and all(t is not threading.main_thread() for t in read_on)
     qtbot.waitUntil(lambda: not tab.is_training, timeout=10_000)
     tab.shutdown()
+
+
+def test_a_damaged_run_shows_as_damaged_and_the_window_still_opens(qtbot, past_run):
+    """A zero-length state.json (a power cut mid-write) and a status.json that is a list: the app opens,
+    the damaged runs are listed with the reason, the good one as before."""
+    from playground.core.training import runs
+    from playground.ui.shell.main_window import MainWindow
+
+    cut = runs.new_run_dir("power-cut")
+    write_text_atomic(cut / "config.json", "{}\n")
+    (cut / "checkpoints" / "step-00000005").mkdir(parents=True)
+    (cut / "checkpoints" / "step-00000005" / "state.json").write_text("")
+    listed = runs.new_run_dir("status-is-a-list")
+    write_text_atomic(listed / "config.json", "{}\n")
+    write_text_atomic(listed / "status.json", "[]")
+
+    win = MainWindow(autoload=False)
+    qtbot.addWidget(win)
+    panel = win.training_tab.runs
+    qtbot.waitUntil(lambda: panel.list.count() >= 3 and not panel.refreshing, timeout=10_000)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert f"✓ {past_run.name} · 3 steps · loss 1.000" in texts
+    assert "⚠ power-cut · damaged: The checkpoint step-00000005 is damaged (state.json: it is empty)." in texts
+    assert any(t.startswith("⚠ status-is-a-list · damaged: status.json is damaged") for t in texts)
+    win.shutdown()

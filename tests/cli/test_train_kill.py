@@ -1,0 +1,64 @@
+"""`kill -9` of a training process at random moments: the run keeps a loadable checkpoint, lists as
+"interrupted" (not "running" forever), leaves no temp folders once listed, and resumes to the end with an
+unbroken metrics log."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from playground.core import paths
+from playground.core.training import runs
+
+CONFIG = {
+    "model": {"n_layer": 1, "n_head": 2, "n_embd": 32, "context_length": 32},
+    "max_steps": 1_000_000, "batch_size": 4, "eval_every": 0, "sample_every": 0, "checkpoint_every": 4,
+    "optim": {"optimizer": "adamw", "lr": 3e-3, "schedule": "constant"}, "seed": 3,
+}
+
+
+def _start(config: str, out, *extra) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "playground", "train", config, "--out", str(out), *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _kill_after_a_new_checkpoint(proc: subprocess.Popen, run, rng: random.Random, after_step: int) -> None:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        latest = runs.latest_checkpoint(run)
+        if latest is not None and runs.read_checkpoint_state(latest)["step"] > after_step:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.stderr.read()
+    time.sleep(rng.uniform(0.0, 0.4))  # anywhere: mid-step, mid-checkpoint, mid-model-folder
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+
+
+def test_kill_9_three_times_then_resume_to_the_end(tmp_path):
+    rng = random.Random(int.from_bytes(os.urandom(4), "little"))
+    config = tmp_path / "endless.json"
+    config.write_text(json.dumps(CONFIG))
+    run = paths.runs_dir() / "killed-and-resumed"
+    step = 0
+    for attempt in range(3):
+        proc = _start(str(config), run, *(["--resume"] if attempt else []))
+        _kill_after_a_new_checkpoint(proc, run, rng, step)
+        listed = {r.path: r for r in runs.list_runs()}[run]
+        assert listed.status == "interrupted" and "Resume" in listed.message
+        assert not list(run.glob("checkpoints/.step-*")) and not list(run.glob(".model.*"))
+        latest = runs.latest_checkpoint(run)
+        state = runs.read_checkpoint_state(latest)  # intact: every file of it loads
+        for name in ("model", "optimizer", "rng"):
+            assert runs.load_tensors(latest / f"{name}.safetensors")
+        assert state["step"] > step
+        step = state["step"]
+    done = subprocess.run([sys.executable, "-m", "playground", "train", str(config), "--out", str(run), "--resume",
+                           "--max-steps", str(step + 3)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [r["step"] for r in runs.read_metrics(run)] == list(range(1, step + 4))
+    assert runs.read_status(run)["status"] == "finished"
