@@ -38,6 +38,8 @@ def test_quick_bench_covers_training_inspection_and_the_gui(tmp_path):
     rows = _quick(tmp_path, "training,inspection,gui")
     trainer = next(r for what, r in rows.items() if what.startswith("core trainer, char GPT"))
     assert trainer["reference_label"].startswith("plain loop") and trainer["figure"] > 0 < trainer["reference"]
+    tokenizing = next(r for what, r in rows.items() if what.startswith("char tokenizing"))
+    assert tokenizing["figure"] > 0 < tokenizing["reference"]
     exact = next(r for what, r in rows.items() if "parameters by formula" in what)
     assert exact["passed"] is True and exact["ratio"] == 1.0  # formulas equal the meta-device count
     assert any(r["section"] == "inspection" and r["what"].startswith("attention capture") for r in rows.values())

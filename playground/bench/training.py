@@ -185,4 +185,34 @@ def run(*, quick: bool, repeats: int) -> list[Row]:
             "nanoGPT-style loop", ">= 1.0x", oc >= nc),
         Row("training", "nanoGPT-style loop vs its uncontended figure", n, "tok/s", NANOGPT_REFERENCE,
             "nanoGPT here, uncontended (issue 9)"),
+        *tokenizing_rows(quick=quick),
     ]
+
+
+_PEAK_SCRIPT = """
+import resource, sys
+from playground.core.training.data import builtin_corpus
+from playground.core.training.tokenization import char_tokenizer, encode, encode_long
+text = (builtin_corpus() * {copies})
+tok = char_tokenizer(text)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+ids = encode_long(tok, text) if sys.argv[1] == "pieces" else encode(tok, text)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024 / len(text))
+"""
+
+
+def tokenizing_rows(*, quick: bool) -> list[Row]:
+    """Peak memory per text byte of tokenizing a corpus at character level: the app's `encode_long`
+    (pieces of 64 K characters) vs one tokenizer call, each in a fresh process (its peak RSS)."""
+    import subprocess
+    import sys
+
+    copies = 2 if quick else 18  # ~0.9 MB / ~8.4 MB of text (over encode_long's 4 MB one-call limit)
+    script = _PEAK_SCRIPT.format(copies=copies)
+    if quick:
+        script = script.replace("encode_long(tok, text)", "encode_long(tok, text, one_call=0)")
+    peak = {how: float(subprocess.run([sys.executable, "-c", script, how], capture_output=True, text=True,
+                                      check=True).stdout) for how in ("pieces", "one-call")}
+    print(f"  tokenizing, peak bytes per text byte: pieces {peak['pieces']:.1f}, one call {peak['one-call']:.1f}")
+    return [Row("training", "char tokenizing a corpus: peak memory per text byte", peak["pieces"], "B/B",
+                peak["one-call"], "one tokenizer call", "<= 0.1x", peak["pieces"] <= 0.1 * peak["one-call"])]

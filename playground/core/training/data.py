@@ -15,7 +15,7 @@ from typing import Callable
 
 import torch
 
-from playground.core.training.tokenization import bpe_tokenizer, char_tokenizer, encode
+from playground.core.training.tokenization import bpe_tokenizer, char_tokenizer, encode, encode_long
 from playground.core.training.config import TrainConfig
 from playground.core.errors import PlaygroundError
 
@@ -36,8 +36,27 @@ def builtin_corpus() -> str:
     return "\n\n".join(topics[key] for key in sorted(topics))
 
 
+MAX_DATA_BYTES = 1 << 30  # 1 GiB of text is ~250 M tokens: past what trains here in a day
+BYTES_PER_TEXT_BYTE = 8  # reading + decoding + int32 ids of a char-level corpus, measured ~6
+
+
+def check_data_size(name: str, size: int) -> None:
+    """Refuse, before reading it, text too big to read or to tokenize in this machine's memory."""
+    import psutil
+
+    if size > MAX_DATA_BYTES:
+        raise DataError(f"{name} is {size / 2**30:.1f} GiB; the most the app reads is "
+                        f"{MAX_DATA_BYTES / 2**30:.0f} GiB. Use a part of it.")
+    need, free = size * BYTES_PER_TEXT_BYTE, psutil.virtual_memory().available
+    if need > free:
+        raise DataError(f"{name} ({size / 2**20:,.0f} MB) needs about {need / 2**30:.1f} GiB of memory to "
+                        f"read and tokenize; this machine has {free / 2**30:.1f} GiB free. Use a smaller file "
+                        "or close other programs.")
+
+
 def read_text_file(path: Path) -> str:
     try:
+        check_data_size(path.name, path.stat().st_size)
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"Could not read {path}: {exc.strerror or exc}. Check the path and permissions.") from exc
@@ -56,6 +75,7 @@ def read_folder(path: Path) -> str:
     if not path.is_dir():
         raise DataError(f"{path} is not a folder.")
     files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    check_data_size(f"The folder {path.name}", sum(f.stat().st_size for f in files))
     texts = []
     for file in files:
         try:
@@ -163,7 +183,7 @@ class TrainData:
 
 
 def _stream(tokenizer, text: str, cfg: TrainConfig, seq_len: int, description: str) -> TrainData:
-    ids = torch.tensor(encode(tokenizer, text), dtype=torch.int32)
+    ids = encode_long(tokenizer, text)
     n_val = int(ids.numel() * cfg.data.val_fraction)
     need = int((seq_len + 2) / cfg.data.val_fraction) + 1
     if ids.numel() < need or n_val < seq_len + 2:

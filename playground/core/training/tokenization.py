@@ -51,3 +51,38 @@ def bpe_tokenizer(texts: Iterable[str], vocab_size: int, *, model_max_length: in
 def encode(tokenizer, text: str) -> list[int]:
     """Token ids of `text` (no special tokens; a whole corpus is fine: no too-long warning)."""
     return tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
+
+
+CHUNK_CHARS = 1 << 16
+ONE_CALL_CHARS = 4 << 20  # shorter texts are encoded in one call, exactly as any tokenizer would
+
+
+def encode_long(tokenizer, text: str, chunk: int = CHUNK_CHARS, one_call: int = ONE_CALL_CHARS):
+    """Token ids of a whole corpus as an int32 tensor, encoded in pieces of ~`chunk` characters.
+
+    Encoding tens of megabytes in one call keeps every token's offsets and strings alive at once (~390
+    bytes per input byte for the char tokenizer). The pieces are cut where no pre-token can span the cut
+    (after a newline before a non-space, or before a space between two non-spaces), so the ids are the
+    ones a single call gives for the char and byte-level BPE tokenizers trained here (a base model's
+    SentencePiece tokenizer may differ at a cut, once per ~64 K characters)."""
+    import torch
+
+    if len(text) <= one_call:
+        return torch.tensor(encode(tokenizer, text), dtype=torch.int32)
+    parts, start = [], 0
+    while start < len(text):
+        end = _cut(text, start + chunk) if start + chunk < len(text) else len(text)
+        parts.append(torch.tensor(encode(tokenizer, text[start:end]), dtype=torch.int32))
+        start = end
+    return torch.cat(parts) if parts else torch.zeros(0, dtype=torch.int32)
+
+
+def _cut(text: str, near: int) -> int:
+    """A safe cut at or after `near` (looking up to one more chunk ahead), else `near` itself."""
+    for i in range(near, min(len(text) - 1, near + CHUNK_CHARS)):
+        c, before, after = text[i], text[i - 1], text[i + 1]
+        if before == "\n" and not c.isspace():
+            return i
+        if c == " " and not before.isspace() and not after.isspace():
+            return i
+    return near

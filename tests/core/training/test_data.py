@@ -135,3 +135,30 @@ def test_parameter_formula_matches_the_meta_device_count(spec):
 
     model = ModelSpec(**spec)
     assert param_breakdown(model.with_vocab(97)).total == count_parameters(meta_model(hf_config(model, 97)))
+
+
+@pytest.mark.parametrize("kind", ["char", "bpe"])
+def test_a_long_corpus_encoded_in_pieces_gives_the_ids_of_one_call(kind):
+    """Pieces of ~5,000 characters (in the app: 64 K, for texts over 4 MB) cut where no token can span."""
+    from playground.core.training.data import builtin_corpus
+    from playground.core.training.tokenization import bpe_tokenizer, char_tokenizer, encode, encode_long
+
+    text = builtin_corpus()[:200_000] + "\n  indented\n\n\nend  two  spaces" * 50
+    tok = char_tokenizer(text) if kind == "char" else bpe_tokenizer([text[i:i + 4096] for i in range(0, len(text), 4096)], 400)
+    pieces = encode_long(tok, text, chunk=5000, one_call=0)
+    assert pieces.dtype == torch.int32 and pieces.tolist() == encode(tok, text)
+
+
+def test_a_file_too_big_to_read_is_refused_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:  # sparse: 1.5 GiB on paper, nothing on disk
+        handle.truncate(3 << 29)
+    with pytest.raises(DataError, match=r"huge.txt is 1.5 GiB; the most the app reads is 1 GiB"):
+        prepare_data(cfg_for(source="file", path=str(huge)))
+    folder = tmp_path / "books"
+    folder.mkdir()
+    (folder / "a.txt").write_text("tiny")
+    with open(folder / "b.txt", "wb") as handle:
+        handle.truncate(3 << 29)
+    with pytest.raises(DataError, match="The folder books is 1.5 GiB"):
+        prepare_data(cfg_for(source="folder", path=str(folder)))
