@@ -44,7 +44,7 @@ class TokenInspector(QObject):
         `rebuild_prompt()` gives the prompt it answered when the reply does not keep it (None: it cannot)."""
         if not 0 <= token_index < len(reply.steps):
             return False
-        if reply.model_key not in ("", session.source.key):
+        if not session.wrote(reply.model_key):
             self.clear("That reply was written by another model. Load it again to inspect its tokens.")
             return False
         prompt_ids = reply.prompt_ids if reply.prompt_ids is not None else rebuild_prompt()

