@@ -440,3 +440,92 @@ def test_architecture_tab_takes_the_conversation_with_the_reply(qtbot, tab, load
     tokens = blocker.args[0].tokens
     assert arch.attention_text() == text and "".join(tokens).count("colour") >= 1
     assert finished is not None
+
+
+def test_the_distribution_axis_keeps_its_scale_while_the_temperature_changes(qtbot, tab):
+    set_sampling(tab, temperature=0.7, top_k=0, top_p=1.0, max_tokens=6, seed=5)
+    done = send(qtbot, tab, "What is the capital of France?")
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(done.index, 1))
+    chart = tab.chart
+    x_range, widths = chart.plot.viewRange()[0], list(chart.final_bars.opts["width"])
+    with qtbot.waitSignal(tab.distribution_shown, timeout=5000):
+        widget(tab, QDoubleSpinBox, "temperatureSpin").setValue(1.5)
+    assert chart.plot.viewRange()[0] == x_range  # the same axis: hotter means visibly shorter top bars
+    hot = list(chart.final_bars.opts["width"])
+    assert hot[0] < widths[0] - 1 and hot != widths
+    axis = chart.plot.getAxis("bottom")
+    assert f"Axis 0–{chart.scale} %, kept while this token is shown" in chart.caption.text()
+    assert chart.scale * 1.2 < x_range[1]
+    assert max(v for v, _label in axis._tickLevels[0]) == chart.scale  # no tick past the scale
+    with qtbot.waitSignal(tab.distribution_shown, timeout=5000):
+        widget(tab, QDoubleSpinBox, "temperatureSpin").setValue(0.1)
+    assert chart.plot.viewRange()[0][1] >= x_range[1]  # it may grow to fit, never shrink
+    qtbot.wait(200)  # let the layout settle before the screenshot
+    chart.grab().save("/tmp/chart_fixed_axis.png")
+
+
+def test_a_fresh_chat_and_an_empty_chart_say_what_to_do(qtbot, window, builtin_session):
+    tab = window.tab("chatTab")
+    window.controller.adopt(builtin_session)  # the first model of a fresh start
+    window.show_tab("chatTab")
+    chart = tab.chart
+    qtbot.waitUntil(lambda: chart.findChild(QWidget, "tokenDistributionPlot") is not None
+                    and chart.plot.isVisible())
+    assert chart.caption.text() == "Click a token of a reply to see the distribution it was sampled from."
+    assert chart.plot.viewRange()[0] == [0, 122]  # a percent axis to 100 (and room), not pyqtgraph's 0–1
+    axis = chart.plot.getAxis("bottom")
+    assert axis.labelText == "probability (%)" and [v for v, _label in axis._tickLevels[0]][-1] == 100
+    qtbot.wait(200)  # let the layout settle before the screenshot
+    chart.grab().save("/tmp/chart_empty.png")
+
+
+def test_an_error_notice_goes_away_once_something_works(qtbot, tab, tmp_path, builtin_session, loaded_window):
+    notice = widget(tab, QLabel, "chatNoticeLabel")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops")
+
+    def fail_to_open():
+        assert not tab.open_conversation(bad)
+        assert notice.isVisible() and "Could not open bad.json" in notice.text()
+
+    set_sampling(tab, temperature=0.0, max_tokens=3)
+    fail_to_open()
+    done = send(qtbot, tab, "Hi")
+    assert not notice.isVisible()
+    fail_to_open()
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):  # inspecting a token works: the error is stale
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(done.index, 0))
+    assert not notice.isVisible() and "bad.json" not in notice.text()
+    fail_to_open()
+    loaded_window.controller.adopt(builtin_session)  # a model (re)loaded
+    assert not notice.isVisible()
+    fail_to_open()
+    assert tab.save_conversation(tmp_path / "good.json")
+    assert "bad.json" not in notice.text() and "⚠" not in notice.text()
+    fail_to_open()
+    assert tab.open_conversation(tmp_path / "good.json") and "bad.json" not in notice.text()
+
+
+def test_the_engine_status_reads_well_in_both_themes(qtbot, tab, loaded_window):
+    from PySide6.QtGui import QPalette
+    from playground.ui.widgets.contrast import contrast_ratio, over
+
+    label = widget(tab, QLabel, "engineStatusLabel")
+    label.setText("ready")  # what it says once the fast engine is built
+
+    def contrast() -> float:
+        background = loaded_window.palette().color(QPalette.Window)
+        return contrast_ratio(over(label.palette().color(QPalette.WindowText), background), background)
+
+    assert contrast() >= 4.5
+    loaded_window.dark_action.setChecked(True)
+    try:
+        qtbot.waitUntil(lambda: loaded_window.palette().color(QPalette.Window).lightness() < 128)
+        QApplication.processEvents()
+        assert contrast() >= 4.5
+        label.parentWidget().grab().save("/tmp/engine_status_dark.png")
+    finally:
+        loaded_window.dark_action.setChecked(False)
+    QApplication.processEvents()
+    assert contrast() >= 4.5
