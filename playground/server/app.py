@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
@@ -58,19 +56,11 @@ class ApiError(Exception):
 
 
 def model_id(source) -> str:
-    """A short, stable id for the served model, from the source's data (never its display label):
-    `smollm2-135m-instruct` for the built-in model, a run's or folder's directory name, a Hub repo id."""
-    from playground.core.models.sources import BUILTIN_ID
+    """A short, stable id for the served model (core.models.identity.stable_id): `smollm2-135m-instruct`
+    for the built-in model, a run's or folder's directory name, a Hub repo id."""
+    from playground.core.models.identity import stable_id
 
-    if source.kind == "builtin":
-        name = BUILTIN_ID
-    elif source.kind == "run":
-        name = Path(source.path).parent.name  # the model lives in <run>/model
-    elif source.kind == "folder":
-        name = Path(source.path).name
-    else:  # "hf-cache": the repo id, e.g. HuggingFaceTB/SmolLM2-360M
-        name = source.name
-    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "model"
+    return stable_id(source)
 
 
 class _RequestLogMiddleware:

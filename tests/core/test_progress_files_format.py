@@ -5,7 +5,7 @@ import os
 import pytest
 
 from playground.core import format as fmt
-from playground.core.files import write_bytes_atomic, write_text_atomic
+from playground.core.files import current_umask, write_bytes_atomic, write_text_atomic
 from playground.core.progress import Progress, Throttle, progress
 
 
@@ -54,3 +54,14 @@ def test_a_failed_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
 ])
 def test_one_precision_per_quantity(call, expected):
     assert call() == expected
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
+def test_atomic_writes_get_the_mode_the_umask_gives(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        assert current_umask() == umask
+        path = write_text_atomic(tmp_path / "chat.json", "{}")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == mode  # not mkstemp's 0600

@@ -58,7 +58,7 @@ class SavedConversation:
     mode: str
     settings: SamplingSettings
     model_name: str
-    model_key: str
+    model_key: str  # the model's identity (ModelSession.identity); a source key in files from before
 
 
 # ---------------------------------------------------------------- prompts
@@ -174,21 +174,29 @@ def _token_from_json(item: Any, index: int) -> TokenStep:
         raise ConversationFileError(f"Token {index} of a reply is not in the expected form.") from None
 
 
+def _message_to_json(m: Message) -> dict[str, Any]:
+    """A turn; a reply with what it was sampled with: tokens, model identity, settings, engine, stats line."""
+    item: dict[str, Any] = {"role": m.role, "content": m.content}
+    if m.tokens:
+        item["tokens"] = [_token_to_json(t) for t in m.tokens]
+    if m.model_key:
+        item["model"] = m.model_key
+    if m.settings is not None:
+        item["settings"] = settings_to_dict(m.settings)
+    for name in ("engine", "note"):
+        if getattr(m, name):
+            item[name] = getattr(m, name)
+    return item
+
+
 def conversation_to_json(messages: Sequence[Message], *, system_prompt: str, mode: str,
                          settings: SamplingSettings, model_name: str = "", model_key: str = "") -> str:
-    saved = []
-    for m in messages:
-        if m.role not in PROMPT_ROLES:
-            continue
-        item: dict[str, Any] = {"role": m.role, "content": m.content}
-        if m.tokens:
-            item["tokens"] = [_token_to_json(t) for t in m.tokens]
-        if m.model_key:
-            item["model"] = m.model_key
-        saved.append(item)
+    """`model_key`: the current model's identity (ModelSession.identity: a stable id and a weights hash,
+    no path), so the file opens as "the same model" in another install."""
+    saved = [_message_to_json(m) for m in messages if m.role in PROMPT_ROLES]
     document = {
         "format": FILE_FORMAT, "version": FILE_VERSION, "saved_at": datetime.now().isoformat(timespec="seconds"),
-        "model": {"name": model_name, "key": model_key}, "mode": mode, "system_prompt": system_prompt,
+        "model": {"name": model_name, "id": model_key}, "mode": mode, "system_prompt": system_prompt,
         "settings": settings_to_dict(settings), "messages": saved,
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
@@ -210,11 +218,25 @@ def _parse_messages(items: Any) -> tuple[Message, ...]:
         tokens = item.get("tokens", [])
         if not isinstance(tokens, list):
             raise ConversationFileError(f"The tokens of message {n + 1} must be a list.")
-        model = item.get("model", "")
         messages.append(Message(item["role"], item["content"],
                                 tuple(_token_from_json(t, i) for i, t in enumerate(tokens)),
-                                model_key=model if isinstance(model, str) else ""))
+                                settings=_reply_settings(item, n), model_key=_text(item, "model"),
+                                engine=_text(item, "engine"), note=_text(item, "note")))
     return tuple(messages)
+
+
+def _text(item: dict, name: str) -> str:
+    value = item.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _reply_settings(item: dict, n: int) -> SamplingSettings | None:
+    if "settings" not in item:
+        return None
+    try:
+        return settings_from_dict(item["settings"])
+    except ConversationFileError as exc:
+        raise ConversationFileError(f"Message {n + 1}: {exc}") from None
 
 
 def parse_conversation(text: str) -> SavedConversation:
@@ -238,7 +260,7 @@ def parse_conversation(text: str) -> SavedConversation:
         raise ConversationFileError("“system_prompt” must be text and “model” an object.")
     return SavedConversation(_parse_messages(data.get("messages")), system_prompt, mode,
                              settings_from_dict(data.get("settings", {})),
-                             str(model.get("name", "")), str(model.get("key", "")))
+                             str(model.get("name", "")), str(model.get("id") or model.get("key") or ""))
 
 
 def open_conversation(path: str | Path) -> SavedConversation:
@@ -276,17 +298,27 @@ def conversation_to_markdown(messages: Sequence[Message], *, system_prompt: str,
                              settings: SamplingSettings, model_name: str = "") -> str:
     lines = ["# Conversation", "",
              f"- **Model:** {model_name or 'unknown'}", f"- **Mode:** {mode}",
-             f"- **Sampling:** {describe_settings(settings)}",
+             f"- **Sampling (at export):** {describe_settings(settings)}",
              f"- **Exported:** {datetime.now().isoformat(timespec='seconds')}", ""]
     if system_prompt.strip():
         lines += ["## System", "", system_prompt.strip(), ""]
     titles = {"user": "You", "assistant": "Assistant" if mode == CHAT else "Model (continuation)"}
     for m in messages:
         if m.role in titles:
-            lines += [f"## {titles[m.role]}", "", m.content.strip() or "*(empty)*", ""]
+            lines += [f"## {titles[m.role]}", ""] + _reply_line(m) + [m.content.strip() or "*(empty)*", ""]
         elif m.role == "error":
             lines += [f"> **Error:** {m.content}", ""]
     return "\n".join(lines)
+
+
+def _reply_line(m: Message) -> list[str]:
+    """A reply's own settings, engine and stats, as one italic line (nothing for your messages)."""
+    parts = [describe_settings(m.settings)] if m.settings is not None else []
+    if m.engine and m.engine not in m.note:
+        parts.append(m.engine)
+    if m.note:
+        parts.append(m.note)
+    return [f"*{' · '.join(parts)}*", ""] if parts else []
 
 
 def export_markdown(path: str | Path, messages: Sequence[Message], **kwargs) -> None:

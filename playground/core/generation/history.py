@@ -23,7 +23,7 @@ class Message:
     tokens: tuple[TokenStep, ...] = ()  # a reply's tokens, each with the probability it had when sampled
     prompt_ids: tuple[int, ...] | None = None  # the exact prompt a reply answered (kept in memory only)
     settings: SamplingSettings | None = None  # the settings a reply was sampled with
-    model_key: str = ""  # the model that wrote a reply (ModelSource.key)
+    model_key: str = ""  # the model that wrote a reply: ModelSession.identity() (a source key in older files)
     engine: str = ""  # the engine that ran it, e.g. "Exact (PyTorch)"
     note: str = ""  # a reply's stats line, e.g. "24 tokens · 21.3 tokens/s · Exact (PyTorch)"
 

@@ -39,6 +39,7 @@ class ModelSession:
     from_cache: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _param_count: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (model, count)
+    _identity: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def device(self) -> torch.device:
@@ -80,6 +81,20 @@ class ModelSession:
             load_seconds=self.load_seconds,
             from_cache=self.from_cache,
         )
+
+    def identity(self) -> str:
+        """'stable id@weights hash' (identity.model_identity), the same in every install. Worked out once,
+        when the model loads (a worker), so the GUI thread only reads it."""
+        if self._identity is None:
+            from playground.core.models.identity import model_identity
+
+            self._identity = model_identity(self.source, self.folder)
+        return self._identity
+
+    def wrote(self, model_key: str) -> bool:
+        """Whether a reply recorded as written by `model_key` came from this model: its identity, its source
+        key (files saved before identities), or '' (unknown: assumed so)."""
+        return model_key in ("", self.source.key, self.identity())
 
     def _n_params(self) -> int:
         """Counted once per model (walking 30 layers' modules takes ~10 ms, and every tab asks on the GUI
@@ -269,9 +284,11 @@ def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype
         raise ModelLoadError(f"Could not load the model in {folder.name}: {type(exc).__name__}: {exc}") from exc
     _check(should_stop)
     model.to(torch.device(device)).eval()
+    session = ModelSession(model, tokenizer, source, load_seconds=time.perf_counter() - started,
+                           from_cache=from_cache)
+    session.identity()  # here in the worker, so the GUI thread never reads the weights files
     _report(on_progress, 1.0, "Ready.")
-    return ModelSession(model, tokenizer, source, load_seconds=time.perf_counter() - started,
-                        from_cache=from_cache)
+    return session
 
 
 _libraries_frozen = False

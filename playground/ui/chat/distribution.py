@@ -1,5 +1,8 @@
 """The next-token distribution chart: one row per token (top 20), the model's raw softmax beside the
 distribution after the sampling settings, the sampled token marked. Follows zoom and theme.
+While one token is shown its x axis keeps its scale (it only grows), so changing the temperature
+visibly lengthens or shortens the bars instead of rescaling them to look the same; the axis label says
+the scale. Empty, it shows a 0–100 % axis.
 The pyqtgraph plot is built just after the chart is first shown (or when first drawn into), so the
 window appears without waiting ~0.5 s for pyqtgraph to import."""
 
@@ -17,6 +20,20 @@ RAW_COLOR = QColor(150, 150, 160, 170)
 FINAL_COLOR = QColor(61, 126, 255, 230)
 SAMPLED_COLOR = QColor(255, 140, 0)
 BAR = 0.38  # bar thickness, in rows
+EMPTY_CAPTION = "Click a token of a reply to see the distribution it was sampled from."
+SCALES = (2, 5, 10, 20, 25, 40, 50, 60, 80, 100)  # x axis ends, in percent: each a multiple of its tick step
+ROOM = 1.22  # the x range goes past the scale's end to leave room for the value labels
+
+
+def axis_scale(top_percent: float) -> int:
+    """The smallest round axis end (percent) that fits a bar of `top_percent`."""
+    return next((s for s in SCALES if top_percent <= s), 100)
+
+
+def axis_ticks(scale: int) -> list[tuple[float, str]]:
+    """Ticks from 0 to `scale` only: none in the labels' room past it (no '120 %')."""
+    step = next(step for limit, step in ((5, 1), (10, 2), (25, 5), (60, 10), (100, 20)) if scale <= limit)
+    return [(v, str(v)) for v in range(0, scale + 1, step)]
 
 
 class TokenDistributionChart(QWidget):
@@ -25,6 +42,7 @@ class TokenDistributionChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = None  # the DistributionView on show
+        self.scale = 100  # the x axis's end (percent): kept while the same token is shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(objectName="tokenDistributionCaption", wordWrap=True)
@@ -38,7 +56,7 @@ class TokenDistributionChart(QWidget):
         self._plot_slot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         layout.addWidget(self._plot_slot, 1)
         self._apply_style()
-        self.clear("Click a token of a reply to see the distribution it was sampled from.")
+        self.clear(EMPTY_CAPTION)
 
     @property
     def plot(self):
@@ -70,6 +88,8 @@ class TokenDistributionChart(QWidget):
         self._plot_slot.deleteLater()
         self._plot = plot
         self._apply_style()
+        if self.view is None:
+            self._show_empty_axes()
         return plot
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -87,11 +107,26 @@ class TokenDistributionChart(QWidget):
             item.setOpts(x0=[], y=[], width=[])
         for label in self.value_labels:
             label.hide()
+        self._show_empty_axes()
+
+    def _show_empty_axes(self) -> None:
+        """No token: a plain 0–100 % axis (not pyqtgraph's default 0–1 under a 'percent' label)."""
+        self.scale = 100
         self.plot.getAxis("left").setTicks([[]])
+        self._set_x_scale()
+        self.plot.setYRange(0, 1, padding=0)
 
+    def _set_x_scale(self) -> None:
+        self.plot.getAxis("bottom").setTicks([axis_ticks(self.scale)])
+        self.plot.setXRange(0, self.scale * ROOM, padding=0)
+        self._apply_axis_label()
 
-    def show_view(self, view, heading: str) -> None:
-        """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply."""
+    def _apply_axis_label(self) -> None:
+        self.plot.getAxis("bottom").setLabel("probability (%)", color=self.palette().color(QPalette.Text).name())
+
+    def show_view(self, view, heading: str, *, same_token: bool = False) -> None:
+        """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply.
+        `same_token`: the token on show, under other settings: the x axis keeps its scale (or grows)."""
         self.view = view
         self.ensure_plot()
         rows = view.rows
@@ -100,19 +135,22 @@ class TokenDistributionChart(QWidget):
         self.raw_bars.setOpts(x0=[0] * len(rows), y=[y - BAR / 2 for y in ys], width=[100 * r.raw for r in rows])
         self.final_bars.setOpts(x0=[0] * len(rows), y=[y + BAR / 2 for y in ys],
                                 width=[100 * r.final for r in rows])
-        top = 100 * max([r.raw for r in rows] + [r.final for r in rows] + [0.02])
+        scale = axis_scale(100 * max([r.raw for r in rows] + [r.final for r in rows]))
+        self.scale = max(scale, self.scale) if same_token else scale
         marked = [y for y, r in zip(ys, rows) if r.sampled]
-        self.sampled_box.setOpts(x0=[-0.01 * top] * len(marked), y=marked, width=[top * 1.2] * len(marked))
+        self.sampled_box.setOpts(x0=[-0.01 * self.scale] * len(marked), y=marked,
+                                 width=[self.scale * 1.2] * len(marked))
         self.plot.getAxis("left").setTicks([[(y, ("▶ " if r.sampled else "") + visible_token(r.text, 16))
                                              for y, r in zip(ys, rows)]])
-        self._update_value_labels(rows, top)
-        self.plot.setXRange(0, top * 1.22, padding=0)
+        self._update_value_labels(rows, self.scale)
+        self._set_x_scale()
         self.plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
         sampled = html.escape(visible_token(next(r.text for r in rows if r.sampled), 40))
         self.caption.setText(
             f"<b>{html.escape(heading)}</b>: sampled <b>{sampled}</b><br>"
             f"raw softmax {view.sampled_raw:.1%} → {view.sampled_final:.1%} with the settings now "
-            f"({view.kept:,} of {view.vocab_size:,} tokens can be picked)")
+            f"({view.kept:,} of {view.vocab_size:,} tokens can be picked)<br>"
+            f"<i>Axis 0–{self.scale} %, kept while this token is shown.</i>")
 
     def _update_value_labels(self, rows, top: float) -> None:
         import pyqtgraph as pg
@@ -154,11 +192,11 @@ class TokenDistributionChart(QWidget):
             axis.setTickFont(self.font())
             axis.setTextPen(text)
             axis.setPen(palette.color(QPalette.Mid))
-        self.plot.getAxis("bottom").setLabel("probability (%)", color=text.name())
+        self._apply_axis_label()
         for label in self.value_labels:
             label.setFont(self.font())
         if self.view is not None:
-            self._update_value_labels(self.view.rows, 100 * max(max(r.raw, r.final) for r in self.view.rows))
+            self._update_value_labels(self.view.rows, self.scale)
 
     def _apply_legend_text(self) -> None:
         swatch = "<span style='color:{}'>■</span>"

@@ -70,7 +70,7 @@ class ConversationFiles:
     @staticmethod
     def opened_notice(path: str | Path, saved, session) -> str:
         """What to say once `saved` is the conversation; it may have been written by another model."""
-        if session is not None and saved.model_key and saved.model_key != session.source.key:
+        if session is not None and not session.wrote(saved.model_key):
             return (f"Opened {Path(path).name}. It was written with {saved.model_name or 'another model'}; "
                     "the current model continues it.")
         return f"Opened {Path(path).name}."

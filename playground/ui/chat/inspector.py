@@ -27,6 +27,7 @@ class TokenInspector(QObject):
         self.forward_passes = 0  # how many times the model ran for the chart (tests check redraws don't)
         self._next: tuple | None = None  # a click that came while a pass was running
         self._logits = None  # chat_workers.PositionLogits of the token on show
+        self._drawn = None  # the logits the chart last drew: redrawing them keeps its scale
         self._tokenizer = None
 
     def inspect(self, session, context_ids: list[int], sampled_id: int, heading: str, engine=None) -> None:
@@ -44,7 +45,7 @@ class TokenInspector(QObject):
         `rebuild_prompt()` gives the prompt it answered when the reply does not keep it (None: it cannot)."""
         if not 0 <= token_index < len(reply.steps):
             return False
-        if reply.model_key not in ("", session.source.key):
+        if not session.wrote(reply.model_key):
             self.clear("That reply was written by another model. Load it again to inspect its tokens.")
             return False
         prompt_ids = reply.prompt_ids if reply.prompt_ids is not None else rebuild_prompt()
@@ -90,11 +91,12 @@ class TokenInspector(QObject):
         sampled_id, heading, tokenizer = self._logits.request
         view = inspect_distribution(self._logits.logits, self.settings(), sampled_id, tokenizer,
                                     previous_ids=self._logits.context_ids)
-        self.chart.show_view(view, heading)
+        same_token, self._drawn = self._drawn is self._logits, self._logits
+        self.chart.show_view(view, heading, same_token=same_token)
         self.distribution_shown.emit(view)
 
     def clear(self, message: str) -> None:
-        self._logits = None
+        self._logits = self._drawn = None
         self._next = None
         self.chart.clear(message)
 

@@ -16,6 +16,7 @@ from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
+from playground.ui.widgets.contrast import MutedLabel
 
 
 class ChatLayout:
@@ -42,8 +43,7 @@ class ChatLayout:
                                      "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
                                      "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
                                      "runs on a GPU.")
-        self.engine_status = QLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
-        self.engine_status.setStyleSheet("color: palette(placeholder-text);")
+        self.engine_status = MutedLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
         self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
         self.compare_button = QPushButton("Compare…", objectName="compareButton")

@@ -90,7 +90,7 @@ class ReplyController(QObject):
         """Show `request.messages` as the conversation and answer them (conversation.PromptRequest)."""
         engine_name = getattr(engine, "name", "?")
         self._request = _Request(tuple(self.conversation.messages), request.mode, request.context_length,
-                                 settings, engine_name, session.source.key)
+                                 settings, engine_name, session.identity())
         self._show(list(request.messages), request.mode)
         self.streamer.start(session, request, settings, engine)
         self.stats.setText(f"Waiting for the first token… · {engine_name}")

@@ -20,6 +20,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from playground.core.generation.history import Conversation
+from playground.ui.chat.distribution import EMPTY_CAPTION
 from playground.ui.chat.engines import EngineSwitcher
 from playground.ui.chat.files import ConversationFiles
 from playground.ui.chat.layout import ChatLayout
@@ -73,6 +74,8 @@ class ChatTab(QWidget):
                                    export=(ui.export_button, self.export_markdown))
         ui.view.token_clicked.connect(self.inspect_token)
         ui.inspector.distribution_shown.connect(self.distribution_shown)
+        self.reply_finished.connect(lambda done: done.error or self._clear_error())  # something worked
+        ui.inspector.distribution_shown.connect(lambda _view: self._clear_error())
         ui.view.action_requested.connect(self._on_view_action_requested)
         ui.sampling.changed.connect(self._on_sampling_changed)
         ui.system_prompt_edit.textChanged.connect(ui.save_settings)
@@ -112,6 +115,11 @@ class ChatTab(QWidget):
         self.notice.setText(("⚠ " if error and text else "") + text)
         self.notice.setStyleSheet("color: #d84315; font-weight: bold;" if error else "")
         self.notice.setVisible(bool(text))
+
+    def _clear_error(self) -> None:
+        """Something worked: an error notice about an earlier action ("Could not open …") is stale now."""
+        if self.notice.text().startswith("⚠ "):
+            self.show_notice("")
 
     def _update_buttons(self) -> None:
         self.ui.enable_buttons(busy=self.is_generating(), any_messages=bool(self.messages),
@@ -234,7 +242,7 @@ class ChatTab(QWidget):
         self.conversation.clear()
         self._set_editing(None)
         self.view.render([], self.mode())
-        self.inspector.clear("Click a token of a reply to see the distribution it was sampled from.")
+        self.inspector.clear(EMPTY_CAPTION)
         self.show_notice("")
         self._update_context_meter()
         self._update_buttons()
@@ -304,7 +312,10 @@ class ChatTab(QWidget):
         if info.source_key != self._model_key:
             self._model_key = info.source_key
             self.ui.mode_combo.setCurrentText("chat" if info.has_chat_template else "completion")
-            self.inspector.clear("The model changed. Click a token of one of its replies.")
+            any_reply = any(m.role == "assistant" for m in self.messages)  # none on a fresh start
+            self.inspector.clear("The model changed. Click a token of one of its replies." if any_reply
+                                 else EMPTY_CAPTION)
+        self._clear_error()
         self.ui.context_meter.setRange(0, max(1, info.context_length))
         self._update_context_meter()
         self._show_idle_stats()
@@ -347,7 +358,7 @@ class ChatTab(QWidget):
     def save_conversation(self, path: str | Path) -> bool:
         """Write the conversation as JSON (messages with token probabilities, settings, model id), atomically."""
         session = self.controller.session
-        return self.files.save(path, self.messages, model_key=session.source.key if session else "",
+        return self.files.save(path, self.messages, model_key=session.identity() if session else "",
                                **self._file_fields())
 
     def export_markdown(self, path: str | Path) -> bool:

