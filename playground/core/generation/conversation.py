@@ -136,6 +136,13 @@ _SETTING_RANGES = {"temperature": (0.0, 100.0), "top_k": (0, 10**7), "top_p": (0
                    "repetition_penalty": (0.01, 100.0), "max_new_tokens": (1, 10**6)}
 
 
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer past any float
+        return False
+
+
 def settings_from_dict(data: Any) -> SamplingSettings:
     if not isinstance(data, dict):
         raise ConversationFileError("“settings” must be an object of sampling settings.")
@@ -149,7 +156,7 @@ def settings_from_dict(data: Any) -> SamplingSettings:
             continue
         want_int = f.name in ("top_k", "max_new_tokens", "seed")
         ok = isinstance(value, int) if want_int else isinstance(value, (int, float))
-        if not ok or isinstance(value, bool) or not math.isfinite(value):
+        if not ok or isinstance(value, bool) or not _finite(value):
             raise ConversationFileError(f"The setting “{f.name}” is not a valid number: {value!r}.")
         low, high = _SETTING_RANGES.get(f.name, (-(2**63), 2**63))
         if not low <= value <= high:
@@ -163,15 +170,34 @@ def _token_to_json(step: TokenStep) -> list:
             [[i, text, round(p, 6)] for i, text, p in step.alternatives]]
 
 
+def _token_id(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
+        raise ValueError("a token id must be a whole number from 0")
+    return value
+
+
+def _probability(value: Any) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError("a probability must be a number")
+    value = float(value)  # OverflowError for a 400-digit integer
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise ValueError("a probability must be between 0 and 1")
+    return value
+
+
 def _token_from_json(item: Any, index: int) -> TokenStep:
     try:
         token_id, text, prob, raw, alternatives = item
-        alts = tuple((int(i), str(t), float(p)) for i, t, p in alternatives)
-        if not (isinstance(token_id, int) and isinstance(text, str)):
-            raise TypeError
-        return TokenStep(index, token_id, text, float(prob), float(raw), alts, 0.0)
-    except (TypeError, ValueError):
+        alts = tuple((_token_id(i), _string(t), _probability(p)) for i, t, p in alternatives)
+        return TokenStep(index, _token_id(token_id), _string(text), _probability(prob), _probability(raw), alts, 0.0)
+    except (TypeError, ValueError, OverflowError):
         raise ConversationFileError(f"Token {index} of a reply is not in the expected form.") from None
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("text expected")
+    return value
 
 
 def _message_to_json(m: Message) -> dict[str, Any]:
@@ -245,10 +271,16 @@ def parse_conversation(text: str) -> SavedConversation:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConversationFileError(f"This is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+    except RecursionError:
+        raise ConversationFileError("Its JSON is nested too deeply to be a saved conversation.") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ConversationFileError(f"It holds a value no conversation has ({str(exc)[:80]}).") from None
     if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
         raise ConversationFileError("This JSON file is not a conversation saved by LLM Playground.")
     version = data.get("version")
-    if not isinstance(version, int) or version > FILE_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConversationFileError(f"Its format version must be a whole number from 1, not {str(version)[:20]!r}.")
+    if version > FILE_VERSION:
         raise ConversationFileError(
             f"This conversation was saved by a newer LLM Playground (format version {version}). Update the app.")
     mode = data.get("mode", CHAT)

@@ -214,6 +214,14 @@ def _run_problems(need, cfg: TrainConfig) -> None:
          "digits, spaces, '-', '_' and '.'")
 
 
+def _fits_float(value: int | float) -> bool:
+    try:
+        float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return False
+    return True
+
+
 def _build(cls, d: dict[str, Any], prefix: str):
     """Dataclass from a dict, recursively, with type checks that name the field."""
     known = {f.name: f for f in fields(cls)}
@@ -238,8 +246,8 @@ def _build(cls, d: dict[str, Any], prefix: str):
                 raise ConfigError(f"{where}: expected a whole number (got {value!r})")
             kwargs[name] = int(value)
         elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{where}: expected a number (got {value!r})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not _fits_float(value):
+                raise ConfigError(f"{where}: expected a number (got {str(value)[:40]})")
             kwargs[name] = float(value)
         elif isinstance(default, tuple):
             if isinstance(value, str):
@@ -261,8 +269,10 @@ def load_train_config(path: str | Path) -> TrainConfig:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"Could not read the config file {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path.name} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path.name} is nested too deeply to be a training config.") from None
+    except ValueError as exc:  # not UTF-8, not JSON, an integer of more than 4,300 digits
+        raise ConfigError(f"{path.name} is not valid JSON: {str(exc)[:200]}") from exc
     return TrainConfig.from_dict(data)
 
 
