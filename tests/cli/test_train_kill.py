@@ -62,3 +62,29 @@ def test_kill_9_three_times_then_resume_to_the_end(tmp_path):
     assert done.returncode == 0, done.stderr
     assert [r["step"] for r in runs.read_metrics(run)] == list(range(1, step + 4))
     assert runs.read_status(run)["status"] == "finished"
+
+
+def test_a_full_disk_while_training_ends_with_a_message_and_the_last_checkpoint_survives(tmp_path):
+    """Once the first checkpoint is written, the process may write no file past 2 KB (RLIMIT_FSIZE, as a
+    full disk would refuse): it stops with one line saying why, and that checkpoint still loads."""
+    import resource
+
+    config = tmp_path / "endless.json"
+    config.write_text(json.dumps(CONFIG))
+    run = tmp_path / "disk-full"
+    proc = _start(str(config), run)
+    deadline = time.monotonic() + 240
+    while runs.latest_checkpoint(run) is None and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (2048, 2048))
+    first = runs.latest_checkpoint(run)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 1, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("playground train: error:") and "File too large" in last and "Traceback" not in err
+    kept = runs.latest_checkpoint(run)
+    assert kept is not None and int(kept.name.split("-")[1]) >= int(first.name.split("-")[1])
+    runs.read_checkpoint_state(kept)
+    for name in ("model", "optimizer", "rng"):
+        assert runs.load_tensors(kept / f"{name}.safetensors")
+    assert not list(run.glob("checkpoints/.step-*"))  # the failed save cleaned up after itself

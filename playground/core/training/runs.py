@@ -16,6 +16,7 @@ Every file is written atomically (core/files.py; checkpoint folders likewise). N
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -44,6 +45,19 @@ def atomic_save_tensors(path: Path, tensors: dict, metadata: dict[str, str] | No
     from safetensors.torch import save
 
     write_bytes_atomic(path, save({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, metadata))
+
+
+@contextlib.contextmanager
+def _saving(what: str, folder: Path):
+    """A failed write (a full disk, a read-only or vanished folder, a file-size limit) → one message."""
+    from safetensors import SafetensorError
+
+    try:
+        yield
+    except (OSError, SafetensorError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).rsplit(": ", 2)[-1]
+        raise PlaygroundError(f"Could not save {what} in {folder}: {reason}. Free some disk space or check the "
+                              "folder's permissions; the previous checkpoint is kept.") from exc
 
 
 def load_tensors(path: Path) -> dict:
@@ -358,6 +372,11 @@ def save_checkpoint(run_dir: Path, step: int, *, weights: dict, optimizer, rng: 
     folder = Path(run_dir) / "checkpoints"
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"step-{step:06d}"
+    with _saving("the checkpoint", folder):
+        return _save_checkpoint(run_dir, folder, final, step, weights, optimizer, rng, state, keep)
+
+
+def _save_checkpoint(run_dir, folder, final, step, weights, optimizer, rng, state, keep) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=folder))
     try:
         atomic_save_tensors(tmp / "model.safetensors", weights)
@@ -384,15 +403,17 @@ def save_model_folder(run_dir: Path, model, tokenizer) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     from transformers.utils import logging as hf_logging
 
-    tmp = Path(tempfile.mkdtemp(prefix=".model.", dir=run_dir))
+    with _saving("the model folder", Path(run_dir)):
+        tmp = Path(tempfile.mkdtemp(prefix=".model.", dir=run_dir))
     bars_were_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # no "Writing model shards" bar on stderr at every checkpoint
     try:
-        model.save_pretrained(tmp, safe_serialization=True)
-        tokenizer.save_pretrained(tmp)
-        files = sorted(tmp.iterdir(), key=lambda p: p.name == "config.json")
-        for file in files:
-            os.replace(file, target / file.name)
+        with _saving("the model folder", Path(run_dir)):
+            model.save_pretrained(tmp, safe_serialization=True)
+            tokenizer.save_pretrained(tmp)
+            files = sorted(tmp.iterdir(), key=lambda p: p.name == "config.json")
+            for file in files:
+                os.replace(file, target / file.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if bars_were_on:
