@@ -168,6 +168,8 @@ def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[st
                              context_length=session.context_length)
     sys.stdout.write("\n")
     sys.stdout.flush()
+    if result.stop_reason == "context":
+        print(f"[cut: the model's context ({session.context_length} tokens) is full]", file=sys.stderr)
     if stats:
         print(f"[{len(result.token_ids)} tokens, first after {result.time_to_first_token:.2f} s, "
               f"{result.tokens_per_second:.1f} tokens/s, stopped: {result.stop_reason}, "
