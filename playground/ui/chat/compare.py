@@ -180,7 +180,8 @@ class CompareView(QDialog):
     @Slot(object)
     def _on_worker_column_finished(self, done) -> None:
         r = done.result
-        reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped"}[r.stop_reason]
+        reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped",
+                  "context": f"context full ({r.prompt_tokens + len(r.token_ids)} tokens)"}[r.stop_reason]
         self.columns[done.column].stats.setText(
             f"{len(r.token_ids)} tokens · {r.tokens_per_second:.1f} tokens/s · first token "
             f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}")

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QProgressBar,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QSpinBox, QTextBrowser, QWidget)
 
 from playground.core.generation.conversation import build_prompt, reply_room
@@ -397,3 +397,33 @@ def test_architecture_tab_takes_the_conversation_with_the_reply(qtbot, tab, load
     tokens = blocker.args[0].tokens
     assert arch.attention_text() == text and "".join(tokens).count("colour") >= 1
     assert finished is not None
+
+
+def test_a_full_context_says_so_and_the_sliding_window_goes_past_it(qtbot, tmp_path, window):
+    """A GPT-2 with a 64-token context (learned positions), max tokens 200: the reply stops because the
+    context is full, and says so; with the sliding window it writes all 200, and its late tokens inspect."""
+    from playground.core.models.sources import folder_source
+    from tests.core.generation.test_stream import gpt2_char_folder
+
+    tab = window.tab("chatTab")
+    with qtbot.waitSignal(window.controller.model_changed, timeout=LONG):
+        window.controller.load(folder_source(gpt2_char_folder(tmp_path, context=64)))
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=LONG)
+    set_sampling(tab, temperature=0.0, max_tokens=200)
+    sliding = widget(tab, QCheckBox, "slidingWindowCheck")
+    assert not sliding.isChecked()
+    done = send(qtbot, tab, "once upon a time")
+    assert done.result.stop_reason == "context" and len(done.result.token_ids) == 64 - 16
+    stats = widget(tab, QLabel, "chatStatsLabel").text()
+    assert "context full (64 tokens" in stats and "max tokens" not in stats
+    assert "context full (64 tokens" in tab.view.toPlainText()  # the reply's note says it too
+
+    sliding.setChecked(True)
+    again = click_and_wait(qtbot, tab, "regenerateButton")
+    assert again.result.stop_reason == "length" and len(again.result.token_ids) == 200
+    assert "slid past the 64-token context" in widget(tab, QLabel, "chatStatsLabel").text()
+    assert list(again.result.token_ids[:48]) == list(done.result.token_ids)
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG) as shown:  # token 150 saw only the last 64
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(1, 150))
+    assert shown.args[0].sampled_id == again.result.token_ids[150] and shown.args[0].rows[0].sampled
+    assert json.loads(tab.sampling.values())["slidingWindow"] is True  # remembered with the sampling settings
