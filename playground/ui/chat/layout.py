@@ -37,11 +37,12 @@ class ChatLayout:
         self.engine_combo = QComboBox(objectName="engineCombo")
         self.engine_combo.addItem(EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.engine_combo.setToolTip("What runs the model. Fast (ONNX): 4- or 8-bit weights on ONNX Runtime, "
+        self.engine_combo.setToolTip("What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "
                                      "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
                                      "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
                                      "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
-                                     "runs on a GPU.")
+                                     "runs on a GPU. Experimental (ONNX int8): 8-bit weights; may change greedy "
+                                     "answers (it flips near-ties, the dotted tokens).")
         self.engine_status = QLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
         self.engine_status.setStyleSheet("color: palette(placeholder-text);")
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)

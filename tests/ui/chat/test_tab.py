@@ -313,7 +313,7 @@ def test_errors_during_generation_show_in_the_chat(qtbot, tab):
     tab.add_engine("Failing (test)", lambda session: FailingEngine(session.model))
     engines = widget(tab, QComboBox, "engineCombo")
     assert [engines.itemText(i) for i in range(engines.count())] == [
-        "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Failing (test)"]
+        "Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Experimental (ONNX int8)", "Failing (test)"]
     engines.setCurrentText("Failing (test)")
     set_sampling(tab, temperature=0.0, max_tokens=20)
     done = send(qtbot, tab, "Tell me about the sea.")
@@ -427,3 +427,24 @@ def test_a_full_context_says_so_and_the_sliding_window_goes_past_it(qtbot, tmp_p
         qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(1, 150))
     assert shown.args[0].sampled_id == again.result.token_ids[150] and shown.args[0].rows[0].sampled
     assert json.loads(tab.sampling.values())["slidingWindow"] is True  # remembered with the sampling settings
+
+
+def test_int8_is_offered_last_and_labelled_experimental(qtbot, window, builtin_session):
+    """int8 flips the France demo's near-tie: it is neither the default nor beside it, and says why."""
+    from playground.core.engines.names import CHOICES, engine_name
+
+    assert CHOICES == ("exact", "int4", "fp32", "int8") and engine_name("int8") == "Experimental (ONNX int8)"
+    tab = window.tab("chatTab")
+    tab.fast_engine_action.setChecked(True)
+    window.controller.adopt(builtin_session)
+    combo = widget(tab, QComboBox, "engineCombo")
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == ["Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Experimental (ONNX int8)"]
+    assert combo.currentText() == "Fast (ONNX int4)"  # the default on a CPU
+    tip = combo.itemData(3, Qt.ToolTipRole)
+    assert "experimental: may change greedy answers" in tip and "near-ties" in tip
+    assert not combo.itemData(0, Qt.ToolTipRole)
+    assert "may change greedy answers" in combo.toolTip()
+    tab.fast_engine_action.setChecked(False)  # off: greyed out, and the tooltip says how to turn it on
+    assert "Turned off" in combo.itemData(3, Qt.ToolTipRole)
+    qtbot.waitUntil(lambda: tab.engines.building is None, timeout=LONG)
