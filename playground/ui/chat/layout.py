@@ -16,6 +16,7 @@ from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
+from playground.ui.widgets.tokens import NEAR_TIE_LEGEND
 
 
 class ChatLayout:
@@ -93,7 +94,8 @@ class ChatLayout:
         input_row.addWidget(self.input, 1)
         input_row.addLayout(buttons)
         self.stats = QLabel("", objectName="chatStatsLabel")
-        self.stats.setToolTip("Decode speed, time to the first token and the engine of the last reply")
+        self.stats.setToolTip(f"Decode speed, time to the first token and the engine of the last reply, why it "
+                              f"ended, and its near-ties. {NEAR_TIE_LEGEND}")
         self.context_meter = QProgressBar(objectName="contextMeter")
         self.context_meter.setFormat("context %v / %m tokens")
         self.context_meter.setRange(0, 1)

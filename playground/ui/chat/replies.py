@@ -67,6 +67,14 @@ class _Request:
     model_key: str
 
 
+def ties_note(steps) -> str:
+    """" · 2 near-ties (dotted)" for a reply whose greedy picks were close calls; "" if none."""
+    from playground.core.generation.ties import near_tie
+
+    count = sum(near_tie(step) is not None for step in steps)
+    return f" · {count} near-tie{'s' if count != 1 else ''} (dotted)" if count else ""
+
+
 def stop_note(result, context_length: int) -> str:
     """Why a reply ended, for its stats line ("" when the model ended it)."""
     used = result.prompt_tokens + len(result.token_ids)
@@ -199,7 +207,7 @@ class ReplyController(QObject):
     def _on_streamer_finished(self, result) -> None:
         if self.live is None:
             return
-        reason = stop_note(result, self.live.context_length)
+        reason = stop_note(result, self.live.context_length) + ties_note(self.live.steps)
         stats = (f"{len(result.token_ids)} tokens · {result.tokens_per_second:.1f} tokens/s · first token "
                  f"{result.time_to_first_token:.2f} s · {self.live.engine}")
         index, message = self._finish_live(result.text, stats + reason)

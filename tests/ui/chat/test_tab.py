@@ -1,6 +1,7 @@
 """The Chat tab, driven through its widgets on the real built-in model (and a tiny untrained one)."""
 
 import json
+import os
 import threading
 from dataclasses import replace
 
@@ -448,3 +449,43 @@ def test_int8_is_offered_last_and_labelled_experimental(qtbot, window, builtin_s
     tab.fast_engine_action.setChecked(False)  # off: greyed out, and the tooltip says how to turn it on
     assert "Turned off" in combo.itemData(3, Qt.ToolTipRole)
     qtbot.waitUntil(lambda: tab.engines.building is None, timeout=LONG)
+
+
+def token_format(view, message_index, token_index):
+    """The character format of one token of a reply in `view` (a TokenTextView)."""
+    from PySide6.QtGui import QTextCursor
+
+    start, _end = view._spans[f"tok:{message_index}:{token_index}"]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start + 1)
+    return cursor.charFormat()
+
+
+def test_a_greedy_reply_marks_its_near_ties(qtbot, tab, loaded_window):
+    """The France answer's first token is a near-tie on float32 ("The" 15.2% vs "L" 14.0%, the pick int8
+    flips): dotted, with a tooltip that says so; the clear picks after it are not; the stats count it."""
+    from PySide6.QtGui import QTextCharFormat
+
+    set_sampling(tab, temperature=0.0, max_tokens=8)
+    done = send(qtbot, tab, "What is the capital of France?")
+    assert done.message.content.startswith("The capital of France is Paris")
+    first = token_format(tab.view, 1, 0)
+    assert first.underlineStyle() == QTextCharFormat.DotLine
+    assert "near-tie: 'The' 15.2% vs 'L' 14.0%" in first.toolTip()
+    assert all(token_format(tab.view, 1, i).underlineStyle() == QTextCharFormat.NoUnderline
+               for i in range(1, len(done.message.tokens)))
+    stats = widget(tab, QLabel, "chatStatsLabel")
+    assert "1 near-tie (dotted)" in stats.text() and "Dotted underline: a near-tie" in stats.toolTip()
+    loaded_window.dark_action.setChecked(True)  # re-rendered for the theme: still marked
+    try:
+        qtbot.waitUntil(lambda: tab.view.dark())
+        assert token_format(tab.view, 1, 0).underlineStyle() == QTextCharFormat.DotLine
+        if os.environ.get("PLAYGROUND_SHOTS"):
+            tab.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "near_tie_dark.png"))
+    finally:
+        loaded_window.dark_action.setChecked(False)
+
+    set_sampling(tab, temperature=0.7, max_tokens=8, seed=1)  # sampled: chance decides, nothing is marked
+    sampled = send(qtbot, tab, "What is the capital of France?")
+    assert all(token_format(tab.view, 3, i).underlineStyle() == QTextCharFormat.NoUnderline
+               for i in range(len(sampled.message.tokens)))
