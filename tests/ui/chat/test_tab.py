@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QProgressBar,
-                               QPushButton, QSpinBox, QTextBrowser, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QLabel, QPlainTextEdit,
+                               QProgressBar, QPushButton, QSpinBox, QTextBrowser, QWidget)
 
 from playground.core.generation.conversation import build_prompt, reply_room
 from playground.core.generation.engine import TorchEngine
@@ -489,3 +489,37 @@ def test_a_greedy_reply_marks_its_near_ties(qtbot, tab, loaded_window):
     sampled = send(qtbot, tab, "What is the capital of France?")
     assert all(token_format(tab.view, 3, i).underlineStyle() == QTextCharFormat.NoUnderline
                for i in range(len(sampled.message.tokens)))
+
+
+def test_a_compare_token_click_shows_its_distribution_under_that_columns_settings(qtbot, tab):
+    tab.input.setPlainText("Name a color.")
+    view = tab.open_compare()
+    view.findChild(QSpinBox, "compareColumnsSpin").setValue(2)
+    view.findChild(QSpinBox, "compareMaxTokensSpin").setValue(4)
+    view.findChild(QDoubleSpinBox, "temperatureSpin0").setValue(0.0)
+    view.findChild(QDoubleSpinBox, "temperatureSpin1").setValue(1.5)
+    view.findChild(QSpinBox, "compareSeedSpin").setValue(7)
+    with qtbot.waitSignal(view.run_finished, timeout=LONG) as finished:
+        qtbot.mouseClick(view.findChild(QPushButton, "compareRunButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=LONG)
+    steps = view.columns[1].steps
+    assert len(finished.args[0]) == 2 and len(steps) >= 3
+    chart = view.findChild(QGroupBox, "compareDistribution")
+    assert not chart.isVisible()  # until a token is clicked
+    output = view.findChild(QTextBrowser, "compareOutput1")
+    assert "Click to see the whole distribution" in token_format(output, 1, 2).toolTip()
+    with qtbot.waitSignal(view.inspector.distribution_shown, timeout=LONG) as shown:
+        qtbot.mouseClick(output.viewport(), Qt.LeftButton, pos=output.token_point(1, 2))
+    dist = shown.args[0]
+    assert chart.isVisible() and dist.sampled_id == steps[2].token_id
+    assert dist.settings.temperature == 1.5  # the column's settings, not the chat's
+    assert dist.sampled_final == pytest.approx(steps[2].prob, rel=1e-3)
+    assert dist.sampled_raw == pytest.approx(steps[2].raw_prob, rel=1e-3)
+    assert "Setting 2, token 3" in view.findChild(QLabel, "compareDistributionCaption").text()
+    with qtbot.waitSignal(view.inspector.distribution_shown, timeout=LONG) as redrawn:  # follows that column
+        view.findChild(QDoubleSpinBox, "temperatureSpin1").setValue(0.5)
+    assert redrawn.args[0].settings.temperature == 0.5 and view.inspector.forward_passes == 1
+    assert tab.chart.view is None  # the chat's own chart is left alone
+    if os.environ.get("PLAYGROUND_SHOTS"):
+        view.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "compare_inspect.png"))
+    view.close()
