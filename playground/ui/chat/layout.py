@@ -93,7 +93,7 @@ class ChatLayout:
         input_row = QHBoxLayout()
         input_row.addWidget(self.input, 1)
         input_row.addLayout(buttons)
-        self.stats = QLabel("", objectName="chatStatsLabel")
+        self.stats = QLabel("", objectName="chatStatsLabel", wordWrap=True)  # long at a large zoom
         self.stats.setToolTip(f"Decode speed, time to the first token and the engine of the last reply, why it "
                               f"ended, and its near-ties. {NEAR_TIE_LEGEND}")
         self.context_meter = QProgressBar(objectName="contextMeter")

@@ -79,7 +79,7 @@ def stop_note(result, context_length: int) -> str:
     """Why a reply ended, for its stats line ("" when the model ended it)."""
     used = result.prompt_tokens + len(result.token_ids)
     if result.stop_reason == "context":
-        return f" · context full ({context_length} tokens; “Slide past a full context” goes on)"
+        return f" · context full ({context_length} tokens)"
     slid = f" · slid past the {context_length}-token context" if context_length and used > context_length else ""
     return slid + {"eos": "", "length": " · reached max tokens", "stopped": " · stopped"}[result.stop_reason]
 
@@ -207,11 +207,13 @@ class ReplyController(QObject):
     def _on_streamer_finished(self, result) -> None:
         if self.live is None:
             return
-        reason = stop_note(result, self.live.context_length) + ties_note(self.live.steps)
         stats = (f"{len(result.token_ids)} tokens · {result.tokens_per_second:.1f} tokens/s · first token "
-                 f"{result.time_to_first_token:.2f} s · {self.live.engine}")
-        index, message = self._finish_live(result.text, stats + reason)
-        self.stats.setText(stats + reason)
+                 f"{result.time_to_first_token:.2f} s · {self.live.engine}"
+                 f"{stop_note(result, self.live.context_length)}")
+        hint = ": tick “Slide past a full context” to go on" if result.stop_reason == "context" else ""
+        ties = ties_note(self.live.steps)
+        index, message = self._finish_live(result.text, stats + hint + ties)
+        self.stats.setText(stats + ties)
         self.set_context_used(result.prompt_tokens + len(result.token_ids))
         self.reply_finished.emit(ReplyFinished(index, message, result))
 

@@ -417,7 +417,9 @@ def test_a_full_context_says_so_and_the_sliding_window_goes_past_it(qtbot, tmp_p
     assert done.result.stop_reason == "context" and len(done.result.token_ids) == 64 - 16
     stats = widget(tab, QLabel, "chatStatsLabel").text()
     assert "context full (64 tokens" in stats and "max tokens" not in stats
-    assert "context full (64 tokens" in tab.view.toPlainText()  # the reply's note says it too
+    assert "context full (64 tokens): tick “Slide past a full context” to go on" in tab.view.toPlainText()
+    if os.environ.get("PLAYGROUND_SHOTS"):
+        tab.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "context_full.png"))
 
     sliding.setChecked(True)
     again = click_and_wait(qtbot, tab, "regenerateButton")
@@ -428,6 +430,11 @@ def test_a_full_context_says_so_and_the_sliding_window_goes_past_it(qtbot, tmp_p
         qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(1, 150))
     assert shown.args[0].sampled_id == again.result.token_ids[150] and shown.args[0].rows[0].sampled
     assert json.loads(tab.sampling.values())["slidingWindow"] is True  # remembered with the sampling settings
+    if os.environ.get("PLAYGROUND_SHOTS"):
+        window.set_zoom(1.3)
+        qtbot.wait(100)
+        window.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "sliding_zoom.png"))
+        window.set_zoom(1.0)
 
 
 def test_int8_is_offered_last_and_labelled_experimental(qtbot, window, builtin_session):
