@@ -6,6 +6,7 @@ import argparse
 import math
 import sys
 
+from playground.core.engines.names import CHOICES
 from playground.core.errors import PlaygroundError
 
 REPL_HELP = "Type a message and press Enter. /reset forgets the conversation, /exit (or Ctrl+D) quits."
@@ -51,9 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", "-n", type=number_type(int, 1), default=256, help="reply length limit")
     parser.add_argument("--seed", type=number_type(int, -(2**63), 2**63 - 1), help="a fixed seed reproduces a sampled reply")
     parser.add_argument("--stats", action="store_true", help="print tokens/s after each reply (on stderr)")
-    parser.add_argument("--engine", default="exact", choices=["exact", "int4", "int8", "fp32"],
-                        help="exact: PyTorch (default); int4/int8/fp32: the fast ONNX Runtime engine (Llama-family "
-                             "models; built once, ~30 s, then cached; falls back to exact with a notice)")
+    parser.add_argument("--engine", default="exact", choices=CHOICES,
+                        help="exact: PyTorch (default); int4/fp32/int8: the fast ONNX Runtime engine (Llama-family "
+                             "models; built once, ~30 s, then cached; falls back to exact with a notice); "
+                             "int8 is experimental: may change greedy answers")
 
 
 def settings_from_args(args):
@@ -85,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 def open_cli_engine(session, choice: str):
     """The engine for --engine; building the ONNX model (first time only) reports on stderr."""
+    from playground.core.engines.names import engine_note
     from playground.core.engines.selection import open_engine
 
     last = [-1]
@@ -97,6 +100,8 @@ def open_cli_engine(session, choice: str):
     chosen = open_engine(session, choice, on_progress=on_progress)
     if chosen.notice:
         print(f"[{chosen.notice}]", file=sys.stderr)
+    elif engine_note(choice):
+        print(f"[{engine_note(choice)}]", file=sys.stderr)
     return chosen.engine
 
 
@@ -176,6 +181,8 @@ def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[st
                              context_length=session.context_length)
     sys.stdout.write("\n")
     sys.stdout.flush()
+    if result.stop_reason == "context":
+        print(f"[cut: the model's context ({session.context_length} tokens) is full]", file=sys.stderr)
     if stats:
         print(f"[{len(result.token_ids)} tokens, first after {result.time_to_first_token:.2f} s, "
               f"{result.tokens_per_second:.1f} tokens/s, stopped: {result.stop_reason}, "

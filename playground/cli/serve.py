@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from playground.core.engines.names import CHOICES
 from playground.cli.chat import number_type, add_model_arguments
 
 
@@ -21,9 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ask every request for 'Authorization: Bearer KEY' (what OpenAI clients send as "
                              "api_key); default: $PLAYGROUND_API_KEY, else no key")
     parser.add_argument("--quiet", "-q", action="store_true", help="no request log")
-    parser.add_argument("--engine", default="exact", choices=["exact", "int4", "int8", "fp32"],
-                        help="exact: PyTorch (default); int4/int8/fp32: the fast ONNX Runtime engine (Llama-family "
-                             "models; built once, ~30 s, then cached; falls back to exact with a notice)")
+    parser.add_argument("--engine", default="exact", choices=CHOICES,
+                        help="exact: PyTorch (default); int4/fp32/int8: the fast ONNX Runtime engine (Llama-family "
+                             "models; built once, ~30 s, then cached; falls back to exact with a notice); "
+                             "int8 is experimental: may change greedy answers")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -225,6 +225,6 @@ def _generate(job: Job, engine=None) -> Finished:
     if tail:
         parts.append(tail)
         _safe_emit(job, Piece(tail))
-    reason = "length" if result.stop_reason == "length" and not matcher.matched else "stop"
+    reason = "length" if result.stop_reason in ("length", "context") and not matcher.matched else "stop"
     return Finished("".join(parts), len(job.prompt_ids), len(result.token_ids), reason,
                     time.perf_counter() - started)

@@ -41,15 +41,17 @@ class CompareColumnResult:
 
 def position_logits(session, context_ids: Sequence[int], request: Any = None, engine=None) -> PositionLogits:
     """One forward pass over `context_ids` on the shared model, or through `engine` (the fast engine
-    that wrote a reply) when given (run with `FunctionWorker`)."""
+    that wrote a reply) when given (run with `FunctionWorker`). Past a full context only its last tokens
+    run, as the sliding window that wrote them did."""
     from playground.core.generation.stream import next_token_logits
 
     context_ids = tuple(context_ids)
+    window = context_ids[-session.context_length:] if session.context_length else context_ids
     with session.lock:
         if engine is not None:
-            logits = engine.prefill(context_ids).float().cpu()
+            logits = engine.prefill(window).float().cpu()
         else:
-            logits = next_token_logits(session.model, context_ids)
+            logits = next_token_logits(session.model, window)
     return PositionLogits(request, context_ids, logits)
 
 
@@ -120,14 +122,15 @@ class ReplyStreamer(QObject):
     def is_running(self) -> bool:
         return self._jobs.running(JOB)
 
-    def start(self, session, prompt, settings, engine) -> None:
-        """`prompt`: the prompt ids, or a `conversation.PromptRequest` that the worker builds."""
+    def start(self, session, prompt, settings, engine, *, sliding_window: bool = False) -> None:
+        """`prompt`: the prompt ids, or a `conversation.PromptRequest` that the worker builds;
+        `sliding_window`: past a full context, go on from its last tokens."""
         from playground.workers.models import GenerateWorker
 
         if self.is_running():
             raise RuntimeError("A reply is already running.")
         worker = GenerateWorker(session, prompt if hasattr(prompt, "build") else list(prompt), settings,
-                                engine=engine)
+                                engine=engine, sliding_window=sliding_window)
         # Tokens are many: they go straight to this object's slot (queued) and are batched by the timer.
         worker.prompt_built.connect(self._on_worker_prompt_built)
         worker.token_generated.connect(self._on_worker_token_generated)

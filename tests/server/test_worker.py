@@ -1,5 +1,8 @@
 """The pieces under the HTTP layer: stop strings, the worker queue, loopback detection."""
 
+import threading
+from dataclasses import replace
+
 import pytest
 
 from playground.server.runner import is_loopback
@@ -103,3 +106,21 @@ def test_stop_matcher_holds_back_exactly_the_longest_possible_start_of_a_long_st
     assert m.feed("z" + "ab" * 49_999) == "z"  # all of it may still begin the stop string
     assert m.feed("abab") == "ab"  # "ab"*50_001 cannot: one "ab" is released
     assert m.feed("c") == "" and m.matched
+
+
+def test_a_full_context_finishes_with_openai_length(tmp_path):
+    """OpenAI has no "context" finish reason: a reply cut by the full context is "length" there."""
+    from types import SimpleNamespace
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from playground.core.generation.sampling import GREEDY
+    from playground.server.worker import Job, _generate
+    from tests.core.generation.test_stream import gpt2_char_folder
+
+    folder = gpt2_char_folder(tmp_path, context=64)
+    session = SimpleNamespace(model=AutoModelForCausalLM.from_pretrained(folder).eval(), lock=threading.Lock(),
+                              tokenizer=AutoTokenizer.from_pretrained(folder), context_length=64)
+    prompt = session.tokenizer("once upon a time", add_special_tokens=False)["input_ids"]
+    done = _generate(Job(session, prompt, replace(GREEDY, max_new_tokens=200), emit=lambda event: None))
+    assert (done.finish_reason, done.completion_tokens) == ("length", 64 - len(prompt))

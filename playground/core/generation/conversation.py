@@ -166,8 +166,13 @@ def settings_from_dict(data: Any) -> SamplingSettings:
 
 
 def _token_to_json(step: TokenStep) -> list:
-    return [step.token_id, step.text, round(step.prob, 6), round(step.raw_prob, 6),
+    """[id, text, p, raw p, alternatives] and, when known, [runner-up id, text, raw p] (near-tie marks)."""
+    item = [step.token_id, step.text, round(step.prob, 6), round(step.raw_prob, 6),
             [[i, text, round(p, 6)] for i, text, p in step.alternatives]]
+    if step.runner_up is not None:
+        i, text, p = step.runner_up
+        item.append([i, text, round(p, 6)])
+    return item
 
 
 def _token_id(value: Any) -> int:
@@ -187,9 +192,16 @@ def _probability(value: Any) -> float:
 
 def _token_from_json(item: Any, index: int) -> TokenStep:
     try:
-        token_id, text, prob, raw, alternatives = item
+        if not isinstance(item, list) or len(item) not in (5, 6):
+            raise TypeError("five or six fields")
+        token_id, text, prob, raw, alternatives = item[:5]
         alts = tuple((_token_id(i), _string(t), _probability(p)) for i, t, p in alternatives)
-        return TokenStep(index, _token_id(token_id), _string(text), _probability(prob), _probability(raw), alts, 0.0)
+        runner_up = None
+        if len(item) == 6:
+            i, t, p = item[5]
+            runner_up = (_token_id(i), _string(t), _probability(p))
+        return TokenStep(index, _token_id(token_id), _string(text), _probability(prob), _probability(raw), alts,
+                         0.0, runner_up=runner_up)
     except (TypeError, ValueError, OverflowError):
         raise ConversationFileError(f"Token {index} of a reply is not in the expected form.") from None
 

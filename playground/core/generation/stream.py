@@ -22,6 +22,7 @@ class TokenStep:
     raw_prob: float  # its probability in the model's plain softmax
     alternatives: tuple[tuple[int, str, float], ...]  # top-5 (id, text, prob) of that distribution
     elapsed: float  # seconds since generation started
+    runner_up: tuple[int, str, float] | None = None  # the likeliest other token of the raw softmax (ties.near_tie)
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class GenerationResult:
     prompt_tokens: int
     time_to_first_token: float
     tokens_per_second: float  # decode speed, after the first token
-    stop_reason: str  # "eos" | "length" | "stopped"
+    stop_reason: str  # "eos" | "length" (max tokens) | "context" (the context is full) | "stopped"
 
 
 def eos_ids(model, tokenizer) -> set[int]:
@@ -82,19 +83,23 @@ def token_text(tokenizer, token_id: int) -> str:
 
 def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settings: SamplingSettings, *,
                     stop_ids: set[int] = frozenset(), on_token: Callable[[TokenStep], None] | None = None,
-                    should_stop: threading.Event | None = None,
-                    context_length: int | None = None) -> GenerationResult:
-    """Generate up to `settings.max_new_tokens`; stops at EOS, at the context limit, or on `should_stop`."""
+                    should_stop: threading.Event | None = None, context_length: int | None = None,
+                    sliding_window: bool = False) -> GenerationResult:
+    """Generate up to `settings.max_new_tokens`; stops at EOS, at the context limit ("context"), or on
+    `should_stop`. `sliding_window`: past a full context keep going on its last `context_length` tokens
+    (the window is run again for every token: positions restart at 0, as a model with learned positions
+    needs)."""
     generator = make_generator(settings.seed)
     decoder = _IncrementalDecoder(tokenizer)
     history = list(prompt_ids)
     max_new = settings.max_new_tokens
-    if context_length:
-        max_new = max(0, min(max_new, context_length - len(history)))
+    reason = "length"
+    if context_length and not sliding_window and len(history) + max_new > context_length:
+        max_new, reason = max(0, context_length - len(history)), "context"
     started = time.perf_counter()
     first_token_at = None
-    reason = "length"
-    logits = engine.prefill(history) if max_new > 0 else None
+    logits = _next_logits(engine, history, context_length if sliding_window else None, prefill=True) \
+        if max_new > 0 else None
     for index in range(max_new):
         if should_stop is not None and should_stop.is_set():
             reason = "stopped"
@@ -109,15 +114,9 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
         history.append(token_id)
         piece = decoder.add(token_id)
         if on_token is not None:
-            top = torch.topk(dist.final, 5)
-            on_token(TokenStep(
-                index=index, token_id=token_id, text=piece,
-                prob=float(dist.final[token_id]), raw_prob=float(dist.raw[token_id]),
-                alternatives=tuple((int(i), token_text(tokenizer, int(i)), float(p))
-                                   for p, i in zip(top.values, top.indices) if p > 0),
-                elapsed=now - started))
+            on_token(_step(tokenizer, dist, index, token_id, piece, now - started))
         if index + 1 < max_new:
-            logits = engine.step(token_id)
+            logits = _next_logits(engine, history, context_length if sliding_window else None)
     end = time.perf_counter()
     generated = history[len(prompt_ids):]
     ttft = (first_token_at - started) if first_token_at else 0.0
@@ -125,6 +124,26 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
     tps = (len(generated) - 1) / decode_time if len(generated) > 1 and decode_time > 0 else 0.0
     return GenerationResult(decoder.tokenizer.decode(generated, skip_special_tokens=True), tuple(generated),
                             len(prompt_ids), ttft, tps, reason)
+
+
+def _next_logits(engine: Engine, history: list[int], window: int | None, prefill: bool = False) -> torch.Tensor:
+    """The logits after `history`: one cached step, or, past a full `window`, its last `window` tokens again."""
+    if window and len(history) > window:
+        return engine.prefill(history[-window:])
+    return engine.prefill(history) if prefill else engine.step(history[-1])
+
+
+def _step(tokenizer, dist, index: int, token_id: int, piece: str, elapsed: float) -> TokenStep:
+    top = torch.topk(dist.final, min(5, dist.final.numel()))
+    raw_top = torch.topk(dist.raw, min(2, dist.raw.numel())).indices.tolist()
+    other = next((i for i in raw_top if i != token_id), None)
+    return TokenStep(
+        index=index, token_id=token_id, text=piece,
+        prob=float(dist.final[token_id]), raw_prob=float(dist.raw[token_id]),
+        alternatives=tuple((int(i), token_text(tokenizer, int(i)), float(p))
+                           for p, i in zip(top.values, top.indices) if p > 0),
+        elapsed=elapsed,
+        runner_up=None if other is None else (other, token_text(tokenizer, other), float(dist.raw[other])))
 
 
 @torch.inference_mode()

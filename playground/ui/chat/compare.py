@@ -1,5 +1,7 @@
 """`compareView`: one prompt answered under 2–4 sampling settings side by side, one after another
-(the model is shared), each column with its own settings, tinted reply and stats."""
+(the model is shared), each column with its own settings, tinted reply and stats. Clicking a token of a
+column charts the distribution it was sampled from (the chat's `TokenInspector`, under that column's
+settings) in `compareDistribution` below the columns."""
 
 from __future__ import annotations
 
@@ -7,8 +9,11 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+                               QSplitter, QVBoxLayout, QWidget)
 
+from playground.ui.chat.distribution import TokenDistributionChart
+from playground.ui.chat.inspector import TokenInspector
+from playground.ui.chat.replies import ties_note
 from playground.ui.chat.view import TokenTextView
 from playground.ui.chat.sampling_panel import RANDOM_SEED, SamplingPanel
 from playground.core.errors import Failure
@@ -28,7 +33,7 @@ class CompareColumn(QGroupBox):
         self.panel.temperature.setValue(DEFAULT_TEMPERATURES[index])
         self.panel.top_k.setValue(0)
         self.panel.top_p.setValue(1.0)
-        self.output = TokenTextView(self, clickable_tokens=False)
+        self.output = TokenTextView(self)
         self.output.setObjectName(f"compareOutput{index}")
         self.output.setPlaceholderText("The reply under these settings appears here.")
         self.stats = QLabel("", objectName=f"compareStats{index}", wordWrap=True)
@@ -61,6 +66,8 @@ class CompareView(QDialog):
         self._jobs = Jobs(self)
         self._jobs.job_done.connect(self._on_jobs_job_done)
         self.results: tuple = ()
+        self._run: tuple | None = None  # (prompt ids, engine, model key) of the last run, to inspect its tokens
+        self._inspected = 0  # the column whose token is on the chart
 
         self.prompt_edit = QPlainTextEdit(objectName="comparePromptEdit")
         self.prompt_edit.setPlaceholderText("One prompt, answered under each setting below")
@@ -85,21 +92,44 @@ class CompareView(QDialog):
         controls.addWidget(self.run_button)
         controls.addWidget(self.stop_button)
         self.columns = [CompareColumn(i, self) for i in range(MAX_COLUMNS)]
-        row = QHBoxLayout()
+        columns = QWidget()
+        row = QHBoxLayout(columns)
+        row.setContentsMargins(0, 0, 0, 0)
         for column in self.columns:
             row.addWidget(column, 1)
+        splitter = QSplitter(Qt.Vertical, objectName="compareSplitter", childrenCollapsible=False)
+        splitter.addWidget(columns)
+        splitter.addWidget(self._build_distribution())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Prompt"))
         layout.addWidget(self.prompt_edit)
         layout.addLayout(controls)
         layout.addWidget(self.notice)
-        layout.addLayout(row, 1)
+        layout.addWidget(splitter, 1)
 
         self.columns_spin.valueChanged.connect(self._on_columns_spin_value_changed)
+        for index, column in enumerate(self.columns):
+            column.output.token_clicked.connect(self._on_output_token_clicked)
+            column.panel.changed.connect(lambda i=index: self._on_column_panel_changed(i))
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
         self._on_columns_spin_value_changed(self.columns_spin.value())
         self.resize(self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().lineSpacing() * 34)
+
+    def _build_distribution(self) -> QGroupBox:
+        """`compareDistribution`: the chat's chart and inspector, hidden until a token is clicked."""
+        self.distribution = QGroupBox("Next-token distribution", objectName="compareDistribution")
+        self.chart = TokenDistributionChart(self.distribution)
+        for widget, name in ((self.chart.caption, "compareDistributionCaption"),
+                             (self.chart.legend, "compareDistributionLegend"),
+                             (self.chart.ensure_plot(), "compareDistributionPlot")):
+            widget.setObjectName(name)  # the chat tab's chart keeps the chart's own names
+        QVBoxLayout(self.distribution).addWidget(self.chart)
+        self.inspector = TokenInspector(self.chart, lambda: self.columns[self._inspected].panel.settings(), self)
+        self.distribution.hide()
+        return self.distribution
 
     def visible_columns(self) -> list[CompareColumn]:
         return self.columns[: self.columns_spin.value()]
@@ -141,6 +171,8 @@ class CompareView(QDialog):
         self.show_notice("")
         for column in self.visible_columns():
             column.reset(waiting=True)
+        self._run = (tuple(prompt_ids), engine, session.source.key)
+        self.inspector.clear("Click a token of a reply to see the distribution it was sampled from.")
         worker = CompareWorker(session, prompt_ids, settings, engine)
         worker.column_started.connect(self._on_worker_column_started)
         worker.token_generated.connect(self._on_worker_token_generated)
@@ -156,6 +188,37 @@ class CompareView(QDialog):
 
     def shutdown(self) -> None:
         self._jobs.shutdown()
+        self.inspector.shutdown()
+
+    # ------------------------------------------------------------------ inspecting a token
+    def inspect_token(self, column_index: int, token_index: int) -> bool:
+        """Chart the distribution token `token_index` of column `column_index` was sampled from, under that
+        column's settings (from the engine that wrote it, as in the chat)."""
+        from playground.core.generation.engine import TorchEngine
+
+        session = self.controller.session
+        steps = self.columns[column_index].steps if 0 <= column_index < len(self.columns) else []
+        if self._run is None or session is None or not 0 <= token_index < len(steps):
+            return False
+        prompt_ids, engine, model_key = self._run
+        self._inspected = column_index
+        self.distribution.show()
+        if model_key != session.source.key:
+            self.inspector.clear("Another model wrote these replies. Run the comparison again to inspect them.")
+            return False
+        context = list(prompt_ids) + [step.token_id for step in steps[:token_index]]
+        self.inspector.inspect(session, context, steps[token_index].token_id,
+                               f"Setting {column_index + 1}, token {token_index + 1}",
+                               engine=None if isinstance(engine, TorchEngine) else engine)
+        return True
+
+    @Slot(int, int)
+    def _on_output_token_clicked(self, column_index: int, token_index: int) -> None:
+        self.inspect_token(column_index, token_index)
+
+    def _on_column_panel_changed(self, index: int) -> None:
+        if index == self._inspected:
+            self.inspector.redraw()
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -180,10 +243,11 @@ class CompareView(QDialog):
     @Slot(object)
     def _on_worker_column_finished(self, done) -> None:
         r = done.result
-        reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped"}[r.stop_reason]
+        reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped",
+                  "context": f"context full ({r.prompt_tokens + len(r.token_ids)} tokens)"}[r.stop_reason]
         self.columns[done.column].stats.setText(
             f"{len(r.token_ids)} tokens · {r.tokens_per_second:.1f} tokens/s · first token "
-            f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}")
+            f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}{ties_note(self.columns[done.column].steps)}")
 
     @Slot(object)
     def _on_job_finished(self, results) -> None:

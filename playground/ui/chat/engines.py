@@ -1,5 +1,6 @@
-"""The Chat tab's engines in `engineCombo`: "Fast (ONNX int4/int8)", "Exact (ONNX fp32)" (the same greedy
-tokens as PyTorch float32, ~2x faster on a CPU) and "Exact (PyTorch)".
+"""The Chat tab's engines in `engineCombo`: "Fast (ONNX int4)", "Exact (ONNX fp32)" (the same greedy
+tokens as PyTorch float32, ~2x faster on a CPU), "Exact (PyTorch)" and, last, "Experimental (ONNX int8)"
+(it may change greedy answers: `names.EXPERIMENTAL`).
 
 The fast engine's ONNX model is built once per model and precision, in a worker, while the chat keeps
 working on PyTorch; `engineStatusLabel` beside the combo shows the build's progress. Whenever the fast
@@ -18,12 +19,13 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel
 
+from playground.core.engines.names import CHOICES, EXPERIMENTAL, engine_name, engine_note
 from playground.core.errors import Failure
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
 EXACT_ENGINE = "Exact (PyTorch)"
-ONNX_ENGINES = {"Fast (ONNX int4)": "int4", "Fast (ONNX int8)": "int8", "Exact (ONNX fp32)": "fp32"}
+ONNX_ENGINES = {engine_name(p): p for p in CHOICES if p != "exact"}  # in the order offered
 SETTING = "chat/fast_engine"
 
 
@@ -61,8 +63,9 @@ class EngineSwitcher(QObject):
         self._pending: tuple[Path, str] | None = None
         self._building_notice = ""  # the notice shown while a build runs, replaced once it is ready
         self._model = ("", "")  # (source key, device) defaults were last chosen for
-        for index, (name, precision) in enumerate(ONNX_ENGINES.items()):
-            self.add(name, lambda session, p=precision: self.engine_for(session, p), index=index)
+        for index, (name, precision) in enumerate(ONNX_ENGINES.items()):  # before Exact (PyTorch), or last
+            self.add(name, lambda session, p=precision: self.engine_for(session, p),
+                     index=None if precision in EXPERIMENTAL else index)
         self.action = QAction("Fast chat engine (ONNX)", parent, objectName="fastEngineAction", checkable=True)
         self.action.setToolTip("Chat on ONNX Runtime (4- or 8-bit weights, several times faster on a CPU). "
                                "Off: every reply runs on PyTorch.")
@@ -222,10 +225,10 @@ class EngineSwitcher(QObject):
         """Off: the fast entries are greyed out and Exact is selected."""
         on = fast_engine_enabled()
         combo = self.combo
-        for name in ONNX_ENGINES:
+        for name, precision in ONNX_ENGINES.items():
             item = combo.model().item(combo.findText(name))
             item.setEnabled(on)
-            item.setToolTip("" if on else "Turned off: View ▸ Fast chat engine (ONNX)")
+            item.setToolTip(engine_note(precision) if on else "Turned off: View ▸ Fast chat engine (ONNX)")
         if not on:
             if combo.currentText() in ONNX_ENGINES:
                 combo.setCurrentText(EXACT_ENGINE)

@@ -17,6 +17,7 @@ from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
 from playground.ui.widgets.contrast import MutedLabel
+from playground.ui.widgets.tokens import NEAR_TIE_LEGEND
 
 
 class ChatLayout:
@@ -38,11 +39,12 @@ class ChatLayout:
         self.engine_combo = QComboBox(objectName="engineCombo")
         self.engine_combo.addItem(EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
-        self.engine_combo.setToolTip("What runs the model. Fast (ONNX): 4- or 8-bit weights on ONNX Runtime, "
+        self.engine_combo.setToolTip("What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "
                                      "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
                                      "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
                                      "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
-                                     "runs on a GPU.")
+                                     "runs on a GPU. Experimental (ONNX int8): 8-bit weights; may change greedy "
+                                     "answers (it flips near-ties, the dotted tokens).")
         self.engine_status = MutedLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
         self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
@@ -91,8 +93,9 @@ class ChatLayout:
         input_row = QHBoxLayout()
         input_row.addWidget(self.input, 1)
         input_row.addLayout(buttons)
-        self.stats = QLabel("", objectName="chatStatsLabel")
-        self.stats.setToolTip("Decode speed, time to the first token and the engine of the last reply")
+        self.stats = QLabel("", objectName="chatStatsLabel", wordWrap=True)  # long at a large zoom
+        self.stats.setToolTip(f"Decode speed, time to the first token and the engine of the last reply, why it "
+                              f"ended, and its near-ties. {NEAR_TIE_LEGEND}")
         self.context_meter = QProgressBar(objectName="contextMeter")
         self.context_meter.setFormat("context %v / %m tokens")
         self.context_meter.setRange(0, 1)

@@ -42,6 +42,7 @@ class LiveReply:
     engine: str
     model_key: str
     steps: list
+    context_length: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,23 @@ class _Request:
     model_key: str
 
 
+def ties_note(steps) -> str:
+    """" · 2 near-ties (dotted)" for a reply whose greedy picks were close calls; "" if none."""
+    from playground.core.generation.ties import near_tie
+
+    count = sum(near_tie(step) is not None for step in steps)
+    return f" · {count} near-tie{'s' if count != 1 else ''} (dotted)" if count else ""
+
+
+def stop_note(result, context_length: int) -> str:
+    """Why a reply ended, for its stats line ("" when the model ended it)."""
+    used = result.prompt_tokens + len(result.token_ids)
+    if result.stop_reason == "context":
+        return f" · context full ({context_length} tokens)"
+    slid = f" · slid past the {context_length}-token context" if context_length and used > context_length else ""
+    return slid + {"eos": "", "length": " · reached max tokens", "stopped": " · stopped"}[result.stop_reason]
+
+
 class ReplyController(QObject):
     reply_finished = Signal(object)  # ReplyFinished
     rejected = Signal(object)  # ReplyRejected
@@ -86,13 +104,14 @@ class ReplyController(QObject):
     def is_running(self) -> bool:
         return self.streamer.is_running()
 
-    def start(self, session, request, settings, engine) -> None:
-        """Show `request.messages` as the conversation and answer them (conversation.PromptRequest)."""
+    def start(self, session, request, settings, engine, *, sliding_window: bool = False) -> None:
+        """Show `request.messages` as the conversation and answer them (conversation.PromptRequest);
+        `sliding_window`: past a full context, go on from its last tokens."""
         engine_name = getattr(engine, "name", "?")
         self._request = _Request(tuple(self.conversation.messages), request.mode, request.context_length,
                                  settings, engine_name, session.identity())
         self._show(list(request.messages), request.mode)
-        self.streamer.start(session, request, settings, engine)
+        self.streamer.start(session, request, settings, engine, sliding_window=sliding_window)
         self.stats.setText(f"Waiting for the first token… · {engine_name}")
 
     def stop(self) -> None:
@@ -149,7 +168,7 @@ class ReplyController(QObject):
             self.view.add_message(len(self.conversation.messages) - 1, notice)
         self.meter.setFormat("context %v / %m tokens" + (" · oldest left out" if self.conversation.dropped else ""))
         self.live = LiveReply(len(self.conversation.messages), prompt, request.settings, request.engine,
-                              request.model_key, [])
+                              request.model_key, [], request.context_length)
         self.view.begin_reply(self.live.index)
         self.set_context_used(len(prompt.ids))
 
@@ -188,11 +207,13 @@ class ReplyController(QObject):
     def _on_streamer_finished(self, result) -> None:
         if self.live is None:
             return
-        reason = {"eos": "", "length": " · reached max tokens", "stopped": " · stopped"}[result.stop_reason]
         stats = (f"{len(result.token_ids)} tokens · {result.tokens_per_second:.1f} tokens/s · first token "
-                 f"{result.time_to_first_token:.2f} s · {self.live.engine}")
-        index, message = self._finish_live(result.text, stats + reason)
-        self.stats.setText(stats + reason)
+                 f"{result.time_to_first_token:.2f} s · {self.live.engine}"
+                 f"{stop_note(result, self.live.context_length)}")
+        hint = ": tick “Slide past a full context” to go on" if result.stop_reason == "context" else ""
+        ties = ties_note(self.live.steps)
+        index, message = self._finish_live(result.text, stats + hint + ties)
+        self.stats.setText(stats + ties)
         self.set_context_used(result.prompt_tokens + len(result.token_ids))
         self.reply_finished.emit(ReplyFinished(index, message, result))
 

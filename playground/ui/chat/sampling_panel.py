@@ -1,17 +1,19 @@
-"""The six sampling controls, as one widget (the Chat tab has one, each Compare column another)."""
+"""The six sampling controls, as one widget (the Chat tab has one, each Compare column another), and in the
+Chat tab's the sliding-window option."""
 
 from __future__ import annotations
 
 import json
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QGridLayout, QLabel, QSpinBox, QWidget
 
 RANDOM_SEED = -1  # the seed spin's minimum, shown as "random"
 
 
 class SamplingPanel(QWidget):
-    """temperatureSpin, topKSpin, topPSpin, repetitionPenaltySpin, maxTokensSpin, seedSpin (+ `suffix`)."""
+    """temperatureSpin, topKSpin, topPSpin, repetitionPenaltySpin, maxTokensSpin, seedSpin (+ `suffix`);
+    with the length controls also slidingWindowCheck."""
 
     changed = Signal()  # any value changed
 
@@ -55,9 +57,19 @@ class SamplingPanel(QWidget):
             grid.addWidget(spin, row, 2 * col + 1)
             grid.setColumnStretch(2 * col + 1, 1)
             spin.valueChanged.connect(self.changed)
-        if not with_length:
+        self.sliding = QCheckBox("Slide past a full context", objectName=f"slidingWindowCheck{suffix}")
+        self.sliding.setToolTip(
+            "When prompt and reply fill the model's context, keep writing from its last context-length tokens "
+            "(the oldest, the prompt first, are forgotten; each token past it re-reads the whole window). "
+            "Off: the reply stops with “context full”. Small models trained here have learned "
+            "positions: nothing exists past their context.")
+        self.sliding.toggled.connect(self.changed)
+        if with_length:
+            grid.addWidget(self.sliding, grid.rowCount(), 0, 1, 2 * columns)
+        else:
             self.max_tokens.hide()
             self.seed.hide()
+            self.sliding.hide()
 
     @staticmethod
     def _double(name: str, low: float, high: float, step: float, value: float) -> QDoubleSpinBox:
@@ -78,9 +90,14 @@ class SamplingPanel(QWidget):
             top_p=round(self.top_p.value(), 4), repetition_penalty=round(self.repetition.value(), 4),
             max_new_tokens=self.max_tokens.value(), seed=None if seed == RANDOM_SEED else seed)
 
+    def sliding_window(self) -> bool:
+        """Past a full context, go on from its last tokens (stream.generate_stream's `sliding_window`)."""
+        return self.sliding.isChecked()
+
     def values(self) -> str:
-        """The spin values as JSON (for QSettings), without importing torch."""
-        return json.dumps({spin.objectName().removesuffix(self.suffix): spin.value() for spin in self.spins()})
+        """The spin values (and the sliding window) as JSON (for QSettings), without importing torch."""
+        values = {spin.objectName().removesuffix(self.suffix): spin.value() for spin in self.spins()}
+        return json.dumps({**values, "slidingWindow": self.sliding.isChecked()})
 
     def set_values(self, text: str) -> None:
         """Restore `values()`; anything unreadable is ignored."""
@@ -94,6 +111,8 @@ class SamplingPanel(QWidget):
             value = values.get(spin.objectName().removesuffix(self.suffix))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 spin.setValue(value)
+        if isinstance(values.get("slidingWindow"), bool):
+            self.sliding.setChecked(values["slidingWindow"])
 
     def set_settings(self, settings) -> None:
         """Show `settings` (values outside a spin's range are clamped); emits `changed` once."""

@@ -183,7 +183,7 @@ class ChatTab(QWidget):
             self.show_notice(str(exc), error=True)
             return False
         request = self._prompt_request(messages, reply_room(settings, session.context_length))
-        self.replies.start(session, request, settings, engine)
+        self.replies.start(session, request, settings, engine, sliding_window=self.sampling.sliding_window())
         return True
 
     @Slot(object)

@@ -1,5 +1,5 @@
-"""The conversation view: messages as blocks, reply tokens tinted by their probability, hover for the
-top-5 alternatives, click for the whole distribution. Replies are appended token by token (never a
+"""The conversation view: messages as blocks, reply tokens tinted by their probability (near-ties of a
+greedy reply dotted), hover for the top-5 alternatives, click for the whole distribution. Replies are appended token by token (never a
 full re-render while streaming), so long conversations stay smooth."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
 
-from playground.ui.widgets.tokens import prob_color, token_tooltip
+from playground.ui.widgets.tokens import near_tie_color, prob_color, token_tooltip
 
 TITLES = {"user": "You", "assistant": "Assistant", "notice": "", "error": ""}
 
@@ -57,6 +57,8 @@ class TokenTextView(QTextBrowser):
         self._follow(follow)
 
     def append_tokens(self, message_index: int, steps) -> None:
+        from playground.core.generation.ties import near_tie
+
         follow = self._at_bottom()
         cursor = self._end_cursor()
         dark = self.dark()
@@ -65,6 +67,9 @@ class TokenTextView(QTextBrowser):
                 continue
             fmt = QTextCharFormat()
             fmt.setBackground(prob_color(step.prob, dark))
+            if near_tie(step) is not None:
+                fmt.setUnderlineStyle(QTextCharFormat.DotLine)
+                fmt.setUnderlineColor(near_tie_color(dark))
             fmt.setToolTip(token_tooltip(step, clickable=self.clickable_tokens))
             if self.clickable_tokens:
                 fmt.setAnchor(True)
@@ -113,7 +118,9 @@ class ChatView(TokenTextView):
         super().__init__(parent)
         self.setObjectName("chatView")
         self.setPlaceholderText("Ask the model something. Each reply token is tinted by how likely it was: "
-                                "hover a token for the alternatives, click it for the whole distribution.")
+                                "hover a token for the alternatives, click it for the whole distribution. "
+                                "A dotted token of a greedy reply is a near-tie: the runner-up was almost as "
+                                "likely.")
         self.mode = "chat"
         self._messages: list = []
         self._live: tuple[int, list] | None = None  # the reply being streamed: (message index, steps)

@@ -1,4 +1,5 @@
-"""How a token looks on screen: visible whitespace, a tint for its probability, a tooltip with alternatives."""
+"""How a token looks on screen: visible whitespace, a tint for its probability, a tooltip with alternatives,
+and a dotted underline for a near-tie (`core.generation.ties`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import html
 from PySide6.QtGui import QColor
 
 _VISIBLE = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "␍"}
+NEAR_TIE_LEGEND = ("Dotted underline: a near-tie, a greedy pick whose runner-up was almost as likely (at least "
+                   "90% as likely); a small change, such as another engine or int8 weights, can flip it and "
+                   "everything after it.")
 
 
 def visible_token(text: str, limit: int = 24) -> str:
@@ -28,13 +32,29 @@ def prob_color(prob: float, dark: bool) -> QColor:
     return color
 
 
+def near_tie_color(dark: bool) -> QColor:
+    return QColor("#ffb74d" if dark else "#e65100")
+
+
+def near_tie_text(tie) -> str:
+    """"near-tie: 'The' 15.2% vs 'L' 14.0%" (ties.NearTie)."""
+    return (f"near-tie: '{visible_token(tie.chosen)}' {tie.chosen_prob:.1%} vs "
+            f"'{visible_token(tie.runner_up)}' {tie.runner_up_prob:.1%}")
+
+
 def token_tooltip(step, *, clickable: bool = True) -> str:
-    """Rich-text tooltip: the token, its probabilities, and the top-5 alternatives at that position."""
+    """Rich-text tooltip: the token, its probabilities, and the top-5 alternatives at that position; a
+    near-tie first."""
+    from playground.core.generation.ties import near_tie
+
+    tie = near_tie(step)
+    head = (f"<b>⚠ {html.escape(near_tie_text(tie), quote=False)}</b> (raw softmax): the model barely preferred this token; "
+            "a small change (another engine, int8 weights) can flip it.<br>" if tie is not None else "")
     rows = "".join(
         f"<tr><td>{'▶' if token_id == step.token_id else ''}</td>"
         f"<td><code>{html.escape(visible_token(text))}</code></td>"
         f"<td align='right'>&nbsp;{prob:.1%}</td></tr>"
         for token_id, text, prob in step.alternatives)
     hint = "<br><i>Click to see the whole distribution.</i>" if clickable else ""
-    return (f"<b><code>{html.escape(visible_token(step.text or ''))}</code></b> — {step.prob:.1%} when sampled "
+    return (f"{head}<b><code>{html.escape(visible_token(step.text or ''))}</code></b> — {step.prob:.1%} when sampled "
             f"(model's raw softmax: {step.raw_prob:.1%})<br>Top 5 at this position:<table>{rows}</table>{hint}")

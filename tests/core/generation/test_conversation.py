@@ -103,7 +103,8 @@ REPLY_NOTE = "1 tokens · 20.0 tokens/s · first token 0.10 s · Fast (ONNX int4
 
 
 def sample_conversation() -> list[Message]:
-    step = TokenStep(0, 42, " Paris", 0.9, 0.8, ((42, " Paris", 0.9), (7, " Lyon", 0.05)), 0.1)
+    step = TokenStep(0, 42, " Paris", 0.9, 0.8, ((42, " Paris", 0.9), (7, " Lyon", 0.05)), 0.1,
+                     runner_up=(7, " Lyon", 0.75))
     return [Message("user", "Capital of France?"),
             Message("assistant", " Paris", (step,), prompt_ids=(1, 2), settings=REPLY_SETTINGS,
                     model_key="smollm2-135m-instruct@0123456789abcdef", engine="Fast (ONNX int4)", note=REPLY_NOTE),
@@ -122,6 +123,7 @@ def test_save_then_open_round_trips(tmp_path):
     assert [(m.role, m.content) for m in saved.messages] == [("user", "Capital of France?"), ("assistant", " Paris")]
     token = saved.messages[1].tokens[0]
     assert (token.token_id, token.text, token.prob, token.alternatives[1]) == (42, " Paris", 0.9, (7, " Lyon", 0.05))
+    assert token.runner_up == (7, " Lyon", 0.75)  # a reopened greedy reply keeps its near-tie marks
     reply = saved.messages[1]
     assert reply.model_key == "smollm2-135m-instruct@0123456789abcdef" and reply.prompt_ids is None
     # each reply keeps what it was sampled with, not only the settings the panel had when saving

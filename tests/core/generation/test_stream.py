@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from playground.core.generation.engine import TorchEngine
-from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
+from playground.core.generation.stream import encode_chat, encode_text, eos_ids, generate_stream
 from playground.core.generation.sampling import (GREEDY, SamplingSettings, apply_repetition_penalty,
                                       next_token_distribution)
 
@@ -87,3 +87,69 @@ def test_stop_event_ends_generation_early(builtin_session):
     result = generate_stream(TorchEngine(s.model), s.tokenizer, prompt, replace(GREEDY, max_new_tokens=100),
                              on_token=on_token, should_stop=stop)
     assert result.stop_reason == "stopped" and len(result.token_ids) == 3
+
+
+def gpt2_char_folder(tmp_path, context=64):
+    """A tiny untrained GPT-2 (learned positions: nothing exists past `context`) with a character-level
+    tokenizer, no chat template and no end token, saved as a Hugging Face folder."""
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    from playground.core.models.builder import hf_config, model_from_hf_config
+    from playground.core.models.spec import ModelSpec
+
+    chars = sorted(set("abcdefghijklmnopqrstuvwxyz .,!?'\n"))
+    core = Tokenizer(models.WordLevel({c: i for i, c in enumerate(["<unk>"] + chars)}, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Split(Regex(".|\n"), behavior="isolated")
+    core.decoder = decoders.Fuse()
+    PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>").save_pretrained(tmp_path)
+    torch.manual_seed(0)
+    spec = ModelSpec(family="gpt2", n_layer=1, n_head=2, n_embd=32, context_length=context)
+    model_from_hf_config(hf_config(spec, len(chars) + 1)).save_pretrained(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def tiny_gpt2(tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder = gpt2_char_folder(tmp_path)
+    return AutoModelForCausalLM.from_pretrained(folder).eval(), AutoTokenizer.from_pretrained(folder)
+
+
+def test_a_full_context_stops_with_its_own_reason_and_a_sliding_window_goes_on(tiny_gpt2):
+    model, tokenizer = tiny_gpt2
+    prompt = encode_text(tokenizer, "once upon a time")  # 16 tokens of a 64-token context
+    settings = replace(GREEDY, max_new_tokens=200)
+    full = generate_stream(TorchEngine(model), tokenizer, prompt, settings, context_length=64)
+    assert full.stop_reason == "context" and len(full.token_ids) == 64 - 16
+    short = generate_stream(TorchEngine(model), tokenizer, prompt, replace(settings, max_new_tokens=10),
+                            context_length=64)
+    assert short.stop_reason == "length" and len(short.token_ids) == 10
+    slid = generate_stream(TorchEngine(model), tokenizer, prompt, settings, context_length=64, sliding_window=True)
+    assert slid.stop_reason == "length" and len(slid.token_ids) == 200  # more than the context holds
+    assert slid.token_ids[:48] == full.token_ids  # the same reply until the context is full
+    window = (list(prompt) + list(slid.token_ids))[:-1][-64:]  # the last token: from the last 64 before it
+    with torch.inference_mode():
+        expected = int(model(torch.tensor([window])).logits[0, -1].argmax())
+    assert slid.token_ids[-1] == expected
+    too_long = generate_stream(TorchEngine(model), tokenizer, list(prompt) * 5, settings, context_length=64)
+    assert too_long.stop_reason == "context" and too_long.token_ids == ()
+
+
+def test_each_step_records_the_raw_runner_up_and_the_france_answer_starts_on_a_near_tie(builtin_session):
+    from playground.core.generation.ties import near_tie
+
+    s = builtin_session
+    prompt = encode_chat(s.tokenizer, [{"role": "user", "content": "What is the capital of France?"}])
+    steps = []
+    generate_stream(TorchEngine(s.model), s.tokenizer, prompt, replace(GREEDY, max_new_tokens=8),
+                    stop_ids=eos_ids(s.model, s.tokenizer), on_token=steps.append)
+    with torch.inference_mode():
+        raw = s.model(torch.tensor([prompt])).logits[0, -1].float().softmax(-1)
+    second = int(torch.topk(raw, 2).indices[1])
+    assert steps[0].runner_up[0] == second and steps[0].runner_up[2] == pytest.approx(float(raw[second]), rel=1e-4)
+    tie = near_tie(steps[0])  # float32: "The" 15.2% vs "L" 14.0%
+    assert (tie.chosen, tie.runner_up) == ("The", "L")
+    assert (round(tie.chosen_prob, 3), round(tie.runner_up_prob, 3)) == (0.152, 0.140)
+    assert [near_tie(st) is not None for st in steps] == [True] + [False] * (len(steps) - 1)

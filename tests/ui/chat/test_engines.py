@@ -9,7 +9,7 @@ from playground.core.engines import onnx_build
 from playground.core.generation.sampling import SamplingSettings, next_token_distribution
 from tests.ui.chat.test_tab import LONG, char_model_folder, reference_greedy, send, set_sampling, widget
 
-FAST4, FAST8, EXACT_ONNX, EXACT = "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)"
+FAST4, FAST8, EXACT_ONNX, EXACT = "Fast (ONNX int4)", "Experimental (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)"
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def fast_tab(qtbot, window, builtin_session, onnx_models):
 
 def test_fast_engine_is_the_default_on_cpu_and_switching_keeps_the_conversation(qtbot, fast_tab):
     tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
-    assert [combo.itemText(i) for i in range(combo.count())] == [FAST4, FAST8, EXACT_ONNX, EXACT]
+    assert [combo.itemText(i) for i in range(combo.count())] == [FAST4, EXACT_ONNX, EXACT, FAST8]
     assert combo.currentText() == FAST4
     stats = widget(tab, QLabel, "chatStatsLabel")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QLabel, QPlainTextEdit, QProgressBar,
-                               QPushButton, QSpinBox, QTextBrowser, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox, QLabel, QPlainTextEdit,
+                               QProgressBar, QPushButton, QSpinBox, QTextBrowser, QWidget)
 
 from playground.core.generation.conversation import build_prompt, reply_room
 from playground.core.generation.engine import TorchEngine
@@ -356,7 +356,7 @@ def test_errors_during_generation_show_in_the_chat(qtbot, tab):
     tab.add_engine("Failing (test)", lambda session: FailingEngine(session.model))
     engines = widget(tab, QComboBox, "engineCombo")
     assert [engines.itemText(i) for i in range(engines.count())] == [
-        "Fast (ONNX int4)", "Fast (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Failing (test)"]
+        "Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Experimental (ONNX int8)", "Failing (test)"]
     engines.setCurrentText("Failing (test)")
     set_sampling(tab, temperature=0.0, max_tokens=20)
     done = send(qtbot, tab, "Tell me about the sea.")
@@ -529,3 +529,135 @@ def test_the_engine_status_reads_well_in_both_themes(qtbot, tab, loaded_window):
         loaded_window.dark_action.setChecked(False)
     QApplication.processEvents()
     assert contrast() >= 4.5
+
+
+def test_a_full_context_says_so_and_the_sliding_window_goes_past_it(qtbot, tmp_path, window):
+    """A GPT-2 with a 64-token context (learned positions), max tokens 200: the reply stops because the
+    context is full, and says so; with the sliding window it writes all 200, and its late tokens inspect."""
+    from playground.core.models.sources import folder_source
+    from tests.core.generation.test_stream import gpt2_char_folder
+
+    tab = window.tab("chatTab")
+    with qtbot.waitSignal(window.controller.model_changed, timeout=LONG):
+        window.controller.load(folder_source(gpt2_char_folder(tmp_path, context=64)))
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=LONG)
+    set_sampling(tab, temperature=0.0, max_tokens=200)
+    sliding = widget(tab, QCheckBox, "slidingWindowCheck")
+    assert not sliding.isChecked()
+    done = send(qtbot, tab, "once upon a time")
+    assert done.result.stop_reason == "context" and len(done.result.token_ids) == 64 - 16
+    stats = widget(tab, QLabel, "chatStatsLabel").text()
+    assert "context full (64 tokens" in stats and "max tokens" not in stats
+    assert "context full (64 tokens): tick “Slide past a full context” to go on" in tab.view.toPlainText()
+    if os.environ.get("PLAYGROUND_SHOTS"):
+        tab.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "context_full.png"))
+
+    sliding.setChecked(True)
+    again = click_and_wait(qtbot, tab, "regenerateButton")
+    assert again.result.stop_reason == "length" and len(again.result.token_ids) == 200
+    assert "slid past the 64-token context" in widget(tab, QLabel, "chatStatsLabel").text()
+    assert list(again.result.token_ids[:48]) == list(done.result.token_ids)
+    with qtbot.waitSignal(tab.distribution_shown, timeout=LONG) as shown:  # token 150 saw only the last 64
+        qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(1, 150))
+    assert shown.args[0].sampled_id == again.result.token_ids[150] and shown.args[0].rows[0].sampled
+    assert json.loads(tab.sampling.values())["slidingWindow"] is True  # remembered with the sampling settings
+    if os.environ.get("PLAYGROUND_SHOTS"):
+        window.set_zoom(1.3)
+        qtbot.wait(100)
+        window.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "sliding_zoom.png"))
+        window.set_zoom(1.0)
+
+
+def test_int8_is_offered_last_and_labelled_experimental(qtbot, window, builtin_session):
+    """int8 flips the France demo's near-tie: it is neither the default nor beside it, and says why."""
+    from playground.core.engines.names import CHOICES, engine_name
+
+    assert CHOICES == ("exact", "int4", "fp32", "int8") and engine_name("int8") == "Experimental (ONNX int8)"
+    tab = window.tab("chatTab")
+    tab.fast_engine_action.setChecked(True)
+    window.controller.adopt(builtin_session)
+    combo = widget(tab, QComboBox, "engineCombo")
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == ["Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Experimental (ONNX int8)"]
+    assert combo.currentText() == "Fast (ONNX int4)"  # the default on a CPU
+    tip = combo.itemData(3, Qt.ToolTipRole)
+    assert "experimental: may change greedy answers" in tip and "near-ties" in tip
+    assert not combo.itemData(0, Qt.ToolTipRole)
+    assert "may change greedy answers" in combo.toolTip()
+    tab.fast_engine_action.setChecked(False)  # off: greyed out, and the tooltip says how to turn it on
+    assert "Turned off" in combo.itemData(3, Qt.ToolTipRole)
+    qtbot.waitUntil(lambda: tab.engines.building is None, timeout=LONG)
+
+
+def token_format(view, message_index, token_index):
+    """The character format of one token of a reply in `view` (a TokenTextView)."""
+    from PySide6.QtGui import QTextCursor
+
+    start, _end = view._spans[f"tok:{message_index}:{token_index}"]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(start + 1)
+    return cursor.charFormat()
+
+
+def test_a_greedy_reply_marks_its_near_ties(qtbot, tab, loaded_window):
+    """The France answer's first token is a near-tie on float32 ("The" 15.2% vs "L" 14.0%, the pick int8
+    flips): dotted, with a tooltip that says so; the clear picks after it are not; the stats count it."""
+    from PySide6.QtGui import QTextCharFormat
+
+    set_sampling(tab, temperature=0.0, max_tokens=8)
+    done = send(qtbot, tab, "What is the capital of France?")
+    assert done.message.content.startswith("The capital of France is Paris")
+    first = token_format(tab.view, 1, 0)
+    assert first.underlineStyle() == QTextCharFormat.DotLine
+    assert "near-tie: 'The' 15.2% vs 'L' 14.0%" in first.toolTip()
+    assert all(token_format(tab.view, 1, i).underlineStyle() == QTextCharFormat.NoUnderline
+               for i in range(1, len(done.message.tokens)))
+    stats = widget(tab, QLabel, "chatStatsLabel")
+    assert "1 near-tie (dotted)" in stats.text() and "Dotted underline: a near-tie" in stats.toolTip()
+    loaded_window.dark_action.setChecked(True)  # re-rendered for the theme: still marked
+    try:
+        qtbot.waitUntil(lambda: tab.view.dark())
+        assert token_format(tab.view, 1, 0).underlineStyle() == QTextCharFormat.DotLine
+        if os.environ.get("PLAYGROUND_SHOTS"):
+            tab.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "near_tie_dark.png"))
+    finally:
+        loaded_window.dark_action.setChecked(False)
+
+    set_sampling(tab, temperature=0.7, max_tokens=8, seed=1)  # sampled: chance decides, nothing is marked
+    sampled = send(qtbot, tab, "What is the capital of France?")
+    assert all(token_format(tab.view, 3, i).underlineStyle() == QTextCharFormat.NoUnderline
+               for i in range(len(sampled.message.tokens)))
+
+
+def test_a_compare_token_click_shows_its_distribution_under_that_columns_settings(qtbot, tab):
+    tab.input.setPlainText("Name a color.")
+    view = tab.open_compare()
+    view.findChild(QSpinBox, "compareColumnsSpin").setValue(2)
+    view.findChild(QSpinBox, "compareMaxTokensSpin").setValue(4)
+    view.findChild(QDoubleSpinBox, "temperatureSpin0").setValue(0.0)
+    view.findChild(QDoubleSpinBox, "temperatureSpin1").setValue(1.5)
+    view.findChild(QSpinBox, "compareSeedSpin").setValue(7)
+    with qtbot.waitSignal(view.run_finished, timeout=LONG) as finished:
+        qtbot.mouseClick(view.findChild(QPushButton, "compareRunButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=LONG)
+    steps = view.columns[1].steps
+    assert len(finished.args[0]) == 2 and len(steps) >= 3
+    chart = view.findChild(QGroupBox, "compareDistribution")
+    assert not chart.isVisible()  # until a token is clicked
+    output = view.findChild(QTextBrowser, "compareOutput1")
+    assert "Click to see the whole distribution" in token_format(output, 1, 2).toolTip()
+    with qtbot.waitSignal(view.inspector.distribution_shown, timeout=LONG) as shown:
+        qtbot.mouseClick(output.viewport(), Qt.LeftButton, pos=output.token_point(1, 2))
+    dist = shown.args[0]
+    assert chart.isVisible() and dist.sampled_id == steps[2].token_id
+    assert dist.settings.temperature == 1.5  # the column's settings, not the chat's
+    assert dist.sampled_final == pytest.approx(steps[2].prob, rel=1e-3)
+    assert dist.sampled_raw == pytest.approx(steps[2].raw_prob, rel=1e-3)
+    assert "Setting 2, token 3" in view.findChild(QLabel, "compareDistributionCaption").text()
+    with qtbot.waitSignal(view.inspector.distribution_shown, timeout=LONG) as redrawn:  # follows that column
+        view.findChild(QDoubleSpinBox, "temperatureSpin1").setValue(0.5)
+    assert redrawn.args[0].settings.temperature == 0.5 and view.inspector.forward_passes == 1
+    assert tab.chart.view is None  # the chat's own chart is left alone
+    if os.environ.get("PLAYGROUND_SHOTS"):
+        view.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "compare_inspect.png"))
+    view.close()

@@ -214,6 +214,6 @@ def test_onnx_variants_explain_why_they_cannot_run(qtbot, loaded_window, monkeyp
     tab = tab_of(loaded_window)
     tick(tab, "bfloat16", "onnx-int8")
     message = tab.findChild(QLabel, "optimizeMessage").text()
-    assert message.startswith("ONNX int8 (fast engine): The fast engine cannot build this model")
+    assert message.startswith("ONNX int8 (experimental): The fast engine cannot build this model")
     assert "pip install onnxruntime onnxruntime-genai" in message
     assert not tab.findChild(QPushButton, "runOptimizeButton").isEnabled()
