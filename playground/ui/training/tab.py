@@ -41,6 +41,7 @@ class TrainingTab(QWidget):
         self._run_dir: Path | None = None
         self._latest = None  # newest StepMetrics, drawn by the progress timer
         self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
+        self._outcome = ""  # replaces the ETA once the run is stopping or has ended ("stopped", …)
         self._devices_filled = False
         self.metrics_reader = MetricsReader(self)  # past runs' metrics.jsonl, read on a worker thread
         self.metrics_reader.read_failed.connect(self._on_metrics_reader_read_failed)
@@ -96,9 +97,10 @@ class TrainingTab(QWidget):
 
         index = self.panel.mode_combo.findData("scratch")
         self.panel.mode_combo.setCurrentIndex(index)
-        self.panel.set_model_spec(spec_from_hf_config(config))
-        self.panel.preset_description.setText("Architecture from the Architecture tab: check the data and "
-                                              "optimizer settings, then press Start.")
+        self.panel.preset_description.setText(
+            "Architecture from the Architecture tab's config builder. Its vocabulary is replaced by the one "
+            "the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start.")
+        self.panel.set_custom_architecture(spec_from_hf_config(config), int(config.get("vocab_size") or 0))
         self.navigate_requested.emit("trainingTab")
 
     def loss_points(self) -> list[float]:
@@ -107,7 +109,7 @@ class TrainingTab(QWidget):
     # ------------------------------------------------------------------ validation
     @Slot()
     def _on_panel_config_changed(self) -> None:
-        problems = self.panel.config().problems()
+        problems = self.panel.config().problems() or [p for p in [self.panel.memory_problem()] if p]
         self.message.setText(problems[0] if problems else "")
         self.message.setVisible(bool(problems))
         self._update_buttons()
@@ -123,7 +125,7 @@ class TrainingTab(QWidget):
     @Slot()
     def _on_start_button_clicked(self) -> None:
         cfg = self.panel.config()
-        if cfg.problems() or self.is_training:
+        if cfg.problems() or self.panel.memory_problem() or self.is_training:
             return
         if self.panel.is_race:
             from playground.core.training.presets import race_configs
@@ -144,7 +146,7 @@ class TrainingTab(QWidget):
         # painting them while the model is built beside it froze the window for ~90 ms.
         self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
                          replace=False, start_later=True)
-        self._cfg, self._latest, self._origin = cfg, None, None
+        self._cfg, self._latest, self._origin, self._outcome = cfg, None, None, ""
         if resume_from is None:
             self.plots.clear()
         self.sample_view.clear()
@@ -176,6 +178,8 @@ class TrainingTab(QWidget):
         if self.is_training:
             self._queue = []
             self._jobs.stop(JOB)  # resumes a paused run first
+            self._outcome = "stopping…"
+            self._update_progress()
             self.status.setText("Stopping: saving a checkpoint…")
 
     def shutdown(self) -> None:
@@ -224,8 +228,9 @@ class TrainingTab(QWidget):
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
         worker = self._jobs.worker(JOB)
         paused = " · paused" if worker is not None and worker.paused else ""
+        tail = self._outcome or f"ETA {eta}{paused}"  # a stopped run has no time left to estimate
         self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
-                                f"{m.tokens_per_s:,.0f} tokens/s · ETA {eta}{paused}")
+                                f"{m.tokens_per_s:,.0f} tokens/s · {tail}")
 
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)
@@ -233,6 +238,7 @@ class TrainingTab(QWidget):
     @Slot(object)
     def _on_job_finished(self, result) -> None:
         self._drain_events()  # the last metrics and samples came before this signal
+        self._outcome = result.status  # "finished" | "stopped" | "diverged"
         self._update_progress()
         self.plots.fit(now=False)
         failed = result.status == "diverged"
@@ -248,7 +254,7 @@ class TrainingTab(QWidget):
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
         self._drain_events()
-        self._queue = []
+        self._queue, self._latest = [], None  # the timer's last ticks keep "Failed", not the step and ETA
         self.status.setStyleSheet("color: #c62828; font-weight: bold;")
         self.status.setText(failure.message)
         self.progress.setFormat("Failed")

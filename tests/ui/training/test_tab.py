@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QSpinBox, QTextEdit
@@ -220,3 +222,16 @@ def test_zoom_reaches_the_settings_column_and_the_plot_labels(qtbot, window):
     assert tab.config_scroll.minimumWidth() > before_width
     legend_sizes = {text.opts["size"] for _sample, text in tab.plots.legend.items}
     assert legend_sizes == {title.opts["size"]}  # the legend follows too
+
+
+def test_stop_replaces_the_eta(qtbot, tab):
+    tab.set_config(tiny(eval_every=0, sample_every=0))
+    click(qtbot, tab, "startTrainingButton")
+    qtbot.waitUntil(lambda: bool(re.search(r"ETA \d", tab.progress.format())), timeout=STEP_TIMEOUT)  # a rate, so an ETA
+    with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
+        click(qtbot, tab, "stopTrainingButton")
+    qtbot.waitUntil(lambda: not tab.is_training, timeout=10_000)
+    qtbot.wait(300)  # the progress timer's last ticks
+    text = tab.progress.format()
+    assert "ETA" not in text and text.startswith("Step ") and text.endswith("· stopped")
+    tab.progress.grab().save("/tmp/i21_progress_stopped.png")
