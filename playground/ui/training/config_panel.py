@@ -84,7 +84,8 @@ class TrainConfigPanel(QWidget):
         self.preset_combo = _combo("presetCombo", [])
         for key, preset in PRESETS.items():
             self.preset_combo.addItem(preset.label, key)
-        self.preset_combo.addItem("Optimizer race: SGD vs Momentum vs RMSprop vs Adam", RACE_KEY)
+        self.preset_combo.addItem("Optimizer race: SGD, Momentum, RMSprop, Adam", RACE_KEY)
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # every preset's name fits
         self.preset_combo.setPlaceholderText(CUSTOM_LABEL)  # shown while no preset is current
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
         self.preset_description = QLabel(objectName="presetDescription", wordWrap=True)

@@ -38,6 +38,7 @@ class TrainingTab(QWidget):
         self._jobs.job_done.connect(self._on_jobs_job_done)
         self._queue: list = []  # optimizer race: configs still to run
         self._race_runs: list[Path] = []
+        self._racing = False  # an optimizer race is on: the plots show its runs, not the runs list's selection
         self._run_dir: Path | None = None
         self._latest = None  # newest StepMetrics, drawn by the progress timer
         self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
@@ -68,7 +69,9 @@ class TrainingTab(QWidget):
 
     def _fit_to_font(self) -> None:
         """The settings column grows with the font (View → Zoom), so labels and values are never cut."""
-        self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth()))
+        scroll_bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        fitted = self.panel.sizeHint().width() + scroll_bar + 2 * self.config_scroll.frameWidth()
+        self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth(), fitted))
         if hasattr(self, "status"):
             # Two lines, whatever the text: a status that wrapped to a new height re-laid out and repainted
             # all four plots at once, freezing the window for ~100 ms at the start and end of every run.
@@ -130,12 +133,12 @@ class TrainingTab(QWidget):
         if self.panel.is_race:
             from playground.core.training.presets import race_configs
 
-            self._queue = race_configs(cfg)
-            self._race_runs = []
+            self._queue, self._race_runs, self._racing = race_configs(cfg), [], True
+            self.runs.select_runs([])  # a run selected before is not part of the race
             self.plots.set_overlays([])
             self.start(self._queue.pop(0))
         else:
-            self._queue, self._race_runs = [], []
+            self._queue, self._race_runs, self._racing = [], [], False
             self.start(cfg)
 
     def start(self, cfg, resume_from: Path | None = None) -> None:
@@ -246,7 +249,7 @@ class TrainingTab(QWidget):
         self.status.setText(f"{result.run_dir.name}: {result.message}")
         if failed:
             self._show_error("Training stopped: the loss diverged", result.message)
-        if self._queue or self._race_runs:
+        if self._racing:
             self._race_runs.append(result.run_dir)
         self._last_result = result
         self.training_finished.emit(result)
@@ -277,9 +280,10 @@ class TrainingTab(QWidget):
             self._show_race_overlays()
             self.start(self._queue.pop(0))
             return
+        self._racing = False
         self._on_panel_config_changed()
         self.context.refresh_sources()  # the new run appears in the toolbar's model list as "run: <name>"
-        if self._race_runs:
+        if self._race_runs:  # the race's runs, overlaid on every plot
             self.runs.refresh()
             self.runs.select_runs(self._race_runs)
         elif self._run_dir is not None:
@@ -298,7 +302,10 @@ class TrainingTab(QWidget):
     @Slot(list)
     def _on_runs_selection_changed(self, run_dirs: list) -> None:
         """While training, the selected runs are overlaid; else one run's curves are shown, or several
-        runs' losses overlaid. Their metrics are read on a worker: `_show_selected_runs` draws them."""
+        runs' curves overlaid (not during a race: it shows its own runs). Their metrics are read on a
+        worker: `_show_selected_runs` draws them."""
+        if self._racing:
+            return
         if self.is_training or run_dirs:
             others = [p for p in run_dirs if p != self._run_dir or not self.is_training]
             self.metrics_reader.read(others, partial(self._show_selected_runs, training=self.is_training))
@@ -314,6 +321,7 @@ class TrainingTab(QWidget):
         elif runs:
             self.plots.clear()
             self._overlay_runs(runs)
+            self.plots.fit()  # the x axis spans these runs, not the last one trained
 
     @Slot(object)
     def _on_metrics_reader_read_failed(self, failure) -> None:  # core.errors.Failure
