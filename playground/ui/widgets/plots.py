@@ -24,6 +24,9 @@ ROTATION = ("loss", "lr", "loss", "grad", "loss", "speed")
 # What an overlaid run (metrics.jsonl rows) draws on each plot: the row's field, and whether it is smoothed.
 OVERLAY_FIELDS = {"loss": ("loss", True), "lr": ("lr", False), "grad": ("grad_norm", False),
                   "speed": ("tokens_per_s", True)}
+# The least height each plot keeps (pixels: the plot area, ticks and title need them at any zoom), so a
+# dock or the runs list below cannot squeeze a plot into overlapping tick labels.
+MIN_HEIGHTS = {"loss": 150, "lr": 110, "grad": 110, "speed": 110}
 HEADROOM = 0.25  # when a plot re-ranges, room left beyond the data, as a fraction of the data's span
 FLAT_BAND = 0.05  # a flat line is shown in a band this wide (a fraction of its value) around it
 
@@ -151,6 +154,7 @@ class TrainingPlots(QWidget):
         self.speed_curve = self.speed_plot.plot(pen=pg.mkPen("#9467bd", width=1.5))
         self.plot_widgets = dict(zip(PLOTS, (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot)))
         for name, widget in self.plot_widgets.items():
+            widget.setMinimumHeight(MIN_HEIGHTS[name])
             item = widget.getPlotItem()
             item.disableAutoRange()  # the plots follow their data themselves: _follow()
             item.getViewBox().sigRangeChangedManually.connect(lambda _mask, n=name: self._stop_following(n))
@@ -344,7 +348,8 @@ class TrainingPlots(QWidget):
             item = plot.getPlotItem()
             item.setTitle(item.titleLabel.text, size=size, color=color)
             item.setLabel("left", item.getAxis("left").labelText, **style)
-            item.setLabel("bottom", label, **style)
+            if plot is self.loss_plot:  # the small plots share its x axis: their height goes to the curve
+                item.setLabel("bottom", label, **style)
         self.legend.setLabelTextSize(size)
         self.legend.setLabelTextColor(color)
         for _sample, text in self.legend.items:
