@@ -15,6 +15,7 @@ from playground.core.files import write_text_atomic
 from playground.core.training import runs
 from playground.core.training.data import TrainData, prepare_data
 from playground.core.models.builder import hf_config, model_from_hf_config
+from playground.core.training.memory import check_memory
 from playground.core.training.optim import make_optimizer
 from playground.core.training.config import ConfigError, TrainConfig
 from playground.core.errors import PlaygroundError
@@ -118,6 +119,7 @@ def prepare(cfg: TrainConfig, *, resume_from=None, run_dir=None,
 
         saved_tokenizer = AutoTokenizer.from_pretrained(Path(run_dir) / "tokenizer")
     data = prepare_data(cfg, base_tokenizer=base_tokenizer, tokenizer=saved_tokenizer, on_status=status)
+    check_memory(cfg, data.vocab_size)  # a 70B on a laptop is refused here, not by the allocator
     status("Building the model…")
     model = build_model(cfg, data, base_model).to(cfg.device)
     optimizer = make_optimizer(model, cfg.optim, cfg.device)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 AVERAGE = -1
+ACROSS_ROW_HEIGHT = 8  # pixels per layer × head row in "All heads for this token"; the rest scroll
 
 
 class AttentionView(QWidget):
@@ -160,6 +161,7 @@ class AttentionView(QWidget):
         else:
             values = c.attentions[layer, head].astype("float32")
             title = f"Layer {layer}, head {head} (shares key/value head {c.kv_head(head)})"
+        self.heatmap.set_min_row_height(0)  # a head's tokens × tokens: all of it, zoom to read
         self.heatmap.set_data(HeatmapData(values, self._labels, self._labels, title + " · rows: queries, columns: keys"))
         self.heatmap.mark_row(self._query)
         self._update_strip()
@@ -196,6 +198,7 @@ class AttentionView(QWidget):
             rows = tuple(f"L{layer}·H{head}" for layer in range(c.num_layers) for head in range(c.num_heads))
             group = c.num_heads
         title = f"What token {query} “{self._labels[query]}” attends to, in every layer and head"
+        self.heatmap.set_min_row_height(ACROSS_ROW_HEIGHT)
         self.heatmap.set_data(HeatmapData(values, rows, self._labels[: query + 1], title, causal=False,
                                           row_axis="", col_axis="key", row_group=group, group_labels=layers))
         self.heatmap.mark_row(None)

@@ -60,7 +60,6 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         compress_page = QWidget()
         page = QVBoxLayout(compress_page)
         page.addWidget(self.techniques)
-        page.addWidget(self.run_button)
         page.addStretch(1)
         self.modes = QTabWidget(objectName="optimizeModes")
         self.modes.addTab(scroll(compress_page), "Quantize && prune")
@@ -74,7 +73,10 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.message = QLabel("", objectName="optimizeMessage")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        left = column(self.modes, self.measure, row(self.progress, self.cancel_button, stretch=0), self.message)
+        # The action button sits below the scrolled settings, not in them: at any zoom it stays in view.
+        self.modes.currentChanged.connect(lambda i: self.run_button.setVisible(i == 0))
+        left = column(self.modes, self.measure, self.run_button, row(self.progress, self.cancel_button, stretch=0),
+                      self.message)
 
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)

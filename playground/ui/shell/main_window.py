@@ -369,6 +369,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.BottomDockWidgetArea, self.server_panel)
         self.server_panel.show()
         self.server_panel.raise_()
+        self.resizeDocks([self.server_panel], [self.server_panel.compact_height()], Qt.Vertical)  # not ~40%
         if not self.server_panel.is_running():
             self.server_panel.start()
 

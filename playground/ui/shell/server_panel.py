@@ -25,6 +25,7 @@ class ServerPanel(QDockWidget):
         self.setObjectName("serverPanel")
         self.model_controller = model_controller
         self._show_error = show_error  # (title, message): the window's error dialog; None: the status says it
+        self._hide_when_stopped = False  # Stop was pressed: the dock goes away once the server has stopped
         self.server = ServerController(self)
         self.server.status_changed.connect(self._on_server_status_changed)
         self.server.request_logged.connect(self._on_server_request_logged)
@@ -64,6 +65,16 @@ class ServerPanel(QDockWidget):
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         layout.addWidget(self.log_table, 1)
         self.setWidget(body)
+        self._fit_to_font()
+
+    def _fit_to_font(self) -> None:
+        """The log may shrink to its header and two rows, so the dock never squeezes the tabs above it."""
+        self.log_table.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 16)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit_to_font()
 
     # ------------------------------------------------------------------ actions
     @Slot()
@@ -80,9 +91,15 @@ class ServerPanel(QDockWidget):
     @Slot()
     def stop(self) -> bool:
         if self.server.stop():
+            self._hide_when_stopped = True
             self._show_status(self.server.status(), "Stopping…", busy=True)
             return True
         return False
+
+    def compact_height(self) -> int:
+        """A modest height to open at: the status row, the example and a few log rows (File → Serve)."""
+        line = self.fontMetrics().lineSpacing()
+        return self.widget().layout().contentsMargins().top() * 2 + 10 * line + 24  # + the title bar
 
     def is_running(self) -> bool:
         return self.server.server is not None
@@ -98,6 +115,9 @@ class ServerPanel(QDockWidget):
     @Slot(object)
     def _on_server_status_changed(self, status: ServerStatus) -> None:
         self._show_status(status, f"Serving {status.model_id}" if status.running else "Stopped.")
+        if not status.running and self._hide_when_stopped:
+            self._hide_when_stopped = False
+            self.hide()  # its room goes back to the tabs; File → Serve current model brings it back
 
     @Slot(object)
     def _on_server_request_logged(self, entry) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from playground.core.models.sizing import param_breakdown, training_memory
+from playground.core.models.sizing import param_breakdown
 from playground.core.models.spec import ModelSpec
 from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
 from playground.core.training.config import OPTIMIZER_LABELS, TrainConfig
@@ -16,6 +16,7 @@ from playground.core import format as fmt
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 RACE_KEY = "race"
+CUSTOM_LABEL = "Custom architecture (from the config builder)"
 MODES = [("scratch", "Train from scratch"), ("full", "Fine-tune the current model (all weights)"),
          ("lora", "Fine-tune the current model (LoRA)")]
 SOURCES = [("builtin", "Built-in English corpus"), ("synthetic", "Synthetic task"), ("file", "Text file (.txt/.md)"),
@@ -56,6 +57,7 @@ class TrainConfigPanel(QWidget):
         self.base_model, self.base_label = "", "no model loaded"
         self._loading = False
         self._hidden = TrainConfig()  # settings without a widget (sample length, …) come from the preset
+        self._spec_vocab = 0  # the vocabulary of an architecture from the config builder (0: none)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._build_preset())
@@ -82,7 +84,9 @@ class TrainConfigPanel(QWidget):
         self.preset_combo = _combo("presetCombo", [])
         for key, preset in PRESETS.items():
             self.preset_combo.addItem(preset.label, key)
-        self.preset_combo.addItem("Optimizer race: SGD vs Momentum vs RMSprop vs Adam", RACE_KEY)
+        self.preset_combo.addItem("Optimizer race: SGD, Momentum, RMSprop, Adam", RACE_KEY)
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # every preset's name fits
+        self.preset_combo.setPlaceholderText(CUSTOM_LABEL)  # shown while no preset is current
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
         self.preset_description = QLabel(objectName="presetDescription", wordWrap=True)
         lay.addWidget(self.preset_combo)
@@ -275,9 +279,17 @@ class TrainConfigPanel(QWidget):
         if notify:
             self._on_any_changed()
 
+    def set_custom_architecture(self, spec: ModelSpec, vocab_size: int) -> None:
+        """The config builder's architecture: no preset is current any more, and its vocabulary is kept
+        to show what the tokenizer makes of it."""
+        self.preset_combo.setCurrentIndex(-1)  # the placeholder: CUSTOM_LABEL
+        self._spec_vocab = vocab_size
+        self.set_model_spec(spec)
+
     def apply_preset(self, key: str) -> None:
         from playground.core.training.presets import race_base
 
+        self._spec_vocab = 0
         _select(self.preset_combo, key)
         if key == RACE_KEY:
             self.preset_description.setText(
@@ -345,19 +357,34 @@ class TrainConfigPanel(QWidget):
             return 15
         return d.bpe_vocab_size if d.tokenizer == "bpe" else (105 if d.source == "builtin" else 100)
 
+    def _vocab_text(self, cfg: TrainConfig, vocab: int) -> str:
+        """'vocab ≈ 105', or, for the config builder's architecture, where its own vocabulary went."""
+        if not self._spec_vocab or self._spec_vocab == vocab:
+            return f"vocab ≈ {vocab:,}"
+        d = cfg.data
+        why = ("the synthetic task's tokens" if d.source == "synthetic" else
+               "BPE tokenizer" if d.tokenizer == "bpe" else "char tokenizer")
+        return f"vocabulary {self._spec_vocab:,} → {vocab:,} ({why})"
+
+    def memory_problem(self) -> str | None:
+        """Why the form's run cannot fit this machine's memory (needed vs available), or None."""
+        from playground.core.training.memory import memory_problem
+
+        cfg = self.config()
+        return memory_problem(cfg, self.estimated_vocab(cfg))
+
     def _update_param_label(self) -> None:
         cfg = self.config()
         if cfg.is_finetune or cfg.problems():
             self.param_label.setText("")
             return
+        from playground.core.training.memory import run_memory
+
         vocab = self.estimated_vocab(cfg)
-        spec = cfg.model.with_vocab(vocab)
-        n = param_breakdown(spec).total
-        # The Architecture tab's figure for the same model, batch and sequence length (one formula).
-        mem = training_memory(spec, batch_size=cfg.batch_size, seq_len=cfg.seq_len or min(spec.context_length, 1024),
-                              bf16=cfg.bf16, optimizer=cfg.optim.optimizer, n_params=n)
+        n = param_breakdown(cfg.model.with_vocab(vocab)).total
+        mem = run_memory(cfg, vocab)  # the Architecture tab's figure for the same model, batch and length
         self.param_label.setText(
-            f"<b>{fmt.count(n)}</b> parameters ({n:,}, vocab ≈ {vocab})<br>"
+            f"<b>{fmt.count(n)}</b> parameters ({n:,}, {self._vocab_text(cfg, vocab)})<br>"
             f"Training memory ≈ <b>{fmt.nbytes(mem.total)}</b> (weights {fmt.nbytes(mem.weights)}, "
             f"optimizer {fmt.nbytes(mem.optimizer)}, activations {fmt.nbytes(mem.activations)})")
         self.param_label.setToolTip("Counted exactly from the architecture; memory is an estimate.")

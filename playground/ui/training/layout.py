@@ -34,7 +34,9 @@ def _settings_column(tab) -> QWidget:
     tab.start_button = QPushButton("Start", objectName="startTrainingButton")
     tab.pause_button = QPushButton("Pause", objectName="pauseTrainingButton")
     tab.stop_button = QPushButton("Stop", objectName="stopTrainingButton")
-    tab.start_button.setStyleSheet("font-weight: bold;")
+    bold = tab.start_button.font()
+    bold.setBold(True)  # a font, not a style sheet: that drew the button white in the dark theme, even disabled
+    tab.start_button.setFont(bold)
     tab.start_button.clicked.connect(tab._on_start_button_clicked)
     tab.pause_button.clicked.connect(tab._on_pause_button_clicked)
     tab.stop_button.clicked.connect(tab._on_stop_button_clicked)

@@ -38,9 +38,11 @@ class TrainingTab(QWidget):
         self._jobs.job_done.connect(self._on_jobs_job_done)
         self._queue: list = []  # optimizer race: configs still to run
         self._race_runs: list[Path] = []
+        self._racing = False  # an optimizer race is on: the plots show its runs, not the runs list's selection
         self._run_dir: Path | None = None
         self._latest = None  # newest StepMetrics, drawn by the progress timer
         self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
+        self._outcome = ""  # replaces the ETA once the run is stopping or has ended ("stopped", …)
         self._devices_filled = False
         self.metrics_reader = MetricsReader(self)  # past runs' metrics.jsonl, read on a worker thread
         self.metrics_reader.read_failed.connect(self._on_metrics_reader_read_failed)
@@ -67,7 +69,9 @@ class TrainingTab(QWidget):
 
     def _fit_to_font(self) -> None:
         """The settings column grows with the font (View → Zoom), so labels and values are never cut."""
-        self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth()))
+        scroll_bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        fitted = self.panel.sizeHint().width() + scroll_bar + 2 * self.config_scroll.frameWidth()
+        self.config_scroll.setMinimumWidth(max(360, 52 * self.fontMetrics().averageCharWidth(), fitted))
         if hasattr(self, "status"):
             # Two lines, whatever the text: a status that wrapped to a new height re-laid out and repainted
             # all four plots at once, freezing the window for ~100 ms at the start and end of every run.
@@ -96,9 +100,10 @@ class TrainingTab(QWidget):
 
         index = self.panel.mode_combo.findData("scratch")
         self.panel.mode_combo.setCurrentIndex(index)
-        self.panel.set_model_spec(spec_from_hf_config(config))
-        self.panel.preset_description.setText("Architecture from the Architecture tab: check the data and "
-                                              "optimizer settings, then press Start.")
+        self.panel.preset_description.setText(
+            "Architecture from the Architecture tab's config builder. Its vocabulary is replaced by the one "
+            "the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start.")
+        self.panel.set_custom_architecture(spec_from_hf_config(config), int(config.get("vocab_size") or 0))
         self.navigate_requested.emit("trainingTab")
 
     def loss_points(self) -> list[float]:
@@ -107,7 +112,7 @@ class TrainingTab(QWidget):
     # ------------------------------------------------------------------ validation
     @Slot()
     def _on_panel_config_changed(self) -> None:
-        problems = self.panel.config().problems()
+        problems = self.panel.config().problems() or [p for p in [self.panel.memory_problem()] if p]
         self.message.setText(problems[0] if problems else "")
         self.message.setVisible(bool(problems))
         self._update_buttons()
@@ -123,17 +128,17 @@ class TrainingTab(QWidget):
     @Slot()
     def _on_start_button_clicked(self) -> None:
         cfg = self.panel.config()
-        if cfg.problems() or self.is_training:
+        if cfg.problems() or self.panel.memory_problem() or self.is_training:
             return
         if self.panel.is_race:
             from playground.core.training.presets import race_configs
 
-            self._queue = race_configs(cfg)
-            self._race_runs = []
+            self._queue, self._race_runs, self._racing = race_configs(cfg), [], True
+            self.runs.select_runs([])  # a run selected before is not part of the race
             self.plots.set_overlays([])
             self.start(self._queue.pop(0))
         else:
-            self._queue, self._race_runs = [], []
+            self._queue, self._race_runs, self._racing = [], [], False
             self.start(cfg)
 
     def start(self, cfg, resume_from: Path | None = None) -> None:
@@ -144,7 +149,7 @@ class TrainingTab(QWidget):
         # painting them while the model is built beside it froze the window for ~90 ms.
         self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, on_cancelled=self._on_job_cancelled,
                          replace=False, start_later=True)
-        self._cfg, self._latest, self._origin = cfg, None, None
+        self._cfg, self._latest, self._origin, self._outcome = cfg, None, None, ""
         if resume_from is None:
             self.plots.clear()
         self.sample_view.clear()
@@ -176,6 +181,8 @@ class TrainingTab(QWidget):
         if self.is_training:
             self._queue = []
             self._jobs.stop(JOB)  # resumes a paused run first
+            self._outcome = "stopping…"
+            self._update_progress()
             self.status.setText("Stopping: saving a checkpoint…")
 
     def shutdown(self) -> None:
@@ -224,8 +231,9 @@ class TrainingTab(QWidget):
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
         worker = self._jobs.worker(JOB)
         paused = " · paused" if worker is not None and worker.paused else ""
+        tail = self._outcome or f"ETA {eta}{paused}"  # a stopped run has no time left to estimate
         self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
-                                f"{m.tokens_per_s:,.0f} tokens/s · ETA {eta}{paused}")
+                                f"{m.tokens_per_s:,.0f} tokens/s · {tail}")
 
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)
@@ -233,6 +241,7 @@ class TrainingTab(QWidget):
     @Slot(object)
     def _on_job_finished(self, result) -> None:
         self._drain_events()  # the last metrics and samples came before this signal
+        self._outcome = result.status  # "finished" | "stopped" | "diverged"
         self._update_progress()
         self.plots.fit(now=False)
         failed = result.status == "diverged"
@@ -240,7 +249,7 @@ class TrainingTab(QWidget):
         self.status.setText(f"{result.run_dir.name}: {result.message}")
         if failed:
             self._show_error("Training stopped: the loss diverged", result.message)
-        if self._queue or self._race_runs:
+        if self._racing:
             self._race_runs.append(result.run_dir)
         self._last_result = result
         self.training_finished.emit(result)
@@ -248,7 +257,7 @@ class TrainingTab(QWidget):
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
         self._drain_events()
-        self._queue = []
+        self._queue, self._latest = [], None  # the timer's last ticks keep "Failed", not the step and ETA
         self.status.setStyleSheet("color: #c62828; font-weight: bold;")
         self.status.setText(failure.message)
         self.progress.setFormat("Failed")
@@ -271,9 +280,10 @@ class TrainingTab(QWidget):
             self._show_race_overlays()
             self.start(self._queue.pop(0))
             return
+        self._racing = False
         self._on_panel_config_changed()
         self.context.refresh_sources()  # the new run appears in the toolbar's model list as "run: <name>"
-        if self._race_runs:
+        if self._race_runs:  # the race's runs, overlaid on every plot
             self.runs.refresh()
             self.runs.select_runs(self._race_runs)
         elif self._run_dir is not None:
@@ -292,7 +302,10 @@ class TrainingTab(QWidget):
     @Slot(list)
     def _on_runs_selection_changed(self, run_dirs: list) -> None:
         """While training, the selected runs are overlaid; else one run's curves are shown, or several
-        runs' losses overlaid. Their metrics are read on a worker: `_show_selected_runs` draws them."""
+        runs' curves overlaid (not during a race: it shows its own runs). Their metrics are read on a
+        worker: `_show_selected_runs` draws them."""
+        if self._racing:
+            return
         if self.is_training or run_dirs:
             others = [p for p in run_dirs if p != self._run_dir or not self.is_training]
             self.metrics_reader.read(others, partial(self._show_selected_runs, training=self.is_training))
@@ -308,6 +321,7 @@ class TrainingTab(QWidget):
         elif runs:
             self.plots.clear()
             self._overlay_runs(runs)
+            self.plots.fit()  # the x axis spans these runs, not the last one trained
 
     @Slot(object)
     def _on_metrics_reader_read_failed(self, failure) -> None:  # core.errors.Failure

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QLinearGradient, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
     import numpy as np
@@ -101,6 +101,10 @@ class HeatmapView(QWidget):
         self._press: QPointF | None = None
         self._dragged = False
         self._empty_text = "Run some text to see its attention."
+        self._min_row_height = 0.0  # pixels; 0: every row fits the view, however thin
+        self._bar = QScrollBar(Qt.Vertical, self, objectName=f"{name}RowScroll")  # rows beyond the view
+        self._bar.hide()
+        self._bar.valueChanged.connect(self._on_bar_value_changed)
 
     # ------------------------------------------------------------------ content
     def set_data(self, data: HeatmapData | None, *, keep_view: bool = False) -> None:
@@ -127,15 +131,54 @@ class HeatmapView(QWidget):
         self._marked_row = row
         self.update()
 
+    def set_min_row_height(self, pixels: float) -> None:
+        """Rows never thinner than this: the view shows the rows that fit, a scroll bar reaches the rest
+        (270 layer × head rows in 380 px were 1.4 px each). 0: all rows in view."""
+        self._min_row_height = pixels
+        self.reset_view()
+
     def reset_view(self) -> None:
         if self._data is not None:
             rows, cols = self._data.values.shape
-            self._window = QRectF(0, 0, cols, rows)
+            self._set_window(QRectF(0, 0, cols, rows))
         self.update()
 
     def zoom_to(self, rows: tuple[int, int], cols: tuple[int, int]) -> None:
-        self._window = QRectF(cols[0], rows[0], cols[1] - cols[0], rows[1] - rows[0])
+        self._set_window(QRectF(cols[0], rows[0], cols[1] - cols[0], rows[1] - rows[0]))
         self.update()
+
+    def _set_window(self, w: QRectF) -> None:
+        """Show the cells `w` (x = column, y = row), no taller than the rows that fit, and sync the bar."""
+        if self._data is None:
+            self._window = w
+            return
+        if self._min_row_height > 0:
+            fit = max(1.0, self._plot_rect(QRectF(self.rect())).height() / self._min_row_height)
+            w = QRectF(w.left(), w.top(), w.width(), min(w.height(), fit))
+        self._window = self._clamped(w)
+        rows = self._data.values.shape[0]
+        hidden = rows - self._window.height()
+        self._bar.blockSignals(True)
+        self._bar.setRange(0, max(0, math.ceil(hidden - 1e-6)))
+        self._bar.setPageStep(max(1, int(self._window.height())))
+        self._bar.setValue(round(self._window.top()))
+        self._bar.blockSignals(False)
+        shown = self._min_row_height > 0 and hidden > 1e-6
+        if shown != self._bar.isVisible():
+            self._bar.setVisible(shown)
+        if shown:
+            plot = self._plot_rect(QRectF(self.rect()))
+            self._bar.setGeometry(self.width() - self._bar.sizeHint().width(), int(plot.top()),
+                                  self._bar.sizeHint().width(), int(plot.height()))
+
+    def _on_bar_value_changed(self, value: int) -> None:
+        w = self._window
+        self._set_window(QRectF(w.left(), float(value), w.width(), w.height()))
+        self.update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._set_window(self._window)
 
     def visible_window(self) -> QRectF:
         return QRectF(self._window)
@@ -175,7 +218,8 @@ class HeatmapView(QWidget):
         width = min(max((fm.horizontalAdvance(s) for s in self._data.row_labels), default=20), 140) + 10
         height = min(max((fm.horizontalAdvance(s) for s in self._data.col_labels), default=20), 120) + 10
         top = QFontMetricsF(self.font()).height() * 3.0
-        return QRectF(area.left() + width, area.top() + top, area.width() - width - 58,
+        bar = self._bar.sizeHint().width() if self._bar.isVisible() else 0
+        return QRectF(area.left() + width, area.top() + top, area.width() - width - 58 - bar,
                       area.height() - top - height).normalized()
 
     def _cell_at(self, pos: QPointF) -> tuple[int, int] | None:
@@ -314,7 +358,7 @@ class HeatmapView(QWidget):
                 self._dragged = True
                 w = self._window
                 dx, dy = -delta.x() / plot.width() * w.width(), -delta.y() / plot.height() * w.height()
-                self._window = self._clamped(w.translated(dx, dy))
+                self._set_window(w.translated(dx, dy))
                 self._press = pos
         cell = self._cell_at(pos)
         if cell != self._hover:
@@ -354,7 +398,7 @@ class HeatmapView(QWidget):
         new_h = min(max(w.height() * factor, min(4, rows)), rows)
         left = w.left() + fx * (w.width() - new_w)
         top = w.top() + fy * (w.height() - new_h)
-        self._window = self._clamped(QRectF(left, top, new_w, new_h))
+        self._set_window(QRectF(left, top, new_w, new_h))
         self.update()
 
     def _clamped(self, w: QRectF) -> QRectF:

@@ -21,6 +21,12 @@ PLOTS = ("loss", "lr", "grad", "speed")
 # The timer redraws one changed plot per tick, in this order: the loss (the one people watch) every
 # other tick (~5 Hz), the other three in turn (~1.7 Hz each).
 ROTATION = ("loss", "lr", "loss", "grad", "loss", "speed")
+# What an overlaid run (metrics.jsonl rows) draws on each plot: the row's field, and whether it is smoothed.
+OVERLAY_FIELDS = {"loss": ("loss", True), "lr": ("lr", False), "grad": ("grad_norm", False),
+                  "speed": ("tokens_per_s", True)}
+# The least height each plot keeps (pixels: the plot area, ticks and title need them at any zoom), so a
+# dock or the runs list below cannot squeeze a plot into overlapping tick labels.
+MIN_HEIGHTS = {"loss": 150, "lr": 110, "grad": 110, "speed": 110}
 HEADROOM = 0.25  # when a plot re-ranges, room left beyond the data, as a fraction of the data's span
 FLAT_BAND = 0.05  # a flat line is shown in a band this wide (a fraction of its value) around it
 
@@ -86,7 +92,7 @@ class TrainingPlots(QWidget):
         self._dirty: set[str] = set()  # plots whose curves lag the data
         self._next = 0  # where the round-robin redraw looks first
         self._overlays: list[tuple[str, list[dict]]] = []
-        self._overlay_items: list = []
+        self._overlay_items: dict[str, list] = {}  # plot -> one curve per overlaid run
         self._following: dict[str, bool] = {}  # False once the user pans or zooms that plot
         self._fresh: set[str] = set()  # plots whose next range ignores the current one
         self._refollow(PLOTS)
@@ -148,6 +154,7 @@ class TrainingPlots(QWidget):
         self.speed_curve = self.speed_plot.plot(pen=pg.mkPen("#9467bd", width=1.5))
         self.plot_widgets = dict(zip(PLOTS, (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot)))
         for name, widget in self.plot_widgets.items():
+            widget.setMinimumHeight(MIN_HEIGHTS[name])
             item = widget.getPlotItem()
             item.disableAutoRange()  # the plots follow their data themselves: _follow()
             item.getViewBox().sigRangeChangedManually.connect(lambda _mask, n=name: self._stop_following(n))
@@ -194,19 +201,23 @@ class TrainingPlots(QWidget):
         self._flush()
 
     def set_overlays(self, overlays: list[tuple[str, list[dict]]]) -> None:
-        """Other runs' (name, metrics rows), drawn as smoothed loss curves in their own colors."""
+        """Other runs' (name, metrics rows), drawn in their own colors on every plot: smoothed loss, lr,
+        gradient norm and smoothed throughput (the loss plot's legend names them)."""
         self._overlays = overlays
-        self._dirty.add("loss")
+        self._dirty.update(PLOTS)
         if self.loss_plot is None:
             return
         import pyqtgraph as pg
 
-        for item in self._overlay_items:
-            self.loss_plot.removeItem(item)
-        self._overlay_items = []
-        for i, (name, rows) in enumerate(overlays):
+        for plot, items in self._overlay_items.items():
+            for item in items:
+                self.plot_widgets[plot].removeItem(item)
+        self._overlay_items = {plot: [] for plot in PLOTS}
+        for i, (name, _rows) in enumerate(overlays):
             pen = pg.mkPen(OVERLAY_COLORS[i % len(OVERLAY_COLORS)], width=2)
-            self._overlay_items.append(self.loss_plot.plot(pen=pen, name=name))
+            for plot in PLOTS:
+                item = self.plot_widgets[plot].plot(pen=pen, name=name if plot == "loss" else None)
+                self._overlay_items[plot].append(item)
         self._flush()
 
     # ------------------------------------------------------------------ drawing
@@ -245,16 +256,28 @@ class TrainingPlots(QWidget):
             self.smooth_curve.setData(x, r["smoothed"])
             val = [(xi, v) for xi, v in zip(x, r["val_loss"]) if v is not None]
             self.val_curve.setData([p[0] for p in val], [p[1] for p in val])
-            for item, (_name, rows) in zip(self._overlay_items, self._overlays):
-                item.setData(self._x(rows), smooth([row["loss"] for row in rows]))
-        elif plot == "lr":
-            self.lr_curve.setData(x, r["lr"])
-        elif plot == "grad":
-            self.grad_curve.setData(x, r["grad_norm"])
         else:
-            self.speed_curve.setData(x, r["tokens_per_s_smoothed"])
+            own = {"lr": (self.lr_curve, "lr"), "grad": (self.grad_curve, "grad_norm"),
+                   "speed": (self.speed_curve, "tokens_per_s_smoothed")}[plot]
+            own[0].setData(x, r[own[1]])
+        field, smoothed = OVERLAY_FIELDS[plot]
+        for item, (_name, rows) in zip(self._overlay_items.get(plot, []), self._overlays):
+            ys = [math.nan if row.get(field) is None else float(row[field]) for row in rows]
+            item.setData(self._x(rows), smooth(ys) if smoothed else ys)
+        if plot == "loss":
+            self._sync_legend()
         self._follow(plot, tight=plot in self._to_fit)
         self._to_fit.discard(plot)
+
+    def _sync_legend(self) -> None:
+        """The legend lists only curves with points: overlaid runs alone (a race, a comparison) show no
+        empty "train"/"validation" entries."""
+        curves = [self.raw_curve, self.smooth_curve, self.val_curve] + self._overlay_items.get("loss", [])
+        wanted = [c for c in curves if c.getOriginalDataset()[0] is not None and len(c.getOriginalDataset()[0])]
+        if [sample.item for sample, _label in self.legend.items] != wanted:
+            self.legend.clear()
+            for curve in wanted:
+                self.legend.addItem(curve, curve.name())
 
     def fit(self, now: bool = True) -> None:
         """Fit each plot the user has not panned or zoomed to its data, with no room for steps to come
@@ -325,7 +348,8 @@ class TrainingPlots(QWidget):
             item = plot.getPlotItem()
             item.setTitle(item.titleLabel.text, size=size, color=color)
             item.setLabel("left", item.getAxis("left").labelText, **style)
-            item.setLabel("bottom", label, **style)
+            if plot is self.loss_plot:  # the small plots share its x axis: their height goes to the curve
+                item.setLabel("bottom", label, **style)
         self.legend.setLabelTextSize(size)
         self.legend.setLabelTextColor(color)
         for _sample, text in self.legend.items:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QTreeWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton, QScrollBar, QSpinBox, QTreeWidget
 
 from playground.ui.architecture.attention_grid import AttentionGrid
 from playground.ui.architecture.block_diagram import BlockDiagram
@@ -121,15 +121,26 @@ def test_following_a_token_across_heads(qtbot, captured):
     values = heatmap.data().values
     assert values.shape == (270, query + 1)  # every layer × head, every earlier token
     np.testing.assert_array_equal(values[5 * 9 + 3], capture.attentions[5, 3, query])
+    # 270 rows are not squeezed into the view: each keeps 8 px, and a scroll bar reaches the rest.
+    plot, shown = heatmap._plot_rect(heatmap.rect().toRectF()), heatmap.visible_window()
+    assert plot.height() / shown.height() >= 8 and shown.top() == 0 and shown.width() == query + 1
+    bar = heatmap.findChild(QScrollBar, "attentionHeatmapRowScroll")
+    assert bar.isVisible() and bar.maximum() == 270 - int(shown.height())
+    heatmap.grab().save("/tmp/attention_all_heads.png")
+    bar.setValue(bar.maximum())
+    assert heatmap.visible_window().bottom() == 270  # the last layer's heads
+    bar.setValue(5 * 9)
     # Clicking a row opens that head with the token still followed.
-    qtbot.mouseClick(heatmap, Qt.LeftButton, pos=_cell_center(heatmap, 5 * 9 + 3, 0, 270, query + 1))
+    qtbot.mouseClick(heatmap, Qt.LeftButton, pos=_cell_center(heatmap, 5 * 9 + 3, 0))
     np.testing.assert_array_equal(heatmap.data().values, capture.attentions[5, 3])
     assert tab.attention._query == query
 
 
-def _cell_center(heatmap, row, col, rows, cols):
-    plot = heatmap._plot_rect(heatmap.rect().toRectF())
-    return qtbot_point(plot.left() + plot.width() * (col + 0.5) / cols, plot.top() + plot.height() * (row + 0.5) / rows)
+def _cell_center(heatmap, row, col):
+    """Where cell (row, col) is drawn now, in the rows and columns the view shows."""
+    plot, w = heatmap._plot_rect(heatmap.rect().toRectF()), heatmap.visible_window()
+    return qtbot_point(plot.left() + plot.width() * (col + 0.5 - w.left()) / w.width(),
+                       plot.top() + plot.height() * (row + 0.5 - w.top()) / w.height())
 
 
 def test_logit_lens_shows_the_answer_forming(qtbot, captured, builtin_session):

@@ -217,3 +217,20 @@ def test_onnx_variants_explain_why_they_cannot_run(qtbot, loaded_window, monkeyp
     assert message.startswith("ONNX int8 (experimental): The fast engine cannot build this model")
     assert "pip install onnxruntime onnxruntime-genai" in message
     assert not tab.findChild(QPushButton, "runOptimizeButton").isEnabled()
+
+
+def test_compress_and_measure_stays_in_view_when_zoomed(qtbot, window):
+    tab = tab_of(window)
+    run_button = tab.findChild(QPushButton, "runOptimizeButton")
+    qtbot.waitUntil(run_button.isVisible, timeout=5_000)
+    before = run_button.height()
+    window.set_zoom(1.33)
+    qtbot.waitUntil(lambda: run_button.height() > before, timeout=5_000)  # the zoomed font reached it
+    qtbot.wait(300)  # and the layouts around it settled
+    shown = run_button.visibleRegion().boundingRect()  # what no scroll area or window edge hides
+    assert shown.size() == run_button.size(), (shown, run_button.size())
+    corner = run_button.mapTo(window, run_button.rect().bottomRight())
+    assert window.rect().contains(corner)
+    window.grab().save("/tmp/optimize_zoom_133.png")
+    tab.findChild(QTabWidget, "optimizeModes").setCurrentIndex(1)  # Distill has its own Start button
+    assert not run_button.isVisible()

@@ -70,3 +70,23 @@ def test_serving_with_no_model_explains_what_to_do(window, qtbot):
     box = window.findChild(QMessageBox, "errorDialog")
     assert box is not None and "Load a model first" in box.text()
     assert window.findChild(QDockWidget, "serverPanel") is None
+
+
+def test_the_dock_leaves_the_training_plots_room_and_goes_away_on_stop(loaded_window, qtbot):
+    tab = loaded_window.tab("trainingTab")
+    loaded_window.show_tab("trainingTab")
+    panel = _serve(loaded_window, qtbot)
+    qtbot.wait(100)  # the dock's first layout
+
+    def plot_areas() -> dict[str, float]:  # the curves' own height, inside title and axes
+        return {n: p.getPlotItem().getViewBox().sceneBoundingRect().height() for n, p in tab.plots.plot_widgets.items()}
+
+    shown = plot_areas()
+    assert panel.height() <= 0.25 * loaded_window.height()  # a modest dock, not ~40% of the window
+    assert shown["loss"] >= 70 and min(shown.values()) >= 50, shown  # room for ticks that do not overlap
+    loaded_window.grab().save("/tmp/server_dock_training.png")
+
+    qtbot.mouseClick(panel.findChild(QPushButton, "serverStopButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not panel.is_running() and not panel.isVisible(), timeout=30_000)  # Stop hides it
+    qtbot.waitUntil(lambda: plot_areas()["loss"] > shown["loss"], timeout=5_000)  # its room goes back to the tabs
+    assert server_threads() == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QSpinBox, QTextEdit
@@ -218,5 +220,63 @@ def test_zoom_reaches_the_settings_column_and_the_plot_labels(qtbot, window):
     window.set_zoom(1.6)
     qtbot.waitUntil(lambda: float(title.opts["size"].rstrip("pt")) > before_size * 1.4)
     assert tab.config_scroll.minimumWidth() > before_width
+    # The legend lists curves with points; a run's entries, added after the zoom, take its size too.
+    tab.plots.load_rows([{"step": 1, "tokens": 64, "loss": 3.0, "lr": 1e-3, "grad_norm": 1.0, "tokens_per_s": 99.0,
+                          "val_loss": 2.9}])
     legend_sizes = {text.opts["size"] for _sample, text in tab.plots.legend.items}
-    assert legend_sizes == {title.opts["size"]}  # the legend follows too
+    assert len(tab.plots.legend.items) == 3 and legend_sizes == {title.opts["size"]}  # the legend follows too
+
+
+def test_stop_replaces_the_eta(qtbot, tab):
+    tab.set_config(tiny(eval_every=0, sample_every=0))
+    click(qtbot, tab, "startTrainingButton")
+    qtbot.waitUntil(lambda: bool(re.search(r"ETA \d", tab.progress.format())), timeout=STEP_TIMEOUT)  # a rate, so an ETA
+    with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
+        click(qtbot, tab, "stopTrainingButton")
+    qtbot.waitUntil(lambda: not tab.is_training, timeout=10_000)
+    qtbot.wait(300)  # the progress timer's last ticks
+    text = tab.progress.format()
+    assert "ETA" not in text and text.startswith("Step ") and text.endswith("· stopped")
+    tab.progress.grab().save("/tmp/i21_progress_stopped.png")
+
+
+def _points(plot_widget) -> dict[str, int]:
+    """Points each curve of one plot draws (unnamed curves numbered)."""
+    out = {}
+    for i, item in enumerate(plot_widget.getPlotItem().listDataItems()):
+        xs, _ys = item.getOriginalDataset()
+        out[item.name() or f"#{i}"] = 0 if xs is None else len(xs)
+    return out
+
+
+def test_optimizer_race_shows_exactly_its_runs(qtbot, tab):
+    from playground.core.training.trainer import train
+
+    other = train(tiny(max_steps=12, eval_every=0, sample_every=0, name="unrelated"), on_metrics=lambda m: None)
+    with qtbot.waitSignal(tab.runs.runs_listed, timeout=10_000):
+        tab.runs.refresh()
+    with qtbot.waitSignal(tab.metrics_reader.read_delivered, timeout=10_000):
+        tab.runs.select_runs([other.run_dir])  # still selected when the race starts
+    snapshots = []  # the loss plot's curves after each metrics read the tab draws
+    tab.metrics_reader.read_delivered.connect(lambda: snapshots.append(tab.plots.curve_point_counts()))
+
+    tab.apply_preset("race")
+    tab.set_config(tiny(max_steps=3, eval_every=0, sample_every=0))
+    with qtbot.waitSignals([tab.training_finished] * 4, timeout=4 * STEP_TIMEOUT):
+        click(qtbot, tab, "startTrainingButton")
+    qtbot.waitUntil(lambda: not tab.is_training and len(tab.runs.selected_runs()) == 4, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.metrics_reader.busy and len(snapshots) >= 4, timeout=10_000)
+    assert all(other.run_dir.name not in s for s in snapshots)
+    first = snapshots[0]  # drawn while the second optimizer trains: the finished SGD run is there
+    assert [v for k, v in first.items() if k.startswith("race-sgd")] == [3]
+
+    race = sorted(p.name for p in tab.runs.selected_runs())
+    plots = tab.plots
+    assert sorted(k for k, v in plots.curve_point_counts().items() if v) == race  # one curve per optimizer
+    assert sorted(text.text for _sample, text in plots.legend.items) == race  # no empty train/validation entries
+    for name in ("lr", "grad", "speed"):  # the other plots draw the race too
+        assert sorted(_points(plots.plot_widgets[name]).values()) == [0, 3, 3, 3, 3]  # (+ its own empty curve)
+    assert plots.loss_plot.getPlotItem().getViewBox().viewRange()[0][1] < 6  # fitted to 3 steps, not 12
+    combo = tab.findChild(QComboBox, "presetCombo")
+    assert combo.width() > combo.fontMetrics().horizontalAdvance(combo.currentText()) + 20  # the name fits
+    tab.grab().save("/tmp/i21_race.png")
