@@ -74,6 +74,9 @@ def test_a_thousand_mixed_requests_from_eight_clients(loaded_server):
         else:
             assert 400 <= status < 500, (kind, status)
     answered = sum(1 for kind, status in results if kind in ("valid", "stream") and status == 200)
+    busy = sum(1 for _kind, status in results if status == 503)
+    print(f"\nload: {answered} answered, {busy} told 503, {sum(s >= 400 and s != 503 for _k, s in results)} "
+          f"refused (4xx); RSS {rss_warm / 2**20:.0f} -> {rss_end / 2**20:.0f} MiB after warm-up")
     assert answered > 0
     assert rss_end < rss_warm * 1.10, f"RSS grew {rss_end / rss_warm - 1:.1%} after warm-up"
     with httpx.Client(base_url=loaded_server.url, timeout=120) as client:
