@@ -20,6 +20,7 @@ import torch
 
 from playground.core.models.devices import dtype_name, torch_dtype
 from playground.core.models.sources import builtin_cache_folder, source_folder
+from playground.core.models.checks import check_config, check_loading_report, check_weights, read_headers
 from playground.core.errors import Cancelled, ModelLoadError
 from playground.core.progress import ProgressFn, progress
 from playground.core.types import ModelInfo, ModelSource
@@ -215,6 +216,7 @@ def validate_folder(folder: Path) -> None:
         raise ModelLoadError(
             f"{folder.name} holds a {model_type or 'unknown'!s} model, which is not a causal (text "
             "generating) language model this app can load.")
+    check_config(config, folder.name)
     weights = sorted(folder.glob("*.safetensors"))
     if not weights:
         if any(folder.glob("*.bin")) or any(folder.glob("*.pt")):
@@ -230,6 +232,8 @@ def validate_folder(folder: Path) -> None:
                 handle.keys()
         except Exception as exc:
             raise ModelLoadError(f"The weights file {file.name} is corrupt or truncated ({exc}).") from exc
+    if not (folder / "quantization.json").exists():  # the Optimize tab's variants hold int8 by design
+        check_weights(config, read_headers(weights), folder.name)
 
 
 _TOKENIZERS: dict[tuple, Any] = {}  # (folder, its files' sizes and times) → tokenizer, newest last
@@ -277,9 +281,18 @@ def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype
 
             model = load_quantized_model(folder, dtype)
         else:
-            model = AutoModelForCausalLM.from_pretrained(
+            model, report = AutoModelForCausalLM.from_pretrained(
                 folder, dtype=torch_dtype(dtype), local_files_only=True, use_safetensors=True,
-                trust_remote_code=False)
+                trust_remote_code=False, output_loading_info=True)
+            check_loading_report(report, folder.name)
+    except ModelLoadError:
+        raise
+    except RuntimeError as exc:
+        if "mismatched_sizes" not in str(exc):  # transformers' size-mismatch report says no more than that
+            raise ModelLoadError(f"Could not load the model in {folder.name}: RuntimeError: {exc}") from exc
+        raise ModelLoadError(f"{folder.name} does not load as the model its config.json describes: some tensors "
+                             "have another shape than the config says. Check that config.json and the weights "
+                             "were saved together.") from exc
     except Exception as exc:
         raise ModelLoadError(f"Could not load the model in {folder.name}: {type(exc).__name__}: {exc}") from exc
     _check(should_stop)
