@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
         self.zoom = 1.0
         self._error_box: QMessageBox | None = None
+        self._queued_source: ModelSource | None = None  # a folder opened while a load ran: loaded after it
         self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
 
         self._build_toolbar()
@@ -241,9 +242,21 @@ class MainWindow(QMainWindow):
         return self.controller.load(source, device, self.dtype_selector.currentText() or "float32")
 
     def open_model_folder(self, folder: str | Path) -> bool:
+        """Load a model folder. While another load runs it waits its turn (the latest folder wins), and
+        the status bar says so: the folder dialog can be answered while the start-up load is running."""
         from playground.core.models.sources import folder_source
 
-        return self.load_source(folder_source(folder))
+        source = folder_source(folder)
+        if self.controller.busy:
+            self._queued_source = source
+            self.statusBar().showMessage(f"Busy loading a model: {source.name} opens as soon as it is done…")
+            return True
+        return self.load_source(source)
+
+    def _load_queued_source(self) -> None:
+        if self._queued_source is not None and not self.controller.busy:
+            source, self._queued_source = self._queued_source, None
+            self.load_source(source)
 
     @Slot(object)
     def _on_model_selector_source_chosen(self, source: ModelSource) -> None:
@@ -275,8 +288,10 @@ class MainWindow(QMainWindow):
     def _on_controller_load_progressed(self, progress: Progress) -> None:
         self.load_progress.setValue(int(progress.fraction * 1000))
         self.load_progress.setFormat(f"{progress.fraction:.0%}")
-        self.load_progress.setToolTip(progress.message)
-        self.statusBar().showMessage(progress.message)
+        queued = self._queued_source
+        message = progress.message + (f" (then {queued.name})" if queued is not None else "")
+        self.load_progress.setToolTip(message)
+        self.statusBar().showMessage(message)
 
     @Slot(bool)
     def _on_controller_busy_changed(self, busy: bool) -> None:
@@ -285,6 +300,8 @@ class MainWindow(QMainWindow):
         for widget in (self.model_selector, self.device_selector, self.dtype_selector):
             widget.setEnabled(not busy)
         self.open_folder_action.setEnabled(not busy)
+        if not busy and self._queued_source is not None:
+            QTimer.singleShot(0, self, self._load_queued_source)  # after every slot has seen this busy=False
 
     @Slot(object)
     def _on_controller_model_changed(self, info: ModelInfo) -> None:

@@ -107,3 +107,24 @@ def test_smoke_mode_generates_through_the_worker_path():
                          timeout=300, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert "SMOKE OK" in out.stdout and "Paris" in out.stdout
+
+
+def test_a_folder_opened_during_a_load_is_loaded_after_it(qtbot, tmp_path, loaded_window, builtin_session):
+    from playground.core.models.builder import hf_config, model_from_hf_config
+    from playground.core.models.spec import ModelSpec
+
+    window = loaded_window
+    tokenizer = builtin_session.tokenizer
+    spec = ModelSpec(n_layer=1, n_head=2, n_embd=16, context_length=32)
+    model_from_hf_config(hf_config(spec, len(tokenizer))).save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")
+    loaded = []
+    window.controller.model_changed.connect(lambda info: loaded.append(info.name))
+    assert window.load_source(sources.builtin_source())  # the start-up load, say
+    assert window.controller.busy
+    assert window.open_model_folder(tmp_path / "tiny")  # the folder dialog answered meanwhile
+    assert "tiny" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: loaded == [sources.BUILTIN_NAME, "tiny"], timeout=120_000)
+    qtbot.waitUntil(lambda: not window.controller.busy)
+    assert window.findChild(QLabel, "statusModel").text() == "tiny"
+    window.grab().save("/tmp/i21s/queued_folder.png")
