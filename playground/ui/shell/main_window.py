@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
 from playground.core import format as fmt
@@ -40,6 +40,9 @@ class MainWindow(QMainWindow):
         self._error_box: QMessageBox | None = None
         self._queued_source: ModelSource | None = None  # a folder opened while a load ran: loaded after it
         self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
+        # An explicit minimum: otherwise the window's minimum is its content's, which grows with the zoomed
+        # font, and Ctrl+= pushed the window past the screen's edge. Zoom scales inside the current size.
+        self.setMinimumSize(640, 480)
 
         self._build_toolbar()
         self._build_tabs()
@@ -191,6 +194,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            self._fit_to_screen()  # a size saved while zoom still grew the window can be wider than the screen
         else:
             self.resize(1280, 820)
         self.set_zoom(float(self.settings.value("view/zoom", 1.0)))
@@ -209,6 +213,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # ------------------------------------------------------------------ zoom / theme
+    def _fit_to_screen(self) -> None:
+        area = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        if not (self.isMaximized() or self.isFullScreen()) and (self.width() > area.width()
+                                                                 or self.height() > area.height()):
+            self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+
     def set_zoom(self, zoom: float) -> None:
         self.zoom = theme.apply_zoom(zoom)
         self.settings.setValue("view/zoom", self.zoom)

@@ -79,6 +79,44 @@ def test_zoom_scales_fonts_and_is_remembered(qtbot, window):
     assert QApplication.font().pointSizeF() == before
 
 
+def test_zoom_scales_inside_the_window_and_actual_size_resets_it(qtbot, window):
+    """Ctrl+= three times grew a 1490-px window to 1726 px (past a 1600-px screen) and Ctrl+0 kept it."""
+    window.resize(1490, 900)
+    qtbot.waitUntil(lambda: window.width() == 1490)
+    ui = window.chat_tab.ui
+    side_width = ui.side_scroll.minimumWidth()
+    for _ in range(3):
+        window.zoom_actions["in"].trigger()
+    qtbot.waitUntil(lambda: ui.side_scroll.minimumWidth() > side_width)  # the bigger font reached the tab
+    right_edge = lambda: ui.side_scroll.mapTo(window, ui.side_scroll.rect().bottomRight()).x()  # noqa: E731
+    qtbot.waitUntil(lambda: right_edge() < window.width())  # the sampling panel and the chart are not cut off
+    qtbot.waitUntil(lambda: ui.engine_combo.width() >= ui.engine_combo.sizeHint().width())  # nor the engine
+    assert window.zoom > 1.3 and (window.width(), window.height()) == (1490, 900)
+    assert ui.engine_status.font().pointSizeF() == QApplication.font().pointSizeF()  # the status follows
+    window.grab().save("/tmp/i21s/zoomed.png")
+    window.set_zoom(2.5)
+    qtbot.waitUntil(lambda: ui.side_scroll.minimumWidth() > 1.8 * side_width)
+    assert (window.width(), window.height()) == (1490, 900)
+    window.zoom_actions["reset"].trigger()
+    qtbot.waitUntil(lambda: ui.side_scroll.minimumWidth() == side_width)
+    assert window.zoom == 1.0 and (window.width(), window.height()) == (1490, 900)
+
+
+def test_a_saved_size_larger_than_the_screen_is_fitted_to_it(qtbot, window):
+    from playground.ui.shell.main_window import MainWindow
+
+    area = window.screen().availableGeometry()
+    window.resize(area.width() + 300, area.height() + 200)
+    qtbot.waitUntil(lambda: window.width() == area.width() + 300)
+    window.close()  # saves the geometry
+    again = MainWindow(autoload=False)
+    qtbot.addWidget(again)
+    try:
+        assert again.width() <= area.width() and again.height() <= area.height()
+    finally:
+        again.shutdown()
+
+
 def test_a_bad_folder_shows_an_error_and_keeps_the_old_model(qtbot, tmp_path, loaded_window):
     window = loaded_window
     old = window.controller.session
