@@ -14,6 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from playground.core.errors import failure_of
+from playground.core.imports import heavy_imports
 from playground.core.progress import Throttle
 
 
@@ -27,6 +28,10 @@ class Worker(QObject):
     finished = Signal(object)
     failed = Signal(object)  # core.errors.Failure (any kind but "cancelled")
     cancelled = Signal(object)  # core.errors.Failure of kind "cancelled": its message says what was kept
+
+    # Workers import torch/transformers lazily; the first import must not race another thread's
+    # (core/imports.py), so the thread does it first, under the one lock. False: never touches them.
+    uses_heavy_libraries = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +76,7 @@ class FunctionWorker(Worker):
         super().__init__()
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.result: Any = None
+        self.uses_heavy_libraries = getattr(fn, "uses_heavy_libraries", True)  # core.imports.without_heavy_imports
 
     @property
     def name(self) -> str:
@@ -92,7 +98,7 @@ class FunctionWorker(Worker):
 
 
 class _WorkerQThread(QThread):
-    """Calls the worker's `run()` on this thread.
+    """Calls the worker's `run()` on this thread, after the heavy libraries' first import.
 
     Not `started.connect(worker.run)`: a slot overridden in a subclass of a Python QObject class (every
     Worker) is then invoked on the GUI thread, freezing the window. Still so on PySide6 6.11.3 (checked
@@ -104,6 +110,12 @@ class _WorkerQThread(QThread):
         self._worker = worker
 
     def run(self) -> None:
+        if self._worker.uses_heavy_libraries:
+            try:
+                heavy_imports()
+            except BaseException as exc:  # noqa: BLE001 - a broken install reaches the user too
+                self._worker.fail(exc)
+                return
         self._worker.run()
 
 

@@ -114,3 +114,54 @@ def test_jobs_shutdown_stops_and_waits_for_every_thread(qtbot):
     qtbot.wait(50)
     jobs.shutdown()
     assert worker.should_stop.is_set() and not jobs.running("square")
+
+
+_RACE = """
+import json
+from PySide6.QtCore import QCoreApplication, QTimer
+from playground.core.models import sources
+from playground.core.models.builder import build_config
+from playground.workers.base import FunctionWorker, WorkerThread
+from playground.workers.models import load
+
+app = QCoreApplication([])
+results, jobs = {}, []
+
+def run(name, worker):
+    worker.finished.connect(lambda value: results.update({name: type(value).__name__}))
+    worker.failed.connect(lambda failure: results.update({name: failure.message}))
+    jobs.append(WorkerThread(worker).start())
+
+def on_gui_thread():
+    try:
+        results["gui"] = type(build_config({"model_type": "llama", "hidden_size": 64})).__name__
+    except Exception as exc:
+        results["gui"] = repr(exc)
+
+run("load", FunctionWorker(load, sources.builtin_source(), "cpu", "float32"))
+for ms in (100, 300, 500, 700):  # the load's import window: ~0.2-1.5 s, so one of them lands in it
+    QTimer.singleShot(ms, lambda ms=ms: run(f"check{ms}", FunctionWorker(build_config, {"model_type": "gpt2"})))
+QTimer.singleShot(400, on_gui_thread)
+timer = QTimer(interval=50, timeout=lambda: len(results) == 6 and app.quit())
+timer.start()
+app.exec()
+for job in jobs:
+    job.shutdown()
+print(json.dumps(results))
+"""
+
+
+def test_threads_importing_transformers_during_the_first_load_all_succeed():
+    """transformers swaps in its lazy module at the end of its __init__: a second thread importing it
+    meanwhile got the half-built module (ImportError). A fresh interpreter, so nothing is imported yet."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _RACE], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    results = json.loads(out.stdout.strip().splitlines()[-1])
+    assert results == {"load": "ModelSession", "gui": "LlamaConfig",
+                       **{f"check{ms}": "GPT2Config" for ms in (100, 300, 500, 700)}}

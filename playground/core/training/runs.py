@@ -32,6 +32,7 @@ from typing import Any
 from playground.core import paths
 from playground.core.files import write_bytes_atomic, write_text_atomic
 from playground.core.errors import PlaygroundError
+from playground.core.imports import without_heavy_imports
 
 CHECKPOINT_RE = re.compile(r"^step-(\d{6,})$")
 
@@ -252,6 +253,7 @@ class RunInfo:
     modified: float
 
 
+@without_heavy_imports
 def list_runs() -> list[RunInfo]:
     """Runs newest first (folders with a config.json). Reads every run's status and newest checkpoint:
     the UI calls it on a worker thread. A run whose files are damaged is listed as "damaged" with the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
-                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.chat.engines import EXACT_ENGINE
 from playground.ui.chat.view import ChatInput, ChatView
@@ -17,6 +17,7 @@ from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
 from playground.ui.widgets.contrast import MutedLabel
+from playground.ui.widgets.layouts import FlowBar, row
 from playground.ui.widgets.tokens import NEAR_TIE_LEGEND
 
 
@@ -31,7 +32,7 @@ class ChatLayout:
         splitter.setChildrenCollapsible(False)
         QHBoxLayout(tab).addWidget(splitter)
 
-    def _build_top_bar(self) -> QHBoxLayout:
+    def _build_top_bar(self) -> FlowBar:
         self.mode_combo = QComboBox(objectName="chatModeCombo")
         self.mode_combo.addItems(["chat", "completion"])
         self.mode_combo.setToolTip("chat: the model's chat template (turns). completion: the model continues "
@@ -39,6 +40,7 @@ class ChatLayout:
         self.engine_combo = QComboBox(objectName="engineCombo")
         self.engine_combo.addItem(EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.engine_combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # as wide as its text: never clipped
         self.engine_combo.setToolTip("What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "
                                      "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
                                      "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
@@ -58,15 +60,17 @@ class ChatLayout:
         self.save_button.setToolTip("Save the conversation with its settings and token probabilities (JSON)")
         self.clear_button = QPushButton("Clear", objectName="clearChatButton")
         self.clear_button.setToolTip("Start a new conversation")
-        bar = QHBoxLayout()
-        for widget in (QLabel("Mode"), self.mode_combo, QLabel("Engine"), self.engine_combo, self.engine_status,
-                       self.system_button):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        for widget in (self.compare_button, self.open_button, self.save_button, self.export_button,
-                       self.clear_button):
-            bar.addWidget(widget)
-        return bar
+        groups = []
+        for widgets in ((QLabel("Mode"), self.mode_combo), (QLabel("Engine"), self.engine_combo, self.engine_status)):
+            layout = row(*widgets)
+            layout.setContentsMargins(0, 0, 0, 0)
+            group = QWidget()
+            group.setLayout(layout)
+            groups.append(group)
+        buttons = [self.system_button, self.compare_button, self.open_button, self.save_button, self.export_button,
+                   self.clear_button]
+        # Zoomed in, the bar wraps to a second line instead of widening the window.
+        return FlowBar([*groups, *buttons], right_from=3)
 
     def _build_conversation(self) -> QWidget:
         self.system_prompt_edit = QPlainTextEdit(objectName="systemPromptEdit")

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFi
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from playground.core.optimize.compression.spec import IMPORTANCE, METHODS, CompressionSpec
+from playground.core.optimize.compression.spec import (IMPORTANCE, METHODS, SAFE_SPARSITY, CompressionSpec,
+                                                       sparsity_warning)
 from playground.core.optimize.evaluation import EvalSettings
 from playground.core.optimize.onnx_variants import VARIANTS, OnnxVariant
 from playground.core.optimize.report import HEADERS, cells
@@ -57,8 +58,14 @@ class TechniquePanel(QGroupBox):
         layout.addWidget(self.list)
 
         form = QFormLayout()
-        self.sparsity = self._double("sparsitySpin", 0.0, 1.0, 0.5, 0.05,
-                                     "Magnitude pruning: the fraction of each layer's weights set to zero (0–0.99).")
+        self.sparsity = self._double("sparsitySpin", 0.0, 1.0, SAFE_SPARSITY, 0.05,
+                                     "Magnitude pruning: the fraction of each layer's weights set to zero (0–0.99). "
+                                     f"{SAFE_SPARSITY:g} keeps the built-in model usable; from 0.35 on it breaks.")
+        self.sparsity_warning = QLabel(objectName="sparsityWarning", wordWrap=True)
+        self.sparsity_warning.setStyleSheet("color: #d08000;")  # the status bar's "not exact" amber
+        self.sparsity_warning.hide()
+        self.sparsity.valueChanged.connect(self._update_sparsity_warning)
+        self.list.itemChanged.connect(self._update_sparsity_warning)
         self.heads = QSpinBox(objectName="pruneHeadsSpin", minimum=0, maximum=64, value=3)
         self.heads.setToolTip("Head pruning: query heads removed in every layer (the least important ones).")
         self.heads.valueChanged.connect(lambda _v: self.changed.emit())
@@ -76,11 +83,17 @@ class TechniquePanel(QGroupBox):
                                    "more accurate and cost a little more memory.")
         self.group_size.currentIndexChanged.connect(lambda _i: self.changed.emit())
         form.addRow("Sparsity", self.sparsity)
+        form.addRow(self.sparsity_warning)
         form.addRow("Heads to remove / layer", self.heads)
         form.addRow("MLP channels to remove", self.mlp)
         form.addRow("Importance", self.importance)
         form.addRow("Group size", self.group_size)
         layout.addLayout(form)
+
+    def _update_sparsity_warning(self, *_args) -> None:
+        text = sparsity_warning(self.sparsity.value()) if "magnitude" in self.checked() else ""
+        self.sparsity_warning.setText(text)
+        self.sparsity_warning.setVisible(bool(text))
 
     def _fit_list(self) -> None:
         """Every technique visible without scrolling, at any zoom."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
 from playground.core import format as fmt
@@ -38,7 +38,11 @@ class MainWindow(QMainWindow):
         self.settings = QSettings()
         self.zoom = 1.0
         self._error_box: QMessageBox | None = None
+        self._queued_source: ModelSource | None = None  # a folder opened while a load ran: loaded after it
         self.server_panel = None  # playground.ui.shell.server_panel.ServerPanel, built on first use
+        # An explicit minimum: otherwise the window's minimum is its content's, which grows with the zoomed
+        # font, and Ctrl+= pushed the window past the screen's edge. Zoom scales inside the current size.
+        self.setMinimumSize(640, 480)
 
         self._build_toolbar()
         self._build_tabs()
@@ -190,6 +194,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            self._fit_to_screen()  # a size saved while zoom still grew the window can be wider than the screen
         else:
             self.resize(1280, 820)
         self.set_zoom(float(self.settings.value("view/zoom", 1.0)))
@@ -208,6 +213,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # ------------------------------------------------------------------ zoom / theme
+    def _fit_to_screen(self) -> None:
+        area = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        if not (self.isMaximized() or self.isFullScreen()) and (self.width() > area.width()
+                                                                 or self.height() > area.height()):
+            self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+
     def set_zoom(self, zoom: float) -> None:
         self.zoom = theme.apply_zoom(zoom)
         self.settings.setValue("view/zoom", self.zoom)
@@ -241,9 +252,21 @@ class MainWindow(QMainWindow):
         return self.controller.load(source, device, self.dtype_selector.currentText() or "float32")
 
     def open_model_folder(self, folder: str | Path) -> bool:
+        """Load a model folder. While another load runs it waits its turn (the latest folder wins), and
+        the status bar says so: the folder dialog can be answered while the start-up load is running."""
         from playground.core.models.sources import folder_source
 
-        return self.load_source(folder_source(folder))
+        source = folder_source(folder)
+        if self.controller.busy:
+            self._queued_source = source
+            self.statusBar().showMessage(f"Busy loading a model: {source.name} opens as soon as it is done…")
+            return True
+        return self.load_source(source)
+
+    def _load_queued_source(self) -> None:
+        if self._queued_source is not None and not self.controller.busy:
+            source, self._queued_source = self._queued_source, None
+            self.load_source(source)
 
     @Slot(object)
     def _on_model_selector_source_chosen(self, source: ModelSource) -> None:
@@ -275,8 +298,10 @@ class MainWindow(QMainWindow):
     def _on_controller_load_progressed(self, progress: Progress) -> None:
         self.load_progress.setValue(int(progress.fraction * 1000))
         self.load_progress.setFormat(f"{progress.fraction:.0%}")
-        self.load_progress.setToolTip(progress.message)
-        self.statusBar().showMessage(progress.message)
+        queued = self._queued_source
+        message = progress.message + (f" (then {queued.name})" if queued is not None else "")
+        self.load_progress.setToolTip(message)
+        self.statusBar().showMessage(message)
 
     @Slot(bool)
     def _on_controller_busy_changed(self, busy: bool) -> None:
@@ -285,6 +310,8 @@ class MainWindow(QMainWindow):
         for widget in (self.model_selector, self.device_selector, self.dtype_selector):
             widget.setEnabled(not busy)
         self.open_folder_action.setEnabled(not busy)
+        if not busy and self._queued_source is not None:
+            QTimer.singleShot(0, self, self._load_queued_source)  # after every slot has seen this busy=False
 
     @Slot(object)
     def _on_controller_model_changed(self, info: ModelInfo) -> None:

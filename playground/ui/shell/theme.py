@@ -18,11 +18,15 @@ def base_point_size() -> float:
 
 
 def apply_zoom(zoom: float) -> float:
-    """Scale the application font; every widget that uses the default font follows."""
+    """Scale the application font; every widget that uses the default font follows (those with a style
+    sheet too: the engine status label stayed at the old size)."""
     zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
     font = QFont(QApplication.font())
     font.setPointSizeF(base_point_size() * zoom)
     QApplication.setFont(font)
+    for widget in QApplication.allWidgets():  # a widget with a style sheet keeps its old font until it is set again
+        if widget.styleSheet():
+            widget.setStyleSheet(widget.styleSheet())
     return zoom
 
 

@@ -79,6 +79,44 @@ def test_zoom_scales_fonts_and_is_remembered(qtbot, window):
     assert QApplication.font().pointSizeF() == before
 
 
+def test_zoom_scales_inside_the_window_and_actual_size_resets_it(qtbot, window):
+    """Ctrl+= three times grew a 1490-px window to 1726 px (past a 1600-px screen) and Ctrl+0 kept it."""
+    window.resize(1490, 900)
+    qtbot.waitUntil(lambda: window.width() == 1490)
+    ui = window.chat_tab.ui
+    side_width = ui.side_scroll.minimumWidth()
+    for _ in range(3):
+        window.zoom_actions["in"].trigger()
+    qtbot.waitUntil(lambda: ui.side_scroll.minimumWidth() > side_width)  # the bigger font reached the tab
+    right_edge = lambda: ui.side_scroll.mapTo(window, ui.side_scroll.rect().bottomRight()).x()  # noqa: E731
+    qtbot.waitUntil(lambda: right_edge() < window.width())  # the sampling panel and the chart are not cut off
+    qtbot.waitUntil(lambda: ui.engine_combo.width() >= ui.engine_combo.sizeHint().width())  # nor the engine
+    assert window.zoom > 1.3 and (window.width(), window.height()) == (1490, 900)
+    assert ui.engine_status.font().pointSizeF() == QApplication.font().pointSizeF()  # the status follows
+    window.grab().save("/tmp/zoomed.png")
+    window.set_zoom(2.5)
+    qtbot.waitUntil(lambda: ui.side_scroll.minimumWidth() > 1.8 * side_width)
+    assert (window.width(), window.height()) == (1490, 900)
+    window.zoom_actions["reset"].trigger()
+    qtbot.waitUntil(lambda: ui.side_scroll.minimumWidth() == side_width)
+    assert window.zoom == 1.0 and (window.width(), window.height()) == (1490, 900)
+
+
+def test_a_saved_size_larger_than_the_screen_is_fitted_to_it(qtbot, window):
+    from playground.ui.shell.main_window import MainWindow
+
+    area = window.screen().availableGeometry()
+    window.resize(area.width() + 300, area.height() + 200)
+    qtbot.waitUntil(lambda: window.width() == area.width() + 300)
+    window.close()  # saves the geometry
+    again = MainWindow(autoload=False)
+    qtbot.addWidget(again)
+    try:
+        assert again.width() <= area.width() and again.height() <= area.height()
+    finally:
+        again.shutdown()
+
+
 def test_a_bad_folder_shows_an_error_and_keeps_the_old_model(qtbot, tmp_path, loaded_window):
     window = loaded_window
     old = window.controller.session
@@ -107,3 +145,24 @@ def test_smoke_mode_generates_through_the_worker_path():
                          timeout=300, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert "SMOKE OK" in out.stdout and "Paris" in out.stdout
+
+
+def test_a_folder_opened_during_a_load_is_loaded_after_it(qtbot, tmp_path, loaded_window, builtin_session):
+    from playground.core.models.builder import hf_config, model_from_hf_config
+    from playground.core.models.spec import ModelSpec
+
+    window = loaded_window
+    tokenizer = builtin_session.tokenizer
+    spec = ModelSpec(n_layer=1, n_head=2, n_embd=16, context_length=32)
+    model_from_hf_config(hf_config(spec, len(tokenizer))).save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")
+    loaded = []
+    window.controller.model_changed.connect(lambda info: loaded.append(info.name))
+    assert window.load_source(sources.builtin_source())  # the start-up load, say
+    assert window.controller.busy
+    assert window.open_model_folder(tmp_path / "tiny")  # the folder dialog answered meanwhile
+    assert "tiny" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: loaded == [sources.BUILTIN_NAME, "tiny"], timeout=120_000)
+    qtbot.waitUntil(lambda: not window.controller.busy)
+    assert window.findChild(QLabel, "statusModel").text() == "tiny"
+    window.grab().save("/tmp/queued_folder.png")

@@ -31,11 +31,25 @@ METHODS: dict[str, tuple[str, str]] = {
 QUANTIZED = ("int8-dynamic", "int8-weight", "int4-weight")
 IMPORTANCE = ("activation", "weight")
 
+# Magnitude pruning on the built-in SmolLM2-135M, perplexity on the held-out text (15.8 unpruned): sparsity
+# 0.1 → 16.4, 0.2 → 17.8, 0.3 → 24.5, 0.35 → 34.7 (the answer goes wrong), 0.4 → 52.5, 0.5 → 352 (gibberish).
+SAFE_SPARSITY = 0.2  # the default: the model stays usable
+BREAKING_SPARSITY = 0.35  # from here on the built-in model breaks
+
+
+def sparsity_warning(sparsity: float) -> str:
+    """What to expect from magnitude pruning at `sparsity` ("" while the model stays usable)."""
+    if sparsity < BREAKING_SPARSITY - 1e-9:
+        return ""
+    return (f"Sparsity {sparsity:.2f} breaks small models: on the built-in one perplexity goes from 15.8 to 35 "
+            f"at 0.35, 53 at 0.4 and 352 at 0.5, and replies turn to gibberish. {SAFE_SPARSITY:g} keeps it "
+            "usable (17.8).")
+
 
 @dataclass(frozen=True)
 class CompressionSpec:
     method: str  # a key of METHODS
-    sparsity: float = 0.5  # magnitude: fraction of each Linear's weights set to zero
+    sparsity: float = SAFE_SPARSITY  # magnitude: fraction of each Linear's weights set to zero
     heads_per_layer: int = 3  # heads: query heads removed in every layer
     mlp_fraction: float = 0.25  # mlp: fraction of hidden MLP channels removed in every layer
     group_size: int = 64  # weight-only int8/int4: input columns sharing one scale
