@@ -1,4 +1,13 @@
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+
+
+@pytest.fixture(autouse=True)
+def earlier_windows_deleted():
+    """The previous test's windows are deleted for good before this test makes its own: an app-wide
+    change (style, font, palette) reaching a widget mid-deletion crashed the suite (a segfault in CI)."""
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    yield
 
 
 @pytest.fixture

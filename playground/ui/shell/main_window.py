@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
             self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
 
     def set_zoom(self, zoom: float) -> None:
-        self.zoom = theme.apply_zoom(zoom)
+        self.zoom = theme.apply_zoom(zoom, self)
         self.settings.setValue("view/zoom", self.zoom)
         self.zoom_changed.emit(self.zoom)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 MIN_ZOOM, MAX_ZOOM = 0.6, 3.0
 _base_point_size: float | None = None
@@ -17,16 +17,21 @@ def base_point_size() -> float:
     return _base_point_size
 
 
-def apply_zoom(zoom: float) -> float:
-    """Scale the application font; every widget that uses the default font follows (those with a style
-    sheet too: the engine status label stayed at the old size)."""
+def apply_zoom(zoom: float, root: QWidget | None = None) -> float:
+    """Scale the application font; every widget that uses the default font follows. Widgets of `root`
+    with a style sheet keep their old font until the sheet is set again, so it is (the engine status label
+    stayed small). Only `root`'s: another window's widgets may be mid-deletion (a crash in the tests)."""
     zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    size = base_point_size() * zoom
+    if abs(QApplication.font().pointSizeF() - size) < 1e-6:
+        return zoom  # nothing changes: no app-wide font event
     font = QFont(QApplication.font())
-    font.setPointSizeF(base_point_size() * zoom)
+    font.setPointSizeF(size)
     QApplication.setFont(font)
-    for widget in QApplication.allWidgets():  # a widget with a style sheet keeps its old font until it is set again
-        if widget.styleSheet():
-            widget.setStyleSheet(widget.styleSheet())
+    if root is not None:
+        for widget in [root, *root.findChildren(QWidget)]:
+            if widget.styleSheet():
+                widget.setStyleSheet(widget.styleSheet())
     return zoom
 
 
