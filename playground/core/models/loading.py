@@ -7,6 +7,7 @@ safetensors copy in the cache dir, so every later load takes well under a second
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -180,10 +181,15 @@ def ensure_builtin_converted(gguf: Path, on_progress: ProgressFn | None = None,
     model.hf_quantizer = None  # the weights are dequantized now: save them as plain tensors
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    tmp = target.with_name(target.name + f".tmp-{threading.get_ident()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
+    tmp = target.with_name(target.name + f".tmp-{os.getpid()}-{threading.get_ident()}")
+    remove_stale_conversions(target)
+    try:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        fsync_tree(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     try:
         tmp.rename(target)
     except OSError:  # another process finished first: use theirs
@@ -191,6 +197,40 @@ def ensure_builtin_converted(gguf: Path, on_progress: ProgressFn | None = None,
         if not (target / "config.json").exists():
             raise
     return target, False
+
+
+def remove_stale_conversions(target: Path) -> None:
+    """Delete half-written copies (`<target>.tmp-<pid>-<thread>`, ~0.5 GB each) whose process is gone: a
+    conversion killed mid-write leaves one. A live process's (another app instance converting) is kept."""
+    for tmp in target.parent.glob(target.name + ".tmp-*"):
+        pid = tmp.name.rsplit(".tmp-", 1)[1].split("-")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def fsync_tree(folder: Path) -> None:
+    """Flush a folder's files and the folder itself to disk before it is renamed into place: after a power
+    cut the copy is whole or absent, never present with empty files."""
+    for file in folder.iterdir():
+        if file.is_file():
+            with open(file, "rb") as handle:
+                os.fsync(handle.fileno())
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 # ---------------------------------------------------------------- any HF folder
@@ -323,7 +363,17 @@ def load_model(source: ModelSource, *, device: str = "cpu", dtype: str = "float3
         folder, cached = ensure_builtin_converted(Path(source.path), on_progress, should_stop)
     else:
         folder, cached = Path(source.path), False
-    session = load_folder(folder, source, device=device, dtype=dtype, on_progress=on_progress,
-                          should_stop=should_stop, from_cache=cached)
+    try:
+        session = load_folder(folder, source, device=device, dtype=dtype, on_progress=on_progress,
+                              should_stop=should_stop, from_cache=cached)
+    except ModelLoadError:
+        if not (source.kind == "builtin" and cached):
+            raise
+        # The cached copy is damaged (a disk error, a hand edit): it is only a cache, so make it again.
+        _report(on_progress, 0.0, "The built-in model's cached copy is damaged: converting it again…")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder, cached = ensure_builtin_converted(Path(source.path), on_progress, should_stop)
+        session = load_folder(folder, source, device=device, dtype=dtype, on_progress=on_progress,
+                              should_stop=should_stop, from_cache=False)
     session.load_seconds = time.perf_counter() - started
     return session

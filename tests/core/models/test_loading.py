@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,36 @@ def test_reloading_a_folder_reuses_its_tokenizer_until_its_files_change(builtin_
     second = load_tokenizer(tmp_path)
     assert second is not first
     assert second("The capital of France")["input_ids"] == first("The capital of France")["input_ids"]
+
+
+def test_a_damaged_builtin_cache_is_converted_again_and_dead_conversions_are_removed(tmp_path):
+    """The cached safetensors copy is only a cache: a damaged one (here: garbage weights) is rebuilt from
+    the GGUF with a notice, instead of failing every start; a killed conversion's half-written copy (a
+    dead process's) is deleted. In a child process, on its own cache folder."""
+    import subprocess
+    import sys
+
+    script = """
+import json, sys
+from pathlib import Path
+from playground.core.models import sources
+from playground.core.models.loading import load_model
+source = sources.builtin_source()
+target = sources.builtin_cache_folder(Path(source.path))
+target.mkdir(parents=True)
+(target / "config.json").write_text(json.dumps({"model_type": "llama"}))
+(target / "model.safetensors").write_bytes(b"not weights")
+dead = target.with_name(target.name + ".tmp-999999999-1")
+dead.mkdir()
+(dead / "model.safetensors").write_bytes(b"half")
+said = []
+session = load_model(source, on_progress=lambda p: said.append(p.message))
+print(json.dumps({"said": said, "dead_left": dead.exists(), "params": sum(p.numel() for p in session.model.parameters()),
+                  "cached_again": (target / "model.safetensors").stat().st_size > 10**8}))
+"""
+    env = dict(os.environ, PLAYGROUND_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert any("cached copy is damaged: converting it again" in m for m in result["said"])
+    assert not result["dead_left"] and result["cached_again"] and result["params"] > 100_000_000
