@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.core.generation.conversation import ConversationFileError, parse_conversation
+from playground.core.generation.conversation import ConversationFileError, open_conversation, parse_conversation
 from playground.core.training.config import ConfigError, TrainConfig, load_train_config
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,26 +110,15 @@ def test_a_conversation_file_cut_or_garbled_anywhere_says_why(junk, cut):
             pass
 
 
-@pytest.mark.parametrize("text, reason", [
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": [{"role": "assistant", "content": "x",'
-     ' "tokens": [[1e400, "x", 0.5, 0.5, []]]}]}', "Token 0"),
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": [{"role": "assistant", "content": "x",'
-     ' "tokens": [[1, "x", ' + "9" * 400 + ', 0.5, []]]}]}', "Token 0"),
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": [{"role": "assistant", "content": "x",'
-     ' "tokens": [[1, "x", 0.5, 0.5, [[1e400, "y", 0.1]]]]}]}', "Token 0"),
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": [], "x": ' + "7" * 5000 + "}",
-     "a value no conversation has"),
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": ' + "[" * 50_000 + "]" * 50_000 + "}",
-     "nested too deeply"),
-    ('{"format": "llm-playground-conversation", "version": "1", "messages": []}', "must be a whole number"),
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": [], "settings": {"top_k": '
-     + "1" * 400 + "}}", "top_k"),
-    ('{"format": "llm-playground-conversation", "version": 1, "messages": [{"role": "assistant", "content": "x",'
-     ' "tokens": [[1, "x", NaN, 0.5, []]]}]}', "Token 0"),
-])
-def test_crafted_conversation_files_are_refused_with_a_reason(text, reason):
-    with pytest.raises(ConversationFileError, match=reason):
-        parse_conversation(text)
+BAD = Path(__file__).parents[1] / "data" / "bad"
+
+
+@pytest.mark.parametrize("path", sorted((BAD / "chats").iterdir()), ids=lambda p: p.name)
+def test_crafted_conversation_files_are_refused_with_a_reason(path):
+    """tests/data/bad/chats: `1e400` ids, 400-digit probabilities, 5,000-digit integers, deep nesting, a
+    string version, NaN, wrong fields… each opens to a message saying why, changing nothing."""
+    with pytest.raises(ConversationFileError, match=f"Could not open {path.name}: .+ Nothing was changed."):
+        open_conversation(path)
 
 
 @FUZZ
@@ -140,10 +130,10 @@ def test_a_damaged_training_config_is_a_config_error_naming_the_field(doc):
         assert str(exc)
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"max_steps": ' + "1" * 5000 + "}",
-                                  '{"optim": {"lr": ' + "9" * 400 + "}}", "\xff\xfe", ""])
-def test_crafted_training_config_files_are_config_errors(tmp_path, text):
-    path = tmp_path / "run.json"
-    path.write_text(text, encoding="latin-1")
-    with pytest.raises(ConfigError):
+@pytest.mark.parametrize("path", sorted((BAD / "configs").iterdir()), ids=lambda p: p.name)
+def test_crafted_training_config_files_are_config_errors(path):
+    """tests/data/bad/configs: deep nesting, 5,000-digit integers, 400-digit floats, not UTF-8, NaN, wrong
+    types and values… each a ConfigError naming the field or the file."""
+    with pytest.raises(ConfigError) as refused:
         load_train_config(path)
+    assert str(refused.value) and "Traceback" not in str(refused.value)
