@@ -159,3 +159,26 @@ def test_completions_logprobs_over_20_is_400(client, server):
     out = client.completions.create(model=server.model_id, prompt="Hi", max_tokens=1, logprobs=20, temperature=0)
     assert len(out.choices[0].logprobs.top_logprobs[0]) >= 15  # beyond OpenAI's legacy 5 (equal texts merge)
     assert len(out.choices[0].logprobs.raw_top_logprobs[0]) >= 15
+
+
+def test_logprobs_on_the_fast_engine_match_the_exact_one(onnx_models, builtin_session, client, server, monkeypatch):
+    """The ONNX engine only supplies logits; the same generate_stream turns them into logprobs. fp32 ONNX
+    agrees with PyTorch to float rounding (streaming, stop strings and shapes are the same code)."""
+    from openai import OpenAI
+
+    from playground.core.engines.onnx_engine import OnnxEngine
+    from playground.server.runner import LocalServer
+
+    steps = []
+    real_step = OnnxEngine.step
+    monkeypatch.setattr(OnnxEngine, "step", lambda self, token: steps.append(token) or real_step(self, token))
+    exact = ask_chat(client, server, temperature=0, max_tokens=12, logprobs=True, top_logprobs=5)
+    with LocalServer(builtin_session, engine=OnnxEngine(onnx_models["fp32"], "fp32")) as fast_server:
+        with OpenAI(base_url=f"{fast_server.url}/v1", api_key="none", timeout=300, max_retries=0) as fast:
+            reply = ask_chat(fast, fast_server, temperature=0, max_tokens=12, logprobs=True, top_logprobs=5)
+    assert len(steps) >= 5  # the fast engine answered
+    ours, theirs = reply.choices[0].logprobs.content, exact.choices[0].logprobs.content
+    assert [t.token for t in ours] == [t.token for t in theirs]
+    for a, b in zip(ours, theirs):
+        assert a.top_logprobs[0].token == a.token and abs(a.logprob - b.logprob) < 1e-3
+        assert [t.token for t in a.top_logprobs[:3]] == [t.token for t in b.top_logprobs[:3]]
