@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", "-n", type=number_type(int, 1), default=256, help="reply length limit")
     parser.add_argument("--seed", type=number_type(int, -(2**63), 2**63 - 1), help="a fixed seed reproduces a sampled reply")
     parser.add_argument("--stats", action="store_true", help="print tokens/s after each reply (on stderr)")
+    parser.add_argument("--logprobs", type=number_type(int, 0, 20), metavar="N",
+                        help="after each reply, print every token's log-probability and the N likeliest tokens "
+                             "at its position (0-20), one line per token, on stderr")
     parser.add_argument("--engine", default="exact", choices=CHOICES,
                         help="exact: PyTorch (default); int4/fp32/int8: the fast ONNX Runtime engine (Llama-family "
                              "models; built once, ~30 s, then cached; falls back to exact with a notice); "
@@ -77,12 +80,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.prompt.strip():
             raise PlaygroundError("The prompt is empty.")
         try:
-            _reply(session, base + [{"role": "user", "content": args.prompt}], settings, args.stats, [], engine)
+            _reply(session, base + [{"role": "user", "content": args.prompt}], settings, args.stats, [], engine,
+                   args.logprobs)
         except KeyboardInterrupt:
             print("\n[stopped]", file=sys.stderr)
             return 130
         return 0
-    return _repl(session, base, settings, args.stats, engine)
+    return _repl(session, base, settings, args.stats, engine, args.logprobs)
 
 
 def open_cli_engine(session, choice: str):
@@ -105,7 +109,7 @@ def open_cli_engine(session, choice: str):
     return chosen.engine
 
 
-def _repl(session, base: list[dict], settings, stats: bool, engine=None) -> int:
+def _repl(session, base: list[dict], settings, stats: bool, engine=None, logprobs: int | None = None) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         print(REPL_HELP, file=sys.stderr)
@@ -130,7 +134,7 @@ def _repl(session, base: list[dict], settings, stats: bool, engine=None) -> int:
         messages.append({"role": "user", "content": line})
         pieces: list[str] = []
         try:
-            reply = _reply(session, messages, settings, stats, pieces, engine)
+            reply = _reply(session, messages, settings, stats, pieces, engine, logprobs)
         except KeyboardInterrupt:  # Ctrl+C stops this reply; the conversation goes on
             reply = "".join(pieces)
             print("\n[stopped]", file=sys.stderr)
@@ -164,23 +168,29 @@ def _prompt_ids(session, messages: list[dict], room_for_reply: int) -> list[int]
     return ids
 
 
-def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[str], engine=None) -> str:
-    """Stream one reply to stdout; `pieces` collects it so far (kept if Ctrl+C stops it)."""
+def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[str], engine=None,
+           logprobs: int | None = None) -> str:
+    """Stream one reply to stdout; `pieces` collects it so far (kept if Ctrl+C stops it). `logprobs`: then
+    print each token's log-probabilities on stderr."""
     from playground.core.generation.engine import TorchEngine
     from playground.core.generation.stream import eos_ids, generate_stream
 
     ids = _prompt_ids(session, messages, settings.max_new_tokens)
+    steps = []
 
     def on_token(step) -> None:
         pieces.append(step.text)
+        steps.append(step)
         sys.stdout.write(step.text)
         sys.stdout.flush()
 
     result = generate_stream(engine or TorchEngine(session.model), session.tokenizer, ids, settings,
                              stop_ids=eos_ids(session.model, session.tokenizer), on_token=on_token,
-                             context_length=session.context_length)
+                             context_length=session.context_length, top_logprobs=logprobs)
     sys.stdout.write("\n")
     sys.stdout.flush()
+    if logprobs is not None:
+        print("\n".join(logprob_lines(steps)), file=sys.stderr)
     if result.stop_reason == "context":
         print(f"[cut: the model's context ({session.context_length} tokens) is full]", file=sys.stderr)
     if stats:
@@ -189,3 +199,16 @@ def _reply(session, messages: list[dict], settings, stats: bool, pieces: list[st
               f"{getattr(engine, 'name', 'Exact (PyTorch)')}]", file=sys.stderr)
     return result.text
 
+
+
+def logprob_lines(steps) -> list[str]:
+    """One line per token: its log-probability (and probability) where it was picked from, the raw
+    softmax's where that differs (sampling settings changed it), then the top tokens at that position."""
+    lines = ["[logprobs: natural log (probability) in the distribution each token was picked from]"]
+    for step in steps:
+        lp = step.logprobs
+        raw = f"  raw {lp.raw_logprob:.4f}" if abs(lp.raw_logprob - lp.logprob) > 1e-6 else ""
+        top = ", ".join(f"{text!r} {value:.4f}" for _, text, value in lp.top)
+        lines.append(f"{step.index + 1:>4} {step.text!r:<16} {lp.logprob:9.4f} ({math.exp(lp.logprob):6.1%}){raw}"
+                     + (f"  top: {top}" if top else ""))
+    return lines

@@ -237,13 +237,15 @@ class _Api:
         prompt_ids = await asyncio.get_running_loop().run_in_executor(
             _ENCODER, self.encode, session, messages, raw_prompt)
         settings = self.settings(body, session, len(prompt_ids))
-        run = _Run(self.worker, Job(session, prompt_ids, settings, emit=None, stops=body.stop_strings()))
+        top = _top_logprobs(body)
+        run = _Run(self.worker, Job(session, prompt_ids, settings, emit=None, stops=body.stop_strings(),
+                                    top_logprobs=top))
         rid, name = p.new_id("chatcmpl" if chat else "cmpl"), self.model_id()
         request.state.usage = (len(prompt_ids), 0)
         if body.stream:
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
-            events = _sse_chat(run, rid, name, include_usage, request) if chat else \
-                _sse_completion(run, rid, name, include_usage, request)
+            events = _sse_chat(run, rid, name, include_usage, request, top is not None) if chat else \
+                _sse_completion(run, rid, name, include_usage, request, top is not None)
             return StreamingResponse(events, media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache"})
         result = await run.result(request)
@@ -252,9 +254,22 @@ class _Api:
             return result
         if chat:
             return p.chat_completion(rid, name, result.text, result.finish_reason, result.prompt_tokens,
-                                     result.completion_tokens)
+                                     result.completion_tokens, _maybe(p.chat_logprobs, top, result.tokens))
         return p.completion(rid, name, result.text, result.finish_reason, result.prompt_tokens,
-                            result.completion_tokens)
+                            result.completion_tokens, _maybe(p.completion_logprobs, top, result.tokens))
+
+
+def _top_logprobs(body: p.SamplingFields) -> int | None:
+    """How many top tokens the request's logprobs come with; None: it asked for none."""
+    asked = getattr(body, "top_logprobs_asked", None)
+    try:
+        return asked() if asked is not None else None
+    except ValueError as exc:
+        raise ApiError(400, str(exc), param="top_logprobs") from None
+
+
+def _maybe(make, top: int | None, tokens) -> dict | None:
+    return None if top is None else make(tokens)
 
 
 class _Run:
@@ -306,13 +321,13 @@ def _sse(obj) -> str:
 
 
 async def _sse_stream(run: _Run, request: Request, include_usage: bool, *, start, piece, finish, usage):
-    """The event stream of both endpoints; `piece(text)`, `finish(reason)`, `usage(prompt, completion)`
+    """The event stream of both endpoints; `piece(Piece)`, `finish(reason)`, `usage(prompt, completion)`
     make their chunks."""
     if start is not None:
         yield _sse(start)
     async for event in run.stream():
         if isinstance(event, Piece):
-            yield _sse(piece(event.text))
+            yield _sse(piece(event))
         elif isinstance(event, Finished):
             request.state.usage = (event.prompt_tokens, event.completion_tokens)
             yield _sse(finish(event.finish_reason))
@@ -323,16 +338,26 @@ async def _sse_stream(run: _Run, request: Request, include_usage: bool, *, start
     yield "data: [DONE]\n\n"
 
 
-def _sse_chat(run: _Run, rid: str, name: str, include_usage: bool, request: Request):
+def _sse_chat(run: _Run, rid: str, name: str, include_usage: bool, request: Request, logprobs: bool):
+    def piece(event: Piece) -> dict:
+        return p.chat_chunk(rid, name, {"content": event.text},
+                            logprobs=p.chat_logprobs(event.tokens) if logprobs else None)
+
     return _sse_stream(run, request, include_usage,
                        start=p.chat_chunk(rid, name, {"role": "assistant", "content": ""}),
-                       piece=lambda text: p.chat_chunk(rid, name, {"content": text}),
-                       finish=lambda reason: p.chat_chunk(rid, name, {}, reason),
+                       piece=piece, finish=lambda reason: p.chat_chunk(rid, name, {}, reason),
                        usage=lambda pt, ct: p.usage_chunk(rid, name, "chat.completion.chunk", pt, ct))
 
 
-def _sse_completion(run: _Run, rid: str, name: str, include_usage: bool, request: Request):
-    return _sse_stream(run, request, include_usage, start=None,
-                       piece=lambda text: p.completion(rid, name, text, None),
+def _sse_completion(run: _Run, rid: str, name: str, include_usage: bool, request: Request, logprobs: bool):
+    reported = [0]  # characters of the tokens reported so far: where the next one starts (text_offset)
+
+    def piece(event: Piece) -> dict:
+        offset = reported[0]
+        reported[0] += sum(len(t.text) for t in event.tokens)
+        return p.completion(rid, name, event.text, None,
+                            logprobs=p.completion_logprobs(event.tokens, offset) if logprobs else None)
+
+    return _sse_stream(run, request, include_usage, start=None, piece=piece,
                        finish=lambda reason: p.completion(rid, name, "", reason),
                        usage=lambda pt, ct: p.usage_chunk(rid, name, "text_completion", pt, ct))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 MAX_MESSAGES = 1000  # a conversation longer than any context the app can load
+MAX_TOP_LOGPROBS = 20  # OpenAI's limit for chat; the legacy completions API stopped at 5
 MAX_STOPS, MAX_STOP_CHARS = 4, 1000  # OpenAI's four stop strings; each far longer than any real one
 _Stop = Annotated[str, Field(max_length=MAX_STOP_CHARS)]
 
@@ -66,10 +67,22 @@ class SamplingFields(_Lenient):
 
 class ChatCompletionRequest(SamplingFields):
     messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_MESSAGES)
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(None, ge=0, le=MAX_TOP_LOGPROBS)
+
+    def top_logprobs_asked(self) -> int | None:
+        """None: no logprobs; else how many top tokens each token comes with."""
+        if self.top_logprobs is not None and not self.logprobs:
+            raise ValueError("top_logprobs needs logprobs: true.")
+        return (self.top_logprobs or 0) if self.logprobs else None
 
 
 class CompletionRequest(SamplingFields):
     prompt: str | list[str] | list[int] = Field(min_length=1)
+    logprobs: int | None = Field(None, ge=0, le=MAX_TOP_LOGPROBS)  # the top-token count (OpenAI: up to 5)
+
+    def top_logprobs_asked(self) -> int | None:
+        return self.logprobs
 
 
 class SimpleChatRequest(SamplingFields):
@@ -96,25 +109,65 @@ def usage(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
 
 
 def chat_completion(rid: str, model: str, text: str, finish_reason: str, prompt_tokens: int,
-                    completion_tokens: int) -> dict[str, Any]:
+                    completion_tokens: int, logprobs: dict | None = None) -> dict[str, Any]:
     return {"id": rid, "object": "chat.completion", "created": int(time.time()), "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": finish_reason, "logprobs": None}],
+                         "finish_reason": finish_reason, "logprobs": logprobs}],
             "usage": usage(prompt_tokens, completion_tokens)}
 
 
-def chat_chunk(rid: str, model: str, delta: dict, finish_reason: str | None = None) -> dict[str, Any]:
+def chat_chunk(rid: str, model: str, delta: dict, finish_reason: str | None = None,
+               logprobs: dict | None = None) -> dict[str, Any]:
     return {"id": rid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}]}
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": logprobs}]}
 
 
 def completion(rid: str, model: str, text: str, finish_reason: str | None, prompt_tokens: int | None = None,
-               completion_tokens: int | None = None) -> dict[str, Any]:
+               completion_tokens: int | None = None, logprobs: dict | None = None) -> dict[str, Any]:
     body = {"id": rid, "object": "text_completion", "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "text": text, "finish_reason": finish_reason, "logprobs": None}]}
+            "choices": [{"index": 0, "text": text, "finish_reason": finish_reason, "logprobs": logprobs}]}
     if prompt_tokens is not None:
         body["usage"] = usage(prompt_tokens, completion_tokens or 0)
     return body
+
+
+def _entry(text: str, logprob: float) -> dict[str, Any]:
+    return {"token": text, "logprob": logprob, "bytes": list(text.encode("utf-8"))}
+
+
+def chat_logprobs(tokens) -> dict[str, Any]:
+    """`choices[].logprobs` of a chat reply; `tokens` are worker.ReplyTokens. Extensions: `raw_logprob` and
+    `raw_top_logprobs`, the same in the model's plain softmax (before temperature/top-k/top-p)."""
+    content = []
+    for token in tokens:
+        lp = token.logprobs
+        content.append({**_entry(token.text, lp.logprob),
+                        "top_logprobs": [_entry(text, value) for _, text, value in lp.top],
+                        "raw_logprob": lp.raw_logprob,
+                        "raw_top_logprobs": [_entry(text, value) for _, text, value in lp.raw_top]})
+    return {"content": content, "refusal": None}
+
+
+def completion_logprobs(tokens, offset: int = 0) -> dict[str, Any]:
+    """The legacy `choices[].logprobs` of /v1/completions; `offset`: where this text starts in the reply.
+    Extensions: `raw_token_logprobs` and `raw_top_logprobs` (the model's plain softmax)."""
+    offsets, at = [], offset
+    for token in tokens:
+        offsets.append(at)
+        at += len(token.text)
+    return {"tokens": [t.text for t in tokens], "token_logprobs": [t.logprobs.logprob for t in tokens],
+            "top_logprobs": [_by_text(t.logprobs.top) for t in tokens],
+            "text_offset": offsets,
+            "raw_token_logprobs": [t.logprobs.raw_logprob for t in tokens],
+            "raw_top_logprobs": [_by_text(t.logprobs.raw_top) for t in tokens]}
+
+
+def _by_text(top) -> dict[str, float]:
+    """{text: logprob}, most likely first; two ids with the same text keep the likelier."""
+    out: dict[str, float] = {}
+    for _, text, value in top:
+        out.setdefault(text, value)
+    return out
 
 
 def usage_chunk(rid: str, model: str, obj: str, prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:

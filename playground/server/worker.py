@@ -13,10 +13,20 @@ from playground.core.errors import CANCELLED, INTERNAL, SHUTTING_DOWN, Playgroun
 
 
 @dataclass(frozen=True)
-class Piece:
-    """New reply text (already cut at any stop string)."""
+class ReplyToken:
+    """One token of the reply as sent: `text` is what it put in the reply, cut where a stop string began."""
 
     text: str
+    logprobs: object  # core.generation.stream.TokenLogprobs
+
+
+@dataclass(frozen=True)
+class Piece:
+    """New reply text (already cut at any stop string) and, when logprobs were asked, the tokens whose text
+    it completes (a token whose text is only partly out yet comes with a later piece)."""
+
+    text: str
+    tokens: tuple[ReplyToken, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class Finished:
     completion_tokens: int
     finish_reason: str  # "stop" | "length" (OpenAI's words)
     seconds: float
+    tokens: tuple[ReplyToken, ...] = ()  # every token of `text`, in order, when logprobs were asked
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,38 @@ class StopMatcher:
         return out
 
 
+class TokenAligner:
+    """Pairs the text a StopMatcher lets out with the tokens that produced it, so the logprobs sent are
+    those of the text sent: a token is reported once all its text is out; one cut by a stop string with
+    the part before it (none if nothing of it is kept); those after the cut never."""
+
+    def __init__(self) -> None:
+        self._waiting: list[list] = []  # [text, logprobs, chars of its text already out], oldest first
+
+    def add(self, text: str, logprobs) -> None:
+        self._waiting.append([text, logprobs, 0])
+
+    def emitted(self, text: str) -> tuple[ReplyToken, ...]:
+        """`text` was let out (the next characters of the added tokens' texts): the tokens it completes."""
+        left, done = len(text), []
+        while self._waiting:
+            token = self._waiting[0]
+            missing = len(token[0]) - token[2]
+            if missing > left:
+                token[2] += left
+                break
+            left -= missing
+            done.append(ReplyToken(token[0], token[1]))
+            self._waiting.pop(0)
+        return tuple(done)
+
+    def cut(self) -> tuple[ReplyToken, ...]:
+        """A stop string matched: the token it began in, with its text before the cut (if any)."""
+        token = self._waiting[0] if self._waiting else None
+        self._waiting = []
+        return (ReplyToken(token[0][:token[2]], token[1]),) if token is not None and token[2] else ()
+
+
 def _prefix_function(s: str) -> list[int]:
     """fail[i]: the length of the longest proper prefix of s[:i+1] that is also its suffix."""
     fail = [0] * len(s)
@@ -110,6 +153,7 @@ class Job:
     settings: object  # SamplingSettings
     emit: Callable[[Event], None]  # called from the worker thread
     stops: Sequence[str] = ()
+    top_logprobs: int | None = None  # None: no logprobs; else each token's, with this many top tokens
     halt: threading.Event = field(default_factory=threading.Event)
 
     def cancel(self) -> None:
@@ -205,26 +249,35 @@ def _generate(job: Job, engine=None) -> Finished:
     from playground.core.generation.stream import eos_ids, generate_stream
 
     session = job.session
-    matcher = StopMatcher(job.stops)
+    matcher, aligner = StopMatcher(job.stops), TokenAligner()
     parts: list[str] = []
+    reported: list[ReplyToken] = []
+
+    def send(text: str, tokens: tuple[ReplyToken, ...] = ()) -> None:
+        parts.append(text)
+        reported.extend(tokens)
+        if text or tokens:
+            _safe_emit(job, Piece(text, tokens))
 
     def on_token(step) -> None:
+        if matcher.matched:
+            return
+        if step.logprobs is not None:
+            aligner.add(step.text, step.logprobs)
         text = matcher.feed(step.text)
         if matcher.matched:
             job.halt.set()
-        if text:
-            parts.append(text)
-            _safe_emit(job, Piece(text))
+        send(text, aligner.emitted(text) + (aligner.cut() if matcher.matched else ()))
 
     started = time.perf_counter()
     with session.lock:
         result = generate_stream(engine or TorchEngine(session.model), session.tokenizer, job.prompt_ids, job.settings,
                                  stop_ids=eos_ids(session.model, session.tokenizer), on_token=on_token,
-                                 should_stop=job.halt, context_length=session.context_length)
-    tail = "" if matcher.matched else matcher.flush()
-    if tail:
-        parts.append(tail)
-        _safe_emit(job, Piece(tail))
+                                 should_stop=job.halt, context_length=session.context_length,
+                                 top_logprobs=job.top_logprobs)
+    if not matcher.matched:
+        tail = matcher.flush()
+        send(tail, aligner.emitted(tail))
     reason = "length" if result.stop_reason in ("length", "context") and not matcher.matched else "stop"
     return Finished("".join(parts), len(job.prompt_ids), len(result.token_ids), reason,
-                    time.perf_counter() - started)
+                    time.perf_counter() - started, tuple(reported))

@@ -25,6 +25,29 @@ def test_chat_streams_the_greedy_answer_to_stdout():
     assert done.stdout.strip() == "The capital of France is Paris."  # stdout holds the reply only
 
 
+def test_chat_logprobs_prints_each_tokens_on_stderr_and_keeps_stdout_the_reply(builtin_session):
+    import math
+    import re
+
+    from playground.core.generation.engine import TorchEngine
+    from playground.core.generation.stream import encode_chat, eos_ids, generate_stream
+
+    done = run_cli("chat", "--temperature", "0", "--max-tokens", "12", "--logprobs", "3", QUESTION)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "The capital of France is Paris."
+    s, steps = builtin_session, []
+    generate_stream(TorchEngine(s.model), s.tokenizer, encode_chat(s.tokenizer, [{"role": "user", "content": QUESTION}]),
+                    replace(GREEDY, max_new_tokens=12), stop_ids=eos_ids(s.model, s.tokenizer), on_token=steps.append)
+    rows = [re.match(r"\s*(\d+) ('.*?')\s+(-?\d+\.\d+) \(.*\)  top: (.*)$", line)
+            for line in done.stderr.splitlines() if re.match(r"\s+\d+ '", line)]
+    assert len(rows) == len(steps) and all(rows)
+    for row, step in zip(rows, steps):
+        assert int(row[1]) == step.index + 1 and row[2] == repr(step.text)
+        assert abs(float(row[3]) - math.log(step.raw_prob)) < 1e-4  # greedy: the chat's raw softmax
+        tops = row[4].split(", ")
+        assert len(tops) == 3 and tops[0] == f"{step.text!r} {row[3]}"  # the pick ranks first
+
+
 @pytest.mark.parametrize("args, says", [
     (["chat", "--temperature", "-1", "hi"], "temperature"),
     (["chat", "--top-p", "0", "hi"], "top-p"),
@@ -38,6 +61,7 @@ def test_chat_streams_the_greedy_answer_to_stdout():
     (["chat", "--top-p", "nan", "hi"], "--top-p: nan is not a finite number"),
     (["chat", "--temperature", "inf", "hi"], "not a finite number"),
     (["chat", "--seed", "9" * 5000, "hi"], "is not a whole number"),
+    (["chat", "--logprobs", "21", "hi"], "--logprobs: 21 is out of range"),
     (["chat", "--seed", str(2**70), "hi"], "seed"),
 ])
 def test_bad_arguments_exit_non_zero_with_a_one_line_reason(args, says):

@@ -124,3 +124,16 @@ def test_a_full_context_finishes_with_openai_length(tmp_path):
     prompt = session.tokenizer("once upon a time", add_special_tokens=False)["input_ids"]
     done = _generate(Job(session, prompt, replace(GREEDY, max_new_tokens=200), emit=lambda event: None))
     assert (done.finish_reason, done.completion_tokens) == ("length", 64 - len(prompt))
+
+
+def test_the_token_aligner_reports_a_token_once_its_text_is_out_and_cuts_with_the_stop():
+    from playground.server.worker import TokenAligner
+
+    a = TokenAligner()
+    for text in ("The", " answer", " is", " 4."):
+        a.add(text, text.upper())
+    assert [t.text for t in a.emitted("The ans")] == ["The"]  # " answer" only partly out
+    assert [(t.text, t.logprobs) for t in a.emitted("wer is 4")] == [(" answer", " ANSWER"), (" is", " IS")]
+    assert [(t.text, t.logprobs) for t in a.cut()] == [(" 4", " 4.")]  # a stop string at ".": the part kept
+    a.add(" Next", "x")
+    assert a.emitted("") == () and a.cut() == ()  # a stop at its first character: not reported

@@ -62,6 +62,13 @@ class Distribution:
 
     raw: torch.Tensor  # softmax of the model's logits
     final: torch.Tensor  # what is actually sampled from (one-hot for greedy)
+    # What the pick's numbers are reported in (the API's logprobs): `final` when sampling; for greedy,
+    # whose `final` is one-hot, the softmax the argmax was taken of (`raw`, after any repetition penalty)
+    picked_from: torch.Tensor | None = None
+
+    def __post_init__(self) -> None:
+        if self.picked_from is None:
+            object.__setattr__(self, "picked_from", self.final)
 
 
 def next_token_distribution(logits: torch.Tensor, settings: SamplingSettings,
@@ -72,9 +79,8 @@ def next_token_distribution(logits: torch.Tensor, settings: SamplingSettings,
     if settings.greedy:
         final = torch.zeros_like(raw)
         final[int(penalized.argmax())] = 1.0
-    else:
-        final = filter_logits(penalized, settings).softmax(-1)
-    return Distribution(raw, final)
+        return Distribution(raw, final, raw if penalized is logits else penalized.softmax(-1))
+    return Distribution(raw, filter_logits(penalized, settings).softmax(-1))
 
 
 def make_generator(seed: int | None) -> torch.Generator:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import torch
 
 from playground.core.generation.engine import Engine
-from playground.core.generation.sampling import SamplingSettings, make_generator, next_token_distribution, sample
+from playground.core.generation.sampling import (Distribution, SamplingSettings, make_generator,
+                                                next_token_distribution, sample)
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,23 @@ class TokenStep:
     alternatives: tuple[tuple[int, str, float], ...]  # top-5 (id, text, prob) of that distribution
     elapsed: float  # seconds since generation started
     runner_up: tuple[int, str, float] | None = None  # the likeliest other token of the raw softmax (ties.near_tie)
+    logprobs: TokenLogprobs | None = None  # only when generate_stream was asked for `top_logprobs`
+
+
+LOGPROB_FLOOR = -9999.0  # the log of a probability that underflowed to 0 (what OpenAI writes for it)
+
+
+@dataclass(frozen=True)
+class TokenLogprobs:
+    """Natural-log probabilities at one position, for the API's `logprobs`. "Picked from" is
+    `Distribution.picked_from`: the distribution after temperature/top-k/top-p the token was sampled from,
+    or for greedy (temperature 0, whose sampled distribution is one-hot) the softmax it was the argmax of:
+    the model's raw softmax (after a repetition penalty, if one is set), as OpenAI reports greedy picks."""
+
+    logprob: float  # the token's, in the distribution it was picked from
+    raw_logprob: float  # the token's, in the model's plain softmax
+    top: tuple[tuple[int, str, float], ...]  # the top-N (id, text, logprob) picked from (tokens it can pick only)
+    raw_top: tuple[tuple[int, str, float], ...]  # the top-N of the plain softmax
 
 
 @dataclass(frozen=True)
@@ -84,11 +103,11 @@ def token_text(tokenizer, token_id: int) -> str:
 def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settings: SamplingSettings, *,
                     stop_ids: set[int] = frozenset(), on_token: Callable[[TokenStep], None] | None = None,
                     should_stop: threading.Event | None = None, context_length: int | None = None,
-                    sliding_window: bool = False) -> GenerationResult:
+                    sliding_window: bool = False, top_logprobs: int | None = None) -> GenerationResult:
     """Generate up to `settings.max_new_tokens`; stops at EOS, at the context limit ("context"), or on
     `should_stop`. `sliding_window`: past a full context keep going on its last `context_length` tokens
     (the window is run again for every token: positions restart at 0, as a model with learned positions
-    needs)."""
+    needs). `top_logprobs`: each TokenStep also carries its `logprobs`, with that many top tokens."""
     generator = make_generator(settings.seed)
     decoder = _IncrementalDecoder(tokenizer)
     history = list(prompt_ids)
@@ -114,7 +133,10 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
         history.append(token_id)
         piece = decoder.add(token_id)
         if on_token is not None:
-            on_token(_step(tokenizer, dist, index, token_id, piece, now - started))
+            step = _step(tokenizer, dist, index, token_id, piece, now - started)
+            if top_logprobs is not None:
+                step = replace(step, logprobs=token_logprobs(tokenizer, dist, token_id, top_logprobs))
+            on_token(step)
         if index + 1 < max_new:
             logits = _next_logits(engine, history, context_length if sliding_window else None)
     end = time.perf_counter()
@@ -144,6 +166,20 @@ def _step(tokenizer, dist, index: int, token_id: int, piece: str, elapsed: float
                            for p, i in zip(top.values, top.indices) if p > 0),
         elapsed=elapsed,
         runner_up=None if other is None else (other, token_text(tokenizer, other), float(dist.raw[other])))
+
+
+def token_logprobs(tokenizer, dist: Distribution, token_id: int, top: int) -> TokenLogprobs:
+    def logs(probs: torch.Tensor, ids: list[int]) -> list[float]:
+        return [max(math.log(p), LOGPROB_FLOOR) if p > 0 else LOGPROB_FLOOR for p in probs[ids].tolist()]
+
+    def ranked(probs: torch.Tensor, keep_zero: bool) -> tuple[tuple[int, str, float], ...]:
+        best = torch.topk(probs, min(top, probs.numel()))
+        ids = [int(i) for p, i in zip(best.values.tolist(), best.indices.tolist()) if keep_zero or p > 0]
+        return tuple((i, token_text(tokenizer, i), lp) for i, lp in zip(ids, logs(probs, ids)))
+
+    picked, raw = logs(dist.picked_from, [token_id])[0], logs(dist.raw, [token_id])[0]
+    return TokenLogprobs(picked, raw, ranked(dist.picked_from, False) if top else (),
+                         ranked(dist.raw, True) if top else ())
 
 
 @torch.inference_mode()

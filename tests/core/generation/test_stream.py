@@ -153,3 +153,28 @@ def test_each_step_records_the_raw_runner_up_and_the_france_answer_starts_on_a_n
     assert (tie.chosen, tie.runner_up) == ("The", "L")
     assert (round(tie.chosen_prob, 3), round(tie.runner_up_prob, 3)) == (0.152, 0.140)
     assert [near_tie(st) is not None for st in steps] == [True] + [False] * (len(steps) - 1)
+
+
+def test_greedy_logprobs_are_of_the_softmax_the_pick_was_the_argmax_of(builtin_session):
+    """With a repetition penalty, greedy's pick can differ from the raw softmax's argmax: its reported
+    distribution is the penalized softmax, where it always ranks first; `raw_*` stay the plain softmax."""
+    import math
+
+    from playground.core.generation.stream import LOGPROB_FLOOR
+
+    s = builtin_session
+    prompt = encode_text(s.tokenizer, "one one one one one one")
+    settings = replace(GREEDY, max_new_tokens=6, repetition_penalty=3.0)
+    steps = []
+    generate_stream(TorchEngine(s.model), s.tokenizer, prompt, settings, on_token=steps.append, top_logprobs=20)
+    history = list(prompt)
+    for step in steps:
+        lp = step.logprobs
+        logits = TorchEngine(s.model).prefill(history)
+        penalized = apply_repetition_penalty(logits, history, 3.0).log_softmax(-1)
+        assert lp.top[0][0] == step.token_id and len(lp.top) == len(lp.raw_top) == 20
+        assert abs(lp.logprob - float(penalized[step.token_id])) < 1e-4
+        assert abs(lp.raw_logprob - math.log(step.raw_prob)) < 1e-4 and lp.raw_logprob > LOGPROB_FLOOR
+        assert step.prob == 1.0 and len(step.alternatives) == 1  # the chat's own numbers are unchanged
+        history.append(step.token_id)
+    assert any(step.logprobs.raw_top[0][0] != step.token_id for step in steps)  # the penalty changed a pick
