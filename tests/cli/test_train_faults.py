@@ -1,6 +1,6 @@
-"""`kill -9` of a training process at random moments: the run keeps a loadable checkpoint, lists as
-"interrupted" (not "running" forever), leaves no temp folders once listed, and resumes to the end with an
-unbroken metrics log."""
+"""Faults in a training process, as a user meets them: `kill -9` at random moments (the run keeps a
+loadable checkpoint, lists as "interrupted", not "running" forever, leaves no temp folders once listed,
+and resumes to the end with an unbroken metrics log), a full disk, a memory limit."""
 
 import json
 import os
@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+
+import pytest
 
 from playground.core import paths
 from playground.core.training import runs
@@ -40,12 +42,24 @@ def _kill_after_a_new_checkpoint(proc: subprocess.Popen, run, rng: random.Random
 
 
 def test_kill_9_three_times_then_resume_to_the_end(tmp_path):
-    rng = random.Random(int.from_bytes(os.urandom(4), "little"))
+    _kill_and_resume(tmp_path, kills=3, name="killed-and-resumed")
+
+
+@pytest.mark.slow
+def test_kill_9_twenty_times_then_resume_to_the_end(tmp_path):
+    """The slow tier's (`make slow`): twenty kills."""
+    _kill_and_resume(tmp_path, kills=20, name="killed-twenty-times")
+
+
+def _kill_and_resume(tmp_path, *, kills: int, name: str) -> None:
+    seed = int.from_bytes(os.urandom(4), "little")
+    print(f"kill moments drawn with seed {seed}")
+    rng = random.Random(seed)
     config = tmp_path / "endless.json"
     config.write_text(json.dumps(CONFIG))
-    run = paths.runs_dir() / "killed-and-resumed"
+    run = paths.runs_dir() / name
     step = 0
-    for attempt in range(3):
+    for attempt in range(kills):
         proc = _start(str(config), run, *(["--resume"] if attempt else []))
         _kill_after_a_new_checkpoint(proc, run, rng, step)
         listed = {r.path: r for r in runs.list_runs()}[run]
@@ -88,3 +102,21 @@ def test_a_full_disk_while_training_ends_with_a_message_and_the_last_checkpoint_
     for name in ("model", "optimizer", "rng"):
         assert runs.load_tensors(kept / f"{name}.safetensors")
     assert not list(run.glob("checkpoints/.step-*"))  # the failed save cleaned up after itself
+
+
+def test_a_run_too_big_for_the_process_memory_limit_is_refused_before_allocating(tmp_path):
+    """Under `ulimit -v 4 GiB` a 200 M-parameter run (≈ 6.4 GiB to train) is refused with what it needs and
+    what there is, before the model is built: not a DefaultCPUAllocator error mid-step."""
+    import resource
+
+    limit = 4 * 2**30
+    config = tmp_path / "big.json"
+    config.write_text(json.dumps(CONFIG | {"model": {"n_layer": 16, "n_head": 16, "n_embd": 1024,
+                                                     "context_length": 256}, "batch_size": 8}))
+    done = subprocess.run([sys.executable, "-m", "playground", "train", str(config), "--out", str(tmp_path / "run")],
+                          capture_output=True, text=True, timeout=300,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("playground train: error: Not enough memory: training this model needs ≈ 6.4 GiB")
+    assert "(of 4.0 GiB)" in last and "Building the model" not in done.stderr
