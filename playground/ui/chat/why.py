@@ -40,14 +40,24 @@ class WhyTokenPanel(QWidget):
         split = QSplitter(Qt.Horizontal, objectName="whySplitter")
         split.addWidget(self.attention)
         split.addWidget(self.lens)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row(self.caption, self.close_button, stretch=0))
         layout.addWidget(split, 1)
         self.hide()
+
+    def open(self) -> None:
+        """Show the panel; opened, it takes 3/4 of the chat column's height (the splitter it is in)."""
+        if self.isVisible():
+            return
+        self.show()
+        split = self.parentWidget()
+        if isinstance(split, QSplitter):
+            total = sum(split.sizes())
+            split.setSizes([total // 4, total - total // 4])
 
     def clear(self, message: str) -> None:
         self.caption.setText(html.escape(message))
@@ -86,7 +96,7 @@ class WhyToken(QObject):
         reply, session = self.replies.reply_at(message_index), self.controller.session
         if reply is None or session is None or not 0 <= token_index < len(reply.steps):
             return False
-        self.panel.show()
+        self.panel.open()
         if not session.wrote(reply.model_key):
             self._stop("That reply was written by another model. Load it again to see why it wrote its tokens.")
             return False

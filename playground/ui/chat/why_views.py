@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QTextBrowser, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from playground.ui.widgets.heatmap import HeatmapData, HeatmapView, lut
 from playground.ui.widgets.layouts import row
 
 PER_HEAD_ROW_HEIGHT = 6  # pixels per layer × head row; the rest scroll
+LENS_COLUMNS = 3  # top predictions shown per layer (the tooltip of the written token's cell has its rank)
 
 
 class WhyAttentionView(QWidget):
@@ -42,7 +43,7 @@ class WhyAttentionView(QWidget):
         self.strip = QTextBrowser(objectName="whyTokenStrip")
         self.strip.setOpenLinks(False)
         self.strip.anchorClicked.connect(self._on_strip_anchor_clicked)
-        self.strip.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.strip.setMaximumHeight(self.fontMetrics().height() * 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         header = row(self.title, self.per_head_button, stretch=0)
@@ -83,8 +84,9 @@ class WhyAttentionView(QWidget):
         self.heatmap.set_data(data)
         what = f"{why.num_layers} layers × {why.num_heads} heads" if self.per_head() else \
             f"{why.num_layers} layers, each the mean of its {why.num_heads} heads"
-        self.title.setText(f"What the model looked at to write “{html.escape(fmt.token_label(why.target_text, 30))}”"
-                           f" ({what}; click a row)")
+        self.title.setText(f"Attention when writing “{html.escape(fmt.token_label(why.target_text, 30))}”")
+        self.title.setToolTip(f"What the position that wrote it attends to: {what}. Click a row to tint the text "
+                              "by it; hover for the exact weight, wheel to zoom.")
         self._update_strip()
 
     def values(self):
@@ -120,8 +122,8 @@ class WhyAttentionView(QWidget):
             parts.append(f"<a href='tok:{i}' style='text-decoration:none'><span style='padding:1px; "
                          f"background-color: rgb({r},{g},{b}); color:{ink}; {last}'>{shown}</span></a>")
         which = "the mean of every row" if self._row is None else self.heatmap.data().row_labels[self._row]
-        self.strip.setHtml(f"<small>Tinted by {html.escape(which)}; the boxed token is where “"
-                           f"{html.escape(fmt.token_label(why.target_text, 30))}” was written.</small><br>"
+        self.strip.setHtml(f"<small>Tinted by {html.escape(which)}; reading the boxed token, the model wrote “"
+                           f"{html.escape(fmt.token_label(why.target_text, 30))}”.</small><br>"
                            f"<div style='line-height:150%'>{''.join(parts)}</div>")
 
     @Slot(bool)
@@ -142,7 +144,7 @@ class WhyAttentionView(QWidget):
 def settled(ranks) -> str:
     """When the token written became, for good, the top prediction (ranks: 0 = top, per layer)."""
     if int(ranks[-1]) != 0:
-        return f"is the output's choice #{int(ranks[-1]) + 1}: sampling picked it, not the top"
+        return f"is the output's choice #{int(ranks[-1]) + 1}: sampling picked it, not the top one"
     first = len(ranks) - 1
     while first > 0 and int(ranks[first - 1]) == 0:
         first -= 1
@@ -168,22 +170,21 @@ class WhyLensModel(QAbstractTableModel):
         return 0 if self.why is None or parent.isValid() else len(self.why.target_probs)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if self.why is None or parent.isValid() else 1 + self.why.lens.top_ids.shape[2]
+        return 0 if self.why is None or parent.isValid() else 1 + min(LENS_COLUMNS, self.why.lens.top_ids.shape[2])
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
         if self.why is None or role != Qt.DisplayRole:
             return None
         if orientation == Qt.Horizontal:
-            return f"“{fmt.token_label(self.why.target_text, 12)}” (written)" if section == 0 else f"#{section}"
-        last = self.rowCount() - 1
-        return "embeddings" if section == 0 else f"layer {section}" + (" (output)" if section == last else "")
+            return f"“{fmt.token_label(self.why.target_text, 12)}”" if section == 0 else f"#{section}"
+        return "embed" if section == 0 else f"L{section}" + (" out" if section == self.rowCount() - 1 else "")
 
     def cell(self, layer: int, col: int) -> tuple[str, float, bool]:
-        """(text, probability, is the token written) of one cell."""
+        """(text, probability, bold: the token written as that layer's top prediction) of one cell."""
         why = self.why
         if col == 0:
             rank = int(why.target_ranks[layer])
-            return f"{100 * float(why.target_probs[layer]):.1f} % · #{rank + 1}", float(why.target_probs[layer]), True
+            return f"{100 * float(why.target_probs[layer]):.1f}% #{rank + 1}", float(why.target_probs[layer]), rank == 0
         token_id = int(why.lens.top_ids[layer, 0, col - 1])
         prob = float(why.lens.top_probs[layer, 0, col - 1])
         text = fmt.token_label(why.lens.top_tokens[layer][0][col - 1], 12)
@@ -233,10 +234,12 @@ class WhyLensView(QWidget):
 
     def set_why(self, why) -> None:
         self.model.set_why(why, self._base())
-        self.status.setText(f"Logit lens: what each layer would write there (final norm + LM head). "
-                            f"“{html.escape(fmt.token_label(why.target_text, 30))}” {settled(why.target_ranks)}; "
-                            "bold = the token written.")
-        self.table.scrollToBottom()
+        self.status.setText(f"Logit lens: “{html.escape(fmt.token_label(why.target_text, 30))}” "
+                            f"{settled(why.target_ranks)}.")
+        self.status.setToolTip("What each layer would write if the model stopped there (final norm + LM head). "
+                               "First column: the chance and rank of the token written; then each layer's top "
+                               "predictions, tinted by probability; bold = the token written.")
+        QTimer.singleShot(0, self.table, self.table.scrollToBottom)  # the output row, once laid out
 
     def cell_text(self, layer: int, column: int) -> str:
         return self.model.data(self.model.index(layer, column))

@@ -65,10 +65,10 @@ def test_why_this_token_fills_an_attention_view_and_a_logit_lens_view_for_that_p
 
     lens = tab.findChild(QWidget, "whyLogitLensView")
     model = lens.model
-    assert model.rowCount() == 31 and model.columnCount() == 6
+    assert model.rowCount() == 31 and model.columnCount() == 4  # the token written, then the top 3
     written = steps[2].text.strip()
     assert lens.cell_text(30, 1).startswith(written)  # greedy: the output's top prediction is the token written
-    assert lens.cell_text(30, 0) == f"{100 * float(probs[steps[2].token_id]):.1f} % · #1"
+    assert lens.cell_text(30, 0) == f"{100 * float(probs[steps[2].token_id]):.1f}% #1"
     assert why.target_probs[-1] == pytest.approx(float(probs[steps[2].token_id]), rel=1e-3)
     assert "is the top prediction from layer" in lens.status.text()
     assert written in tab.findChild(QWidget, "whyTokenCaption").text()
