@@ -118,3 +118,19 @@ def test_a_reply_of_the_fast_onnx_engine_is_explained_on_the_pytorch_model(qtbot
                                atol=1e-5)
     assert why.target_probs[-1] == pytest.approx(float(probs[done.message.tokens[1].token_id]), rel=1e-3)
     assert "written by Fast (ONNX int4)" in tab.findChild(QWidget, "whyTokenCaption").text()
+
+
+def test_a_reopened_conversation_is_explained_from_its_rebuilt_prompt_and_clear_closes_the_panel(
+        qtbot, tab, tmp_path):
+    done = send(qtbot, tab, "Say hello.")
+    path = tmp_path / "chat.json"
+    assert tab.save_conversation(path) and tab.open_conversation(path)
+    assert tab.messages[done.index].prompt_ids is None  # a file keeps no prompt: it is built again
+    with qtbot.waitSignal(tab.why.why_shown, timeout=LONG) as blocker:
+        tab.view.token_menu(tab.view.token_point(done.index, 2)).actions()[0].trigger()
+    steps = done.message.tokens
+    assert blocker.args[0].token_ids == tuple(done.message.prompt_ids) + (steps[0].token_id, steps[1].token_id)
+    panel = tab.findChild(QWidget, "whyTokenPanel")
+    assert panel.isVisible()
+    qtbot.mouseClick(tab.findChild(QPushButton, "clearChatButton"), Qt.LeftButton)
+    assert not panel.isVisible() and not tab.findChild(QPushButton, "whyTokenButton").isEnabled()
