@@ -15,9 +15,12 @@ from typing import Callable, Sequence
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from playground.core import format as fmt
 from playground.core.errors import Failure
+from playground.ui.chat.engines import EXACT_ENGINE
 from playground.ui.chat.why_views import WhyAttentionView, WhyLensView
 from playground.ui.widgets.layouts import row
+from playground.workers import inspect as inspect_jobs
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
@@ -106,17 +109,20 @@ class WhyToken(QObject):
             return False
         step = reply.steps[token_index]
         context = list(prompt_ids) + [s.token_id for s in reply.steps[:token_index]]
-        written = "" if reply.engine in ("", "Exact (PyTorch)") else f" (the reply was written by {reply.engine})"
-        self._heading = f"Token {token_index + 1} of this reply, “{step.text}”: read on the PyTorch model{written}"
+        written = "" if reply.engine in ("", EXACT_ENGINE) else f" (the reply was written by {reply.engine})"
+        self._heading = (f"Token {token_index + 1} of this reply, “{fmt.token_label(step.text, 30)}”: read on the "
+                         f"PyTorch model{written}")
         self.panel.clear(f"{self._heading}: running the model over {len(context)} tokens…")
-        from playground.workers import inspect as inspect_jobs
-
         self._ticket += 1
-        ticket = self._ticket
         worker = FunctionWorker(inspect_jobs.why_token, session, tuple(context), step.token_id)
-        self._jobs.start(JOB, worker, lambda why: ticket == self._ticket and self._on_job_finished(why),
-                         lambda failure: ticket == self._ticket and self._on_job_failed(failure))  # newest wins
+        self._jobs.start(JOB, worker, self._if_current(self._on_job_finished),  # the newest request wins
+                         self._if_current(self._on_job_failed))
         return True
+
+    def _if_current(self, handler: Callable) -> Callable:
+        """`handler`, called only while no newer request or stop came since."""
+        ticket = self._ticket
+        return lambda value: handler(value) if ticket == self._ticket else None
 
     def is_running(self) -> bool:
         return self._jobs.running(JOB)
