@@ -43,7 +43,7 @@ class WhyAttentionView(QWidget):
         self.strip = QTextBrowser(objectName="whyTokenStrip")
         self.strip.setOpenLinks(False)
         self.strip.anchorClicked.connect(self._on_strip_anchor_clicked)
-        self.strip.setMaximumHeight(self.fontMetrics().height() * 4)
+        self.strip.setMaximumHeight(self.fontMetrics().height() * 5)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         header = row(self.title, self.per_head_button, stretch=0)
