@@ -1,5 +1,5 @@
 """Jobs for the Architecture tab (run with `FunctionWorker`): map a model, capture attention, run the
-logit lens, time a matmul.
+logit lens, time a matmul; and the Chat tab's "Why this token?".
 
 Every one that touches the shared model holds `session.lock` for the whole run (the chat may be
 using the model; we wait for it, and give up if asked to stop).
@@ -64,3 +64,12 @@ def flops(device: str = "cpu", dtype: str = "float32", *, use_cache: bool = True
     from playground.core.inspect.flops import measure_flops
 
     return measure_flops(device, dtype, should_stop=should_stop, use_cache=use_cache)
+
+
+def why_token(session, context_ids, target_id: int, *, should_stop: threading.Event):
+    """Why the model wrote `target_id` after `context_ids`, on the session's PyTorch model -> TokenWhy."""
+    from playground.core.inspect.why import explain_token
+
+    with holding(session.lock, should_stop):
+        return explain_token(session.model, session.tokenizer, context_ids, target_id,
+                             context_length=session.context_length, should_stop=should_stop)

@@ -12,20 +12,8 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QP
                                QVBoxLayout, QWidget)
 
 from playground.core import format as fmt
-from playground.ui.widgets.contrast import mix, readable_text_color
+from playground.ui.widgets.contrast import tint_color as cell_color, tint_text_color as cell_text_color
 from playground.ui.widgets.heatmap import save_png
-
-TINT = QColor("#2e86de")
-
-
-def cell_color(prob: float, base: QColor) -> QColor:
-    """A cell's background: the table's base colour tinted blue by the probability."""
-    return mix(base, TINT, min(max(prob, 0.0), 1.0))
-
-
-def cell_text_color(prob: float, base: QColor) -> QColor:
-    """Black or white, whichever reads better on the cell (WCAG contrast, ≥ 4.5:1 on every tint)."""
-    return readable_text_color(cell_color(prob, base))
 
 
 class LensModel(QAbstractTableModel):

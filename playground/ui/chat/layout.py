@@ -1,5 +1,6 @@
 """The Chat tab's widgets and their layout: the top bar (mode, engine, buttons), the conversation column
-(notice, chat view, input, stats, context meter) and the side panel (sampling, distribution chart).
+(notice, chat view over the "Why this token?" panel, input, stats, context meter) and the side panel
+(sampling, distribution chart, the Why this token? button).
 
 `ChatLayout(tab)` builds them into the tab and keeps the widths that depend on the font fitted; it holds
 the widgets (`tab.ui.send_button`, …) and nothing else: the tab wires their signals (`_connect`).
@@ -16,6 +17,7 @@ from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
+from playground.ui.chat.why import WhyTokenPanel
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.layouts import FlowBar, row
 from playground.ui.widgets.tokens import NEAR_TIE_LEGEND
@@ -111,7 +113,14 @@ class ChatLayout:
         left = QWidget()
         column = QVBoxLayout(left)
         column.addLayout(self._build_top_bar())
-        for widget, stretch in ((self.system_prompt_edit, 0), (self.notice, 0), (self.view, 1),
+        self.why_panel = WhyTokenPanel(self.tab)
+        self.why_splitter = QSplitter(Qt.Vertical, objectName="chatWhySplitter")  # the panel opens below the chat
+        self.why_splitter.addWidget(self.view)
+        self.why_splitter.addWidget(self.why_panel)
+        self.why_splitter.setStretchFactor(0, 1)
+        self.why_splitter.setStretchFactor(1, 2)
+        self.why_splitter.setChildrenCollapsible(False)
+        for widget, stretch in ((self.system_prompt_edit, 0), (self.notice, 0), (self.why_splitter, 1),
                                 (self.edit_banner, 0)):
             column.addWidget(widget, stretch)
         column.addLayout(input_row)
@@ -122,6 +131,9 @@ class ChatLayout:
         self.sampling = SamplingPanel(self.tab, columns=2)
         self.chart = TokenDistributionChart(self.tab)
         self.inspector = TokenInspector(self.chart, self.sampling.settings, self.tab)
+        self.why_button = QPushButton("Why this token?", objectName="whyTokenButton")
+        self.why_button.setToolTip("What the model looked at to write the token charted here, and what each "
+                                   "layer would have written (also: right-click a token)")
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -129,6 +141,7 @@ class ChatLayout:
             group = QGroupBox(title)
             QVBoxLayout(group).addWidget(widget)
             side_layout.addWidget(group, stretch)
+        group.layout().addWidget(self.why_button, 0, Qt.AlignLeft)
         self.side_scroll = QScrollArea()
         self.side_scroll.setWidget(side)
         self.side_scroll.setWidgetResizable(True)

@@ -8,7 +8,7 @@ The tab is composed of objects with one job each, and is the only one that knows
 `Conversation` (core) it owns; `ui` (`layout.ChatLayout`, the widgets); `replies`
 (`replies.ReplyController`, streaming one reply into the conversation); `files`
 (`files.ConversationFiles`, save/open/export); `engines` (`engines.EngineSwitcher`, `engineCombo`);
-and the compare view (`compare.CompareView`, made on first use).
+`why` (`why.WhyToken`, "Why this token?"); and the compare view (`compare.CompareView`, made on first use).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from playground.ui.chat.engines import EngineSwitcher
 from playground.ui.chat.files import ConversationFiles
 from playground.ui.chat.layout import ChatLayout
 from playground.ui.chat.replies import ReplyController
+from playground.ui.chat.why import WhyToken
 from playground.ui.shell.context import TabContext
 
 
@@ -53,6 +54,8 @@ class ChatTab(QWidget):
         self.engines = EngineSwitcher(ui.engine_combo, ui.engine_status, controller, show_notice=self.show_notice,
                                       current_notice=ui.notice.text, parent=self)
         self.fast_engine_action = self.engines.action  # the main window puts it in the View menu
+        self.why = WhyToken(ui.why_panel, ui.why_button, self.replies, controller,
+                            lambda index: self._rebuild_prompt(index, self.messages[index]), self)
         self._connect()
         ui.restore_settings()
         if controller.session is not None:
@@ -73,6 +76,7 @@ class ChatTab(QWidget):
                                    open_=(ui.open_button, self.open_conversation),
                                    export=(ui.export_button, self.export_markdown))
         ui.view.token_clicked.connect(self.inspect_token)
+        ui.view.why_requested.connect(self.why.explain)
         ui.inspector.distribution_shown.connect(self.distribution_shown)
         self.reply_finished.connect(lambda done: done.error or self._clear_error())  # something worked
         ui.inspector.distribution_shown.connect(lambda _view: self._clear_error())
@@ -243,6 +247,7 @@ class ChatTab(QWidget):
         self._set_editing(None)
         self.view.render([], self.mode())
         self.inspector.clear(EMPTY_CAPTION)
+        self.why.clear()
         self.show_notice("")
         self._update_context_meter()
         self._update_buttons()
@@ -270,9 +275,11 @@ class ChatTab(QWidget):
         reply, session = self.replies.reply_at(message_index), self.controller.session
         if reply is None or session is None:
             return False
-        return self.inspector.inspect_reply(
+        shown = self.inspector.inspect_reply(
             session, reply, token_index, engine=self.engines.engine_named(reply.engine, session),
             rebuild_prompt=lambda: self._rebuild_prompt(message_index, self.messages[message_index]))
+        self.why.set_charted((message_index, token_index) if shown else None)  # whyTokenButton explains it
+        return shown
 
     def conversation_text(self) -> str:
         """The conversation as the model reads it (chat template applied); the Architecture tab's
@@ -393,6 +400,7 @@ class ChatTab(QWidget):
         """Stop this tab's workers and wait for them (called when the window closes)."""
         self.replies.shutdown()
         self.inspector.shutdown()
+        self.why.shutdown()
         self.engines.shutdown()
         if self.compare_view is not None:
             self.compare_view.shutdown()

@@ -5,8 +5,8 @@ full re-render while streaming), so long conversations stay smooth."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser, QWidget
+from PySide6.QtGui import QAction, QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextBrowser, QWidget
 
 from playground.ui.widgets.tokens import near_tie_color, prob_color, token_tooltip
 
@@ -113,6 +113,8 @@ class TokenTextView(QTextBrowser):
 
 class ChatView(TokenTextView):
     """`chatView`: the conversation. `render()` draws it all; the `append_*` methods stream a reply."""
+
+    why_requested = Signal(int, int)  # message index, token index: "Why this token?" (context menu)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,6 +225,26 @@ class ChatView(TokenTextView):
         self._messages.append(message)
         if message.note:
             self.append_note(message.note)
+
+    def token_menu(self, pos: QPoint) -> QMenu:
+        """The context menu at viewport point `pos`: on a reply token, "Why this token?" comes first."""
+        menu = self.createStandardContextMenu(pos)
+        kind, _, rest = self.anchorAt(pos).partition(":")
+        if kind == "tok":
+            message_index, token_index = (int(part) for part in rest.split(":"))
+            action = QAction("Why this token?", menu, objectName="whyTokenAction")
+            action.setToolTip("What the model looked at to write this token, and what each layer predicted")
+            action.triggered.connect(lambda: self.why_requested.emit(message_index, token_index))
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertAction(first, action)
+            if first is not None:
+                menu.insertSeparator(first)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt override
+        menu = self.token_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override: re-tint for the new theme/zoom
         super().changeEvent(event)

@@ -1,5 +1,6 @@
 """Readable text colours: WCAG 2 contrast (4.5:1 for normal text), a text colour for any cell
-background, and `MutedLabel`, a secondary-text label that stays readable in either theme.
+background, a probability as a blue cell tint (`tint_color`), and `MutedLabel`, a secondary-text label
+that stays readable in either theme.
 
 A style sheet's `palette(placeholder-text)` is resolved once, when the widget is polished: after a
 theme change it kept the light theme's grey, unreadable on the dark window. `MutedLabel` picks its
@@ -44,6 +45,19 @@ def over(color: QColor, background: QColor) -> QColor:
 def readable_text_color(background: QColor) -> QColor:
     """Black or white, whichever reads better on `background` (always at least 4.58:1)."""
     return BLACK if contrast_ratio(BLACK, background) >= contrast_ratio(WHITE, background) else WHITE
+
+
+PROBABILITY_TINT = QColor("#2e86de")
+
+
+def tint_color(prob: float, base: QColor) -> QColor:
+    """A table cell's background: `base` tinted blue by a probability (the logit lens tables)."""
+    return mix(base, PROBABILITY_TINT, min(max(prob, 0.0), 1.0))
+
+
+def tint_text_color(prob: float, base: QColor) -> QColor:
+    """Black or white, whichever reads better on `tint_color` (WCAG contrast, ≥ 4.5:1 on every tint)."""
+    return readable_text_color(tint_color(prob, base))
 
 
 def muted_text_color(palette: QPalette) -> QColor:

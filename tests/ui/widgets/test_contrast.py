@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
-from playground.ui.architecture.logit_lens import cell_color, cell_text_color
+from playground.ui.widgets.contrast import tint_color as cell_color, tint_text_color as cell_text_color
 from playground.ui.shell.theme import apply_theme
 from playground.ui.widgets.contrast import contrast_ratio, muted_text_color, readable_text_color
 
