@@ -22,7 +22,7 @@ TOKENS_LEGEND = ("Each token has its own tint (two alternate, so every boundary 
 def piece_tints(dark: bool) -> tuple[QColor, QColor]:
     """The two alternating backgrounds: translucent blue and amber, readable in either theme."""
     first, second = (QColor(80, 140, 255, 90), QColor(255, 170, 40, 90)) if dark else \
-        (QColor(60, 120, 255, 55), QColor(255, 160, 0, 70))
+        (QColor(60, 120, 255, 70), QColor(255, 160, 0, 95))
     return first, second
 
 
@@ -31,7 +31,7 @@ def special_color(dark: bool) -> QColor:
 
 
 def unknown_color(dark: bool) -> QColor:
-    return QColor("#ff6b6b" if dark else "#c62828")
+    return QColor("#ff9e9e" if dark else "#c62828")
 
 
 def piece_tooltip(piece, position: int) -> str:
@@ -61,6 +61,9 @@ def insert_pieces(cursor: QTextCursor, pieces, dark: bool, first: int = 0) -> No
             cursor.insertText("\n", QTextCharFormat())
 
 
+MAX_DRAWN = 5000  # pieces drawn at most: a pasted book splits in a worker, but drawing it would stall the window
+
+
 class TokenPiecesView(QWidget):
     """A title ("SmolLM2 · 12 tokens · …") over the split text; `show_split` / `show_message`."""
 
@@ -79,7 +82,8 @@ class TokenPiecesView(QWidget):
     def show_split(self, split) -> None:
         self.split = split
         self.title.setText(f"<b>{html.escape(split.name)}</b>")
-        self.summary.setText(f"{split.summary()} · vocabulary {split.vocab_size:,}")
+        more = f" (the first {MAX_DRAWN:,} are drawn)" if split.count > MAX_DRAWN else ""
+        self.summary.setText(f"{split.summary()}{more} · vocabulary {split.vocab_size:,}")
         self._draw()
 
     def show_message(self, text: str) -> None:
@@ -95,7 +99,7 @@ class TokenPiecesView(QWidget):
         self.text.clear()
         if self.split is not None:
             dark = self.text.palette().color(QPalette.Base).lightness() < 128
-            insert_pieces(QTextCursor(self.text.document()), self.split.pieces, dark)
+            insert_pieces(QTextCursor(self.text.document()), self.split.pieces[:MAX_DRAWN], dark)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override: re-tint for the new theme
         super().changeEvent(event)

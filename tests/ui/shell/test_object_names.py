@@ -18,7 +18,8 @@ DOCUMENTED = {
     "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "importanceCombo", "logitLensView",
     "lossPlot", "lrPlot", "modelSelector", "moduleTree", "optimizeMessage", "optimizeReport", "optimizerCombo",
     "pplTokensSpin", "presetCombo", "pruneHeadsSpin", "runOptimizeButton", "runsList", "sampleView",
-    "sparsitySpin", "startDistillButton", "techniqueList",
+    "sparsitySpin", "startDistillButton", "techniqueList", "tokenizerBpeView", "tokenizerCharView",
+    "tokenizerExamples", "tokenizerInput", "tokenizerModelView", "tokenizerPage",
 }
 QT_OWN_NAMES = {"ScrollLeftButton", "ScrollRightButton"}  # QTabBar's scroll arrows, named by Qt itself
 
