@@ -266,12 +266,12 @@ class ChatView(TokenTextView):
         note.setFontItalic(True)
         if split is None:
             self.append_text(self._token_message or "Splitting the conversation into tokens…", note)
-            return
-        self.append_text(f"{split.count:,} tokens: the conversation exactly as the model reads it, chat "
-                         "template included. Hover a token for its id.\n", note)
-        insert_pieces(self._end_cursor(), split.pieces, self.dark())
+        else:
+            self.append_text(f"{split.count:,} tokens: the conversation exactly as the model reads it, chat "
+                             "template included. Hover a token for its id.\n", note)
+            insert_pieces(self._end_cursor(), split.pieces, self.dark())
         if self._live is not None:
-            self._append_step_pieces(self._live[1], len(split.pieces))
+            self._append_step_pieces(self._live[1], len(split.pieces) if split else 0)
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
     def _append_step_pieces(self, steps, first: int) -> None:

@@ -85,3 +85,12 @@ def test_an_example_fills_the_box_and_chinese_costs_more_tokens_than_english(qtb
     assert "".join(p.text for p in chinese_tokens) == chinese
     assert len(chinese_tokens) == 3 * len(chinese) > len(english_tokens)  # 3 bytes, 3 tokens per character
     assert combo.currentIndex() == 0  # ready for the next example
+
+
+def test_the_bpe_view_says_it_is_training_until_the_bpe_is_built(qtbot, page, monkeypatch):
+    monkeypatch.setattr(core_tokenizer, "_corpus_tokenizers", {})  # as in a fresh process: no BPE yet
+    summary = page.findChild(QLabel, "tokenizerBpeViewSummary")
+    page.set_text("strawberry")
+    qtbot.waitUntil(lambda: summary.text().startswith("Training a small BPE"), timeout=LONG)
+    qtbot.waitUntil(lambda: summary.text().startswith("7 tokens · 10 characters"), timeout=LONG)  # st·ra·w·b·er·r·y
+    assert core_tokenizer.corpus_tokenizer_ready("bpe")

@@ -4,9 +4,9 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QSpinBox, QDoubleSpinBox
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QPlainTextEdit, QPushButton, QSpinBox
 
-from playground.core.generation.conversation import conversation_as_text
+from playground.core.generation.conversation import completion_text, conversation_as_text
 
 LONG = 300_000  # ms: the shared CPU can be very busy; no test asserts on timing
 
@@ -57,6 +57,12 @@ def test_tokens_toggle_shows_as_many_pieces_as_the_tokenizer_returns(qtbot, tab,
     text = conversation_as_text(tokenizer, tab.messages, mode="chat")
     assert drawn_token_ids(view) == tokenizer(text, add_special_tokens=False)["input_ids"]
 
+    tab.ui.mode_combo.setCurrentText("completion")  # the running text, no template
+    text = completion_text("", tab.messages)
+    qtbot.waitUntil(lambda: "<|im_start|>" not in view.toPlainText(), timeout=LONG)
+    assert drawn_token_ids(view) == tokenizer(text, add_special_tokens=False)["input_ids"]
+    tab.ui.mode_combo.setCurrentText("chat")
+
     qtbot.mouseClick(toggle, Qt.LeftButton)  # back to the messages
     assert "<|im_start|>" not in view.toPlainText() and "Assistant" in view.toPlainText()
 
@@ -72,3 +78,32 @@ def test_input_shows_the_live_token_count_of_what_you_type(qtbot, tab, builtin_s
     n = len(builtin_session.tokenizer("草莓", add_special_tokens=False)["input_ids"])
     assert n > 2
     qtbot.waitUntil(lambda: count.text() == f"{n} tokens", timeout=LONG)
+
+
+def test_a_streaming_reply_is_drawn_as_its_sampled_tokens_after_the_prompt(qtbot, tab, builtin_session):
+    """While a reply streams, its tokens follow the prompt's in Tokens mode, each with the id it was sampled as."""
+    from playground.core.inspect.tokenizer import conversation_split
+    from playground.core.generation.history import Message
+
+    view = tab.view
+    messages = [Message("user", "Hi")]
+    view.render(messages, "chat")
+    view.show_tokens(True)
+    split = conversation_split(builtin_session.tokenizer, messages)  # with the generation prompt
+    view.set_token_split(split)
+    reply = [step for step in _steps(builtin_session, "Hello there")]
+    view.begin_reply(1)
+    view.append_reply(reply[:1])
+    view.append_reply(reply[1:])
+    assert drawn_token_ids(view) == [p.token_id for p in split.pieces] + [s.token_id for s in reply]
+    assert view.toPlainText().endswith("<|im_start|>assistant↵\nHello·there")
+    view.set_token_split(split)  # a new split mid-reply keeps the reply's tokens after it
+    assert drawn_token_ids(view)[-len(reply):] == [s.token_id for s in reply]
+
+
+def _steps(session, text):
+    from playground.core.generation.stream import TokenStep
+
+    ids = session.tokenizer(text, add_special_tokens=False)["input_ids"]
+    return [TokenStep(i, token_id, session.tokenizer.decode([token_id]), 0.5, 0.5, (), 0.0)
+            for i, token_id in enumerate(ids)]
