@@ -1,7 +1,8 @@
 """The Architecture tab: what the model is (anatomy, numbers, a config builder) and what it looks at.
 
 Pages: Anatomy (`moduleTree` ↔ `blockDiagram`, summary), Config builder (`configBuilder`), and
-Attention (`attentionView`, `logitLensView`) for text the user types or takes from the chat.
+Attention (`attentionView`, `logitLensView`) for text the user types or takes from the chat, and Tokenizer
+(`tokenizerPage`: the model's tokenizer beside a character one and a small BPE).
 Every model computation runs in a worker; the shared model is only touched under `session.lock`.
 """
 
@@ -19,6 +20,7 @@ from playground.ui.architecture.attention import AttentionView
 from playground.ui.architecture.config_builder import ConfigBuilder
 from playground.ui.architecture.logit_lens import LogitLensView
 from playground.ui.architecture.stats import Subject
+from playground.ui.architecture.tokenizer_page import TokenizerPage
 from playground.ui.shell.context import TabContext
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
@@ -67,6 +69,8 @@ class ArchitectureTab(QWidget):
         self.pages.addTab(self.anatomy, "Anatomy")
         self.pages.addTab(self.builder, "Config builder")
         self.pages.addTab(self._build_attention_page(), "Attention && logit lens")
+        self.tokenizer = TokenizerPage(self.controller)
+        self.pages.addTab(self.tokenizer, "Tokenizer")
         self.pages.currentChanged.connect(self._on_pages_current_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
@@ -104,8 +108,8 @@ class ArchitectureTab(QWidget):
         return page
 
     def show_page(self, name: str) -> None:
-        """Show a page: "anatomy", "builder", "attention" or "lens"."""
-        index = {"anatomy": 0, "builder": 1, "attention": 2, "lens": 2}[name]
+        """Show a page: "anatomy", "builder", "attention", "lens" or "tokenizer"."""
+        index = {"anatomy": 0, "builder": 1, "attention": 2, "lens": 2, "tokenizer": 3}[name]
         self.pages.setCurrentIndex(index)
         if name in ("attention", "lens"):
             self.inner.setCurrentIndex(0 if name == "attention" else 1)
@@ -365,4 +369,5 @@ class ArchitectureTab(QWidget):
     def shutdown(self) -> None:
         """Stop every worker this tab started (called when the window closes)."""
         self.builder.shutdown()
+        self.tokenizer.shutdown()
         self.jobs.shutdown()

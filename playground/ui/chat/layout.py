@@ -52,6 +52,9 @@ class ChatLayout:
         self.engine_status = MutedLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
         self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
         self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
+        self.tokens_toggle = QPushButton("Tokens", objectName="chatTokensToggle", checkable=True)
+        self.tokens_toggle.setToolTip("Show the conversation as the model reads it, split into its tokens (chat "
+                                      "template and system prompt included); hover a token for its id")
         self.compare_button = QPushButton("Compare…", objectName="compareButton")
         self.compare_button.setToolTip("Answer one prompt under 2–4 sampling settings side by side")
         self.open_button = QPushButton("Open…", objectName="openChatButton")
@@ -69,10 +72,10 @@ class ChatLayout:
             group = QWidget()
             group.setLayout(layout)
             groups.append(group)
-        buttons = [self.system_button, self.compare_button, self.open_button, self.save_button, self.export_button,
+        buttons = [self.system_button, self.tokens_toggle, self.compare_button, self.open_button, self.save_button, self.export_button,
                    self.clear_button]
         # Zoomed in, the bar wraps to a second line instead of widening the window.
-        return FlowBar([*groups, *buttons], right_from=3)
+        return FlowBar([*groups, *buttons], right_from=4)
 
     def _build_conversation(self) -> QWidget:
         self.system_prompt_edit = QPlainTextEdit(objectName="systemPromptEdit")
@@ -96,6 +99,10 @@ class ChatLayout:
         for button in (self.send_button, self.stop_button, self.regenerate_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.input_token_count = MutedLabel("", objectName="chatInputTokenCount")
+        self.input_token_count.setToolTip("Tokens in what you are typing, by this model's tokenizer (the chat "
+                                          "template adds a few around each message)")
+        buttons.addWidget(self.input_token_count, 0, Qt.AlignRight)
         input_row = QHBoxLayout()
         input_row.addWidget(self.input, 1)
         input_row.addLayout(buttons)

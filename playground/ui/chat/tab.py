@@ -6,7 +6,8 @@ sampling controls live.
 
 The tab is composed of objects with one job each, and is the only one that knows them all: the
 `Conversation` (core) it owns; `ui` (`layout.ChatLayout`, the widgets); `replies`
-(`replies.ReplyController`, streaming one reply into the conversation); `files`
+(`replies.ReplyController`, streaming one reply into the conversation); `tokens` (`tokens.TokensController`,
+the Tokens view and the input's token count); `files`
 (`files.ConversationFiles`, save/open/export); `engines` (`engines.EngineSwitcher`, `engineCombo`);
 `why` (`why.WhyToken`, "Why this token?"); and the compare view (`compare.CompareView`, made on first use).
 """
@@ -26,6 +27,7 @@ from playground.ui.chat.files import ConversationFiles
 from playground.ui.chat.layout import ChatLayout
 from playground.ui.chat.replies import ReplyController
 from playground.ui.chat.why import WhyToken
+from playground.ui.chat.tokens import TokensController
 from playground.ui.shell.context import TabContext
 
 
@@ -56,6 +58,8 @@ class ChatTab(QWidget):
         self.fast_engine_action = self.engines.action  # the main window puts it in the View menu
         self.why = WhyToken(ui.why_panel, ui.why_button, self.replies, controller,
                             lambda index: self._rebuild_prompt(index, self.messages[index]), self)
+        self.tokens = TokensController(ui, controller, messages=lambda: self.messages, mode=self.mode,
+                                       system_prompt=self.system_prompt, parent=self)
         self._connect()
         ui.restore_settings()
         if controller.session is not None:
@@ -399,6 +403,7 @@ class ChatTab(QWidget):
     def shutdown(self) -> None:
         """Stop this tab's workers and wait for them (called when the window closes)."""
         self.replies.shutdown()
+        self.tokens.shutdown()
         self.inspector.shutdown()
         self.why.shutdown()
         self.engines.shutdown()

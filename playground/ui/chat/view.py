@@ -112,7 +112,12 @@ class TokenTextView(QTextBrowser):
 
 
 class ChatView(TokenTextView):
-    """`chatView`: the conversation. `render()` draws it all; the `append_*` methods stream a reply."""
+    """`chatView`: the conversation. `render()` draws it all; the `append_*` methods stream a reply.
+
+    In Tokens mode (`show_tokens`) it draws instead the conversation as the model reads it, split into its
+    tokens (a `core.inspect.tokenizer.Split` someone else computes: `messages_changed` says when to)."""
+
+    messages_changed = Signal()  # the conversation shown changed (drawn, a message added, a reply done)
 
     why_requested = Signal(int, int)  # message index, token index: "Why this token?" (context menu)
 
@@ -126,11 +131,18 @@ class ChatView(TokenTextView):
         self.mode = "chat"
         self._messages: list = []
         self._live: tuple[int, list] | None = None  # the reply being streamed: (message index, steps)
+        self.tokens_shown = False
+        self.token_split = None  # the Split drawn in Tokens mode
+        self._token_message = ""  # shown in Tokens mode while there is no split
 
     def render(self, messages, mode: str) -> None:
         self.mode = mode
         self._messages = list(messages)
         self.clear_view()
+        self.messages_changed.emit()
+        if self.tokens_shown:
+            self._render_tokens()
+            return
         for index, message in enumerate(messages):
             self.append_message(index, message)
         if self._live is not None:
@@ -208,23 +220,72 @@ class ChatView(TokenTextView):
 
     def add_message(self, index: int, message) -> None:
         self._messages.append(message)
-        self.append_message(index, message)
+        if not self.tokens_shown:
+            self.append_message(index, message)
+        self.messages_changed.emit()
 
     def begin_reply(self, index: int) -> None:
         self._live = (index, [])
-        self.begin_message(index, "assistant")
+        if not self.tokens_shown:
+            self.begin_message(index, "assistant")
 
     def append_reply(self, steps) -> None:
         if self._live is not None:
+            first = len(self.token_split.pieces) + len(self._live[1]) if self.token_split else len(self._live[1])
             self._live[1].extend(steps)
-            self.append_tokens(self._live[0], steps)
+            if self.tokens_shown:
+                self._append_step_pieces(steps, first)
+            else:
+                self.append_tokens(self._live[0], steps)
 
     def finish_reply(self, message) -> None:
         """The streamed reply is complete: remember it and add its stats line."""
         self._live = None
         self._messages.append(message)
-        if message.note:
+        if message.note and not self.tokens_shown:
             self.append_note(message.note)
+        self.messages_changed.emit()
+
+    # ------------------------------------------------------------------ Tokens mode
+    def show_tokens(self, shown: bool) -> None:
+        """Draw the conversation as its tokens (True) or as messages (False)."""
+        self.tokens_shown = shown
+        self.render(self._messages, self.mode)
+
+    def set_token_split(self, split, message: str = "") -> None:
+        """The Split to draw in Tokens mode (None: show `message` instead, e.g. "Load a model…")."""
+        self.token_split, self._token_message = split, message
+        if self.tokens_shown:
+            self.clear_view()
+            self._render_tokens()
+
+    def _render_tokens(self) -> None:
+        from playground.ui.widgets.token_pieces import insert_pieces
+
+        split = self.token_split
+        note = QTextCharFormat()
+        note.setForeground(self.muted())
+        note.setFontItalic(True)
+        if split is None:
+            self.append_text(self._token_message or "Splitting the conversation into tokens…", note)
+        else:
+            self.append_text(f"{split.count:,} tokens: the conversation exactly as the model reads it, chat "
+                             "template included. Hover a token for its id.\n", note)
+            insert_pieces(self._end_cursor(), split.pieces, self.dark())
+        if self._live is not None:
+            self._append_step_pieces(self._live[1], len(split.pieces) if split else 0)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def _append_step_pieces(self, steps, first: int) -> None:
+        """A streaming reply's tokens in Tokens mode, as sampled (re-split once the reply is done)."""
+        from playground.core.inspect.tokenizer import Piece, visible
+        from playground.ui.widgets.token_pieces import insert_pieces
+
+        pieces = [Piece(step.token_id, step.text, visible(step.text) if step.text else "‹…›",
+                        partial=not step.text) for step in steps]
+        follow = self._at_bottom()
+        insert_pieces(self._end_cursor(), pieces, self.dark(), first)
+        self._follow(follow)
 
     def token_menu(self, pos: QPoint) -> QMenu:
         """The context menu at viewport point `pos`: on a reply token, "Why this token?" comes first."""
@@ -248,7 +309,8 @@ class ChatView(TokenTextView):
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override: re-tint for the new theme/zoom
         super().changeEvent(event)
-        if event.type() in (QEvent.PaletteChange, QEvent.FontChange) and (self._messages or self._live):
+        if event.type() in (QEvent.PaletteChange, QEvent.FontChange) and (self._messages or self._live
+                                                                         or self.tokens_shown):
             self.render(self._messages, self.mode)
 
 

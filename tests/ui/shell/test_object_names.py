@@ -13,13 +13,14 @@ README = Path(__file__).parents[3] / "README.md"
 # Every objectName the README documents (backticked camelCase words), kept by hand so that a README edit that
 # names a new widget, or a widget renamed under the README, fails here until both agree.
 DOCUMENTED = {
-    "attentionView", "blockDiagram", "chatModeCombo", "configBuilder", "contextMeter", "deviceSelector",
+    "attentionView", "blockDiagram", "chatInputTokenCount", "chatModeCombo", "chatTokensToggle", "configBuilder", "contextMeter", "deviceSelector",
     "distillAlphaSpin", "distillTemperatureSpin", "dtypeSelector", "engineCombo", "engineStatusLabel",
     "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "importanceCombo", "logitLensView",
     "lossPlot", "lrPlot", "modelSelector", "moduleTree", "optimizeMessage", "optimizeReport", "optimizerCombo",
     "pplTokensSpin", "presetCombo", "pruneHeadsSpin", "runOptimizeButton", "runsList", "sampleView",
-    "sparsitySpin", "startDistillButton", "techniqueList", "whyAttentionView", "whyLogitLensView", "whyTokenButton",
-    "whyTokenPanel",
+    "sparsitySpin", "startDistillButton", "techniqueList", "tokenizerBpeView", "tokenizerCharView",
+    "tokenizerExamples", "tokenizerInput", "tokenizerModelView", "tokenizerPage", "whyAttentionView",
+    "whyLogitLensView", "whyTokenButton", "whyTokenPanel",
 }
 QT_OWN_NAMES = {"ScrollLeftButton", "ScrollRightButton"}  # QTabBar's scroll arrows, named by Qt itself
 
