@@ -116,6 +116,18 @@ def encode_for_capture(tokenizer, text: str, context_length: int) -> tuple[list[
     return ids[dropped:], dropped
 
 
+def forward_with_attention(model, ids: Sequence[int]):
+    """One forward pass of `ids` with every layer's attention weights and hidden states (eager attention,
+    restored after); only the last position's logits."""
+    input_ids = torch.tensor([list(ids)], dtype=torch.long, device=_model_device(model))  # (1, T)
+    with eager_attention(model), torch.inference_mode():
+        out = model(input_ids=input_ids, output_attentions=True, output_hidden_states=True, use_cache=False,
+                    logits_to_keep=1)
+    if not out.attentions or out.attentions[0] is None:
+        raise PlaygroundError(f"{type(model).__name__} does not report its attention weights.")
+    return out
+
+
 def capture_attention(model, tokenizer, text: str | None = None, *, token_ids: Sequence[int] | None = None,
                       context_length: int = 2048, should_stop: threading.Event | None = None) -> AttentionCapture:
     """Run the text once with attentions and hidden states captured.
@@ -129,12 +141,7 @@ def capture_attention(model, tokenizer, text: str | None = None, *, token_ids: S
         ids, dropped = list(token_ids), 0
     if should_stop is not None and should_stop.is_set():
         raise Cancelled("Attention capture cancelled.")
-    input_ids = torch.tensor([ids], dtype=torch.long, device=_model_device(model))  # (1, T)
-    with eager_attention(model), torch.inference_mode():
-        out = model(input_ids=input_ids, output_attentions=True, output_hidden_states=True, use_cache=False,
-                    logits_to_keep=1)
-    if not out.attentions or out.attentions[0] is None:
-        raise PlaygroundError(f"{type(model).__name__} does not report its attention weights.")
+    out = forward_with_attention(model, ids)
     store = np.float16 if len(ids) >= FLOAT16_FROM else np.float32
     attentions = np.stack([a[0].float().cpu().numpy().astype(store, copy=False) for a in out.attentions])
     hidden = torch.stack([h[0].float().cpu() for h in out.hidden_states])  # (L+1, T, d)

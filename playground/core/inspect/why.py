@@ -18,8 +18,8 @@ import numpy as np
 import torch
 
 from playground.core.errors import Cancelled, PlaygroundError
-from playground.core.inspect.attention import (MAX_TOKENS, LogitLens, _model_device, _num_kv_heads, eager_attention,
-                                               final_norm, token_texts)
+from playground.core.inspect.attention import (MAX_TOKENS, LogitLens, _num_kv_heads, final_norm,
+                                               forward_with_attention, token_texts)
 
 TOP_K = 5
 
@@ -74,12 +74,7 @@ def explain_token(model, tokenizer, context_ids: Sequence[int], target_id: int, 
     ids = ids[dropped:]
     if should_stop is not None and should_stop.is_set():
         raise Cancelled("Cancelled before the model ran.")
-    input_ids = torch.tensor([ids], dtype=torch.long, device=_model_device(model))  # (1, T)
-    with eager_attention(model), torch.inference_mode():
-        out = model(input_ids=input_ids, output_attentions=True, output_hidden_states=True, use_cache=False,
-                    logits_to_keep=1)
-    if not out.attentions or out.attentions[0] is None:
-        raise PlaygroundError(f"{type(model).__name__} does not report its attention weights.")
+    out = forward_with_attention(model, ids)
     attention = np.stack([a[0, :, -1, :].float().cpu().numpy() for a in out.attentions])  # (L, H, T)
     hidden = torch.stack([h[0, -1] for h in out.hidden_states])  # (L+1, d), the last one already normed
     del out
