@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import weakref
 import shutil
 import tempfile
 from pathlib import Path
@@ -32,11 +33,13 @@ QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(_TMP_HOME / "set
 @pytest.fixture(autouse=True)
 def no_leaked_qthreads():
     """Fail a test that leaves a QThread running (napari's guard): always quit() + wait()."""
-    started: list[QThread] = []
+    # Weak references: a strong one kept every worker of a long test (and its model engine and KV cache)
+    # alive, which the soak read as the app's memory growing.
+    started: list[weakref.ref] = []
     original = QThread.start
 
     def tracking_start(self, *args, **kwargs):
-        started.append(self)
+        started.append(weakref.ref(self))
         return original(self, *args, **kwargs)
 
     QThread.start = tracking_start
@@ -45,7 +48,10 @@ def no_leaked_qthreads():
     finally:
         QThread.start = original
     leaked = []
-    for thread in started:
+    for ref in started:
+        thread = ref()
+        if thread is None:  # collected: it had ended (a running QThread's wrapper is not collected)
+            continue
         try:
             if thread.isRunning() and not thread.wait(1000):  # a moment to finish its last event
                 leaked.append(thread.objectName() or repr(thread))

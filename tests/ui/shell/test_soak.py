@@ -59,9 +59,6 @@ def _attention(qtbot, window) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="a known finding: the process grows ~8 MiB per chat+training+attention cycle (+21% "
-                          "over 29 cycles after warm-up, after gc + malloc_trim); the cause is not found yet "
-                          "(docs/reliability.md)", strict=False)
 def test_soak_chat_training_and_attention_cycles(qtbot, loaded_window):
     process, cycles = psutil.Process(), 0
     deadline = time.monotonic() + SOAK_SECONDS
