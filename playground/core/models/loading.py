@@ -22,6 +22,7 @@ from playground.core.models.devices import dtype_name, torch_dtype
 from playground.core.models.sources import builtin_cache_folder, source_folder
 from playground.core.models.checks import check_config, check_loading_report, check_weights, read_headers
 from playground.core.errors import Cancelled, ModelLoadError
+from playground.core.processes import pid_alive
 from playground.core.imports import heavy_imports
 from playground.core.progress import ProgressFn, progress
 from playground.core.types import ModelInfo, ModelSource
@@ -204,19 +205,9 @@ def remove_stale_conversions(target: Path) -> None:
     conversion killed mid-write leaves one. A live process's (another app instance converting) is kept."""
     for tmp in target.parent.glob(target.name + ".tmp-*"):
         pid = tmp.name.rsplit(".tmp-", 1)[1].split("-")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid)):
             continue
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def fsync_tree(folder: Path) -> None:

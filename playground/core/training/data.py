@@ -42,12 +42,12 @@ BYTES_PER_TEXT_BYTE = 8  # reading + decoding + int32 ids of a char-level corpus
 
 def check_data_size(name: str, size: int) -> None:
     """Refuse, before reading it, text too big to read or to tokenize in this machine's memory."""
-    import psutil
+    from playground.core.training.memory import available_memory
 
     if size > MAX_DATA_BYTES:
         raise DataError(f"{name} is {size / 2**30:.1f} GiB; the most the app reads is "
                         f"{MAX_DATA_BYTES / 2**30:.0f} GiB. Use a part of it.")
-    need, free = size * BYTES_PER_TEXT_BYTE, psutil.virtual_memory().available
+    need, free = size * BYTES_PER_TEXT_BYTE, available_memory()[0]  # RAM, a cgroup cap, ulimit -v
     if need > free:
         raise DataError(f"{name} ({size / 2**20:,.0f} MB) needs about {need / 2**30:.1f} GiB of memory to "
                         f"read and tokenize; this machine has {free / 2**30:.1f} GiB free. Use a smaller file "

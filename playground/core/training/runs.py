@@ -32,6 +32,7 @@ from typing import Any
 from playground.core import paths
 from playground.core.files import write_bytes_atomic, write_text_atomic
 from playground.core.errors import PlaygroundError
+from playground.core.processes import pid_alive
 from playground.core.imports import without_heavy_imports
 
 CHECKPOINT_RE = re.compile(r"^step-(\d{6,})$")
@@ -100,13 +101,7 @@ def _process_alive(status: dict) -> bool:
         return host is not None
     if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):  # alive, someone else's
-        return True
-    return True
+    return pid_alive(pid)
 
 
 INTERRUPTED = ("The training process ended without finishing (killed, crashed or the machine stopped). "

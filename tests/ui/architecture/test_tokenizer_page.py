@@ -1,11 +1,10 @@
 """The Architecture tab's Tokenizer page, driven through its widgets on the real built-in model."""
 
-import re
-
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QTabWidget, QTextBrowser
 
 from playground.core.inspect import tokenizer as core_tokenizer
+from tests.ui.chat.test_tokens import drawn_token_ids  # the tooltips both views draw (ui/widgets/token_pieces.py)
 
 LONG = 120_000  # ms: the shared CPU can be very busy; no test asserts on timing
 
@@ -21,19 +20,6 @@ def page(qtbot, loaded_window):
     yield page
     qtbot.waitUntil(lambda: not any(page.jobs.running(f"tokenizer page: {k}") for k in ("model", "char", "bpe")),
                     timeout=LONG)
-
-
-def drawn_ids(browser: QTextBrowser) -> list[int]:
-    ids, block = [], browser.document().begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            tip = it.fragment().charFormat().toolTip()
-            if tip.startswith("Token "):
-                ids.append(int(re.search(r"id <b>(\d+)</b>", tip).group(1)))
-            it += 1
-        block = block.next()
-    return ids
 
 
 def shown_after_typing(qtbot, page, text: str) -> dict:
@@ -59,7 +45,7 @@ def test_three_tokenizers_split_the_typed_text_side_by_side(qtbot, page, builtin
                 "char": core_tokenizer.corpus_tokenizer("char")(text, add_special_tokens=False)["input_ids"],
                 "bpe": core_tokenizer.corpus_tokenizer("bpe")(text, add_special_tokens=False)["input_ids"]}
     for kind, view in views.items():
-        assert drawn_ids(view) == expected[kind] == [p.token_id for p in shown[kind].pieces]
+        assert drawn_token_ids(view) == expected[kind] == [p.token_id for p in shown[kind].pieces]
         summary = page.findChild(QLabel, view.objectName() + "Summary").text()
         assert summary.startswith(f"{len(expected[kind])} tokens · {len(text)} characters")
     assert len(expected["char"]) == len(text)  # one token per character ...
