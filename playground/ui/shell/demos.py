@@ -144,8 +144,8 @@ def training_loop(window, args: dict) -> str:
     tab.apply_preset(key)
     steps = _arg(args, "steps", int, 300)
     tab.set_config(tab.panel.config().replace(max_steps=steps))
-    tab.start_button.click()
     window.learn_panel.stages.follow(tab)
+    tab.start_button.click()
     return _tr("Training: each stage is named below as it happens.")
 
 
@@ -193,14 +193,17 @@ def sampling(window, args: dict, *, seed: int | None = None) -> str:
         chat.clear_conversation()
         chat.send(str(prompt))
 
-        def chart_first_token(_done) -> None:
-            chat.reply_finished.disconnect(chart_first_token)
+        def chart_first_token(running: bool) -> None:
+            if running:
+                return
+            # after the tab's own slot, which gives the input the focus back
+            chat.streamer.running_changed.disconnect(chart_first_token)
             last = len(chat.messages) - 1
             if last >= 0 and chat.messages[last].role == "assistant":
                 chat.inspect_token(last, 0)
             chat.sampling.temperature.setFocus()
 
-        chat.reply_finished.connect(chart_first_token)
+        chat.streamer.running_changed.connect(chart_first_token)
         return _tr("A reply with a fixed seed; its first token's distribution is charted. Change the temperature.")
 
     return _when_model_ready(window, run)
