@@ -21,10 +21,12 @@ IDLE, GUESSING, REVEALING, REVEALED = "idle", "guessing", "revealing", "revealed
 
 def distribution_from_step(step, settings, vocab_size: int):
     """A `DistributionView` of the top-20 a guessed token carries (raw softmax and the distribution it was
-    picked from; tokens outside the picked top-20 count as 0)."""
+    picked from; tokens outside the picked top-20 count as 0, as the chart's "cut")."""
     from playground.core.generation.inspection import DistributionRow, DistributionView
 
     picked = {token_id: math.exp(lp) for token_id, _text, lp in step.logprobs.top}
+    if settings.temperature == 0:  # greedy: the logprobs are the softmax it was the argmax of; picked is one-hot
+        picked = {step.token_id: 1.0}
     rows = [(token_id, text, math.exp(lp)) for token_id, text, lp in step.logprobs.raw_top]
     if step.token_id not in {r[0] for r in rows}:
         rows[-1:] = [(step.token_id, next((t for i, t, _ in step.logprobs.top if i == step.token_id), step.text),

@@ -101,7 +101,7 @@ class Presenter(QObject):
 
     def _enter(self) -> None:
         w = self.window
-        self._saved = {"zoom": w.zoom, "dark": w.dark_action.isChecked(), "geometry": w.saveGeometry(),
+        self._saved = {"zoom": w.zoom, "dark": w.dark_action.isChecked(), "geometry": w.saveGeometry(), "rect": w.geometry(),
                        "state": w.windowState(), "hidden": [], "pens": []}
         for widget in self._advanced_widgets():
             if not widget.isHidden():
@@ -135,6 +135,8 @@ class Presenter(QObject):
         if not saved["state"] & (Qt.WindowFullScreen | Qt.WindowMaximized):
             w.showNormal()
         w.restoreGeometry(saved["geometry"])
+        if not saved["state"] & (Qt.WindowFullScreen | Qt.WindowMaximized):
+            w.setGeometry(saved["rect"])  # restoreGeometry fits it to the screen; it was what it was
         self.overlay.hide()
         self._saved = {}
 
@@ -148,7 +150,7 @@ class Presenter(QObject):
             return
         for plot in self.window.findChildren(pg.PlotWidget):
             for item in plot.getPlotItem().listDataItems():
-                pen = item.opts.get("pen")
+                pen = item.opts.get("pen") if isinstance(item, pg.PlotDataItem) else None  # not bar charts
                 if pen is None:
                     continue
                 original = pg.mkPen(pen)
