@@ -9,6 +9,7 @@ else the system locale (English fallback); `set_language` is what a View ▸ Lan
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QLocale, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QFont
@@ -96,6 +97,8 @@ class LearnPanel(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         self.list = QListWidget(objectName="lessonList")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.text = QTextBrowser(objectName="lessonText")
         self.text.setOpenExternalLinks(False)
@@ -120,7 +123,10 @@ class LearnPanel(QDockWidget):
         column.addWidget(self.stages)
         column.addWidget(self.status)
         split.addWidget(reading)
+        split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        self.split = split
         layout.addWidget(split)
         self.setWidget(body)
         self.reload()
@@ -182,12 +188,15 @@ class LearnPanel(QDockWidget):
             self.formula.hide()
             return
         self.text.setMarkdown(f"## {lesson.title}\n\n{lesson.body}")
-        self.formula.setText(html.escape(lesson.formula).replace("\n", "<br>"))
+        # one part per line: the files separate a formula's parts with a newline or a wide gap
+        self.formula.setText(re.sub(r"\n| {3,}", "<br>", html.escape(lesson.formula)))
         self._style_formula()
         self.formula.setVisible(bool(lesson.formula))
 
     def _style_formula(self) -> None:
-        """1.25× the panel's font (so it follows zoom and presenter mode), bold."""
+        """1.25× the panel's font (so it follows zoom and presenter mode), bold; the panel as wide as ~32
+        characters so a formula line fits."""
+        self.setMinimumWidth(32 * self.fontMetrics().averageCharWidth())
         font = QFont(self.font())
         font.setPointSizeF(self.font().pointSizeF() * 1.25)
         font.setBold(True)

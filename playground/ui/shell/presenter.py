@@ -14,7 +14,7 @@ import sys
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QLabel, QWidget
 
 from playground.core import lessons as core_lessons
 from playground.ui.shell import theme
@@ -27,6 +27,9 @@ ADVANCED = ("systemPromptButton", "chatTokensToggle", "compareButton", "openChat
             "bf16Check", "exportGridButton", "exportHeatmapButton", "exportReportMarkdownButton",
             "exportReportCsvButton", "openModelFolderAction", "fromCurrentModelButton", "inspectConfigButton")
 PEN_SCALE = 2.0
+# Fusion draws a check box's frame a shade darker than the window: on black it vanished.
+HIGH_CONTRAST_SHEET = (" QCheckBox::indicator { border: 2px solid #ffffff; background: #000000; }"
+                       " QCheckBox::indicator:checked { background: #ffd500; }")
 
 
 class SceneOverlay(QLabel):
@@ -47,9 +50,10 @@ class SceneOverlay(QLabel):
         self.raise_()
 
     def _place(self) -> None:
-        window = self.parentWidget()
-        bar = window.statusBar().height() if window.statusBar().isVisible() else 0
-        self.move(max(0, window.width() - self.width() - 16), max(0, window.height() - self.height() - bar - 12))
+        """Top right of the tabs, over the tab bar's empty end (never over a tab's controls)."""
+        central = self.parentWidget().centralWidget()
+        corner = central.mapTo(self.parentWidget(), central.rect().topRight())
+        self.move(max(0, corner.x() - self.width() - 8), corner.y() + 2)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Resize and self.isVisible():
@@ -70,7 +74,7 @@ class Presenter(QObject):
         self.scenes_name = ""  # the file the scenes came from ("" = the lessons)
         self.index = -1
         self.overlay = SceneOverlay(window)
-        self.action = QAction(self.tr("Presenter mode"), window, objectName="presenterModeAction", checkable=True)
+        self.action = QAction(self.tr("Presenter mode"), window, objectName="presenterMode", checkable=True)
         self.action.setShortcut(QKeySequence("F5"))
         self.action.setToolTip(self.tr("Large fonts, high contrast, full screen; PageDown/PageUp step the "
                                        "scenes (F5)"))
@@ -111,6 +115,11 @@ class Presenter(QObject):
             if action.objectName() in ADVANCED and action.isVisible():
                 action.setVisible(False)
                 self._saved["hidden"].append(action)
+        # Before the zoom, which sets each style sheet again with the new font. Per check box, not
+        # app-wide: an application style sheet stopped the zoomed font reaching the widgets.
+        self._saved["sheets"] = [(box, box.styleSheet()) for box in w.findChildren(QCheckBox)]
+        for box, sheet in self._saved["sheets"]:
+            box.setStyleSheet(sheet + HIGH_CONTRAST_SHEET)
         w.set_zoom(max(w.zoom * PRESENTER_ZOOM, PRESENTER_ZOOM))
         theme.apply_high_contrast()
         self._thicken_plots()
@@ -129,6 +138,8 @@ class Presenter(QObject):
                 pass
         for widget in saved["hidden"]:
             widget.setVisible(True)
+        for box, sheet in saved["sheets"]:
+            box.setStyleSheet(sheet)
         theme.apply_theme(saved["dark"])
         w.set_zoom(saved["zoom"])
         w.setWindowState(saved["state"])

@@ -26,7 +26,7 @@ def test_f5_enlarges_hides_goes_full_screen_and_f5_restores_exactly(qtbot, windo
     base_size = before[0]
     qtbot.keyClick(window, Qt.Key_F5)
     presenter = window.presenter
-    assert presenter.active and window.findChild(type(presenter.action), "presenterModeAction").isChecked()
+    assert presenter.active and window.findChild(type(presenter.action), "presenterMode").isChecked()
     assert QApplication.font().pointSizeF() >= 1.5 * base_size - 1e-6
     assert QApplication.palette().color(QPalette.Window).name() == "#000000"  # high contrast
     assert QApplication.palette().color(QPalette.WindowText).name() == "#ffffff"
