@@ -118,6 +118,7 @@ class ReplyStreamer(QObject):
         self._pending: list = []
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.timeout.connect(self._flush)
+        self.gate = None  # a threading.Event: replies wait for it before each token (guess mode, ui/chat/guess.py)
 
     def is_running(self) -> bool:
         return self._jobs.running(JOB)
@@ -130,7 +131,7 @@ class ReplyStreamer(QObject):
         if self.is_running():
             raise RuntimeError("A reply is already running.")
         worker = GenerateWorker(session, prompt if hasattr(prompt, "build") else list(prompt), settings,
-                                engine=engine, sliding_window=sliding_window)
+                                engine=engine, sliding_window=sliding_window, gate=self.gate)
         # Tokens are many: they go straight to this object's slot (queued) and are batched by the timer.
         worker.prompt_built.connect(self._on_worker_prompt_built)
         worker.token_generated.connect(self._on_worker_token_generated)

@@ -3,6 +3,8 @@ reply worker (a class of its own: it emits every token as it is sampled)."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Signal, Slot
 
 from playground.core.types import ModelSource
@@ -32,10 +34,21 @@ class GenerateWorker(Worker):
     prompt_built = Signal(object)
     token_generated = Signal(object)
 
-    def __init__(self, session, prompt, settings, engine=None, *, sliding_window: bool = False) -> None:
+    def __init__(self, session, prompt, settings, engine=None, *, sliding_window: bool = False,
+                 gate: threading.Event | None = None) -> None:
         super().__init__()
         self.session, self.prompt, self.settings = session, prompt, settings
         self.engine, self.sliding_window = engine, sliding_window
+        # Guess-the-next-token mode: each token waits here until the GUI sets `gate` (it is cleared again
+        # for the next one), and carries its top-20 distribution (TokenStep.logprobs) for the chart.
+        self.gate = gate
+
+    def _emit_when_allowed(self, step) -> None:
+        while not self.gate.wait(0.05):  # on this worker's thread; wakes to notice Stop
+            if self.should_stop.is_set():
+                return
+        self.gate.clear()
+        self.token_generated.emit(step)
 
     @Slot()
     def run(self) -> None:
@@ -59,8 +72,9 @@ class GenerateWorker(Worker):
                 result = generate_stream(
                     engine, self.session.tokenizer, list(prompt.ids), self.settings,
                     stop_ids=eos_ids(self.session.model, self.session.tokenizer),
-                    on_token=self.token_generated.emit, should_stop=self.should_stop,
-                    context_length=self.session.context_length, sliding_window=self.sliding_window)
+                    on_token=self.token_generated.emit if self.gate is None else self._emit_when_allowed,
+                    should_stop=self.should_stop, context_length=self.session.context_length,
+                    sliding_window=self.sliding_window, top_logprobs=None if self.gate is None else 20)
         except BaseException as exc:  # noqa: BLE001
             self.fail(exc)
         else:

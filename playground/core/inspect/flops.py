@@ -42,9 +42,10 @@ def _read_cache() -> dict:
 def cached_flops(device: str = "cpu", dtype: str = "float32") -> FlopsMeasurement | None:
     entry = _read_cache().get(_cache_key(device, dtype))
     try:
-        return FlopsMeasurement(**entry) if entry else None
+        measurement = FlopsMeasurement(**entry) if entry else None
     except TypeError:  # an older cache layout
         return None
+    return measurement if measurement is not None and measurement.flops_per_second > 0 else None  # 0: a stopped run
 
 
 def _write_cache(measurement: FlopsMeasurement) -> None:
@@ -77,5 +78,6 @@ def measure_flops(device: str = "cpu", dtype: str = "float32", *, size: int = 10
         sync()
         best = min(best, time.perf_counter() - t)
     measurement = FlopsMeasurement(device, dtype, 2.0 * size**3 / best, size, time.perf_counter() - started)
-    _write_cache(measurement)
+    if best < float("inf"):  # stopped before one matmul was timed: 0 FLOP/s, never cached
+        _write_cache(measurement)
     return measurement

@@ -83,6 +83,8 @@ class ConfigBuilder(QWidget):
         self.check_label = QLabel(objectName="metaCheckLabel", wordWrap=True)
         self.check_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)  # wraps without squeezing
         self.check_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.compare_label = QLabel(objectName="builderCompareLabel", wordWrap=True)  # compare_presets
+        self.compare_label.hide()
         self.train_button = QPushButton("Train this", objectName="trainThisButton")
         self.train_button.setToolTip("Open the Training tab with this architecture")
         self.train_button.clicked.connect(self._on_train_button_clicked)
@@ -101,6 +103,7 @@ class ConfigBuilder(QWidget):
         column.addWidget(self.from_model_button)
         column.addWidget(self.error_label)
         column.addWidget(self.check_label)
+        column.addWidget(self.compare_label)
         column.addStretch(1)
         column.addLayout(buttons)
         split = QSplitter(Qt.Horizontal)
@@ -115,6 +118,23 @@ class ConfigBuilder(QWidget):
 
         self.preset_combo.setCurrentText(name)
         self.set_spec(preset_spec(name), custom=False)
+
+    def compare_presets(self, names: list[str]) -> None:
+        """Fill the fields from the last preset and list every one's parameters and memory side by side
+        (the Learn panel's "Parameters and model size"). Unknown names raise KeyError."""
+        from playground.core import format as fmt
+        from playground.core.models.presets import preset_spec
+        from playground.core.models.sizing import param_breakdown
+
+        rows = []
+        for name in names:
+            n = param_breakdown(preset_spec(name)).total
+            rows.append(f"<tr><td><b>{name}</b></td><td align='right'>{fmt.count(n)}</td>"
+                        f"<td align='right'>{fmt.nbytes(2 * n)}</td><td align='right'>{fmt.nbytes(4 * n)}</td></tr>")
+        self.apply_preset(names[-1])
+        self.compare_label.setText("<table cellpadding='3'><tr><th></th><th>N</th><th>bf16</th><th>fp32</th></tr>"
+                                   + "".join(rows) + "</table>")
+        self.compare_label.show()
 
     def set_spec(self, spec, *, custom: bool = True) -> None:
         """Fill the fields from a ModelSpec (marked "Custom" unless it is a preset)."""

@@ -24,6 +24,7 @@ from playground.core.generation.history import Conversation
 from playground.ui.chat.distribution import EMPTY_CAPTION
 from playground.ui.chat.engines import EngineSwitcher
 from playground.ui.chat.files import ConversationFiles
+from playground.ui.chat.guess import GuessMode
 from playground.ui.chat.layout import ChatLayout
 from playground.ui.chat.replies import ReplyController
 from playground.ui.chat.why import WhyToken
@@ -60,6 +61,7 @@ class ChatTab(QWidget):
                             lambda index: self._rebuild_prompt(index, self.messages[index]), self)
         self.tokens = TokensController(ui, controller, messages=lambda: self.messages, mode=self.mode,
                                        system_prompt=self.system_prompt, parent=self)
+        self.guess = GuessMode(self)  # "Guess the next token" (guessModeToggle)
         self._connect()
         ui.restore_settings()
         if controller.session is not None:

@@ -17,7 +17,7 @@ from playground.core.types import ModelInfo, ModelSource
 from playground.ui.architecture.tab import ArchitectureTab
 from playground.ui.chat.tab import ChatTab
 from playground.ui.optimize.tab import OptimizeTab
-from playground.ui.shell import theme
+from playground.ui.shell import presenter, theme
 from playground.ui.shell.context import TabContext
 from playground.ui.shell.model_selector import ModelSelector
 from playground.ui.training.tab import TrainingTab
@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self._build_tabs()
         self._build_status_bar()
         self._build_menus()
+        presenter.install(self)  # the Learn panel (F1, self.learn_panel) and presenter mode (F5, self.presenter)
         self._connect_controller()
         self._restore_settings()
         self.refresh_sources()
@@ -412,6 +413,7 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.presenter.set_active(False)  # the saved geometry and zoom are the normal ones
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)

@@ -61,3 +61,22 @@ def apply_theme(dark: bool) -> None:
 
 def is_dark() -> bool:
     return QApplication.palette().color(QPalette.Window).lightness() < 128
+
+
+def apply_high_contrast() -> None:
+    """Presenter mode's palette: white on black, yellow selection, for a washed-out projector.
+    `apply_theme(dark)` puts the normal one back."""
+    apply_theme(True)
+    palette = QPalette(QApplication.palette())
+    colors = {
+        QPalette.Window: "#000000", QPalette.WindowText: "#ffffff", QPalette.Base: "#000000",
+        QPalette.AlternateBase: "#1a1a1a", QPalette.Text: "#ffffff", QPalette.Button: "#1a1a1a",
+        QPalette.ButtonText: "#ffffff", QPalette.Highlight: "#ffd500", QPalette.HighlightedText: "#000000",
+        QPalette.Link: "#7fd4ff", QPalette.PlaceholderText: "#c8c8c8", QPalette.Mid: "#bfbfbf",
+        QPalette.ToolTipBase: "#000000", QPalette.ToolTipText: "#ffffff",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    palette.setColor(QPalette.Disabled, QPalette.Text, QColor("#9a9a9a"))
+    palette.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#9a9a9a"))
+    QApplication.instance().setPalette(palette)

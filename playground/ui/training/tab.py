@@ -28,6 +28,9 @@ def format_eta(seconds: float) -> str:
 class TrainingTab(QWidget):
     training_finished = Signal(object)  # TrainResult
     navigate_requested = Signal(str)  # the objectName of a tab to show ("chatTab", "architectureTab")
+    # The stage a run is in, for the Learn panel: ("preprocess", status text), ("init", RunStarted),
+    # ("step", StepMetrics): every step is forward → loss → backprop → update.
+    stage_changed = Signal(str, object)
 
     def __init__(self, context: TabContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,13 +136,21 @@ class TrainingTab(QWidget):
         if self.panel.is_race:
             from playground.core.training.presets import race_configs
 
-            self._queue, self._race_runs, self._racing = race_configs(cfg), [], True
-            self.runs.select_runs([])  # a run selected before is not part of the race
-            self.plots.set_overlays([])
-            self.start(self._queue.pop(0))
+            self.start_series(race_configs(cfg))
         else:
             self._queue, self._race_runs, self._racing = [], [], False
             self.start(cfg)
+
+    def start_series(self, configs: list) -> bool:
+        """Run `configs` one after another, each finished one overlaid, all of them selected at the end
+        (the optimizer race; the Learn panel's with/without comparisons)."""
+        if self.is_training or not configs:
+            return False
+        self._queue, self._race_runs, self._racing = list(configs), [], True
+        self.runs.select_runs([])  # a run selected before is not part of the series
+        self.plots.set_overlays([])
+        self.start(self._queue.pop(0))
+        return True
 
     def start(self, cfg, resume_from: Path | None = None) -> None:
         from playground.workers.training import TrainWorker
@@ -161,6 +172,7 @@ class TrainingTab(QWidget):
         self.status.setText(f"Starting {cfg.name or 'a new run'}…")
         self._update_buttons()
         self._progress_timer.start()
+        self.stage_changed.emit("preprocess", cfg)
 
     @Slot()
     def _on_pause_button_clicked(self) -> None:
@@ -204,9 +216,15 @@ class TrainingTab(QWidget):
             return
         handlers = {"started": self._on_worker_run_started, "history": self.plots.load_rows,
                     "metrics": self._on_worker_metrics_reported, "sample": self._on_worker_sample_generated,
-                    "status": self.status.setText}
+                    "status": self._on_worker_status}
         for kind, payload in worker.drain():
             handlers[kind](payload)
+            if kind == "metrics":
+                self.stage_changed.emit("step", payload)
+
+    def _on_worker_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.stage_changed.emit("init" if text.startswith("Building") else "preprocess", text)
 
     def _on_worker_run_started(self, started) -> None:
         self._run_dir = Path(started.run_dir)
@@ -215,6 +233,7 @@ class TrainingTab(QWidget):
                             f"({started.trainable_params:,} trained) · {started.data_description}")
         self.runs.set_busy_run(self._run_dir)
         self.runs.refresh()
+        self.stage_changed.emit("init", started)
 
     def _on_worker_metrics_reported(self, m) -> None:
         self.plots.add(m)

@@ -15,9 +15,9 @@ README = Path(__file__).parents[3] / "README.md"
 DOCUMENTED = {
     "attentionView", "blockDiagram", "chatInputTokenCount", "chatModeCombo", "chatTokensToggle", "configBuilder", "contextMeter", "deviceSelector",
     "distillAlphaSpin", "distillTemperatureSpin", "dtypeSelector", "engineCombo", "engineStatusLabel",
-    "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "importanceCombo", "logitLensView",
+    "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "guessModeToggle", "guessRevealButton", "importanceCombo", "learnPanel", "logitLensView",
     "lossPlot", "lrPlot", "modelSelector", "moduleTree", "optimizeMessage", "optimizeReport", "optimizerCombo",
-    "pplTokensSpin", "presetCombo", "pruneHeadsSpin", "runOptimizeButton", "runsList", "sampleView",
+    "pplTokensSpin", "presenterMode", "presetCombo", "pruneHeadsSpin", "runOptimizeButton", "runsList", "sampleView", "sceneOverlay", "showMeButton",
     "sparsitySpin", "startDistillButton", "techniqueList", "tokenizerBpeView", "tokenizerCharView",
     "tokenizerExamples", "tokenizerInput", "tokenizerModelView", "tokenizerPage", "whyAttentionView",
     "whyLogitLensView", "whyTokenButton", "whyTokenPanel",
