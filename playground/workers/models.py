@@ -32,10 +32,12 @@ class GenerateWorker(Worker):
     prompt_built = Signal(object)
     token_generated = Signal(object)
 
-    def __init__(self, session, prompt, settings, engine=None, *, sliding_window: bool = False) -> None:
+    def __init__(self, session, prompt, settings, engine=None, *, sliding_window: bool = False,
+                 reply_start=(), force_first: int | None = None) -> None:
         super().__init__()
         self.session, self.prompt, self.settings = session, prompt, settings
         self.engine, self.sliding_window = engine, sliding_window
+        self.reply_start, self.force_first = tuple(reply_start), force_first  # a branch: generate_stream's
 
     @Slot()
     def run(self) -> None:
@@ -60,7 +62,8 @@ class GenerateWorker(Worker):
                     engine, self.session.tokenizer, list(prompt.ids), self.settings,
                     stop_ids=eos_ids(self.session.model, self.session.tokenizer),
                     on_token=self.token_generated.emit, should_stop=self.should_stop,
-                    context_length=self.session.context_length, sliding_window=self.sliding_window)
+                    context_length=self.session.context_length, sliding_window=self.sliding_window,
+                    reply_start=self.reply_start, force_first=self.force_first)
         except BaseException as exc:  # noqa: BLE001
             self.fail(exc)
         else:
