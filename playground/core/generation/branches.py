@@ -16,6 +16,10 @@ from typing import Any, Callable
 from playground.core.generation.history import Message
 
 
+class BranchesError(ValueError):
+    """Saved branches that do not fit together; the message says which (conversation.py reports it)."""
+
+
 @dataclass(frozen=True)
 class Branch:
     reply: Message  # the whole reply in this branch, from its first token (its own `branches` empty)
@@ -92,28 +96,26 @@ def branches_to_json(message: Message, message_to_json: Callable[[Message], dict
 
 def branches_from_json(item: dict, n: int, message_from_json: Callable[[dict, int], Message]) -> Message | None:
     """The reply (message `n`, 0-based) `item` holds with its branches, or None if it has none;
-    raises ConversationFileError saying which branch is wrong."""
-    from playground.core.generation.conversation import ConversationFileError
-
+    raises BranchesError saying which branch is wrong."""
     if not isinstance(item, dict) or "branches" not in item:
         return None
     items, shown = item["branches"], item.get("branch", 0)
     if item.get("role") != "assistant" or not isinstance(items, list) or not items:
-        raise ConversationFileError(f"Message {n + 1}: only a reply has branches, and they must be a list.")
+        raise BranchesError(f"Message {n + 1}: only a reply has branches, and they must be a list.")
     if not isinstance(shown, int) or isinstance(shown, bool) or not 0 <= shown < len(items):
-        raise ConversationFileError(f"Message {n + 1}: “branch” must be the number of one of its branches.")
+        raise BranchesError(f"Message {n + 1}: “branch” must be the number of one of its branches.")
     branches: list[Branch] = []
     for k, entry in enumerate(items):
         where = f"Message {n + 1}, branch {k + 1}"
         if not isinstance(entry, dict):
-            raise ConversationFileError(f"{where} is not an object.")
+            raise BranchesError(f"{where} is not an object.")
         fork, parent = entry.get("fork", 0), entry.get("parent")
         whole = lambda value: isinstance(value, int) and not isinstance(value, bool)  # noqa: E731
         if k == 0 and (fork != 0 or parent is not None):
-            raise ConversationFileError(f"{where}: the first branch is the reply as written (fork 0, no parent).")
+            raise BranchesError(f"{where}: the first branch is the reply as written (fork 0, no parent).")
         if k and not (whole(parent) and 0 <= parent < k and whole(fork)
                       and 0 <= fork <= len(branches[parent].reply.tokens)):
-            raise ConversationFileError(f"{where}: its “parent” must be an earlier branch and its “fork” one of "
+            raise BranchesError(f"{where}: its “parent” must be an earlier branch and its “fork” one of "
                                         "that branch's token positions.")
         reply = message_from_json(entry, n)
         head = branches[parent].reply.tokens[:fork] if k else ()

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
-from playground.core.generation.branches import branches_from_json, branches_markdown, branches_to_json
+from playground.core.generation.branches import (BranchesError, branches_from_json, branches_markdown,
+                                                 branches_to_json)
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text
 from playground.core.generation.history import PROMPT_ROLES, Message, Prompt
 from playground.core.generation.sampling import SamplingSettings
@@ -250,8 +251,11 @@ def save_conversation(path: str | Path, messages: Sequence[Message], **kwargs) -
 def _parse_messages(items: Any) -> tuple[Message, ...]:
     if not isinstance(items, list):
         raise ConversationFileError("“messages” must be a list.")
-    return tuple(branches_from_json(item, n, _message_from_json) or _message_from_json(item, n)
-                 for n, item in enumerate(items))
+    try:
+        return tuple(branches_from_json(item, n, _message_from_json) or _message_from_json(item, n)
+                     for n, item in enumerate(items))
+    except BranchesError as exc:
+        raise ConversationFileError(str(exc)) from None
 
 
 def _message_from_json(item: Any, n: int) -> Message:

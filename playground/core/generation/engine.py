@@ -61,6 +61,11 @@ class TorchEngine:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
+    @property
+    def length(self) -> int:
+        """Tokens the KV cache holds."""
+        return len(self._ids)
+
     def reset(self) -> None:
         self._cache, self._ids = None, []
 
