@@ -123,15 +123,18 @@ class ReplyStreamer(QObject):
     def is_running(self) -> bool:
         return self._jobs.running(JOB)
 
-    def start(self, session, prompt, settings, engine, *, sliding_window: bool = False) -> None:
+    def start(self, session, prompt, settings, engine, *, sliding_window: bool = False, reply_start=(),
+              force_first: int | None = None) -> None:
         """`prompt`: the prompt ids, or a `conversation.PromptRequest` that the worker builds;
-        `sliding_window`: past a full context, go on from its last tokens."""
+        `sliding_window`: past a full context, go on from its last tokens; `reply_start`, `force_first`:
+        a branch of a reply (`generate_stream`'s)."""
         from playground.workers.models import GenerateWorker
 
         if self.is_running():
             raise RuntimeError("A reply is already running.")
         worker = GenerateWorker(session, prompt if hasattr(prompt, "build") else list(prompt), settings,
-                                engine=engine, sliding_window=sliding_window, gate=self.gate)
+                                engine=engine, sliding_window=sliding_window, reply_start=reply_start,
+                                force_first=force_first, gate=self.gate)
         # Tokens are many: they go straight to this object's slot (queued) and are batched by the timer.
         worker.prompt_built.connect(self._on_worker_prompt_built)
         worker.token_generated.connect(self._on_worker_token_generated)

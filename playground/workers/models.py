@@ -35,10 +35,11 @@ class GenerateWorker(Worker):
     token_generated = Signal(object)
 
     def __init__(self, session, prompt, settings, engine=None, *, sliding_window: bool = False,
-                 gate: threading.Event | None = None) -> None:
+                 reply_start=(), force_first: int | None = None, gate: threading.Event | None = None) -> None:
         super().__init__()
         self.session, self.prompt, self.settings = session, prompt, settings
         self.engine, self.sliding_window = engine, sliding_window
+        self.reply_start, self.force_first = tuple(reply_start), force_first  # a branch: generate_stream's
         # Guess-the-next-token mode: each token waits here until the GUI sets `gate` (it is cleared again
         # for the next one), and carries its top-20 distribution (TokenStep.logprobs) for the chart.
         self.gate = gate
@@ -74,7 +75,8 @@ class GenerateWorker(Worker):
                     stop_ids=eos_ids(self.session.model, self.session.tokenizer),
                     on_token=self.token_generated.emit if self.gate is None else self._emit_when_allowed,
                     should_stop=self.should_stop, context_length=self.session.context_length,
-                    sliding_window=self.sliding_window, top_logprobs=None if self.gate is None else 20)
+                    sliding_window=self.sliding_window, top_logprobs=None if self.gate is None else 20,
+                    reply_start=self.reply_start, force_first=self.force_first)
         except BaseException as exc:  # noqa: BLE001
             self.fail(exc)
         else:

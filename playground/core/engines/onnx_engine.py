@@ -42,6 +42,7 @@ class OnnxEngine:
         self._generator = None
         self._capacity = 0
         self._tokens: list[int] = []  # everything the generator's KV cache holds
+        self.tokens_run = 0  # tokens actually run (a prompt sharing a start with the cache runs only the rest)
 
     def reset(self) -> None:
         self._generator, self._capacity, self._tokens = None, 0, []
@@ -62,6 +63,7 @@ class OnnxEngine:
             ids = history
         self._generator.append_tokens(np.asarray(ids, dtype=np.int32))
         self._tokens.extend(ids)
+        self.tokens_run += len(ids)
         return torch.from_numpy(self._generator.get_logits().reshape(-1).copy())  # (V,) float32
 
     def prefill(self, input_ids: Sequence[int]) -> torch.Tensor:

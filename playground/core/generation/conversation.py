@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
+from playground.core.generation.branches import (BranchesError, branches_from_json, branches_markdown,
+                                                 branches_to_json)
 from playground.core.generation.stream import TokenStep, encode_chat, encode_text
 from playground.core.generation.history import PROMPT_ROLES, Message, Prompt
 from playground.core.generation.sampling import SamplingSettings
@@ -230,8 +232,10 @@ def _message_to_json(m: Message) -> dict[str, Any]:
 def conversation_to_json(messages: Sequence[Message], *, system_prompt: str, mode: str,
                          settings: SamplingSettings, model_name: str = "", model_key: str = "") -> str:
     """`model_key`: the current model's identity (ModelSession.identity: a stable id and a weights hash,
-    no path), so the file opens as "the same model" in another install."""
-    saved = [_message_to_json(m) for m in messages if m.role in PROMPT_ROLES]
+    no path), so the file opens as "the same model" in another install. A reply with branches is saved as
+    the branch on show plus all its branches (branches.branches_to_json)."""
+    saved = [{**_message_to_json(m), **branches_to_json(m, _message_to_json)}
+             for m in messages if m.role in PROMPT_ROLES]
     document = {
         "format": FILE_FORMAT, "version": FILE_VERSION, "saved_at": datetime.now().isoformat(timespec="seconds"),
         "model": {"name": model_name, "id": model_key}, "mode": mode, "system_prompt": system_prompt,
@@ -247,20 +251,22 @@ def save_conversation(path: str | Path, messages: Sequence[Message], **kwargs) -
 def _parse_messages(items: Any) -> tuple[Message, ...]:
     if not isinstance(items, list):
         raise ConversationFileError("“messages” must be a list.")
-    messages = []
-    for n, item in enumerate(items):
-        if not isinstance(item, dict) or item.get("role") not in PROMPT_ROLES \
-                or not isinstance(item.get("content"), str):
-            raise ConversationFileError(
-                f"Message {n + 1} needs a “role” (user or assistant) and a text “content”.")
-        tokens = item.get("tokens", [])
-        if not isinstance(tokens, list):
-            raise ConversationFileError(f"The tokens of message {n + 1} must be a list.")
-        messages.append(Message(item["role"], item["content"],
-                                tuple(_token_from_json(t, i) for i, t in enumerate(tokens)),
-                                settings=_reply_settings(item, n), model_key=_text(item, "model"),
-                                engine=_text(item, "engine"), note=_text(item, "note")))
-    return tuple(messages)
+    try:
+        return tuple(branches_from_json(item, n, _message_from_json) or _message_from_json(item, n)
+                     for n, item in enumerate(items))
+    except BranchesError as exc:
+        raise ConversationFileError(str(exc)) from None
+
+
+def _message_from_json(item: Any, n: int) -> Message:
+    if not isinstance(item, dict) or item.get("role") not in PROMPT_ROLES or not isinstance(item.get("content"), str):
+        raise ConversationFileError(f"Message {n + 1} needs a “role” (user or assistant) and a text “content”.")
+    tokens = item.get("tokens", [])
+    if not isinstance(tokens, list):
+        raise ConversationFileError(f"The tokens of message {n + 1} must be a list.")
+    return Message(item["role"], item["content"], tuple(_token_from_json(t, i) for i, t in enumerate(tokens)),
+                   settings=_reply_settings(item, n), model_key=_text(item, "model"),
+                   engine=_text(item, "engine"), note=_text(item, "note"))
 
 
 def _text(item: dict, name: str) -> str:
@@ -350,6 +356,7 @@ def conversation_to_markdown(messages: Sequence[Message], *, system_prompt: str,
     for m in messages:
         if m.role in titles:
             lines += [f"## {titles[m.role]}", ""] + _reply_line(m) + [m.content.strip() or "*(empty)*", ""]
+            lines += branches_markdown(m)
         elif m.role == "error":
             lines += [f"> **Error:** {m.content}", ""]
     return "\n".join(lines)

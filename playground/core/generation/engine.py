@@ -2,6 +2,10 @@
 
 Every engine returns the full (V,) logits each step, so the same sampling code and the same
 probability views work for all of them. `TorchEngine` is exact and works for every model.
+
+Both engines keep their KV cache between prompts: a prompt that shares a start with what the cache holds
+(the next turn of a chat, a branch forked from a reply's token) rewinds it to that shared prefix and runs
+only the tokens after it. `tokens_run` counts the tokens an engine actually ran.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ class Engine(Protocol):
     name: str
 
     def prefill(self, input_ids: Sequence[int]) -> torch.Tensor:
-        """Run the prompt; return the logits (V,) for the token after it."""
+        """Run the prompt (only what the cache does not already hold); return the logits (V,) after it."""
 
     def step(self, token_id: int) -> torch.Tensor:
         """Append one token; return the logits (V,) for the next one."""
@@ -43,7 +47,9 @@ class TorchEngine:
     def __init__(self, model) -> None:
         self.model = model
         self._cache = None
-        self._length = 0
+        self._ids: list[int] = []  # the tokens the cache holds
+        self._cache_device = None
+        self.tokens_run = 0
         self._cache_key = next(iter(cache_kwargs(model, None)))
         # Only the last position's logits are read: asking for just those skips the LM head over the rest
         # of the prompt (49k-way x prompt length; in bfloat16 on a CPU without bf16 units that was most
@@ -55,22 +61,60 @@ class TorchEngine:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
+    @property
+    def length(self) -> int:
+        """Tokens the KV cache holds."""
+        return len(self._ids)
+
     def reset(self) -> None:
-        self._cache, self._length = None, 0
+        self._cache, self._ids = None, []
 
     @torch.inference_mode()
     def _forward(self, ids: Sequence[int]) -> torch.Tensor:
-        input_ids = torch.tensor([list(ids)], dtype=torch.long, device=self.device)  # (1, T)
+        device = self.device
+        input_ids = torch.tensor([list(ids)], dtype=torch.long, device=device)  # (1, T)
         out = self.model(input_ids=input_ids, use_cache=True, **{self._cache_key: self._cache}, **self._extra)
-        self._cache = output_cache(out)
-        self._length += len(ids)
+        self._cache, self._cache_device = output_cache(out), device
+        self._ids.extend(ids)
+        self.tokens_run += len(ids)
         return out.logits[0, -1].float()  # (V,)
 
     def prefill(self, input_ids: Sequence[int]) -> torch.Tensor:
-        if not input_ids:
+        ids = [int(i) for i in input_ids]
+        if not ids:
             raise ValueError("The prompt is empty.")
-        self.reset()
-        return self._forward(input_ids)
+        keep = self._reusable(ids)
+        if keep == 0:
+            self.reset()
+        elif keep < len(self._ids):
+            self._cache.crop(keep - len(self._ids))  # a negative count: drop that many from the end
+            del self._ids[keep:]
+        return self._forward(ids[keep:])
+
+    def _reusable(self, ids: list[int]) -> int:
+        """How many cached tokens `ids` starts with that can stay (at least one token of `ids` runs, for
+        its logits); 0 when the cache cannot be rewound (not plain full-attention layers) or moved device."""
+        cache = self._cache
+        if cache is None or self._cache_device != self.device or not _rewindable(cache) \
+                or cache.get_seq_length() != len(self._ids):
+            return 0
+        common = 0
+        for old, new in zip(self._ids, ids):
+            if old != new:
+                break
+            common += 1
+        return min(common, len(ids) - 1)
 
     def step(self, token_id: int) -> torch.Tensor:
         return self._forward([token_id])
+
+
+def _rewindable(cache) -> bool:
+    """A transformers DynamicCache of full-attention layers (cropping a sliding-window or linear-attention
+    layer cannot bring back what it dropped)."""
+    try:
+        from transformers.cache_utils import DynamicLayer
+    except ImportError:
+        return False
+    layers = getattr(cache, "layers", None)
+    return bool(layers) and hasattr(cache, "crop") and all(type(layer) is DynamicLayer for layer in layers)

@@ -26,6 +26,10 @@ class Message:
     model_key: str = ""  # the model that wrote a reply: ModelSession.identity() (a source key in older files)
     engine: str = ""  # the engine that ran it, e.g. "Exact (PyTorch)"
     note: str = ""  # a reply's stats line, e.g. "24 tokens · 21.3 tokens/s · Exact (PyTorch)"
+    # A reply's versions (branches.Branch), the shown one included, when it has more than one; the fields
+    # above are always those of the one shown, `branch`. See core/generation/branches.py.
+    branches: tuple = ()
+    branch: int = 0
 
 
 @dataclass(frozen=True)

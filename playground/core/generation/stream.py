@@ -103,15 +103,24 @@ def token_text(tokenizer, token_id: int) -> str:
 def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settings: SamplingSettings, *,
                     stop_ids: set[int] = frozenset(), on_token: Callable[[TokenStep], None] | None = None,
                     should_stop: threading.Event | None = None, context_length: int | None = None,
-                    sliding_window: bool = False, top_logprobs: int | None = None) -> GenerationResult:
+                    sliding_window: bool = False, top_logprobs: int | None = None,
+                    reply_start: Sequence[int] = (), force_first: int | None = None) -> GenerationResult:
     """Generate up to `settings.max_new_tokens`; stops at EOS, at the context limit ("context"), or on
     `should_stop`. `sliding_window`: past a full context keep going on its last `context_length` tokens
     (the window is run again for every token: positions restart at 0, as a model with learned positions
-    needs). `top_logprobs`: each TokenStep also carries its `logprobs`, with that many top tokens."""
+    needs). `top_logprobs`: each TokenStep also carries its `logprobs`, with that many top tokens.
+
+    A branch of a reply: `reply_start` is the reply's tokens before the fork (the model reads them after the
+    prompt; the steps are numbered after them; the result's text and token_ids are the whole reply, and Max
+    tokens counts the whole reply, at least one new token); `force_first` is the first new token, taken
+    instead of a sample (its step still carries the real distribution at that position)."""
     generator = make_generator(settings.seed)
     decoder = _IncrementalDecoder(tokenizer)
-    history = list(prompt_ids)
-    max_new = settings.max_new_tokens
+    for token_id in reply_start:
+        decoder.add(int(token_id))
+    offset = len(reply_start)
+    history = list(prompt_ids) + [int(i) for i in reply_start]
+    max_new = max(1, settings.max_new_tokens - offset) if offset else settings.max_new_tokens
     reason = "length"
     if context_length and not sliding_window and len(history) + max_new > context_length:
         max_new, reason = max(0, context_length - len(history)), "context"
@@ -124,7 +133,7 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
             reason = "stopped"
             break
         dist = next_token_distribution(logits, settings, history if settings.repetition_penalty != 1.0 else ())
-        token_id = sample(dist, generator)
+        token_id = force_first if index == 0 and force_first is not None else sample(dist, generator)
         now = time.perf_counter()
         first_token_at = first_token_at or now
         if token_id in stop_ids:
@@ -133,7 +142,7 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
         history.append(token_id)
         piece = decoder.add(token_id)
         if on_token is not None:
-            step = _step(tokenizer, dist, index, token_id, piece, now - started)
+            step = _step(tokenizer, dist, offset + index, token_id, piece, now - started)
             if top_logprobs is not None:
                 step = replace(step, logprobs=token_logprobs(tokenizer, dist, token_id, top_logprobs))
             on_token(step)
@@ -141,9 +150,10 @@ def generate_stream(engine: Engine, tokenizer, prompt_ids: Sequence[int], settin
             logits = _next_logits(engine, history, context_length if sliding_window else None)
     end = time.perf_counter()
     generated = history[len(prompt_ids):]
+    new = len(generated) - offset
     ttft = (first_token_at - started) if first_token_at else 0.0
     decode_time = end - (first_token_at or end)
-    tps = (len(generated) - 1) / decode_time if len(generated) > 1 and decode_time > 0 else 0.0
+    tps = (new - 1) / decode_time if new > 1 and decode_time > 0 else 0.0
     return GenerationResult(decoder.tokenizer.decode(generated, skip_special_tokens=True), tuple(generated),
                             len(prompt_ids), ttft, tps, reason)
 

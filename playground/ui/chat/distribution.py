@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -37,7 +37,11 @@ def axis_ticks(scale: int) -> list[tuple[float, str]]:
 
 
 class TokenDistributionChart(QWidget):
-    """`tokenDistributionPlot` (pyqtgraph) with a caption above. Bars are built once, then updated."""
+    """`tokenDistributionPlot` (pyqtgraph) with a caption above. Bars are built once, then updated.
+    Clicking a row (its bars or its token) emits `token_clicked(token id)`: the Chat tab branches the reply
+    there with that token."""
+
+    token_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +88,8 @@ class TokenDistributionChart(QWidget):
                                            pen=pg.mkPen(SAMPLED_COLOR, width=2))
         for item in (self.raw_bars, self.final_bars, self.sampled_box):
             plot.addItem(item)
+        plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
+        plot.setToolTip("Click another token to branch the reply from here with it")
         self.layout().replaceWidget(self._plot_slot, plot)
         self._plot_slot.deleteLater()
         self._plot = plot
@@ -169,6 +175,21 @@ class TokenDistributionChart(QWidget):
             label.show()
         for label in self.value_labels[len(rows):]:
             label.hide()
+
+    def _on_plot_clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton or self.view is None:
+            return
+        item = self.plot.getPlotItem()
+        if not item.sceneBoundingRect().contains(event.scenePos()):
+            return
+        y = round(item.vb.mapSceneToView(event.scenePos()).y())
+        if 0 <= y < len(self.view.rows):
+            self.token_clicked.emit(self.view.rows[y].token_id)
+
+    def row_point(self, row: int) -> QPoint:
+        """A point of the plot widget on row `row`'s bars: where a click picks its token."""
+        scene = self.plot.getPlotItem().vb.mapViewToScene(QPointF(self.scale * 0.5, row))
+        return self.plot.mapFromScene(scene)
 
     def values(self) -> list[tuple[str, float, float, bool]]:
         """(token text, raw, final, sampled) per row on show: what tests and scripts read."""

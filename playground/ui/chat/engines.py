@@ -29,12 +29,6 @@ ONNX_ENGINES = {engine_name(p): p for p in CHOICES if p != "exact"}  # in the or
 SETTING = "chat/fast_engine"
 
 
-def torch_engine(session):
-    from playground.core.generation.engine import TorchEngine
-
-    return TorchEngine(session.model)
-
-
 def fast_engine_enabled() -> bool:
     """The user's setting; by default on (PLAYGROUND_FAST_ENGINE=0 changes the default, as the tests do)."""
     default = os.environ.get("PLAYGROUND_FAST_ENGINE", "1") != "0"
@@ -54,7 +48,8 @@ class EngineSwitcher(QObject):
         super().__init__(parent)
         self.combo, self.status, self.controller = combo, status, controller
         self._show_notice, self._current_notice = show_notice, current_notice
-        self._factories: dict[str, Callable] = {EXACT_ENGINE: torch_engine}
+        self._factories: dict[str, Callable] = {EXACT_ENGINE: self.torch_engine}
+        self._torch = None  # the TorchEngine of the current model, kept: see torch_engine
         self.ready: dict[tuple[Path, str], object] = {}  # (HF folder, precision) -> OnnxEngine
         self.errors: dict[tuple[Path, str], str] = {}
         self._jobs = Jobs(self)
@@ -82,6 +77,15 @@ class EngineSwitcher(QObject):
         if self.combo.findText(name) < 0:
             self.combo.insertItem(self.combo.count() if index is None else index, name)
 
+    def torch_engine(self, session):
+        """One TorchEngine per model, kept between replies: its KV cache carries over, so the next turn or a
+        branch of the last reply runs only its new tokens (the fast engines keep theirs in `ready`)."""
+        from playground.core.generation.engine import TorchEngine
+
+        if self._torch is None or self._torch.model is not session.model:
+            self._torch = TorchEngine(session.model)
+        return self._torch
+
     def make(self, session):
         """The engine the next reply runs on: the one `engineCombo` selects, for `session`'s model."""
         return self._factories[self.combo.currentText() or EXACT_ENGINE](session)
@@ -98,6 +102,8 @@ class EngineSwitcher(QObject):
     def on_model_changed(self, info) -> None:
         """A new model, or the model moved to another device: pick the default engine for it."""
         session = self.controller.session
+        if self._torch is not None and (session is None or self._torch.model is not session.model):
+            self._torch = None  # its KV cache is the old model's: let it go now
         if session is None or (info.source_key, info.device) == self._model:
             return
         self._model = (info.source_key, info.device)

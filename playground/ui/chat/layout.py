@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
+from playground.ui.chat.branching import BranchBar
 from playground.ui.chat.engines import EXACT_ENGINE
 from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
@@ -127,8 +128,9 @@ class ChatLayout:
         self.why_splitter.setStretchFactor(0, 1)
         self.why_splitter.setStretchFactor(1, 2)
         self.why_splitter.setChildrenCollapsible(False)
+        self.branch_bar = BranchBar(self.tab)
         for widget, stretch in ((self.system_prompt_edit, 0), (self.notice, 0), (self.why_splitter, 1),
-                                (self.edit_banner, 0)):
+                                (self.branch_bar, 0), (self.edit_banner, 0)):
             column.addWidget(widget, stretch)
         column.addLayout(input_row)
         column.addLayout(stats_row)

@@ -43,6 +43,8 @@ class LiveReply:
     model_key: str
     steps: list
     context_length: int = 0
+    base: Any = None  # a branch: the reply (conversation.Message) it forks, and at which token
+    fork: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class _Request:
     settings: Any
     engine: str
     model_key: str
+    fork: tuple | None = None  # a branch: (index of the reply, the reply, token index it forks at)
 
 
 def ties_note(steps) -> str:
@@ -113,6 +116,18 @@ class ReplyController(QObject):
         self._show(list(request.messages), request.mode)
         self.streamer.start(session, request, settings, engine, sliding_window=sliding_window)
         self.stats.setText(f"Waiting for the first token… · {engine_name}")
+
+    def start_fork(self, session, prompt, settings, engine, *, index: int, fork: int, token_id: int, mode: str,
+                   sliding_window: bool = False) -> None:
+        """Branch reply `index` at its token `fork`: `token_id` there, then go on sampling; the prefix is
+        the engine's KV cache already. `prompt`: the ids the reply answered, or a PromptRequest for them."""
+        base = self.conversation.messages[index]
+        engine_name = getattr(engine, "name", "?")
+        self._request = _Request(tuple(self.conversation.messages), mode, session.context_length, settings,
+                                 engine_name, session.identity(), fork=(index, base, fork))
+        self.streamer.start(session, prompt, settings, engine, sliding_window=sliding_window,
+                            reply_start=[step.token_id for step in base.tokens[:fork]], force_first=token_id)
+        self.stats.setText(f"Branching from token {fork + 1}… · {engine_name}")
 
     def stop(self) -> None:
         self.streamer.stop()
@@ -163,6 +178,9 @@ class ReplyController(QObject):
         request, self._request = self._request, None
         if request is None:
             return
+        if request.fork is not None:
+            self._begin_fork(prompt, request)
+            return
         notice = self.conversation.note_prompt(prompt, request.context_length)  # old turns left out?
         if notice is not None:
             self.view.add_message(len(self.conversation.messages) - 1, notice)
@@ -171,6 +189,18 @@ class ReplyController(QObject):
                               request.model_key, [], request.context_length)
         self.view.begin_reply(self.live.index)
         self.set_context_used(len(prompt.ids))
+
+    def _begin_fork(self, prompt, request: _Request) -> None:
+        """The reply being branched leaves the conversation while its branch streams (the prefix shown at
+        once); it comes back with the branch added, or as it was if nothing new came."""
+        index, base, fork = request.fork
+        self.conversation.replace(self.conversation.messages[:index])
+        self.view.render(self.conversation.messages, request.mode)
+        self.live = LiveReply(index, prompt, request.settings, request.engine, request.model_key,
+                              list(base.tokens[:fork]), request.context_length, base, fork)
+        self.view.begin_reply(index, marks={fork: "⑂ This branch parts here from the reply it was forked from."})
+        self.view.append_reply(tuple(base.tokens[:fork]))
+        self.set_context_used(len(prompt.ids) + fork)
 
     @Slot(str)
     def _on_streamer_rejected(self, message: str) -> None:
@@ -194,22 +224,26 @@ class ReplyController(QObject):
         self.set_context_used(len(live.prompt.ids) + len(live.steps))
 
     def _finish_live(self, text: str, note: str):
+        from playground.core.generation.branches import add_branch
         from playground.core.generation.conversation import Message
 
         live, self.live = self.live, None
         message = Message("assistant", text, tuple(live.steps), tuple(live.prompt.ids), live.settings,
                           live.model_key, live.engine, note)
+        if live.base is not None:  # a branch: added to the reply it forks, unless nothing new came
+            message = add_branch(live.base, message, live.fork) if len(live.steps) > live.fork else live.base
         self.conversation.messages.append(message)
-        self.view.finish_reply(message)
+        self.view.finish_reply(message, redraw=live.base is not None)
         return live.index, message
 
     @Slot(object)
     def _on_streamer_finished(self, result) -> None:
         if self.live is None:
             return
+        branched = f" · branched at token {self.live.fork + 1}" if self.live.base is not None else ""
         stats = (f"{len(result.token_ids)} tokens · {result.tokens_per_second:.1f} tokens/s · first token "
                  f"{result.time_to_first_token:.2f} s · {self.live.engine}"
-                 f"{stop_note(result, self.live.context_length)}")
+                 f"{stop_note(result, self.live.context_length)}{branched}")
         hint = ": tick “Slide past a full context” to go on" if result.stop_reason == "context" else ""
         ties = ties_note(self.live.steps)
         index, message = self._finish_live(result.text, stats + hint + ties)
@@ -224,7 +258,7 @@ class ReplyController(QObject):
         mode = self._request.mode if self._request is not None else self.view.mode
         self._request = None
         index, message = -1, None
-        if self.live is not None and self.live.steps:
+        if self.live is not None and (self.live.steps or self.live.base is not None):
             text = "".join(step.text for step in self.live.steps)
             index, message = self._finish_live(text, f"{len(self.live.steps)} tokens · interrupted")
         self.live = None

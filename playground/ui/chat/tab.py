@@ -9,7 +9,8 @@ The tab is composed of objects with one job each, and is the only one that knows
 (`replies.ReplyController`, streaming one reply into the conversation); `tokens` (`tokens.TokensController`,
 the Tokens view and the input's token count); `files`
 (`files.ConversationFiles`, save/open/export); `engines` (`engines.EngineSwitcher`, `engineCombo`);
-`why` (`why.WhyToken`, "Why this token?"); and the compare view (`compare.CompareView`, made on first use).
+`why` (`why.WhyToken`, "Why this token?"); `branching` (`branching.Branching`, branches of the last reply);
+and the compare view (`compare.CompareView`, made on first use).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from playground.core.generation.history import Conversation
+from playground.ui.chat.branching import Branching
 from playground.ui.chat.distribution import EMPTY_CAPTION
 from playground.ui.chat.engines import EngineSwitcher
 from playground.ui.chat.files import ConversationFiles
@@ -61,7 +63,11 @@ class ChatTab(QWidget):
                             lambda index: self._rebuild_prompt(index, self.messages[index]), self)
         self.tokens = TokensController(ui, controller, messages=lambda: self.messages, mode=self.mode,
                                        system_prompt=self.system_prompt, parent=self)
+<<<<<<< HEAD
         self.guess = GuessMode(self)  # "Guess the next token" (guessModeToggle)
+=======
+        self.branching = Branching(self, make_engine=self._make_engine, prompt_request=self._prompt_request)
+>>>>>>> branches
         self._connect()
         ui.restore_settings()
         if controller.session is not None:
@@ -285,6 +291,7 @@ class ChatTab(QWidget):
             session, reply, token_index, engine=self.engines.engine_named(reply.engine, session),
             rebuild_prompt=lambda: self._rebuild_prompt(message_index, self.messages[message_index]))
         self.why.set_charted((message_index, token_index) if shown else None)  # whyTokenButton explains it
+        self.branching.charted = (message_index, token_index) if shown else None  # a click on the chart forks it
         return shown
 
     def conversation_text(self) -> str:

@@ -4,13 +4,33 @@ full re-render while streaming), so long conversations stay smooth."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextBrowser, QWidget
 
-from playground.ui.widgets.tokens import near_tie_color, prob_color, token_tooltip
+from playground.ui.widgets.tokens import near_tie_color, prob_color, token_tooltip, visible_token
 
 TITLES = {"user": "You", "assistant": "Assistant", "notice": "", "error": ""}
+
+
+def branch_color(dark: bool) -> QColor:
+    return QColor("#ce93d8" if dark else "#8e24aa")
+
+
+def branch_label(message) -> str:
+    """"branch 2/3" for a reply with branches, else ""."""
+    return f"branch {message.branch + 1}/{len(message.branches)}" if len(message.branches) > 1 else ""
+
+
+def divergence_marks(message) -> dict[int, str]:
+    """{token index: what the mark there says} where the reply's other branches part from the one shown."""
+    from playground.core.generation.branches import divergences
+
+    return {d.position: "⑂ Branches part here: " + ", ".join(
+        f"branch {n} has “{html.escape(visible_token(text))}”" if text else f"branch {n} ends here"
+        for n, text in d.others) for d in divergences(message)}
 
 
 class TokenTextView(QTextBrowser):
@@ -56,7 +76,9 @@ class TokenTextView(QTextBrowser):
         self._end_cursor().insertText(text, fmt or QTextCharFormat())
         self._follow(follow)
 
-    def append_tokens(self, message_index: int, steps) -> None:
+    def append_tokens(self, message_index: int, steps, marks: dict[int, str] | None = None) -> None:
+        """`marks`: {token index: a line of html}: where branches of the reply part (underlined, the line
+        heads the token's tooltip)."""
         from playground.core.generation.ties import near_tie
 
         follow = self._at_bottom()
@@ -67,10 +89,16 @@ class TokenTextView(QTextBrowser):
                 continue
             fmt = QTextCharFormat()
             fmt.setBackground(prob_color(step.prob, dark))
-            if near_tie(step) is not None:
+            mark = (marks or {}).get(step.index)
+            if mark is not None:
+                fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
+                fmt.setUnderlineColor(branch_color(dark))
+                fmt.setFontUnderline(True)
+            elif near_tie(step) is not None:
                 fmt.setUnderlineStyle(QTextCharFormat.DotLine)
                 fmt.setUnderlineColor(near_tie_color(dark))
-            fmt.setToolTip(token_tooltip(step, clickable=self.clickable_tokens))
+            tooltip = token_tooltip(step, clickable=self.clickable_tokens)
+            fmt.setToolTip(f"<b>{mark}</b><br>{tooltip}" if mark is not None else tooltip)
             if self.clickable_tokens:
                 fmt.setAnchor(True)
                 fmt.setAnchorHref(f"tok:{message_index}:{step.index}")
@@ -120,6 +148,7 @@ class ChatView(TokenTextView):
     messages_changed = Signal()  # the conversation shown changed (drawn, a message added, a reply done)
 
     why_requested = Signal(int, int)  # message index, token index: "Why this token?" (context menu)
+    branch_requested = Signal(int, int, int)  # message index, token index, token id: "Branch from here with"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +160,7 @@ class ChatView(TokenTextView):
         self.mode = "chat"
         self._messages: list = []
         self._live: tuple[int, list] | None = None  # the reply being streamed: (message index, steps)
+        self._live_marks: dict[int, str] | None = None  # a streaming branch: where it parts (append_tokens)
         self.tokens_shown = False
         self.token_split = None  # the Split drawn in Tokens mode
         self._token_message = ""  # shown in Tokens mode while there is no split
@@ -147,14 +177,14 @@ class ChatView(TokenTextView):
             self.append_message(index, message)
         if self._live is not None:
             self.begin_message(self._live[0], "assistant")
-            self.append_tokens(*self._live)
+            self.append_tokens(*self._live, marks=self._live_marks)
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
     def append_message(self, index: int, message) -> None:
         if message.role in ("user", "assistant"):
-            self.begin_message(index, message.role)
+            self.begin_message(index, message.role, branch_label(message))
             if message.tokens:
-                self.append_tokens(index, message.tokens)
+                self.append_tokens(index, message.tokens, divergence_marks(message))
             else:
                 self.append_text(message.content, QTextCharFormat())
             if message.note:
@@ -171,13 +201,19 @@ class ChatView(TokenTextView):
                 fmt.setFontItalic(True)
                 self.append_text("ⓘ " + message.content, fmt)
 
-    def begin_message(self, index: int, role: str) -> None:
-        """The header of a message ("You · Edit · Copy"); the text that follows goes below it."""
+    def begin_message(self, index: int, role: str, label: str = "") -> None:
+        """The header of a message ("You · Edit · Copy"; `label` after the title, muted); the text that
+        follows goes below it."""
         title = TITLES[role] if not (role == "assistant" and self.mode == "completion") else "Model (continues)"
         self._new_block(role)
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Bold)
         self.append_text(title, bold)
+        if label:
+            muted = QTextCharFormat()
+            muted.setForeground(self.muted())
+            muted.setToolTip("This reply has branches: ‹ › under the chat switches between them (last reply)")
+            self.append_text(f"  · {label}", muted)
         actions = [("edit", "Edit"), ("copy", "Copy")] if role == "user" else [("copy", "Copy")]
         for action, label in actions:
             link = QTextCharFormat()
@@ -224,8 +260,8 @@ class ChatView(TokenTextView):
             self.append_message(index, message)
         self.messages_changed.emit()
 
-    def begin_reply(self, index: int) -> None:
-        self._live = (index, [])
+    def begin_reply(self, index: int, marks: dict[int, str] | None = None) -> None:
+        self._live, self._live_marks = (index, []), marks
         if not self.tokens_shown:
             self.begin_message(index, "assistant")
 
@@ -236,11 +272,15 @@ class ChatView(TokenTextView):
             if self.tokens_shown:
                 self._append_step_pieces(steps, first)
             else:
-                self.append_tokens(self._live[0], steps)
+                self.append_tokens(self._live[0], steps, self._live_marks)
 
-    def finish_reply(self, message) -> None:
-        """The streamed reply is complete: remember it and add its stats line."""
+    def finish_reply(self, message, *, redraw: bool = False) -> None:
+        """The streamed reply is complete: remember it and add its stats line (`redraw`: draw the whole
+        conversation again, as for a branch, whose header and marks changed)."""
         self._live = None
+        if redraw:
+            self.render(self._messages + [message], self.mode)
+            return
         self._messages.append(message)
         if message.note and not self.tokens_shown:
             self.append_note(message.note)
@@ -298,8 +338,32 @@ class ChatView(TokenTextView):
             action.triggered.connect(lambda: self.why_requested.emit(message_index, token_index))
             first = menu.actions()[0] if menu.actions() else None
             menu.insertAction(first, action)
+            branch_menu = self._branch_menu(menu, message_index, token_index)
+            if branch_menu is not None:
+                menu.insertMenu(first, branch_menu)
             if first is not None:
                 menu.insertSeparator(first)
+        return menu
+
+    def _branch_menu(self, parent: QMenu, message_index: int, token_index: int) -> QMenu | None:
+        """"Branch from here with ▸" the other likely tokens at that position (the top-5 and the raw
+        runner-up), or None when there are none."""
+        message = self._messages[message_index] if 0 <= message_index < len(self._messages) else None
+        if message is None or not 0 <= token_index < len(message.tokens):
+            return None
+        step = message.tokens[token_index]
+        choices = {i: (text, p) for i, text, p in step.alternatives if i != step.token_id}
+        if step.runner_up is not None and step.runner_up[0] != step.token_id:
+            choices.setdefault(step.runner_up[0], (step.runner_up[1], step.runner_up[2]))
+        if not choices:
+            return None
+        menu = QMenu("Branch from here with", parent, objectName="branchMenu")
+        menu.setToolTipsVisible(True)
+        for token_id, (text, prob) in choices.items():
+            action = menu.addAction(f"{visible_token(text)}   {prob:.1%}")
+            action.setToolTip("Go on from this position with this token instead, as a new branch of the reply")
+            action.triggered.connect(lambda _checked=False, t=token_id:
+                                     self.branch_requested.emit(message_index, token_index, t))
         return menu
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -182,3 +182,21 @@ def test_onnx_variants_validate_against_the_model_folder(tmp_path):
         validate_variant(spec, source_folder(folder_source(tmp_path)))
     with pytest.raises(CompressionError, match="ONNX Runtime"):
         compress(model, spec)  # built, never compressed in torch
+
+
+def test_a_branch_runs_only_its_new_tokens_on_the_fast_engine(builtin_session, onnx_models):
+    """Forking a reply (another token at position 3) rewinds the cache to the shared prefix: one prefix token
+    runs again for its logits, then only the branch's own tokens."""
+    s = builtin_session
+    engine = OnnxEngine(onnx_models["fp32"], "fp32")
+    prompt, steps = chat_ids(s, "What is the capital of France?"), []
+    settings = SamplingSettings(temperature=0.0, top_k=0, top_p=1.0, max_new_tokens=12)
+    generate_stream(engine, s.tokenizer, prompt, settings, stop_ids=eos_ids(s.model, s.tokenizer),
+                    on_token=steps.append)
+    forced, before, branch = steps[3].runner_up[0], engine.tokens_run, []
+    result = generate_stream(engine, s.tokenizer, prompt, settings, stop_ids=eos_ids(s.model, s.tokenizer),
+                             on_token=branch.append, reply_start=[t.token_id for t in steps[:3]],
+                             force_first=forced)
+    assert list(result.token_ids[:4]) == [t.token_id for t in steps[:3]] + [forced]
+    fed = len(branch) - (result.stop_reason == "length")
+    assert engine.tokens_run - before == 1 + fed < len(prompt)

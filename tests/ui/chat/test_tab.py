@@ -345,7 +345,7 @@ def test_errors_during_generation_show_in_the_chat(qtbot, tab):
         name = "Failing (test)"
 
         def step(self, token_id):
-            if self._length > self.prompt_length + 1:
+            if self.length > self.prompt_length + 1:
                 raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
             return super().step(token_id)
 
