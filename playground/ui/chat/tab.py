@@ -63,11 +63,8 @@ class ChatTab(QWidget):
                             lambda index: self._rebuild_prompt(index, self.messages[index]), self)
         self.tokens = TokensController(ui, controller, messages=lambda: self.messages, mode=self.mode,
                                        system_prompt=self.system_prompt, parent=self)
-<<<<<<< HEAD
         self.guess = GuessMode(self)  # "Guess the next token" (guessModeToggle)
-=======
         self.branching = Branching(self, make_engine=self._make_engine, prompt_request=self._prompt_request)
->>>>>>> branches
         self._connect()
         ui.restore_settings()
         if controller.session is not None:
