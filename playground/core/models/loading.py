@@ -18,8 +18,7 @@ from typing import Any
 import torch
 
 from playground.core.models.devices import dtype_name, torch_dtype
-from playground.core.models.gguf_files import (ensure_gguf_converted, fsync_tree,  # noqa: F401 - re-exported
-                                               is_converted, remove_stale_conversions)
+from playground.core.models.gguf_files import ensure_gguf_converted, is_converted
 from playground.core.models.sources import GGUF_KINDS, builtin_cache_folder, gguf_cache_folder, source_folder
 from playground.core.models.checks import check_config, check_loading_report, check_weights, read_headers
 from playground.core.errors import Cancelled, ModelLoadError
