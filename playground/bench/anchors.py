@@ -89,7 +89,8 @@ def parse_llama_perplexity(stdout: str, stderr: str) -> tuple[float, int, int, i
 
 
 def run_llama_perplexity(tools: Path, gguf: Path, text_file: Path, windows: int,
-                         timeout: float = 1800) -> tuple[float, int, int, int]:
+                         timeout: float = 1800) -> tuple[tuple[float, int, int, int], bool]:
+    """(parse_llama_perplexity's figures, whether the build computes with AMX)."""
     from playground.bench.perplexity import WINDOW
 
     stride = WINDOW - 1
@@ -100,7 +101,7 @@ def run_llama_perplexity(tools: Path, gguf: Path, text_file: Path, windows: int,
                           capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"llama-perplexity failed ({done.returncode}): {done.stderr[-500:]}")
-    return parse_llama_perplexity(done.stdout, done.stderr)
+    return parse_llama_perplexity(done.stdout, done.stderr), bool(re.search(r"AMX_INT8 = 1", done.stderr))
 
 
 def run(session, *, quick: bool = False, repeats: int = 3, environ=None, notes: list[str] | None = None) -> list[Row]:
@@ -139,7 +140,10 @@ def _perplexity_rows(session, tools: Path, gguf: Path, name: str, quick: bool, s
             first = next((i for i, (a, b) in enumerate(zip(theirs, ids)) if a != b), min(len(theirs), len(ids)))
             say(f"anchors: llama.cpp perplexity left out: it tokenizes the text differently from id {first} on")
             return []
-        ppl, scored_windows, had, chunk = run_llama_perplexity(tools, gguf, text_file, windows)
+        (ppl, scored_windows, had, chunk), amx = run_llama_perplexity(tools, gguf, text_file, windows)
+    if amx:
+        say("anchors: this llama.cpp build computes with AMX, whose Q4_1 results were wrong (perplexity ~10x); "
+            "build with -mno-amx-tile -mno-amx-int8 -mno-amx-bf16 to compare")
     if (had, chunk, scored_windows) != (len(theirs), WINDOW, windows):
         say(f"anchors: llama.cpp perplexity left out: llama-perplexity scored {scored_windows} chunks of {chunk} "
             f"of {had} ids, not {windows} of {WINDOW} of {len(theirs)}")

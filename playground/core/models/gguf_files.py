@@ -303,7 +303,23 @@ def ensure_gguf_converted(gguf: Path, target: Path, on_progress: ProgressFn | No
         shutil.rmtree(tmp, ignore_errors=True)
         if not (target / "config.json").exists():
             raise
+    remove_older_conversions(gguf, target)
     return target, False
+
+
+def remove_older_conversions(gguf: Path, target: Path) -> None:
+    """Delete the copies of earlier versions of the same file (replaced on disk since): each is as large as
+    the model in float32, and nothing lists or loads them any more."""
+    for record in target.parent.glob(f"*/{SOURCE_FILE}"):
+        folder = record.parent
+        if folder == target:
+            continue
+        try:
+            same_file = json.loads(record.read_text(encoding="utf-8")).get("gguf") == str(gguf)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if same_file and converted_from(folder) is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def converted_from(folder: Path) -> Path | None:

@@ -111,7 +111,8 @@ def test_a_changed_file_is_converted_again_and_a_missing_one_is_explained(tmp_pa
     again = load_model(sources.gguf_source(changed.path))
     assert not again.from_cache
     _assert_exact(again, changed)
-    assert [s.path for s in sources.gguf_sources()] == [str(changed.path.resolve())]  # the old copy is stale
+    assert [s.path for s in sources.gguf_sources()] == [str(changed.path.resolve())]
+    assert not before.exists(), "the earlier version's copy is deleted"
     changed.path.unlink()
     with pytest.raises(ModelLoadError, match=r"m\.gguf is not there any more"):
         load_model(sources.gguf_source(changed.path))
