@@ -75,9 +75,11 @@ def _unpermute(w: np.ndarray, n_head: int) -> np.ndarray:
 
 
 def write_tiny_gguf(path: Path, *, types: dict[str, str] | None = None, seed: int = 0,
-                    architecture: str = "llama", with_tokenizer: bool = True) -> TinyGguf:
+                    architecture: str = "llama", with_tokenizer: bool = True,
+                    block_count: int = N_LAYER) -> TinyGguf:
     """Write the tiny llama to `path`. `types` overrides DEFAULT_TYPES per projection kind (ggml type names:
-    "Q4_0", "Q5_1", "F16", "Q8_1" …); a type gguf cannot quantize is filled with random bytes."""
+    "Q4_0", "Q5_1", "F16", "Q8_1" …); a type gguf cannot quantize is filled with random bytes. `block_count`
+    is what the header says (the file holds N_LAYER layers regardless)."""
     import gguf
     from gguf.quants import dequantize, quantize
 
@@ -87,7 +89,7 @@ def write_tiny_gguf(path: Path, *, types: dict[str, str] | None = None, seed: in
     vocab = len(tokens)
     writer = gguf.GGUFWriter(str(path), architecture)
     writer.add_name("Tiny test llama")
-    writer.add_block_count(N_LAYER)
+    writer.add_block_count(block_count)
     writer.add_context_length(256)
     writer.add_embedding_length(HIDDEN)
     writer.add_feed_forward_length(FFN)

@@ -188,7 +188,10 @@ def _check_sizes(reader, architecture: str, name: str) -> None:
         value = _field(reader, f"{architecture}.{suffix}")
         if key and value is not None and not isinstance(value, list):
             config[key] = value
-    check_config(config, name)
+    try:
+        check_config(config, name)
+    except ModelLoadError as exc:  # its words name config.json, which a GGUF does not have
+        raise ModelLoadError(str(exc).replace(f"config.json in {name}:", f"{name} (its header):")) from None
 
 
 def _check_tensor_types(reader, name: str) -> Counter:

@@ -76,10 +76,6 @@ def test_other_formats_are_dequantized_by_transformers(tmp_path, gguf_cache):
     _assert_exact(load_model(sources.gguf_source(tiny.path)), tiny)
 
 
-def _no_tokenizer(tmp_path):
-    return write_tiny_gguf(tmp_path / "bad.gguf", with_tokenizer=False).path
-
-
 @pytest.mark.parametrize("make, expected", [
     (lambda tiny, d: truncated_copy(tiny.path, d / "bad.gguf", 0.6), r"bad\.gguf is truncated: its tensors need"),
     (lambda tiny, d: truncated_copy(tiny.path, d / "bad.gguf", 0.01), r"bad\.gguf is damaged or truncated"),
@@ -90,6 +86,8 @@ def _no_tokenizer(tmp_path):
      r"bad\.gguf stores blk\.0\.ffn_gate\.weight as Q8_1"),
     (lambda tiny, d: write_tiny_gguf(d / "bad.gguf", architecture="t5").path, r"bad\.gguf holds a 't5' model"),
     (lambda tiny, d: write_tiny_gguf(d / "bad.gguf", with_tokenizer=False).path, r"bad\.gguf has no tokenizer"),
+    (lambda tiny, d: write_tiny_gguf(d / "bad.gguf", block_count=10**6).path,
+     r"bad\.gguf \(its header\): num_hidden_layers is 1000000"),
 ])
 def test_a_bad_gguf_is_refused_naming_the_file_before_anything_is_converted(tiny_gguf, tmp_path, gguf_cache,
                                                                                make, expected):
