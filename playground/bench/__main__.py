@@ -50,24 +50,25 @@ def main(argv: list[str] | None = None) -> int:
     from playground.core.models.loading import load_model
 
     rows: list[Row] = []
+    notes: list[str] = []  # sections that were skipped or left a figure out, one line each
     session = load_model(sources.builtin_source())
     n_tokens = 8 if args.quick else 128
-    sections = _sections(args, session, n_tokens, repeats)
+    sections = _sections(args, session, n_tokens, repeats, notes)
     for name, run in sections:
         if wanted(name):
             print(f"[{name}]", flush=True)
             gc.collect()  # a section must not pay for the garbage of the ones before it (a full GC: ~0.3 s)
             rows += run()
     meta = {"machine": machine_summary(), "started": started, "mode": "quick" if args.quick else "full",
-            "repeats": repeats, "load_average": [load_before, os.getloadavg()[0]]}
+            "repeats": repeats, "load_average": [load_before, os.getloadavg()[0]], "notes": notes}
     path = write_results(rows, args.out, meta)
     print(path.read_text())
     app.processEvents()
     return 0
 
 
-def _sections(args, session, n_tokens: int, repeats: int):
-    from playground.bench import engines, generation, gui, inspection, startup, training
+def _sections(args, session, n_tokens: int, repeats: int, notes: list[str]):
+    from playground.bench import anchors, engines, generation, gui, inspection, startup, training
 
     def gui_rows():
         from playground.ui.shell.main_window import MainWindow
@@ -85,6 +86,7 @@ def _sections(args, session, n_tokens: int, repeats: int):
     return [
         ("generation", lambda: generation.run(session, n_tokens=n_tokens, repeats=repeats)),
         ("engines", lambda: engines.run(session, n_tokens=n_tokens, repeats=repeats, quick=args.quick)),
+        ("anchors", lambda: anchors.run(session, quick=args.quick, repeats=repeats, notes=notes)),
         ("training", lambda: training.run(quick=args.quick, repeats=repeats)),
         ("inspection", lambda: inspection.run(session, quick=args.quick, repeats=repeats)),
         ("gui", gui_rows),

@@ -85,7 +85,8 @@ def write_results(rows: list[Row], out_dir: Path, meta: dict) -> Path:
     """bench/results.md (a table) and its JSON twin, each written atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# Benchmark results", "", f"Machine: {meta.get('machine')}", f"Run: {meta.get('started')}, "
-             f"mode {meta.get('mode')}, {meta.get('repeats')} repeats (median)", *_load_note(meta), "",
+             f"mode {meta.get('mode')}, {meta.get('repeats')} repeats (median)", *_load_note(meta),
+             *(f"Note: {note}" for note in meta.get("notes") or ()), "",
              "| section | what | figure | reference | ratio | target | ok |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         ref = f"{_fmt(r.reference, r.unit)} ({r.reference_label})" if r.reference is not None else "–"

@@ -33,7 +33,8 @@ def number_type(kind, low: float, high: float | None = None, *, low_open: bool =
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", "-m", default="builtin",
-                        help="'builtin' (default), a model folder, or a run name (see `playground models`)")
+                        help="'builtin' (default), a model folder, a .gguf file, or a run name "
+                             "(see `playground models`)")
     parser.add_argument("--device", default="cpu", help="cpu (default), cuda, mps, or auto")
     parser.add_argument("--dtype", default="float32", choices=["float32", "bfloat16", "float16"])
 

@@ -1,4 +1,5 @@
-"""Turn `--model` into a loaded session: "builtin", a model folder, a run name or a cached HF repo."""
+"""Turn `--model` into a loaded session: "builtin", a model folder, a .gguf file, a run name or a cached HF
+repo."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def resolve_source(spec: str) -> ModelSource:
                                  "or pass --model with a model folder.")
         return source
     path = Path(spec).expanduser()
+    if path.is_file() and path.suffix.lower() == ".gguf":
+        return sources.gguf_source(path)
     if path.is_dir():
         if (path / "model" / "config.json").exists():  # a run folder: its config.json is the training config
             run = path.resolve()
@@ -31,8 +34,8 @@ def resolve_source(spec: str) -> ModelSource:
     for source in sources.run_sources() + sources.hf_cache_sources():
         if spec in (source.name, source.name.removeprefix("run: "), Path(source.detail).name):
             return source
-    raise ModelLoadError(f"No model called '{spec}': pass 'builtin', a model folder (with config.json) or a "
-                         "run name (`playground models` lists them).")
+    raise ModelLoadError(f"No model called '{spec}': pass 'builtin', a model folder (with config.json), a .gguf "
+                         "file or a run name (`playground models` lists them).")
 
 
 def pick_device(device: str) -> str:
@@ -84,6 +87,6 @@ def quiet_transformers() -> None:
 
 def list_models() -> int:
     for source in sources.list_sources():
-        key = "builtin" if source.kind == "builtin" else source.name.removeprefix("run: ")
+        key = {"builtin": "builtin", "gguf": source.path}.get(source.kind, source.name.removeprefix("run: "))
         print(f"{key:40s} {source.kind:9s} {source.detail}")
     return 0

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 class ModelSource:
     """Where a model comes from. `key` is stable across runs (saved in settings)."""
 
-    kind: str  # "builtin" | "folder" | "hf-cache" | "run"
+    kind: str  # "builtin" | "gguf" (a .gguf file) | "folder" | "hf-cache" | "run"
     name: str  # shown to the user
-    path: str  # folder (or the GGUF's folder for the built-in model)
+    path: str  # folder, or the GGUF file (built-in model, "gguf")
     detail: str = ""  # tooltip: where exactly it lives
 
     @property

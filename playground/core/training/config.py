@@ -66,7 +66,7 @@ class FinetuneConfig:
     """Train from scratch, or start from an existing model."""
 
     mode: str = "scratch"  # scratch | full (every weight) | lora (low-rank adapters via peft)
-    base_model: str = ""  # "builtin" (SmolLM2) or a Hugging Face model folder
+    base_model: str = ""  # "builtin" (SmolLM2), a .gguf file or a Hugging Face model folder
     lora_r: int = 8  # LoRA rank
     lora_alpha: int = 16  # LoRA scale (alpha / r multiplies the adapter)
     lora_dropout: float = 0.0

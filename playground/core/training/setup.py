@@ -53,7 +53,8 @@ def check_device(device: str) -> None:
 
 
 def base_model_folder(base: str) -> Path:
-    """'builtin' → the converted SmolLM2 folder; anything else is a Hugging Face model folder."""
+    """'builtin' → the converted SmolLM2 folder; a .gguf file → its converted copy; anything else is a
+    Hugging Face model folder."""
     if base == "builtin":
         from playground.core.models import sources
         from playground.core.models.loading import ensure_builtin_converted
@@ -62,7 +63,13 @@ def base_model_folder(base: str) -> Path:
         if gguf is None:
             raise ConfigError("finetune.base_model: the built-in model is not installed (run `make run`).")
         return ensure_builtin_converted(gguf)[0]
-    return Path(base).expanduser()
+    path = Path(base).expanduser()
+    if path.suffix.lower() == ".gguf" and path.is_file():  # a GGUF opened in the app: its converted copy
+        from playground.core.models.loading import ensure_converted
+        from playground.core.models.sources import gguf_source
+
+        return ensure_converted(gguf_source(path))[0]
+    return path
 
 
 def load_base(cfg: TrainConfig):

@@ -65,12 +65,17 @@ class MainWindow(QMainWindow):
         self.model_selector = ModelSelector(self.controller)
         self.model_selector.source_chosen.connect(self._on_model_selector_source_chosen)
         self.model_selector.open_folder_chosen.connect(self._on_open_folder_triggered)
+        self.model_selector.open_gguf_chosen.connect(self._on_open_gguf_triggered)
         self.model_selector.scan_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         bar.addWidget(self.model_selector)
         self.open_folder_action = QAction("Open model folder…", self, objectName="openModelFolderAction")
         self.open_folder_action.setShortcut(QKeySequence.Open)
         self.open_folder_action.triggered.connect(self._on_open_folder_triggered)
         bar.addAction(self.open_folder_action)
+        self.open_gguf_action = QAction("Open GGUF file…", self, objectName="openGgufFileAction")
+        self.open_gguf_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_gguf_action.setToolTip("Open a llama.cpp .gguf model file (converted once, then cached)")
+        self.open_gguf_action.triggered.connect(self._on_open_gguf_triggered)
         bar.addSeparator()
         bar.addWidget(QLabel(" Device "))
         self.device_selector = QComboBox(objectName="deviceSelector")
@@ -153,6 +158,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_folder_action)
+        file_menu.addAction(self.open_gguf_action)
         self.serve_action = QAction("Serve current model…", self, objectName="serveAction")
         self.serve_action.setToolTip("Serve the current model over an OpenAI-compatible API on this machine")
         self.serve_action.triggered.connect(self._on_serve_action_triggered)
@@ -252,17 +258,21 @@ class MainWindow(QMainWindow):
         device = self.device_selector.currentText() or "cpu"
         return self.controller.load(source, device, self.dtype_selector.currentText() or "float32")
 
-    def open_model_folder(self, folder: str | Path) -> bool:
-        """Load a model folder. While another load runs it waits its turn (the latest folder wins), and
-        the status bar says so: the folder dialog can be answered while the start-up load is running."""
-        from playground.core.models.sources import folder_source
+    def open_model(self, path: str | Path) -> bool:
+        """Load a model folder or a `.gguf` file (converted once, in the worker). While another load runs it
+        waits its turn (the latest wins), and the status bar says so: the dialog can be answered while the
+        start-up load is running."""
+        from playground.core.models.sources import opened_source
 
-        source = folder_source(folder)
+        source = opened_source(path)
         if self.controller.busy:
             self._queued_source = source
             self.statusBar().showMessage(f"Busy loading a model: {source.name} opens as soon as it is done…")
             return True
         return self.load_source(source)
+
+    def open_model_folder(self, folder: str | Path) -> bool:
+        return self.open_model(folder)
 
     def _load_queued_source(self) -> None:
         if self._queued_source is not None and not self.controller.busy:
@@ -278,7 +288,14 @@ class MainWindow(QMainWindow):
     def _on_open_folder_triggered(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a Hugging Face model folder")
         if folder:
-            self.open_model_folder(folder)
+            self.open_model(folder)
+
+    @Slot()
+    def _on_open_gguf_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model file", "",
+                                              "GGUF models (*.gguf);;All files (*)")
+        if path:
+            self.open_model(path)
 
     @Slot(int)
     def _on_device_or_dtype_activated(self, _index: int) -> None:
@@ -311,6 +328,7 @@ class MainWindow(QMainWindow):
         for widget in (self.model_selector, self.device_selector, self.dtype_selector):
             widget.setEnabled(not busy)
         self.open_folder_action.setEnabled(not busy)
+        self.open_gguf_action.setEnabled(not busy)
         if not busy and self._queued_source is not None:
             QTimer.singleShot(0, self, self._load_queued_source)  # after every slot has seen this busy=False
 

@@ -1,4 +1,5 @@
-"""The toolbar's model list: the models on this machine, the current one, and "Open model folder…"."""
+"""The toolbar's model list: the models on this machine, the current one, "Open model folder…" and
+"Open GGUF file…"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from playground.workers.jobs import Jobs
 from playground.workers.base import FunctionWorker
 
 OPEN_FOLDER_ITEM = "__open_folder__"
+OPEN_GGUF_ITEM = "__open_gguf__"
 
 
 class ModelSelector(QComboBox):
@@ -18,6 +20,7 @@ class ModelSelector(QComboBox):
 
     source_chosen = Signal(object)  # ModelSource the user picked (not the current model)
     open_folder_chosen = Signal()
+    open_gguf_chosen = Signal()
     scan_failed = Signal(str)  # what to tell the user
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
@@ -67,6 +70,7 @@ class ModelSelector(QComboBox):
             self.addItem(source.name, source.key)
             self.setItemData(self.count() - 1, source.detail, Qt.ToolTipRole)
         self.addItem("Open model folder…", OPEN_FOLDER_ITEM)
+        self.addItem("Open GGUF file…", OPEN_GGUF_ITEM)
         self.select_current()
         self.blockSignals(False)
 
@@ -82,9 +86,9 @@ class ModelSelector(QComboBox):
     @Slot(int)
     def _on_activated(self, index: int) -> None:
         key = self.itemData(index)
-        if key == OPEN_FOLDER_ITEM:
+        if key in (OPEN_FOLDER_ITEM, OPEN_GGUF_ITEM):
             self.select_current()
-            self.open_folder_chosen.emit()
+            (self.open_folder_chosen if key == OPEN_FOLDER_ITEM else self.open_gguf_chosen).emit()
             return
         source = next((s for s in self.sources if s.key == key), None)
         if source is not None and (self.controller.session is None or self.controller.session.source.key != key):

@@ -14,7 +14,7 @@ def test_tabs_and_toolbar_exist(window):
         assert window.tab(name) is not None
     selector = window.findChild(QComboBox, "modelSelector")
     names = [selector.itemText(i) for i in range(selector.count())]
-    assert sources.BUILTIN_NAME in names and names[-1] == "Open model folder…"
+    assert sources.BUILTIN_NAME in names and names[-2:] == ["Open model folder…", "Open GGUF file…"]
     assert window.findChild(QComboBox, "deviceSelector").currentText() == "cpu"
     assert window.findChild(QComboBox, "dtypeSelector").currentText() == "float32"
 
@@ -37,7 +37,7 @@ def test_the_model_list_is_scanned_off_the_gui_thread(qtbot, window, monkeypatch
     qtbot.waitUntil(lambda: selector.findText("org/cached-model") >= 0, timeout=30_000)
     assert scanned_on and threading.main_thread() not in scanned_on
     names = [selector.itemText(i) for i in range(selector.count())]
-    assert names[0] == sources.BUILTIN_NAME and names[-1] == "Open model folder…"
+    assert names[0] == sources.BUILTIN_NAME and names[-2:] == ["Open model folder…", "Open GGUF file…"]
     qtbot.waitUntil(lambda: not window.model_selector.scanning(), timeout=30_000)
 
 
