@@ -26,3 +26,15 @@ def engine_note(choice: str) -> str:
     return (f"{engine_name(choice)}: {EXPERIMENTAL_NOTE}. Its {choice} weights flip greedy picks the model "
             "barely made (near-ties, dotted in the chat): the built-in model answers the capital of France in "
             "French. Fast (ONNX int4) and Exact keep them.")
+
+
+# The GGUF engine (`gguf_engine`): the model file's own quantized blocks on ONNX Runtime.
+GGUF_FAST, GGUF_EXACT = "gguf-fast", "gguf-exact"
+GGUF_MODES = {GGUF_FAST: "fast", GGUF_EXACT: "exact"}
+GGUF_ENTRIES = {GGUF_FAST: "Fast (GGUF)", GGUF_EXACT: "Exact (GGUF)"}  # engineCombo's entries
+
+
+def gguf_engine_name(mode: str, blocks: str = "") -> str:
+    """"Fast (GGUF Q4_1, int8 activations)" / "Exact (GGUF Q4_1)": what each reply's stats line shows."""
+    what = f"GGUF {blocks}".strip()
+    return f"Fast ({what}, int8 activations)" if mode == "fast" else f"Exact ({what})"
