@@ -79,12 +79,12 @@ class GgufEngine:
         io.bind_cpu_input("seqlens_k", np.array([total - 1], np.int32))
         io.bind_cpu_input("total_sequence_length", np.array(total, np.int32))
         io.bind_cpu_input("logits_index", np.ascontiguousarray(logits_index, dtype=np.int64))
+        io.bind_output("logits")  # first: get_outputs() follows the binding order
         for layer in range(self._layers):
             for j, kind in enumerate(("key", "value")):
                 value = self._values[2 * layer + j]
                 io.bind_ortvalue_input(f"past_{kind}_{layer}", value)
                 io.bind_ortvalue_output(f"present_{kind}_{layer}", value)
-        io.bind_output("logits")
         self.session.run_with_iobinding(io)  # releases the GIL
         self._tokens.extend(int(i) for i in ids)
         return io.get_outputs()[0].numpy()[0]

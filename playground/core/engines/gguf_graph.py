@@ -25,7 +25,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, as_nibbles, concat_rows, unpermute_rows
 
-GRAPH_VERSION = 2  # part of the cache key: bump when the graph changes
+GRAPH_VERSION = 3  # part of the cache key: bump when the graph changes
 MS = "com.microsoft"
 ACCURACY = {"fast": 4, "exact": 0}
 
@@ -49,7 +49,9 @@ class _Graph:
         return outputs[0] if len(outputs) == 1 else outputs
 
     def matmul(self, x: str, w: Packed, name: str, accuracy: int) -> str:
-        """x (…, K) @ wᵀ → (…, N), over the blocks as they are."""
+        """x (…, K) @ wᵀ → (…, N), over the blocks as they are (8-bit ones as two nibble matrices over [x, x])."""
+        if w.bits == 8:
+            w, x = as_nibbles(w), self.node("Concat", [x, x], axis=-1)
         blocks = w.k // BLOCK
         inputs = [x, self.init(f"{name}.qweight", w.b), self.init(f"{name}.scales", w.scales.reshape(-1))]
         y = self.node("MatMulNBits", inputs, domain=MS, name=name, K=w.k, N=w.n, bits=w.bits, block_size=BLOCK,
@@ -145,8 +147,6 @@ def build_graph(model: GgufModel, mode: str, on_layer: Callable[[int], None] | N
             name=gamma.removesuffix(".weight"), epsilon=c["eps"])
     picked = g.node("Gather", [norm, "logits_index"], axis=1)  # (1, P, E)
     head = model.packed("output.weight" if "output.weight" in model.tensors else "token_embd.weight")
-    if head.bits == 8:  # Q8_0: two nibble matrices over [x, x] (`as_nibbles`)
-        head, picked = as_nibbles(head), g.node("Concat", [picked, picked], axis=-1)
     logits = g.matmul(picked, head, "lm_head", accuracy)
     g.nodes.append(helper.make_node("Identity", [logits], ["logits"], name="logits"))
     return _model(g, c)
