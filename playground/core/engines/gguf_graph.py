@@ -25,7 +25,6 @@ from onnx import TensorProto, helper, numpy_helper
 
 from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, as_nibbles, concat_rows, unpermute_rows
 
-GRAPH_VERSION = 3  # part of the cache key: bump when the graph changes
 MS = "com.microsoft"
 ACCURACY = {"fast": 4, "exact": 0}
 
@@ -65,14 +64,12 @@ class _Graph:
 
 
 def _rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
-    """cos / sin (context, head_dim/2), computed as transformers' Llama does (float32)."""
-    import torch
-
+    """cos / sin (context, head_dim/2) in float32, as transformers' Llama computes them (no torch needed)."""
     dim = config["head_dim"]
-    inv_freq = 1.0 / (config["rope_theta"] ** (torch.arange(0, dim, 2, dtype=torch.int64).float() / dim))
-    positions = torch.arange(config["context"], dtype=torch.int64).float()
-    freqs = torch.outer(positions, inv_freq)  # (context, dim/2)
-    return freqs.cos().numpy(), freqs.sin().numpy()
+    exponent = np.arange(0, dim, 2, dtype=np.int64).astype(np.float32) / np.float32(dim)
+    inv_freq = (np.float32(1.0) / (np.float32(config["rope_theta"]) ** exponent)).astype(np.float32)
+    freqs = np.outer(np.arange(config["context"], dtype=np.float32), inv_freq).astype(np.float32)
+    return np.cos(freqs), np.sin(freqs)
 
 
 def _embedding(g: _Graph, model: GgufModel, ids: str) -> str:
