@@ -35,7 +35,7 @@ class GgufEngine:
             import onnxruntime as ort
 
         self._ort, self.mode, self.path = ort, mode, Path(onnx_path)
-        self.name = gguf_engine_name(mode, label)
+        self.name = gguf_engine_name(mode, label or _label(self.path.parent))
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:
@@ -129,7 +129,7 @@ def open_gguf_engine(gguf_path, mode: str = "fast", *, threads: int | None = Non
     from playground.core.engines.gguf_build import build_gguf_models
 
     folder = build_gguf_models(gguf_path, on_progress=on_progress, should_stop=should_stop)
-    return GgufEngine(folder / f"{mode}.onnx", mode, threads=threads, label=label or _label(folder))
+    return GgufEngine(folder / f"{mode}.onnx", mode, threads=threads, label=label)
 
 
 def _label(folder: Path) -> str:
