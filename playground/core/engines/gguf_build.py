@@ -38,7 +38,9 @@ class GgufBuildError(PlaygroundError):
 def gguf_engine_supported(gguf_path) -> str:
     """Why the GGUF engine cannot run the file at `gguf_path` (for the user, names the file); "" if it can.
 
-    Reads the header and tensor table only (memory-mapped): a truncated or garbage file is refused here."""
+    Reads the header and tensor table only (memory-mapped): a truncated or garbage file is refused here.
+    Takes ~0.5–3 s and holds the GIL up to ~0.6 s (the gguf package parses the tokenizer's arrays): call
+    it from a worker, not the GUI thread."""
     from playground.core.engines.gguf_blocks import GgufFormatError, read_gguf, unsupported_reason
 
     path = Path(gguf_path)

@@ -100,7 +100,7 @@ def build_graph(model: GgufModel, mode: str, on_layer: Callable[[int], None] | N
     called before each layer (progress; it may raise to cancel)."""
     c, accuracy = model.config, ACCURACY[mode]
     g = _Graph()
-    n_layer, heads, kv, hd = c["n_layer"], c["n_head"], c["n_head_kv"], c["head_dim"]
+    n_layer, heads, kv = c["n_layer"], c["n_head"], c["n_head_kv"]
     cos, sin = _rotary_caches(c)
     g.init("cos_cache", cos)
     g.init("sin_cache", sin)
