@@ -51,16 +51,34 @@ def gguf_engine_supported(gguf_path) -> str:
     try:
         reason = unsupported_reason(read_gguf(path))
     except GgufFormatError as exc:
-        return str(exc)
-    return f"{path.name}: {reason}" if reason else ""
+        reason = str(exc)
+    else:
+        reason = f"{path.name}: {reason}" if reason else ""
+    _checked[_stamp(path)] = reason
+    return reason
+
+
+_checked: dict[str, str] = {}  # what gguf_engine_supported found, by file stamp (for known_unsupported_reason)
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{path.resolve()}:{stat.st_size}:{int(stat.st_mtime)}"
+
+
+def known_unsupported_reason(gguf_path) -> str:
+    """Cheap (no read): the reason `gguf_engine_supported` already gave for this file, else ""."""
+    try:
+        return _checked.get(_stamp(Path(gguf_path)), "")
+    except OSError:
+        return ""
 
 
 def cache_folder(gguf_path) -> Path:
     from playground.core.engines.gguf_blocks import GRAPH_VERSION  # numpy only: no onnx import here
 
     path = Path(gguf_path).resolve()
-    stat = path.stat()
-    stamp = f"{path}:{stat.st_size}:{int(stat.st_mtime)}:graph{GRAPH_VERSION}"
+    stamp = f"{_stamp(path)}:graph{GRAPH_VERSION}"
     return paths.onnx_cache_dir() / f"{path.stem}-{hashlib.sha1(stamp.encode()).hexdigest()[:10]}-gguf"
 
 

@@ -70,13 +70,17 @@ def session_gguf(session) -> Path | None:
 def fast_unsupported_reason(session, choice: str = "int4") -> str:
     """Why `session`'s model cannot use the fast engine `choice` (for the user); "" if it can.
 
-    Cheap (no file read): a GGUF the engine cannot run is found when it is prepared, in the worker."""
+    Cheap (no file read): a GGUF the engine cannot run is known once `gguf_engine_supported` checked it
+    (when the file is opened, in a worker) or when preparing the engine fails."""
     if choice in GGUF_MODES:
-        if session_gguf(session) is None:
+        from playground.core.engines.gguf_build import known_unsupported_reason
+
+        gguf = session_gguf(session)
+        if gguf is None:
             return "this model has no GGUF file (its weights are float: Fast (ONNX int4) re-quantizes them)"
         if not onnx_available():
             return "the ONNX Runtime package is not installed (pip install onnxruntime)"
-        return ""
+        return known_unsupported_reason(gguf)  # a file gguf_engine_supported refused (e.g. Q6_K blocks)
     return unsupported_reason(session.folder)
 
 

@@ -123,8 +123,9 @@ def test_a_float_model_has_no_gguf_engine(tmp_path):
 
 
 # ---------------------------------------------------------------- tiny GGUFs written with the gguf package
-def write_tiny_gguf(path, seed=0):
-    """A 2-layer Llama GGUF: layer 0 Q4_0, layer 1 Q4_1, attn_v / ffn_up and the tied embedding Q8_0."""
+def write_tiny_gguf(path, seed=0, down=None):
+    """A 2-layer Llama GGUF: layer 0 Q4_0, layer 1 Q4_1, attn_v / ffn_up and the tied embedding Q8_0
+    (`down`: another type for layer 1's ffn_down)."""
     from gguf import GGMLQuantizationType as T, GGUFWriter
     from gguf.quants import quantize
 
@@ -154,7 +155,7 @@ def write_tiny_gguf(path, seed=0):
         add(f"blk.{i}.attn_output.weight", (e, e), kind)
         add(f"blk.{i}.ffn_gate.weight", (ff, e), kind)
         add(f"blk.{i}.ffn_up.weight", (ff, e), T.Q8_0)
-        add(f"blk.{i}.ffn_down.weight", (e, ff), kind)
+        add(f"blk.{i}.ffn_down.weight", (e, ff), down if down is not None and i == 1 else kind)
     w.write_header_to_file(), w.write_kv_data_to_file(), w.write_tensors_to_file(), w.close()
     return path
 
@@ -210,3 +211,28 @@ def test_preparing_is_cancellable_and_leaves_nothing(tmp_path, monkeypatch):
         build_gguf_models(path, on_progress=on_progress, should_stop=stop)
     assert seen and not any((tmp_path / "onnx").iterdir()) and built_model(path, "fast") is None
     assert build_gguf_models(path) == cache_folder(path) and built_model(path, "exact") is not None
+
+
+def test_a_gguf_with_other_blocks_is_refused_and_not_the_default(tmp_path, monkeypatch):
+    """An F16 projection (or Q6_K, ...) is not kept as blocks: the file is refused naming the tensor, and once
+    checked a session on it neither defaults to nor opens the GGUF engine."""
+    from gguf import GGMLQuantizationType as T
+    from transformers import AutoModelForCausalLM
+
+    from playground.core.models.loading import ModelSession
+    from playground.core.types import ModelSource
+
+    monkeypatch.setenv("PLAYGROUND_ONNX_DIR", str(tmp_path / "onnx"))
+    good, other = write_tiny_gguf(tmp_path / "good.gguf"), write_tiny_gguf(tmp_path / "f16.gguf", down=T.F16)
+    reason = gguf_engine_supported(other)
+    assert "f16.gguf" in reason and "blk.1.ffn_down.weight is F16" in reason
+
+    def session(path):
+        model = AutoModelForCausalLM.from_pretrained(tmp_path, gguf_file=path.name, dtype=torch.float32)
+        return ModelSession(model, None, ModelSource("gguf", path.name, str(path)))
+
+    assert default_choice(session(good)) == GGUF_FAST
+    refused = session(other)
+    assert default_choice(refused) != GGUF_FAST
+    chosen = open_engine(refused, GGUF_FAST)
+    assert isinstance(chosen.engine, TorchEngine) and "F16" in chosen.notice
