@@ -97,3 +97,16 @@ def onnx_models(builtin_session):
         pytest.skip("onnxruntime-genai is not installed")
     folder = builtin_session.folder
     return {precision: onnx_build.build_onnx_model(folder, precision) for precision in ("int4", "fp32")}
+
+
+@pytest.fixture(scope="session")
+def gguf_models(builtin_session):
+    """The built-in GGUF's own blocks as the GGUF engine's ONNX graphs (fast and exact), written once per
+    test session into the throwaway ONNX dir (seconds)."""
+    from playground.core.engines import onnx_build
+    from playground.core.engines.gguf_build import build_gguf_models
+    from playground.core.models import sources
+
+    if not onnx_build.onnx_available():
+        pytest.skip("onnxruntime is not installed")
+    return build_gguf_models(sources.builtin_gguf())

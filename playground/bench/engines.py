@@ -1,5 +1,6 @@
-"""Generation engines: the fast ONNX engine (int4/int8/fp32) vs the exact PyTorch one, through the app's
-chat path (per-token softmax + top-5 alternatives included).
+"""Generation engines: the GGUF engine (the built-in file's own blocks, Fast and Exact) and the builder's
+ONNX engine (int4/int8/fp32) vs the exact PyTorch one, through the app's chat path (per-token softmax +
+top-5 alternatives included).
 
 Per engine × precision: decode tokens/s, time to first token for a ~20-token prompt, and how many of
 the first 32 greedy tokens equal PyTorch float32 (the length of the identical prefix). The ONNX models
@@ -65,6 +66,7 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
     if not onnx_build.onnx_available():
         print("  onnxruntime-genai is not installed: fast engine skipped")
         return rows
+    rows += gguf_rows(session, story, short, n_tokens, repeats, tps, reference, quick)
     folder = session.folder
     previous = os.environ.get("PLAYGROUND_ONNX_DIR")
     with tempfile.TemporaryDirectory(prefix="bench-onnx-") as tmp:
@@ -93,6 +95,88 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
                 ]
                 print(f"  {name}: {tps_fast:.1f} tok/s, ttft {ttft_fast * 1000:.0f} ms, "
                       f"{same}/{AGREEMENT_TOKENS} tokens as PyTorch, built in {build_s:.0f} s, {size:.0f} MiB")
+                del engine
+        finally:
+            if previous is None:
+                os.environ.pop("PLAYGROUND_ONNX_DIR", None)
+            else:
+                os.environ["PLAYGROUND_ONNX_DIR"] = previous
+    return rows
+
+
+def _max_stall(action) -> tuple[float, object]:
+    """Run `action` in a thread while this one ticks every 5 ms: (the longest gap between ticks, s; its result)."""
+    import threading
+
+    out, done = {}, threading.Event()
+
+    def work():
+        try:
+            out["value"] = action()
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work)
+    last, worst = time.perf_counter(), 0.0
+    worker.start()
+    while not done.is_set():
+        time.sleep(0.005)
+        now = time.perf_counter()
+        worst, last = max(worst, now - last), now
+    worker.join()
+    return worst, out.get("value")
+
+
+def gguf_rows(session, story, short, n_tokens: int, repeats: int, tps_torch: float, reference: list,
+              quick: bool) -> list[Row]:
+    """The GGUF engine on the built-in model: first use (packing its blocks, from scratch), the stall it
+    causes, then per mode decode / time to first token / greedy agreement / perplexity against PyTorch."""
+    from playground.core.engines.gguf_engine import GgufEngine, open_gguf_engine
+    from playground.core.engines.selection import session_gguf
+    from playground.core.optimize.evaluation import EvalSettings, perplexity, perplexity_of, text_ids
+
+    gguf = session_gguf(session)
+    if gguf is None:
+        return []
+    rows: list[Row] = []
+    previous = os.environ.get("PLAYGROUND_ONNX_DIR")
+    with tempfile.TemporaryDirectory(prefix="bench-gguf-") as tmp:
+        os.environ["PLAYGROUND_ONNX_DIR"] = tmp
+        try:
+            started = time.perf_counter()
+            stall_first, engine = _max_stall(lambda: open_gguf_engine(gguf, "fast"))
+            first_use = time.perf_counter() - started
+            folder = engine.path.parent
+            del engine
+            stall_open, _ = _max_stall(lambda: GgufEngine(folder / "exact.onnx", "exact"))
+            rows += [Row("engines", "GGUF engine, first use (pack the blocks, write both graphs, load)", first_use, "s",
+                         target="<= 5 s", passed=first_use <= 5.0),
+                     Row("engines", "GGUF engine, longest stall of another thread while it starts (cached)",
+                         stall_open * 1000, "ms", target="<= 50 ms", passed=stall_open <= 0.05),
+                     Row("engines", "GGUF engine, longest stall of another thread during first use",
+                         stall_first * 1000, "ms", target="<= 50 ms", passed=stall_first <= 0.05)]
+            print(f"  GGUF engine: first use {first_use:.1f} s, stall {stall_open * 1000:.0f} ms "
+                  f"(first use {stall_first * 1000:.0f} ms)")
+            ids = text_ids(session.tokenizer, EvalSettings(ppl_tokens=512 if quick else 2048))
+            ppl_torch = perplexity(session.model, ids, window=256)
+            for mode in ("fast", "exact"):
+                engine = GgufEngine(folder / f"{mode}.onnx", mode)
+                tps_mode, ttft, greedy = _measure(engine, session, story, short, n_tokens, repeats)
+                same = _same_prefix(greedy, reference)
+                ppl = perplexity_of(engine.score, ids, window=256)
+                change = ppl / ppl_torch - 1
+                rows += [
+                    Row("engines", f"{engine.name}, decode, {n_tokens} greedy tokens", tps_mode, "tok/s", tps_torch,
+                        "Exact float32"),
+                    Row("engines", f"{engine.name}, time to first token ({len(short)}-token prompt)", ttft * 1000, "ms",
+                        target="<= 50 ms", passed=ttft <= 0.05),
+                    Row("engines", f"{engine.name}, first {AGREEMENT_TOKENS} greedy tokens equal to PyTorch float32",
+                        same, "tokens", AGREEMENT_TOKENS, "all"),
+                    Row("engines", f"{engine.name}, perplexity ({len(ids)} tokens, windows of 256)", ppl, "",
+                        ppl_torch, "PyTorch float32", "within 0.5%", abs(change) <= 0.005),
+                ]
+                print(f"  {engine.name}: {tps_mode:.1f} tok/s, ttft {ttft * 1000:.0f} ms, {same}/{AGREEMENT_TOKENS} "
+                      f"tokens as PyTorch, perplexity {ppl:.3f} vs {ppl_torch:.3f} ({change:+.2%})")
                 del engine
         finally:
             if previous is None:

@@ -57,7 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="after each reply, print every token's log-probability and the N likeliest tokens "
                              "at its position (0-20), one line per token, on stderr")
     parser.add_argument("--engine", default="exact", choices=CHOICES,
-                        help="exact: PyTorch (default); int4/fp32/int8: the fast ONNX Runtime engine (Llama-family "
+                        help="exact: PyTorch (default); gguf-fast/gguf-exact: the GGUF file's own quantized blocks "
+                             "on ONNX Runtime (int8 / float32 activations; the built-in model); "
+                             "int4/fp32/int8: the fast ONNX Runtime engine (Llama-family "
                              "models; built once, ~30 s, then cached; falls back to exact with a notice); "
                              "int8 is experimental: may change greedy answers")
 

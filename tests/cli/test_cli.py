@@ -125,6 +125,13 @@ def test_chat_on_the_fast_engine(onnx_models):
     assert "Paris" in done.stdout and "Fast (ONNX int4)" in done.stderr and "unavailable" not in done.stderr
 
 
+def test_chat_on_the_gguf_engine(gguf_models):
+    """--engine gguf-exact runs the built-in GGUF's own blocks (prepared for this session), --stats names it."""
+    done = run_cli("chat", "--engine", "gguf-exact", "--temperature", "0", "--max-tokens", "12", "--stats", QUESTION)
+    assert done.returncode == 0, done.stderr
+    assert "Paris" in done.stdout and "Exact (GGUF Q4_1)" in done.stderr and "unavailable" not in done.stderr
+
+
 def test_piped_chat_exits_1_when_a_turn_failed(builtin_session, monkeypatch, capsys):
     """A script piping turns must notice one that failed (here: longer than the context), even though
     the conversation went on."""

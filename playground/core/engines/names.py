@@ -1,8 +1,13 @@
 """The engines' names, as the command line, the settings and the Chat tab's combo spell them."""
 
 EXACT = "exact"
+# The GGUF engine (`gguf_engine`): the model file's own quantized blocks on ONNX Runtime.
+GGUF_FAST, GGUF_EXACT = "gguf-fast", "gguf-exact"
+GGUF_MODES = {GGUF_FAST: "fast", GGUF_EXACT: "exact"}
 # what --engine and the settings accept, in the order they are offered: the experimental ones last
-CHOICES = (EXACT, "int4", "fp32", "int8")
+CHOICES = (EXACT, GGUF_FAST, GGUF_EXACT, "int4", "fp32", "int8")
+# the ONNX builder's engines that re-quantize weights: not offered for a model that is a GGUF's blocks
+REQUANTIZING = ("int4", "int8")
 EXACT_NAME = "Exact (PyTorch)"
 # int8 flips near-ties that float32 and int4 keep: the built-in model answers "What is the capital of
 # France?" with "L'Étoile, la Cité…" (perplexity only +0.7%; its first token is "The" 15.2% vs "L" 14.0%)
@@ -11,9 +16,12 @@ EXPERIMENTAL_NOTE = "experimental: may change greedy answers"
 
 
 def engine_name(choice: str) -> str:
-    """fp32 is "Exact": its greedy tokens equal PyTorch float32's (tested), at ~2x the speed on a CPU."""
+    """The combo's entry. "Exact" ones keep float32's greedy tokens (tested; near-ties aside); "Fast" ones
+    may differ: int8 activations (GGUF) or re-quantized weights (ONNX int4)."""
     if choice == EXACT:
         return EXACT_NAME
+    if choice in GGUF_MODES:
+        return GGUF_ENTRIES[choice]
     if choice in EXPERIMENTAL:
         return f"Experimental (ONNX {choice})"
     return f"{'Exact' if choice == 'fp32' else 'Fast'} (ONNX {choice})"
@@ -26,3 +34,12 @@ def engine_note(choice: str) -> str:
     return (f"{engine_name(choice)}: {EXPERIMENTAL_NOTE}. Its {choice} weights flip greedy picks the model "
             "barely made (near-ties, dotted in the chat): the built-in model answers the capital of France in "
             "French. Fast (ONNX int4) and Exact keep them.")
+
+
+GGUF_ENTRIES = {GGUF_FAST: "Fast (GGUF)", GGUF_EXACT: "Exact (GGUF)"}  # engineCombo's entries
+
+
+def gguf_engine_name(mode: str, blocks: str = "") -> str:
+    """"Fast (GGUF Q4_1, int8 activations)" / "Exact (GGUF Q4_1)": what each reply's stats line shows."""
+    what = f"GGUF {blocks}".strip()
+    return f"Fast ({what}, int8 activations)" if mode == "fast" else f"Exact ({what})"

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Mapping
 
 from playground.core.engines.onnx_build import (PRECISIONS, OnnxBuildError, build_onnx_model, is_built,
-                                                model_dir, unsupported_reason)
-from playground.core.engines.names import CHOICES, EXACT, EXACT_NAME
+                                                model_dir, onnx_available, unsupported_reason)
+from playground.core.engines.names import CHOICES, EXACT, EXACT_NAME, GGUF_FAST, GGUF_MODES, REQUANTIZING
 from playground.core.errors import Cancelled
 
 FAST_DEFAULT_MIN_PARAMS = 50_000_000  # tiny models trained here gain little: Exact stays their default
@@ -58,9 +58,40 @@ class EngineChoice:
         return self.fallback.notice() if self.fallback is not None else ""
 
 
-def fast_unsupported_reason(session) -> str:
-    """Why `session`'s model cannot use the fast engine (for the user); "" if it can."""
+def session_gguf(session) -> Path | None:
+    """The GGUF file `session`'s model is the exact dequantization of (the built-in model, an opened .gguf)."""
+    source = getattr(session, "source", None)
+    path = Path(source.path) if source is not None and source.path else None
+    if path is None or path.suffix.lower() != ".gguf" or not path.is_file():
+        return None
+    return path
+
+
+def fast_unsupported_reason(session, choice: str = "int4") -> str:
+    """Why `session`'s model cannot use the fast engine `choice` (for the user); "" if it can.
+
+    Cheap (no file read): a GGUF the engine cannot run is known once `gguf_engine_supported` checked it
+    (when the file is opened, in a worker) or when preparing the engine fails."""
+    if choice in GGUF_MODES:
+        from playground.core.engines.gguf_build import known_unsupported_reason
+
+        gguf = session_gguf(session)
+        if gguf is None:
+            return "this model has no GGUF file (its weights are float: Fast (ONNX int4) re-quantizes them)"
+        if not onnx_available():
+            return "the ONNX Runtime package is not installed (pip install onnxruntime)"
+        return known_unsupported_reason(gguf)  # a file gguf_engine_supported refused (e.g. Q6_K blocks)
     return unsupported_reason(session.folder)
+
+
+def requantizing_note(session, choice: str) -> str:
+    """For an ONNX builder engine that re-quantizes a GGUF's already-quantized weights: what it costs ("" else).
+    Still offered (the Optimize tab measures it, --engine int4 runs it), never the default."""
+    gguf = session_gguf(session)
+    if gguf is None or choice not in REQUANTIZING:
+        return ""
+    return (f"re-quantizes {gguf.name}'s already-quantized weights with another block layout, a second rounding "
+            "(int4: perplexity +39% on the built-in model); Fast (GGUF) runs the file's own blocks")
 
 
 def engine_key(session, precision: str) -> EngineKey:
@@ -69,15 +100,20 @@ def engine_key(session, precision: str) -> EngineKey:
 
 def built_folder(session, precision: str) -> Path | None:
     """The ONNX model folder for `session`'s model, if it is already built."""
-    if fast_unsupported_reason(session):
+    if precision in GGUF_MODES or unsupported_reason(session.folder):
         return None
     target = model_dir(session.folder, precision)
     return target if is_built(target) else None
 
 
 def default_choice(session, *, enabled: bool = True) -> str:
-    """Fast (int4) on a CPU for models it supports; Exact on a GPU, for other (or tiny) models, or when off."""
-    if (not enabled or session.device.type != "cpu" or fast_unsupported_reason(session)
+    """On a CPU: Fast (GGUF) for a model that is a GGUF's blocks, Fast (ONNX int4) for other models it
+    supports; Exact (PyTorch) on a GPU, for other (or tiny) models, or when off."""
+    if not enabled or session.device.type != "cpu":
+        return EXACT
+    if not fast_unsupported_reason(session, GGUF_FAST):
+        return GGUF_FAST
+    if (fast_unsupported_reason(session)
             or sum(p.numel() for p in session.model.parameters()) < FAST_DEFAULT_MIN_PARAMS):
         return EXACT
     return "int4"
@@ -92,8 +128,8 @@ def _torch(session, kind: FallbackKind | None = None, reason: str = "", build: E
 def open_engine(session, choice: str, *, enabled: bool = True, ready: Mapping[EngineKey, object] | None = None,
                 failed: Mapping[EngineKey, str] | None = None, build: bool = True, in_background: bool = False,
                 on_progress=None, should_stop: threading.Event | None = None) -> EngineChoice:
-    """The engine for `choice` ("int4", "int8", "fp32" or "exact"); PyTorch with a typed `fallback` when the
-    fast engine cannot answer.
+    """The engine for `choice` (`names.CHOICES`); PyTorch with a typed `fallback` when the fast engine
+    cannot answer.
 
     `ready` / `failed`: engines already loaded and builds that failed, by `engine_key`. Otherwise the
     ONNX model is built here (if `build`) and loaded; with `in_background` nothing slow happens here:
@@ -101,11 +137,11 @@ def open_engine(session, choice: str, *, enabled: bool = True, ready: Mapping[En
     """
     if choice == EXACT:
         return _torch(session)
-    if choice not in PRECISIONS:
+    if choice not in PRECISIONS and choice not in GGUF_MODES:
         raise ValueError(f"engine must be one of {CHOICES}, not {choice!r}")
     if not enabled:
         return _torch(session, FallbackKind.OFF, "it is turned off")
-    reason = fast_unsupported_reason(session)
+    reason = fast_unsupported_reason(session, choice)
     if reason:
         return _torch(session, FallbackKind.UNSUPPORTED, reason)
     key = engine_key(session, choice)
@@ -114,9 +150,28 @@ def open_engine(session, choice: str, *, enabled: bool = True, ready: Mapping[En
     if failed and key in failed:
         return _torch(session, FallbackKind.FAILED, failed[key])
     if in_background:
-        return _torch(session, FallbackKind.BUILDING,
-                      f"its ONNX model ({choice}) is being built, first time only, ~30 s", build=key)
+        what = ("its GGUF blocks are being packed for ONNX Runtime, first time only, ~10 s" if choice in GGUF_MODES
+                else f"its ONNX model ({choice}) is being built, first time only, ~30 s")
+        return _torch(session, FallbackKind.BUILDING, what, build=key)
+    if choice in GGUF_MODES:
+        return _open_gguf(session, choice, build, on_progress, should_stop)
     return _build_and_load(session, choice, build, on_progress, should_stop)
+
+
+def _open_gguf(session, choice: str, build: bool, on_progress, should_stop) -> EngineChoice:
+    from playground.core.engines.gguf_build import GgufBuildError, built_model
+    from playground.core.engines.gguf_engine import open_gguf_engine
+
+    gguf = session_gguf(session)
+    if not build and built_model(gguf, GGUF_MODES[choice]) is None:
+        return _torch(session, FallbackKind.NOT_BUILT, "its GGUF engine is not prepared yet")
+    try:
+        return EngineChoice(open_gguf_engine(gguf, GGUF_MODES[choice], on_progress=on_progress,
+                                             should_stop=should_stop))
+    except (GgufBuildError, Cancelled) as exc:
+        return _torch(session, FallbackKind.FAILED, str(exc).rstrip("."))
+    except Exception as exc:  # noqa: BLE001 - a broken runtime must not stop the chat
+        return _torch(session, FallbackKind.FAILED, f"ONNX Runtime failed ({type(exc).__name__}: {exc})")
 
 
 def _build_and_load(session, choice: str, build: bool, on_progress, should_stop) -> EngineChoice:

@@ -1,9 +1,11 @@
-"""The Chat tab's engines in `engineCombo`: "Fast (ONNX int4)", "Exact (ONNX fp32)" (the same greedy
-tokens as PyTorch float32, ~2x faster on a CPU), "Exact (PyTorch)" and, last, "Experimental (ONNX int8)"
-(it may change greedy answers: `names.EXPERIMENTAL`).
+"""The Chat tab's engines in `engineCombo`: "Fast (GGUF)" and "Exact (GGUF)" (the model file's own
+quantized blocks: int8 or float32 activations; the default for the built-in model), "Fast (ONNX int4)",
+"Exact (ONNX fp32)" (the builder's engines for float models), "Exact (PyTorch)" and, last,
+"Experimental (ONNX int8)" (it may change greedy answers: `names.EXPERIMENTAL`).
 
-The fast engine's ONNX model is built once per model and precision, in a worker, while the chat keeps
-working on PyTorch; `engineStatusLabel` beside the combo shows the build's progress. Whenever the fast
+The fast engine's ONNX model is built once per model and precision (the GGUF engine's once per file,
+in seconds), in a worker, while the chat keeps working on PyTorch; `engineStatusLabel` beside the combo
+shows the build's progress. Whenever the fast
 engine cannot answer (turned off, model unsupported, packages missing, build failed or still running)
 the reply runs on PyTorch and a one-line notice says why.
 """
@@ -19,7 +21,7 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from playground.core.engines.names import CHOICES, EXPERIMENTAL, engine_name, engine_note
+from playground.core.engines.names import CHOICES, EXPERIMENTAL, GGUF_MODES, engine_name, engine_note
 from playground.core.errors import Failure
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
@@ -108,6 +110,7 @@ class EngineSwitcher(QObject):
             return
         self._model = (info.source_key, info.device)
         self._pending = None
+        self._apply_enabled()
         name = self.default_engine(session)
         if self.combo.currentText() == name:
             self._on_engine_combo_changed(name)  # same entry, new model: prepare it
@@ -124,7 +127,7 @@ class EngineSwitcher(QObject):
         if precision is None or session is None or not fast_engine_enabled():
             self.status.setText("")
             return
-        reason = fast_unsupported_reason(session)
+        reason = fast_unsupported_reason(session, precision)
         if reason:
             self.status.setText("unavailable")
             self.status.setToolTip(f"The fast engine cannot run this model: {reason}. Replies use PyTorch.")
@@ -158,16 +161,21 @@ class EngineSwitcher(QObject):
         return chosen.engine
 
     def engine_named(self, name: str, session):
-        """The ready fast engine called `name` for `session`'s model (the token inspector reuses it)."""
+        """The ready fast engine called `name` (its combo entry or its own name, as a reply records it) for
+        `session`'s model (the token inspector reuses it)."""
         from playground.core.engines.selection import engine_key
 
-        precision = ONNX_ENGINES.get(name)
-        if precision is None or session is None:
+        if session is None:
             return None
-        return self.ready.get(engine_key(session, precision))
+        precision = ONNX_ENGINES.get(name)
+        if precision is not None:
+            return self.ready.get(engine_key(session, precision))
+        return next((e for (folder, _), e in self.ready.items() if folder == session.folder
+                     and getattr(e, "name", None) == name), None)
 
     # ------------------------------------------------------------------ building
     def _prepare(self, folder: Path, precision: str) -> None:
+        from playground.core.engines.selection import session_gguf
         from playground.workers.engines import build_fast_engine
 
         key = (folder, precision)
@@ -178,8 +186,10 @@ class EngineSwitcher(QObject):
             if self.building != key:
                 self._pending = key  # only the latest request matters; the running build is kept (slow)
             return
+        session = self.controller.session
+        gguf = session_gguf(session) if session is not None and session.folder == folder else None
         self.building = key
-        self._jobs.start("build", FunctionWorker(build_fast_engine, folder, precision), self._on_job_finished,
+        self._jobs.start("build", FunctionWorker(build_fast_engine, folder, precision, gguf), self._on_job_finished,
                          self._on_job_failed, on_progress=self._on_job_progressed, replace=False)  # a cancel is silent
         self.status.setText(f"preparing {precision}…")
         self.status.setToolTip("Building the ONNX model of the fast engine (first time only). "
@@ -194,7 +204,7 @@ class EngineSwitcher(QObject):
     def _on_job_finished(self, ready) -> None:
         self.ready[(ready.folder, ready.precision)] = ready.engine
         self.status.setText("ready")
-        self.status.setToolTip(f"{ready.engine.name} is ready: ONNX Runtime, built from {ready.folder.name}.")
+        self.status.setToolTip(f"{ready.engine.name} is ready: ONNX Runtime, built for {ready.folder.name}.")
         if self._building_notice and self._current_notice() == self._building_notice:
             self._show_notice(f"{ready.engine.name} is ready: the next reply uses it.")
         self._building_notice = ""
@@ -228,13 +238,20 @@ class EngineSwitcher(QObject):
             self.combo.setCurrentText(self.default_engine(session))
 
     def _apply_enabled(self) -> None:
-        """Off: the fast entries are greyed out and Exact is selected."""
+        """Off: the fast entries are greyed out and Exact is selected. The GGUF entries are greyed out for a
+        model with no GGUF file; the re-quantizing ones say what they cost for a model that has one."""
+        from playground.core.engines.selection import fast_unsupported_reason, requantizing_note
+
         on = fast_engine_enabled()
-        combo = self.combo
+        combo, session = self.combo, self.controller.session
         for name, precision in ONNX_ENGINES.items():
             item = combo.model().item(combo.findText(name))
-            item.setEnabled(on)
-            item.setToolTip(engine_note(precision) if on else "Turned off: View ▸ Fast chat engine (ONNX)")
+            missing = (fast_unsupported_reason(session, precision)
+                       if precision in GGUF_MODES and session is not None else "")
+            item.setEnabled(on and not missing)
+            note = missing or (requantizing_note(session, precision) if session is not None else "")
+            tip = "; ".join(t for t in (engine_note(precision), note) if t)
+            item.setToolTip(tip if on else "Turned off: View ▸ Fast chat engine (ONNX)")
         if not on:
             if combo.currentText() in ONNX_ENGINES:
                 combo.setCurrentText(EXACT_ENGINE)

@@ -4,9 +4,9 @@ from playground.core.engines.names import CHOICES, EXPERIMENTAL_NOTE, engine_nam
 
 
 def test_int8_comes_last_and_is_labelled_experimental_everywhere():
-    assert CHOICES[-1] == "int8" and CHOICES[:2] == ("exact", "int4")
-    assert [engine_name(c) for c in CHOICES] == ["Exact (PyTorch)", "Fast (ONNX int4)", "Exact (ONNX fp32)",
-                                                  "Experimental (ONNX int8)"]
+    assert CHOICES[-1] == "int8" and CHOICES[:3] == ("exact", "gguf-fast", "gguf-exact")
+    assert [engine_name(c) for c in CHOICES] == ["Exact (PyTorch)", "Fast (GGUF)", "Exact (GGUF)", "Fast (ONNX int4)",
+                                                  "Exact (ONNX fp32)", "Experimental (ONNX int8)"]
     assert EXPERIMENTAL_NOTE in engine_note("int8") and engine_note("int4") == engine_note("fp32") == ""
 
 

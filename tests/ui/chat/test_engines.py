@@ -1,6 +1,8 @@
-"""`engineCombo`: the fast ONNX engine in the Chat tab, switching engines mid-conversation, and the
-fallback to PyTorch. The ONNX models are built once per session (`onnx_models`)."""
+"""`engineCombo`: the fast engines in the Chat tab (the GGUF engine by default for the built-in model),
+switching engines mid-conversation, the fallback to PyTorch, and no stall while an engine starts. The ONNX
+models are built once per session (`onnx_models`, `gguf_models`)."""
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QLabel
@@ -10,10 +12,12 @@ from playground.core.generation.sampling import SamplingSettings, next_token_dis
 from tests.ui.chat.test_tab import LONG, char_model_folder, reference_greedy, send, set_sampling, widget
 
 FAST4, FAST8, EXACT_ONNX, EXACT = "Fast (ONNX int4)", "Experimental (ONNX int8)", "Exact (ONNX fp32)", "Exact (PyTorch)"
+FAST_GGUF, EXACT_GGUF = "Fast (GGUF)", "Exact (GGUF)"  # the combo's entries; replies name the blocks too:
+FAST_GGUF_NAME, EXACT_GGUF_NAME = "Fast (GGUF Q4_1, int8 activations)", "Exact (GGUF Q4_1)"
 
 
 @pytest.fixture
-def fast_tab(qtbot, window, builtin_session, onnx_models):
+def fast_tab(qtbot, window, builtin_session, onnx_models, gguf_models):
     """The Chat tab with the fast engine turned on (View menu) and the built-in model current."""
     tab = window.tab("chatTab")
     action = window.findChild(type(tab.fast_engine_action), "fastEngineAction")
@@ -26,14 +30,17 @@ def fast_tab(qtbot, window, builtin_session, onnx_models):
 
 def test_fast_engine_is_the_default_on_cpu_and_switching_keeps_the_conversation(qtbot, fast_tab):
     tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
-    assert [combo.itemText(i) for i in range(combo.count())] == [FAST4, EXACT_ONNX, EXACT, FAST8]
-    assert combo.currentText() == FAST4
+    assert [combo.itemText(i) for i in range(combo.count())] == [FAST_GGUF, EXACT_GGUF, FAST4, EXACT_ONNX, EXACT,
+                                                                 FAST8]
+    assert combo.currentText() == FAST_GGUF  # the built-in model's own Q4_1 blocks
+    assert "re-quantizes" in combo.itemData(combo.findText(FAST4), Qt.ToolTipRole)
     stats = widget(tab, QLabel, "chatStatsLabel")
 
     set_sampling(tab, temperature=0.0, max_tokens=16)
-    first = send(qtbot, tab, "What is the capital of France?")
-    assert "Paris" in first.message.content and first.message.engine == FAST4
-    assert FAST4 in stats.text() and "tokens/s" in stats.text()
+    # ("What is the capital of France?" starts on a near-tie that int8 activations flip, as with llama.cpp)
+    first = send(qtbot, tab, "Name the capital of France.")
+    assert "Paris" in first.message.content and first.message.engine == FAST_GGUF_NAME
+    assert FAST_GGUF_NAME in stats.text() and "tokens/s" in stats.text()
     assert not tab.notice.isVisible()  # no fallback happened
 
     combo.setCurrentText(EXACT)  # mid-conversation: the turns stay, the next reply runs on PyTorch
@@ -43,9 +50,9 @@ def test_fast_engine_is_the_default_on_cpu_and_switching_keeps_the_conversation(
     assert list(second.message.prompt_ids[: len(first.message.prompt_ids)]) == list(first.message.prompt_ids)
     assert EXACT in stats.text()
 
-    combo.setCurrentText(FAST4)
+    combo.setCurrentText(FAST_GGUF)
     third = send(qtbot, tab, "And of Spain?")
-    assert len(tab.messages) == 6 and third.message.engine == FAST4 and "Madrid" in third.message.content
+    assert len(tab.messages) == 6 and third.message.engine == FAST_GGUF_NAME and "Madrid" in third.message.content
 
 
 def test_exact_onnx_fp32_replies_with_the_tokens_of_pytorch_float32(qtbot, fast_tab, builtin_session):
@@ -67,13 +74,13 @@ def test_probabilities_shown_equal_the_fast_engines_softmax_after_the_settings(q
     tab = fast_tab
     set_sampling(tab, temperature=0.8, top_k=40, top_p=0.9, max_tokens=6, seed=7)
     done = send(qtbot, tab, "Name a color.")
-    assert done.message.engine == FAST4
+    assert done.message.engine == FAST_GGUF_NAME
     steps, position = done.message.tokens, 2
     with qtbot.waitSignal(tab.distribution_shown, timeout=LONG) as blocker:
         qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=tab.view.token_point(done.index, position))
     view = blocker.args[0]
     # the chart reran the fast engine (not PyTorch) up to that token: its logits give the shown numbers
-    logits = tab.engines.engine_named(FAST4, tab.controller.session).prefill(
+    logits = tab.engines.engine_named(FAST_GGUF_NAME, tab.controller.session).prefill(
         list(done.message.prompt_ids) + [s.token_id for s in steps[:position]])
     dist = next_token_distribution(logits, SamplingSettings(temperature=0.8, top_k=40, top_p=0.9))
     sampled = steps[position].token_id
@@ -134,3 +141,37 @@ def test_fast_engine_is_off_for_unsupported_models(qtbot, window, tmp_path):
     set_sampling(tab, temperature=0.0, max_tokens=3)
     done = send(qtbot, tab, "ab")
     assert done.message.engine == EXACT and "Llama family" in tab.notice.text()
+
+
+def test_exact_gguf_is_offered_and_no_gguf_engine_for_float_models(qtbot, fast_tab, builtin_session):
+    tab, combo = fast_tab, widget(fast_tab, QComboBox, "engineCombo")
+    combo.setCurrentText(EXACT_GGUF)
+    qtbot.waitUntil(lambda: tab.engines.building is None and tab.engine_status.text() == "ready", timeout=LONG)
+    set_sampling(tab, temperature=0.0, max_tokens=12)
+    done = send(qtbot, tab, "Write one sentence about the sea.")
+    assert done.message.engine == EXACT_GGUF_NAME and not tab.notice.isVisible()
+    ids = [s.token_id for s in done.message.tokens]
+    assert ids == reference_greedy(builtin_session, list(done.message.prompt_ids), len(ids))  # no near-tie here
+
+
+def test_starting_the_gguf_engine_does_not_stall_the_window(qtbot, window, builtin_session, tmp_path, monkeypatch):
+    """First use: the blocks are packed and the session created in a worker. The GUI thread's longest gap
+    between 5 ms timer ticks stays under 200 ms (the bench holds the real target, 50 ms)."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    monkeypatch.setenv("PLAYGROUND_ONNX_DIR", str(tmp_path / "onnx"))  # from scratch: packing included
+    tab = window.tab("chatTab")
+    tab.fast_engine_action.setChecked(True)
+    window.controller.adopt(builtin_session)
+    ticks = [time.perf_counter()]
+    timer = QTimer(interval=5, timeout=lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        qtbot.waitUntil(lambda: tab.engines.building is None and tab.engine_status.text() == "ready", timeout=LONG)
+    finally:
+        timer.stop()
+    assert widget(tab, QComboBox, "engineCombo").currentText() == FAST_GGUF
+    gaps = np.diff(ticks)
+    assert len(gaps) > 20 and float(gaps.max()) < 0.2, f"the window froze {gaps.max() * 1000:.0f} ms"

@@ -356,7 +356,8 @@ def test_errors_during_generation_show_in_the_chat(qtbot, tab):
     tab.add_engine("Failing (test)", lambda session: FailingEngine(session.model))
     engines = widget(tab, QComboBox, "engineCombo")
     assert [engines.itemText(i) for i in range(engines.count())] == [
-        "Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Experimental (ONNX int8)", "Failing (test)"]
+        "Fast (GGUF)", "Exact (GGUF)", "Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)",
+        "Experimental (ONNX int8)", "Failing (test)"]
     engines.setCurrentText("Failing (test)")
     set_sampling(tab, temperature=0.0, max_tokens=20)
     done = send(qtbot, tab, "Tell me about the sea.")
@@ -572,20 +573,22 @@ def test_int8_is_offered_last_and_labelled_experimental(qtbot, window, builtin_s
     """int8 flips the France demo's near-tie: it is neither the default nor beside it, and says why."""
     from playground.core.engines.names import CHOICES, engine_name
 
-    assert CHOICES == ("exact", "int4", "fp32", "int8") and engine_name("int8") == "Experimental (ONNX int8)"
+    assert CHOICES == ("exact", "gguf-fast", "gguf-exact", "int4", "fp32", "int8")
+    assert engine_name("int8") == "Experimental (ONNX int8)"
     tab = window.tab("chatTab")
     tab.fast_engine_action.setChecked(True)
     window.controller.adopt(builtin_session)
     combo = widget(tab, QComboBox, "engineCombo")
     names = [combo.itemText(i) for i in range(combo.count())]
-    assert names == ["Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)", "Experimental (ONNX int8)"]
-    assert combo.currentText() == "Fast (ONNX int4)"  # the default on a CPU
-    tip = combo.itemData(3, Qt.ToolTipRole)
+    assert names == ["Fast (GGUF)", "Exact (GGUF)", "Fast (ONNX int4)", "Exact (ONNX fp32)", "Exact (PyTorch)",
+                     "Experimental (ONNX int8)"]
+    assert combo.currentText() == "Fast (GGUF)"  # the default on a CPU: the built-in model's own blocks
+    tip = combo.itemData(5, Qt.ToolTipRole)
     assert "experimental: may change greedy answers" in tip and "near-ties" in tip
     assert not combo.itemData(0, Qt.ToolTipRole)
     assert "may change greedy answers" in combo.toolTip()
     tab.fast_engine_action.setChecked(False)  # off: greyed out, and the tooltip says how to turn it on
-    assert "Turned off" in combo.itemData(3, Qt.ToolTipRole)
+    assert "Turned off" in combo.itemData(5, Qt.ToolTipRole)
     qtbot.waitUntil(lambda: tab.engines.building is None, timeout=LONG)
 
 

@@ -98,26 +98,26 @@ def test_the_context_menu_asks_why_the_newest_request_wins_and_a_model_change_ca
 
 
 def test_a_reply_of_the_fast_onnx_engine_is_explained_on_the_pytorch_model(qtbot, window, builtin_session,
-                                                                          onnx_models):
+                                                                          gguf_models):
     tab = window.tab("chatTab")
     tab.fast_engine_action.setChecked(True)
     window.controller.adopt(builtin_session)
     qtbot.waitUntil(lambda: tab.engines.building is None and tab.engine_status.text() == "ready", timeout=LONG)
-    assert tab.engine_combo.currentText() == "Fast (ONNX int4)"
+    assert tab.engine_combo.currentText() == "Fast (GGUF)"
     tab.findChild(QWidget, "temperatureSpin").setValue(0.0)
     tab.findChild(QWidget, "maxTokensSpin").setValue(6)
     done = send(qtbot, tab, "What is the capital of France?")
-    assert done.message.engine == "Fast (ONNX int4)"
+    assert done.message.engine == "Fast (GGUF Q4_1, int8 activations)"
     menu = tab.view.token_menu(tab.view.token_point(done.index, 1))
     with qtbot.waitSignal(tab.why.why_shown, timeout=LONG) as blocker:
         next(a for a in menu.actions() if a.objectName() == "whyTokenAction").trigger()
     context = list(done.message.prompt_ids) + [done.message.tokens[0].token_id]
-    attention, probs = reference(builtin_session, context)  # the PyTorch model, not the int4 weights
+    attention, probs = reference(builtin_session, context)  # the PyTorch model, not the ONNX engine
     why = blocker.args[0]
     np.testing.assert_allclose(tab.findChild(QWidget, "whyAttentionView").values(), attention.mean(axis=1),
                                atol=1e-5)
     assert why.target_probs[-1] == pytest.approx(float(probs[done.message.tokens[1].token_id]), rel=1e-3)
-    assert "written by Fast (ONNX int4)" in tab.findChild(QWidget, "whyTokenCaption").text()
+    assert "written by Fast (GGUF Q4_1, int8 activations)" in tab.findChild(QWidget, "whyTokenCaption").text()
 
 
 def test_a_reopened_conversation_is_explained_from_its_rebuilt_prompt_and_clear_closes_the_panel(

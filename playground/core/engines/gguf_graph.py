@@ -1,0 +1,177 @@
+"""The ONNX graph of a Llama-family GGUF, written from the file's own quantized blocks.
+
+Every projection is one `MatMulNBits` over the GGUF's blocks as they are (`gguf_blocks`); q/k/v and
+gate/up are stacked into one node each. Q4_1's minimum adds `(block sums of x) @ m`, a small MatMul.
+Attention is `GroupQueryAttention` (rotary inside, a KV buffer shared between past and present that
+the engine owns); RMSNorm and the residual adds are `(Skip)SimplifiedLayerNormalization`. The tied
+embedding is a Gather over the Q8_0 (or 4-bit) blocks, dequantized in the graph: exact.
+
+`accuracy_level` 0 (Exact): activations stay float32. 4 (Fast): the MatMulNBits nodes quantize the
+activations to int8 per block, as llama.cpp does.
+
+Inputs:  input_ids (1, S) int64; seqlens_k (1,) int32 = tokens in the cache after this call − 1;
+         total_sequence_length () int32; logits_index (P,) int64 (positions of S whose logits are wanted);
+         past_key_i / past_value_i (1, kv_heads, capacity, head_dim) float32.
+Outputs: logits (1, P, V) float32; present_key_i / present_value_i (the same buffers when bound so).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, as_nibbles, concat_rows, unpermute_rows
+
+MS = "com.microsoft"
+ACCURACY = {"fast": 4, "exact": 0}
+
+
+class _Graph:
+    def __init__(self) -> None:
+        self.nodes: list = []
+        self.inits: list = []
+        self._n = 0
+
+    def init(self, name: str, array: np.ndarray) -> str:
+        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def node(self, op: str, inputs: list[str], n_out: int = 1, domain: str = "", name: str = "",
+             outputs: list[str] | None = None, **attrs):
+        self._n += 1
+        base = name or f"{op.lower()}_{self._n}"
+        outputs = outputs or [f"{base}/out{i}" for i in range(n_out)]
+        self.nodes.append(helper.make_node(op, inputs, outputs, name=base, domain=domain, **attrs))
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def matmul(self, x: str, w: Packed, name: str, accuracy: int) -> str:
+        """x (…, K) @ wᵀ → (…, N), over the blocks as they are (8-bit ones as two nibble matrices over [x, x])."""
+        if w.bits == 8:
+            w, x = as_nibbles(w), self.node("Concat", [x, x], axis=-1)
+        blocks = w.k // BLOCK
+        inputs = [x, self.init(f"{name}.qweight", w.b), self.init(f"{name}.scales", w.scales.reshape(-1))]
+        y = self.node("MatMulNBits", inputs, domain=MS, name=name, K=w.k, N=w.n, bits=w.bits, block_size=BLOCK,
+                      accuracy_level=accuracy)
+        if w.mins is None:
+            return y
+        shape = self.init(f"{name}.block_shape", np.array([0, 0, blocks, BLOCK], np.int64))
+        sums = self.node("ReduceSum", [self.node("Reshape", [x, shape]), self.init(f"{name}.axis", np.array([-1]))],
+                         keepdims=0)  # (1, S, K/32)
+        return self.node("Add", [y, self.node("MatMul", [sums, self.init(f"{name}.mins", w.mins.T.copy())])])
+
+
+def _rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
+    """cos / sin (context, head_dim/2) in float32, as transformers' Llama computes them (no torch needed)."""
+    dim = config["head_dim"]
+    exponent = np.arange(0, dim, 2, dtype=np.int64).astype(np.float32) / np.float32(dim)
+    inv_freq = (np.float32(1.0) / (np.float32(config["rope_theta"]) ** exponent)).astype(np.float32)
+    freqs = np.outer(np.arange(config["context"], dtype=np.float32), inv_freq).astype(np.float32)
+    return np.cos(freqs), np.sin(freqs)
+
+
+def _embedding(g: _Graph, model: GgufModel, ids: str) -> str:
+    """input_ids (1, S) → (1, S, E): the rows' blocks gathered, then dequantized (exact)."""
+    table = model.packed("token_embd.weight")
+    e, blocks = table.k, table.k // BLOCK
+    q = g.node("Gather", [g.init("embed.qweight", table.b), ids], axis=0)  # (1, S, E/32, 16 or 32)
+    if table.bits == 8:
+        q = g.node("Cast", [q], to=TensorProto.FLOAT)
+        q = g.node("Sub", [q, g.init("embed.offset", np.array(128.0, np.float32))])
+    else:  # the low nibble is the even weight
+        low = g.node("BitwiseAnd", [q, g.init("embed.low", np.array(15, np.uint8))])
+        high = g.node("BitShift", [q, g.init("embed.shift", np.array(4, np.uint8))], direction="RIGHT")
+        both = g.node("Concat", [g.node("Unsqueeze", [low, g.init("embed.ax", np.array([-1]))]),
+                                 g.node("Unsqueeze", [high, "embed.ax"])], axis=-1)
+        q = g.node("Reshape", [both, g.init("embed.qshape", np.array([1, -1, blocks, BLOCK], np.int64))])
+        q = g.node("Cast", [q], to=TensorProto.FLOAT)
+        q = g.node("Sub", [q, g.init("embed.offset", np.array(8.0, np.float32))])
+    scales = g.node("Gather", [g.init("embed.scales", table.scales[..., None]), ids], axis=0)  # (1, S, E/32, 1)
+    w = g.node("Mul", [q, scales])
+    if table.mins is not None:
+        w = g.node("Add", [w, g.node("Gather", [g.init("embed.mins", table.mins[..., None]), ids], axis=0)])
+    return g.node("Reshape", [w, g.init("embed.shape", np.array([1, -1, e], np.int64))])
+
+
+def build_graph(model: GgufModel, mode: str, on_layer: Callable[[int], None] | None = None) -> onnx.ModelProto:
+    """The whole model as one ONNX graph; `mode` "fast" or "exact" (see the module's doc). `on_layer(i)` is
+    called before each layer (progress; it may raise to cancel)."""
+    c, accuracy = model.config, ACCURACY[mode]
+    g = _Graph()
+    n_layer, heads, kv = c["n_layer"], c["n_head"], c["n_head_kv"]
+    cos, sin = _rotary_caches(c)
+    g.init("cos_cache", cos)
+    g.init("sin_cache", sin)
+    hidden = _embedding(g, model, "input_ids")
+    norm = g.node("SimplifiedLayerNormalization", [hidden, g.init("blk.0.attn_norm", model.float_tensor(
+        "blk.0.attn_norm.weight"))], name="blk.0.attn_norm", axis=-1, epsilon=c["eps"], stash_type=1)
+    for i in range(n_layer):
+        if on_layer is not None:
+            on_layer(i)
+        p = f"blk.{i}"
+        q = unpermute_rows(model.packed(f"{p}.attn_q.weight"), heads)
+        k = unpermute_rows(model.packed(f"{p}.attn_k.weight"), kv)
+        v = model.packed(f"{p}.attn_v.weight")
+        qkv = concat_rows([q, k, v])
+        if qkv is not None:
+            packed = g.matmul(norm, qkv, f"{p}.attn_qkv", accuracy)
+            attn_in = [packed, "", ""]
+        else:
+            attn_in = [g.matmul(norm, w, f"{p}.{n}", accuracy) for w, n in ((q, "attn_q"), (k, "attn_k"), (v, "attn_v"))]
+        attn = g.node("GroupQueryAttention", attn_in + [f"past_key_{i}", f"past_value_{i}", "seqlens_k",
+                      "total_sequence_length", "cos_cache", "sin_cache"], domain=MS, name=f"{p}.attn",
+                      outputs=[f"{p}.attn/out0", f"present_key_{i}", f"present_value_{i}"],
+                      num_heads=heads, kv_num_heads=kv, do_rotary=1, rotary_interleaved=0)[0]
+        out = g.matmul(attn, model.packed(f"{p}.attn_output.weight"), f"{p}.attn_output", accuracy)
+        norm, _, _, hidden = g.node("SkipSimplifiedLayerNormalization", [out, hidden, g.init(
+            f"{p}.ffn_norm", model.float_tensor(f"{p}.ffn_norm.weight"))], n_out=4, domain=MS, name=f"{p}.ffn_norm",
+            epsilon=c["eps"])
+        gate_w, up_w = model.packed(f"{p}.ffn_gate.weight"), model.packed(f"{p}.ffn_up.weight")
+        both = concat_rows([gate_w, up_w])
+        if both is not None:
+            gate, up = g.node("Split", [g.matmul(norm, both, f"{p}.ffn_gate_up", accuracy),
+                                        g.init(f"{p}.split", np.array([gate_w.n, up_w.n], np.int64))], n_out=2, axis=-1)
+        else:
+            gate, up = g.matmul(norm, gate_w, f"{p}.ffn_gate", accuracy), g.matmul(norm, up_w, f"{p}.ffn_up", accuracy)
+        act = g.node("Mul", [g.node("Mul", [gate, g.node("Sigmoid", [gate])]), up])
+        down = g.matmul(act, model.packed(f"{p}.ffn_down.weight"), f"{p}.ffn_down", accuracy)
+        last = i == n_layer - 1
+        gamma = "output_norm.weight" if last else f"blk.{i + 1}.attn_norm.weight"
+        norm, _, _, hidden = g.node("SkipSimplifiedLayerNormalization", [down, hidden, g.init(
+            gamma.removesuffix(".weight"), model.float_tensor(gamma))], n_out=4, domain=MS,
+            name=gamma.removesuffix(".weight"), epsilon=c["eps"])
+    picked = g.node("Gather", [norm, "logits_index"], axis=1)  # (1, P, E)
+    head = model.packed("output.weight" if "output.weight" in model.tensors else "token_embd.weight")
+    logits = g.matmul(picked, head, "lm_head", accuracy)
+    g.nodes.append(helper.make_node("Identity", [logits], ["logits"], name="logits"))
+    return _model(g, c)
+
+
+def set_accuracy(proto: onnx.ModelProto, mode: str) -> None:
+    """Switch every MatMulNBits of `proto` to `mode`'s accuracy level (the weights are the same for both)."""
+    for node in proto.graph.node:
+        if node.op_type == "MatMulNBits":
+            for attr in node.attribute:
+                if attr.name == "accuracy_level":
+                    attr.i = ACCURACY[mode]
+
+
+def _model(g: _Graph, c: dict) -> onnx.ModelProto:
+    kv_shape = [1, c["n_head_kv"], "capacity", c["head_dim"]]
+    inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "S"]),
+              helper.make_tensor_value_info("seqlens_k", TensorProto.INT32, [1]),
+              helper.make_tensor_value_info("total_sequence_length", TensorProto.INT32, []),
+              helper.make_tensor_value_info("logits_index", TensorProto.INT64, ["P"])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, "P", c["vocab"]])]
+    for i in range(c["n_layer"]):
+        for kind in ("key", "value"):
+            inputs.append(helper.make_tensor_value_info(f"past_{kind}_{i}", TensorProto.FLOAT, kv_shape))
+            outputs.append(helper.make_tensor_value_info(f"present_{kind}_{i}", TensorProto.FLOAT, kv_shape))
+    graph = helper.make_graph(g.nodes, "gguf", inputs, outputs, g.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21), helper.make_opsetid(MS, 1)],
+                              producer_name="llm-playground-gguf")
+    model.ir_version = 10
+    helper.set_model_props(model, {"context_length": str(c["context"])})
+    return model
