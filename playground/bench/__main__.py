@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(args, session, n_tokens: int, repeats: int):
-    from playground.bench import engines, generation, gui, inspection, startup, training
+    from playground.bench import basics, engines, generation, gui, inspection, startup, training
 
     def gui_rows():
         from playground.ui.shell.main_window import MainWindow
@@ -88,6 +88,7 @@ def _sections(args, session, n_tokens: int, repeats: int):
         ("training", lambda: training.run(quick=args.quick, repeats=repeats)),
         ("inspection", lambda: inspection.run(session, quick=args.quick, repeats=repeats)),
         ("gui", gui_rows),
+        ("basics", lambda: basics.run(quick=args.quick, repeats=repeats)),
         ("startup", lambda: startup.run(repeats=repeats, include_conversion=not args.quick)),
     ]
 

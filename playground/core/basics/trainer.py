@@ -9,8 +9,11 @@ runs it once per optimizer from the same initial weights. Snapshots carry everyt
 
 from __future__ import annotations
 
+import ctypes
+import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
@@ -203,10 +206,33 @@ class Trainer:
         return RunResult(stopped, last, evaluation, Predictor(self.model))
 
 
+@contextmanager
+def _one_thread_here():
+    """These networks are tiny: on a busy 2-core machine, waking torch's second OpenMP thread for each op
+    cost more than the op (3-15 epochs/s instead of 50-80, measured). OpenMP's thread count is a setting of
+    the calling thread, so this one runs single-threaded and every other thread (a Training-tab run, the
+    GUI) keeps its own; `torch.set_num_threads` would change them all."""
+    try:
+        gomp = ctypes.CDLL(os.path.join(os.path.dirname(torch.__file__), "lib", "libgomp.so.1"))
+        before = gomp.omp_get_max_threads()
+        gomp.omp_set_num_threads(1)
+    except (OSError, AttributeError):  # another OpenMP runtime (macOS, Windows): torch's default stays
+        yield
+        return
+    try:
+        yield
+    finally:
+        gomp.omp_set_num_threads(before)
+
+
 def run(trainer: Trainer, *, on_report: Callable[[EpochReport], None], should_stop: threading.Event | None = None,
         gate: Gate | None = None) -> RunResult:
     """Train until `settings.epochs` (0: until stopped), reporting each epoch."""
-    should_stop = should_stop or threading.Event()
+    with _one_thread_here():
+        return _run(trainer, on_report=on_report, should_stop=should_stop or threading.Event(), gate=gate)
+
+
+def _run(trainer: Trainer, *, on_report, should_stop: threading.Event, gate: Gate | None) -> RunResult:
     limit = trainer.settings.epochs
     last_visual, last = float("-inf"), None
     if trainer.epoch == 0:

@@ -86,9 +86,9 @@ class DigitsPage(QWidget):
 
         self.confusion = HeatmapView("confusionMatrixView")
         self.confusion.set_empty_text("Train to see which digits it confuses.")
-        self.confusion.setMinimumSize(220, 220)
+        self.confusion.setMinimumSize(200, 150)
         self.gallery = MisclassifiedGallery()
-        self.gallery.setMinimumHeight(90)
+        self.gallery.setMinimumHeight(64)
         self.pad = DigitPad()
         self.pad.drawn.connect(self._on_pad_drawn)
         clear = QPushButton("Clear", objectName="digitClearButton")
@@ -113,6 +113,9 @@ class DigitsPage(QWidget):
         right.addWidget(gallery_box)
         right.addWidget(pad_box)
         right.setChildrenCollapsible(False)
+        pad_box.setMinimumHeight(pad_box.sizeHint().height())  # every bar readable at any zoom
+        for i, stretch in enumerate((3, 1, 0)):
+            right.setStretchFactor(i, stretch)
 
         splitter = QSplitter(Qt.Horizontal, objectName="digitsSplitter")
         for w, stretch in ((left, 0), (centre, 2), (right, 2)):
