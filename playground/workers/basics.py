@@ -1,7 +1,8 @@
 """Runs the Basics tab's training (core.basics.trainer) on a QThread.
 
 As in workers/training.py, reports do not cross threads as signals: the core appends each EpochReport
-to a deque that the page drains on its redraw timer. `gate` plays, pauses and steps the run from the
+to a deque that the page drains on its redraw timer, and puts each Snapshot (the pictures) in a one-place
+slot, so a newer one replaces one the page has not drawn yet: stale pictures are dropped, never queued. `gate` plays, pauses and steps the run from the
 GUI thread. The end is a signal: finished(RunResult, or {optimizer: RunResult} for a comparison),
 failed(Failure) or cancelled(Failure).
 """
@@ -27,6 +28,14 @@ class BasicsWorker(Worker):
         self.kind, self.settings, self.data, self.points, self.optimizers = kind, settings, data, points, optimizers
         self.gate = Gate(playing)
         self.events: deque = deque()
+        self._snapshot: deque = deque(maxlen=1)  # the latest core.basics.trainer.Snapshot not yet taken
+
+    def take_snapshot(self):
+        """The latest Snapshot since the last call, or None (GUI thread)."""
+        try:
+            return self._snapshot.popleft()
+        except IndexError:
+            return None
 
     def drain(self) -> list:
         """Every EpochReport since the last call, oldest first (GUI thread)."""
@@ -51,7 +60,8 @@ class BasicsWorker(Worker):
                 data = datasets.make_toy(self.data).with_points(self.points)
                 run = trainer.Trainer(data, self.settings, boundary_resolution=BOUNDARY_RESOLUTION,
                                       thumbnail_resolution=THUMBNAIL_RESOLUTION)
-                result = trainer.run(run, on_report=report, should_stop=self.should_stop, gate=self.gate)
+                result = trainer.run(run, on_report=report, on_snapshot=self._snapshot.append,
+                                     should_stop=self.should_stop, gate=self.gate)
             elif self.kind == "digits":
                 run = trainer.Trainer(datasets.load_digits(seed=self.settings.seed), self.settings)
                 result = trainer.run(run, on_report=report, should_stop=self.should_stop)

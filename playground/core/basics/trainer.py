@@ -2,9 +2,11 @@
 
 `run(trainer, on_report=…, should_stop=…, gate=…)` is the one loop: the Decision-boundary page plays,
 pauses and steps it through a `Gate`; the Digits page runs it to a fixed number of epochs; `compare`
-runs it once per optimizer from the same initial weights. Snapshots carry everything the UI draws
-(the boundary grid and each hidden neuron's output are computed here, on the training thread), at most
-~15 per second; every epoch's losses and accuracies are reported.
+runs it once per optimizer from the same initial weights. Every epoch's losses and accuracies are
+reported (`EpochReport`); a `Snapshot` carries everything the decision-boundary page draws, ready to draw
+(the boundary grid and each hidden neuron's output as an 8-bit image are computed here, on the training
+thread), at most every SNAPSHOT_INTERVAL_S, from inside an epoch too (after any batch), so a big epoch
+still animates.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from playground.core.basics import datasets
 from playground.core.basics.mlp import TrainSettings, build_mlp, check, make_optimizer, penalty, weight_norm
 from playground.core.errors import Cancelled, PlaygroundError
 
-VISUAL_INTERVAL_S = 1 / 15  # the boundary and thumbnails, at most this often (the last epoch always)
+SNAPSHOT_INTERVAL_S = 1 / 15  # the boundary and thumbnails, at most this often (the first and last always)
 THUMBNAILS_PER_LAYER = 16  # hidden neurons drawn per layer (the first ones)
 
 
@@ -38,9 +40,16 @@ class EpochReport:
     train_accuracy: float  # 0..1
     test_accuracy: float
     weight_norm: float  # √Σw² over the Linear weights
-    boundary: np.ndarray | None = None  # (G, G) P(class 1) on datasets.grid(G); toy runs, when drawn
-    neurons: tuple[np.ndarray, ...] | None = None  # per drawn hidden neuron, (T, T) output scaled to 0..1
-    neuron_layers: tuple[int, ...] = ()  # the hidden layer (0-based) of each drawn neuron
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the decision-boundary page draws, taken between two batches."""
+
+    epoch: float  # epochs done, fractional inside an epoch
+    boundary: np.ndarray  # (G, G) float32 P(class 1) on datasets.grid(G): row 0 is the bottom (y = -EXTENT)
+    neurons: tuple[np.ndarray, ...]  # per drawn hidden neuron, (T, T) uint8 output scaled to 0..255, row 0 on top
+    neuron_layers: tuple[int, ...]  # the hidden layer (0-based) of each drawn neuron
 
 
 @dataclass(frozen=True)
@@ -137,23 +146,30 @@ class Trainer:
         self.optimizer = make_optimizer(settings.optimizer, self.model.parameters(), settings.lr)
         self.generator = torch.Generator().manual_seed(settings.seed)
         self.epoch = 0
+        self._grids: tuple | None = None  # the boundary's and the thumbnails' grid points, made once
         self._x_train, self._y_train = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
         self._x_test, self._y_test = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
 
-    def train_epoch(self) -> None:
+    def train_epoch(self, after_batch: Callable[[float], None] | None = None) -> None:
+        """One pass over the training split; `after_batch(fraction of the epoch done)` after each step."""
         s = self.settings
         self.model.train()
         n = len(self._y_train)
         order = torch.randperm(n, generator=self.generator)
+        penalized = bool(s.l1 or s.l2)
         for start in range(0, n, s.batch_size):
             idx = order[start:start + s.batch_size]
             if len(idx) < 2 and s.mlp.batch_norm:  # batch norm cannot normalize one example
                 continue
             logits = self.model(self._x_train[idx])  # (B, classes)
-            loss = F.cross_entropy(logits, self._y_train[idx]) + penalty(self.model, s.l1, s.l2)
+            loss = F.cross_entropy(logits, self._y_train[idx])
+            if penalized:
+                loss = loss + penalty(self.model, s.l1, s.l2)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
+            if after_batch is not None:
+                after_batch(min(start + s.batch_size, n) / n)
         if not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
             raise PlaygroundError("The weights became infinite or NaN: lower the Learning rate.")
         self.epoch += 1
@@ -164,28 +180,42 @@ class Trainer:
         return float(F.cross_entropy(logits, y)), float((logits.argmax(1) == y).float().mean())
 
     @torch.no_grad()
-    def report(self, visuals: bool = True) -> EpochReport:
+    def report(self) -> EpochReport:
         self.model.eval()
         train_loss, train_acc = self._score(self._x_train, self._y_train)
         test_loss, test_acc = self._score(self._x_test, self._y_test)
-        boundary = neurons = None
-        layers: tuple[int, ...] = ()
-        if visuals and self.boundary_resolution and self.data.n_features == 2:
-            g = self.boundary_resolution
-            probs = F.softmax(self.model(torch.from_numpy(datasets.grid(g))), dim=1)[:, 1]  # (G², )
-            boundary = probs.reshape(g, g).numpy()
-        if visuals and self.thumbnail_resolution and self.data.n_features == 2 and self.settings.mlp.hidden_layers:
-            t = self.thumbnail_resolution
-            out, layer_of = [], []
-            for layer, h in enumerate(self.model.hidden(torch.from_numpy(datasets.grid(t)))):  # (T², width)
-                h = h[:, :THUMBNAILS_PER_LAYER]
-                lo, hi = h.min(0).values, h.max(0).values
-                scaled = ((h - lo) / (hi - lo).clamp_min(1e-6)).T.reshape(-1, t, t)  # (shown, T, T)
-                out.extend(scaled.numpy())
-                layer_of.extend([layer] * len(scaled))
-            neurons, layers = tuple(out), tuple(layer_of)
         return EpochReport(self.label, self.epoch, train_loss, test_loss, train_acc, test_acc,
-                           weight_norm(self.model), boundary, neurons, layers)
+                           weight_norm(self.model))
+
+    @property
+    def draws(self) -> bool:
+        """Whether `snapshot()` has anything to draw (a 2-D toy set and a boundary resolution)."""
+        return bool(self.boundary_resolution) and self.data.n_features == 2
+
+    @torch.no_grad()
+    def snapshot(self, epoch: float | None = None) -> Snapshot:
+        """The boundary and the hidden neurons now (the network goes back to training mode after)."""
+        was_training = self.model.training
+        self.model.eval()
+        g = self.boundary_resolution
+        if self._grids is None:
+            self._grids = (torch.from_numpy(datasets.grid(g)), torch.from_numpy(datasets.grid(self.thumbnail_resolution))
+                           if self.thumbnail_resolution else None)
+        boundary_grid, thumbnail_grid = self._grids
+        probs = F.softmax(self.model(boundary_grid), dim=1)[:, 1]  # (G², )
+        boundary = probs.reshape(g, g).numpy()
+        out, layer_of = [], []
+        if thumbnail_grid is not None and self.settings.mlp.hidden_layers:
+            t = self.thumbnail_resolution
+            for layer, h in enumerate(self.model.hidden(thumbnail_grid)):  # (T², width)
+                h = torch.nan_to_num(h[:, :THUMBNAILS_PER_LAYER])
+                lo, hi = h.min(0).values, h.max(0).values
+                scaled = ((h - lo) / (hi - lo).clamp_min(1e-6)).T.reshape(-1, t, t)  # (shown, T, T), row 0 = bottom
+                pixels = (scaled.flip(1).clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+                out.extend(pixels)
+                layer_of.extend([layer] * len(pixels))
+        self.model.train(was_training)
+        return Snapshot(float(self.epoch if epoch is None else epoch), boundary, tuple(out), tuple(layer_of))
 
     @torch.no_grad()
     def evaluate(self, max_mistakes: int = 24) -> Evaluation:
@@ -225,30 +255,53 @@ def _one_thread_here():
         gomp.omp_set_num_threads(before)
 
 
-def run(trainer: Trainer, *, on_report: Callable[[EpochReport], None], should_stop: threading.Event | None = None,
+class _Stopped(Exception):
+    """should_stop was set between two batches."""
+
+
+def run(trainer: Trainer, *, on_report: Callable[[EpochReport], None],
+        on_snapshot: Callable[[Snapshot], None] | None = None, should_stop: threading.Event | None = None,
         gate: Gate | None = None) -> RunResult:
-    """Train until `settings.epochs` (0: until stopped), reporting each epoch."""
+    """Train until `settings.epochs` (0: until stopped), reporting each epoch; `on_snapshot` gets the
+    pictures (when the trainer draws): the untrained network's, at most every SNAPSHOT_INTERVAL_S while
+    playing, after every step, and the last one. A stop is seen between two batches."""
     with _one_thread_here():
-        return _run(trainer, on_report=on_report, should_stop=should_stop or threading.Event(), gate=gate)
+        return _run(trainer, on_report=on_report, on_snapshot=on_snapshot if trainer.draws else None,
+                    should_stop=should_stop or threading.Event(), gate=gate)
 
 
-def _run(trainer: Trainer, *, on_report, should_stop: threading.Event, gate: Gate | None) -> RunResult:
+def _run(trainer: Trainer, *, on_report, on_snapshot, should_stop: threading.Event, gate: Gate | None) -> RunResult:
     limit = trainer.settings.epochs
-    last_visual, last = float("-inf"), None
+    last = None
+    last_snapshot = time.monotonic()
+
+    def after_batch(fraction: float) -> None:
+        nonlocal last_snapshot
+        if should_stop.is_set():
+            raise _Stopped
+        if on_snapshot is not None and fraction < 1 and time.monotonic() - last_snapshot >= SNAPSHOT_INTERVAL_S:
+            on_snapshot(trainer.snapshot(trainer.epoch + fraction))
+            last_snapshot = time.monotonic()
+
     if trainer.epoch == 0:
         last = trainer.report()
-        on_report(last)  # the untrained network's boundary, straight away
+        on_report(last)
+        if on_snapshot is not None:
+            on_snapshot(trainer.snapshot())  # the untrained network's boundary, straight away
     while not limit or trainer.epoch < limit:
         playing = gate.wait(should_stop) if gate is not None else (None if should_stop.is_set() else True)
         if playing is None:
             return trainer.result(True, last)
-        trainer.train_epoch()
-        now = time.monotonic()
-        visuals = not playing or now - last_visual >= VISUAL_INTERVAL_S or trainer.epoch == limit
-        if visuals:
-            last_visual = now
-        last = trainer.report(visuals)
+        try:
+            trainer.train_epoch(after_batch)
+        except _Stopped:
+            return trainer.result(True, last)
+        last = trainer.report()
         on_report(last)
+        if on_snapshot is not None and (not playing or trainer.epoch == limit
+                                        or time.monotonic() - last_snapshot >= SNAPSHOT_INTERVAL_S):
+            on_snapshot(trainer.snapshot())
+            last_snapshot = time.monotonic()
     return trainer.result(False, last)
 
 

@@ -1,12 +1,17 @@
 """Basics › Decision boundary: a 2-D toy set, an MLP from the controls, and what it learns as it trains.
 
 Play / pause / step one epoch / reset drive a BasicsWorker through its Gate. The worker computes the
-boundary grid and each hidden neuron's output; this page drains its reports on a 15 Hz timer and only
-draws (setImage / setData). Editing a control starts over with the new settings (a bad value is refused
-with a message naming the control, and the current run stays).
+boundary grid and each hidden neuron's 8-bit image (a snapshot at most every 66 ms, from inside an epoch
+too); this page polls on a 33 ms timer, draws only the latest snapshot (setImage with fixed levels) and
+the loss curves at most every CURVES_S, on axes that move in 1-2-5 steps. Reset does not wait for the
+run: it is stopped and forgotten (Jobs.discard), and its late reports are dropped. Editing a control
+starts over with the new settings (a bad value is refused with a message naming the control, and the
+current run stays).
 """
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
@@ -16,7 +21,7 @@ from playground.core.basics import datasets
 from playground.core.basics.mlp import MLPSpec, TrainSettings, check
 from playground.core.errors import Failure, PlaygroundError
 from playground.ui.basics.controls import NetworkControls
-from playground.ui.basics.plotting import curve, make_plot
+from playground.ui.basics.plotting import SteppedRange, curve, make_plot
 from playground.ui.basics.views import CLASS_COLORS, NeuronThumbnails, two_class_lut
 from playground.workers.basics import BasicsWorker
 from playground.workers.jobs import Jobs
@@ -26,8 +31,13 @@ DEFAULTS = TrainSettings(MLPSpec(2, 2, hidden_layers=2, neurons=8), optimizer="a
 OVERFIT_DATA = datasets.ToySpec("circles", n_points=60, noise=0.25, test_fraction=0.5, seed=1)
 OVERFIT = TrainSettings(MLPSpec(2, 2, hidden_layers=4, neurons=32), optimizer="adam", lr=0.01, batch_size=8,
                         seed=0, epochs=200)
+# Two spirals are too much for the default 2×8 network (about 60%), and noise 0.1 blurs their arms together.
+SPIRALS_DATA = datasets.ToySpec("spirals", n_points=400, noise=0.05, test_fraction=0.5, seed=0)
+SPIRALS = TrainSettings(MLPSpec(2, 2, hidden_layers=2, neurons=32), optimizer="adam", lr=0.01, batch_size=16,
+                        seed=0, epochs=0)
 DATASET_LABELS = {"circles": "Circles", "xor": "XOR", "spirals": "Two spirals", "blobs": "Gaussian blobs"}
-REDRAW_MS = 66  # ~15 Hz
+REDRAW_MS = 33  # how often the page looks for a new snapshot (the worker makes one at most every 66 ms)
+CURVES_S = 0.066  # the loss curves and the status line, at most this often
 
 
 class DecisionBoundaryPage(QWidget):
@@ -45,7 +55,7 @@ class DecisionBoundaryPage(QWidget):
         self.last_report = None
         self.result = None
         self.redraws = 0  # boundary images drawn (the bench's redraw rate)
-        self._pending_visual = None
+        self.last_snapshot = None  # the core.basics.trainer.Snapshot drawn last
         self._build()
         self._data = self._make_data()
         self._draw_points()
@@ -69,6 +79,9 @@ class DecisionBoundaryPage(QWidget):
         preset.setToolTip("Few noisy points, a big network: watch the test loss leave the train loss behind, then "
                           "turn on Dropout or L2")
         preset.clicked.connect(self.apply_overfitting_preset)
+        spirals = QPushButton("Spirals preset", objectName="basicsSpiralsPresetButton")
+        spirals.setToolTip("Two spirals with less noise and a network that can learn them (2 × 32 neurons)")
+        spirals.clicked.connect(self.apply_spirals_preset)
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)
         form.addRow("Dataset", self.dataset)
@@ -78,6 +91,7 @@ class DecisionBoundaryPage(QWidget):
         form.addRow("Click adds", self.click_class)
         form.addRow(clear_points)
         form.addRow(preset)
+        form.addRow(spirals)
         for w in (self.n_points, self.noise, self.test_split):
             w.setKeyboardTracking(False)
             w.valueChanged.connect(self._on_settings_changed)
@@ -142,6 +156,9 @@ class DecisionBoundaryPage(QWidget):
         self.loss_plot = make_plot("basicsLossPlot", "Loss", "cross-entropy")
         self.train_curve = curve(self.loss_plot, "#31a354", "train")
         self.test_curve = curve(self.loss_plot, "#e6550d", "test", dashed=True)
+        self.loss_range = SteppedRange(self.loss_plot)
+        self._curves_drawn, self._curves_epoch = 0.0, None  # when the curves were last drawn, up to which epoch
+        self._image_placed = False
         self.thumbnails = NeuronThumbnails()
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -191,22 +208,40 @@ class DecisionBoundaryPage(QWidget):
             self.message.setText(problem)  # refused: the current run and plots stay
             return
         self.reset()
+        self.message.setText(self._hint())
 
-    def apply_overfitting_preset(self) -> None:
+    def _hint(self) -> str:
+        """Advice for a data set the network cannot learn (two spirals with a small network), or ""."""
+        m = self.settings().mlp
+        if self.dataset.currentData() == "spirals" and (m.hidden_layers < 2 or m.neurons < 24):
+            return ("Two spirals are too hard for this small network (it stays near 60%): press Spirals preset "
+                    "for 2 × 32 neurons and less noise, or add neurons yourself.")
+        return ""
+
+    def _apply_preset(self, data: datasets.ToySpec, settings: TrainSettings, message: str) -> None:
         for w in (self.dataset, self.n_points, self.noise, self.test_split, self.controls):
             w.blockSignals(True)
-        self.dataset.setCurrentIndex(datasets.TOY_DATASETS.index(OVERFIT_DATA.name))
-        self.n_points.setValue(OVERFIT_DATA.n_points)
-        self.noise.setValue(OVERFIT_DATA.noise)
-        self.test_split.setValue(round(OVERFIT_DATA.test_fraction * 100))
-        self.controls.set_settings(OVERFIT)
-        self.controls.seed.setValue(OVERFIT_DATA.seed)
+        self.dataset.setCurrentIndex(datasets.TOY_DATASETS.index(data.name))
+        self.n_points.setValue(data.n_points)
+        self.noise.setValue(data.noise)
+        self.test_split.setValue(round(data.test_fraction * 100))
+        self.controls.set_settings(settings)
+        self.controls.seed.setValue(data.seed)
         for w in (self.dataset, self.n_points, self.noise, self.test_split, self.controls):
             w.blockSignals(False)
         self.points.clear()
         self.reset()
-        self.message.setText("Overfitting preset: press Play and watch the test loss climb away from the train "
-                             "loss. Then set Dropout to 0.5 (or L2 to 0.001) and play again: the gap closes.")
+        self.message.setText(message)
+
+    def apply_overfitting_preset(self) -> None:
+        self._apply_preset(OVERFIT_DATA, OVERFIT, "Overfitting preset: press Play and watch the test loss climb "
+                           "away from the train loss. Then set Dropout to 0.5 (or L2 to 0.001) and play again: "
+                           "the gap closes.")
+
+    def apply_spirals_preset(self) -> None:
+        self._apply_preset(SPIRALS_DATA, SPIRALS, "Spirals preset: 2 hidden layers of 32 neurons, learning rate "
+                           "0.01, noise 0.05. Press Play: after about a hundred epochs the boundary winds along "
+                           "both arms.")
 
     # ------------------------------------------------------------------ play / pause / step / reset
     @Slot()
@@ -240,7 +275,7 @@ class DecisionBoundaryPage(QWidget):
             return None
         if self.result is not None or self.epochs:  # a finished run: start over
             self._clear()
-        self.message.setText("")
+        self.message.setText(self._hint())
         worker = BasicsWorker("toy", self.settings(), data=self.toy_spec(), points=tuple(self.points),
                               playing=playing)
         self._jobs.start("toy", worker, self._on_run_finished, self._on_run_failed,
@@ -250,9 +285,10 @@ class DecisionBoundaryPage(QWidget):
 
     @Slot()
     def reset(self) -> None:
-        """Stop the run and start again from new initial weights (the points stay)."""
-        self._jobs.stop("toy")
-        self._jobs.shutdown()  # a stopped run ends within one epoch; its late reports are dropped
+        """Stop the run and start again from new initial weights (the points stay). Nothing waits: the run
+        is stopped and forgotten (it ends after its current batch; what it still sends is dropped)."""
+        self._jobs.discard("toy")
+        self._timer.stop()
         self._clear()
         self._data = self._make_data()
         self._draw_points()
@@ -262,10 +298,13 @@ class DecisionBoundaryPage(QWidget):
         self.epochs.clear()
         self.train_losses.clear()
         self.test_losses.clear()
-        self.last_report = self.result = self._pending_visual = None
+        self.last_report = self.result = self.last_snapshot = None
+        self._curves_drawn, self._curves_epoch = 0.0, None
         self.train_curve.setData([], [])
         self.test_curve.setData([], [])
+        self.loss_range.reset()
         self.boundary_image.clear()
+        self._image_placed = False
         self.thumbnails.set_neurons(None, ())
         self.status.setText("Press Play to train.")
 
@@ -275,14 +314,14 @@ class DecisionBoundaryPage(QWidget):
 
     # ------------------------------------------------------------------ results
     def _on_run_finished(self, result) -> None:
-        self._flush()
+        self._flush(final=True)
         self.result = result
         self._timer.stop()
         self.status.setText(self.status.text() + " · done")
         self.run_finished.emit(result)
 
     def _on_run_failed(self, failure: Failure) -> None:
-        self._flush()
+        self._flush(final=True)
         self._timer.stop()
         self.message.setText(failure.message)
 
@@ -290,32 +329,44 @@ class DecisionBoundaryPage(QWidget):
     def _on_jobs_job_done(self, _name: str) -> None:
         self._sync_buttons()
 
-    def _flush(self) -> None:
+    def _flush(self, final: bool = False) -> None:
+        """Apply what the worker sent: the latest snapshot, and the new epochs (the curves at most every
+        CURVES_S, and on `final`)."""
         worker = self._worker()
-        reports = worker.drain() if worker is not None else []
-        if not reports:
+        if worker is None:
             return
-        for r in reports:
-            if r.epoch in self.epochs:
+        snapshot = worker.take_snapshot()
+        if snapshot is not None:
+            self._draw_snapshot(snapshot)
+        for r in worker.drain():
+            if self.epochs and r.epoch <= self.epochs[-1]:
                 continue
             self.epochs.append(r.epoch)
             self.train_losses.append(r.train_loss)
             self.test_losses.append(r.test_loss)
-            if r.boundary is not None:
-                self._pending_visual = r
-        self.last_report = reports[-1]
+            self.last_report = r
+        now = time.monotonic()
+        if self.last_report is None or not (final or now - self._curves_drawn >= CURVES_S):
+            return
+        if self.epochs[-1] == self._curves_epoch:
+            return  # nothing new
+        self._curves_drawn, self._curves_epoch = now, self.epochs[-1]
         self.train_curve.setData(self.epochs, self.train_losses)
         self.test_curve.setData(self.epochs, self.test_losses)
-        if self._pending_visual is not None:
-            v, self._pending_visual = self._pending_visual, None
-            self.boundary_image.setImage(v.boundary.T, levels=(0.0, 1.0), autoLevels=False)
-            e = datasets.EXTENT
-            self.boundary_image.setRect(QRectF(-e, -e, 2 * e, 2 * e))
-            self.thumbnails.set_neurons(v.neurons, v.neuron_layers)
-            self.redraws += 1
+        self.loss_range.update(self.epochs[-1], max(max(self.train_losses), max(self.test_losses)))
         r = self.last_report
         self.status.setText(f"Epoch {r.epoch} · loss train {r.train_loss:.3f}, test {r.test_loss:.3f} · accuracy "
                             f"train {r.train_accuracy:.0%}, test {r.test_accuracy:.0%} · ‖w‖ {r.weight_norm:.2f}")
+
+    def _draw_snapshot(self, snapshot) -> None:
+        self.boundary_image.setImage(snapshot.boundary.T, levels=(0.0, 1.0), autoLevels=False)
+        if not self._image_placed:
+            e = datasets.EXTENT
+            self.boundary_image.setRect(QRectF(-e, -e, 2 * e, 2 * e))
+            self._image_placed = True
+        self.thumbnails.set_neurons(snapshot.neurons, snapshot.neuron_layers)
+        self.last_snapshot = snapshot
+        self.redraws += 1
 
     # ------------------------------------------------------------------ points
     def _draw_points(self) -> None:

@@ -34,6 +34,13 @@ def gray_image(values: np.ndarray, *, invert: bool = False) -> QImage:
     return QImage(v.data, w, h, w, QImage.Format_Grayscale8).copy()
 
 
+def _gray8(pixels: np.ndarray) -> QImage:
+    """A (H, W) uint8 array → a grayscale QImage that owns its copy."""
+    v = np.ascontiguousarray(pixels, dtype=np.uint8)
+    h, w = v.shape
+    return QImage(v.data, w, h, w, QImage.Format_Grayscale8).copy()
+
+
 class NeuronThumbnails(QWidget):
     """Each hidden neuron's output over the plane, one small image per neuron, one row per layer."""
 
@@ -46,9 +53,12 @@ class NeuronThumbnails(QWidget):
         self.setMinimumHeight(60)
 
     def set_neurons(self, neurons: tuple[np.ndarray, ...] | None, layers: tuple[int, ...]) -> None:
-        self._images = [gray_image(n[::-1]) for n in neurons or ()]  # row 0 of a grid is the bottom
-        self._layers = layers
-        self.updateGeometry()
+        """Each neuron as a (T, T) uint8 image, row 0 on top (the worker makes them: nothing to convert)."""
+        self._images = [_gray8(n) for n in neurons or ()]
+        rows_before = max(self._layers, default=-1)
+        self._layers = tuple(layers)
+        if max(self._layers, default=-1) != rows_before:
+            self.updateGeometry()  # a relayout only when the number of rows changes
         self.update()
 
     def count(self) -> int:

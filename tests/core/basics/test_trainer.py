@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 import torch
 
 from playground.core.basics import datasets
 from playground.core.basics.mlp import MLPSpec, TrainSettings, build_mlp, check, penalty
+from playground.core.basics import trainer as trainer_module
 from playground.core.basics.trainer import Gate, Trainer, compare, run
 from playground.core.errors import PlaygroundError
 
@@ -52,10 +54,10 @@ def test_zero_neurons_names_the_control():
 
 
 def test_a_paused_gate_runs_exactly_one_epoch_per_step():
-    gate, stop, reports = Gate(playing=False), threading.Event(), []
+    gate, stop, reports, snapshots = Gate(playing=False), threading.Event(), [], []
     trainer = Trainer(CIRCLES, TrainSettings(), boundary_resolution=16, thumbnail_resolution=8)
-    thread = threading.Thread(target=run, args=(trainer,),
-                              kwargs=dict(on_report=reports.append, should_stop=stop, gate=gate))
+    thread = threading.Thread(target=run, args=(trainer,), kwargs=dict(
+        on_report=reports.append, on_snapshot=snapshots.append, should_stop=stop, gate=gate))
     thread.start()
     gate.step()
     gate.step()
@@ -66,8 +68,48 @@ def test_a_paused_gate_runs_exactly_one_epoch_per_step():
     stop.set()
     thread.join(10)
     assert [r.epoch for r in reports] == [0, 1, 2]
-    assert all(r.boundary.shape == (16, 16) for r in reports)  # a step always draws
-    assert len(reports[-1].neurons) == 16 and reports[-1].neuron_layers == (0,) * 8 + (1,) * 8
+    assert [s.epoch for s in snapshots] == [0, 1, 2]  # a step always draws
+    assert all(s.boundary.shape == (16, 16) for s in snapshots)
+    assert len(snapshots[-1].neurons) == 16 and snapshots[-1].neuron_layers == (0,) * 8 + (1,) * 8
+
+
+def test_snapshots_come_from_inside_an_epoch_ready_to_draw(monkeypatch):
+    monkeypatch.setattr(trainer_module, "SNAPSHOT_INTERVAL_S", 0.0)  # one after every batch
+    data = datasets.make_toy(datasets.ToySpec("xor", n_points=200, test_fraction=0.5, seed=0))
+    snapshots = []
+    trainer = Trainer(data, TrainSettings(batch_size=25, epochs=2), boundary_resolution=12, thumbnail_resolution=6)
+    run(trainer, on_report=lambda r: None, on_snapshot=snapshots.append)
+    # 100 training points in batches of 25: 4 per epoch, the untrained one first
+    assert [s.epoch for s in snapshots] == [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]
+    last = snapshots[-1]
+    with torch.no_grad():
+        trainer.model.eval()
+        hidden = trainer.model.hidden(torch.from_numpy(datasets.grid(6)))[1][:, 3].reshape(6, 6).numpy()
+        probs = torch.softmax(trainer.model(torch.from_numpy(datasets.grid(12))), 1)[:, 1].reshape(12, 12).numpy()
+    assert np.allclose(last.boundary, probs, atol=1e-6)
+    image = last.neurons[8 + 3]  # layer 2, neuron 3: uint8, scaled to its own range, top row first
+    expected = (hidden - hidden.min()) / max(hidden.max() - hidden.min(), 1e-6) * 255
+    assert image.dtype == np.uint8 and np.abs(image.astype(float) - expected[::-1]).max() <= 1
+
+
+class _StopAfter(threading.Event):
+    """Set by itself once it has been asked `calls` times."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.calls = calls
+
+    def is_set(self) -> bool:
+        self.calls -= 1
+        return self.calls < 0 or super().is_set()
+
+
+def test_a_stop_is_seen_between_two_batches():
+    data = datasets.make_toy(datasets.ToySpec("circles", n_points=400, seed=0))
+    trainer, seen = Trainer(data, TrainSettings(batch_size=1)), []
+    result = run(trainer, on_report=lambda r: seen.append(r.epoch), should_stop=_StopAfter(5))
+    assert result.stopped and seen == [0] and trainer.epoch == 0  # 200 batches an epoch
+    assert int(trainer.optimizer.state[next(trainer.model.parameters())]["step"]) == 5  # asked before the epoch, then after batches 1-5: stops after the 5th
 
 
 def test_compare_starts_every_optimizer_from_the_same_weights():
