@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScr
 from playground.core.basics.mlp import OPTIMIZER_LABELS, OPTIMIZERS, MLPSpec, TrainSettings, check
 from playground.core.errors import Failure, PlaygroundError
 from playground.ui.basics.controls import NetworkControls
-from playground.ui.basics.plotting import curve, make_plot
+from playground.ui.basics.plotting import SteppedRange, curve, make_plot
 from playground.ui.basics.views import DigitPad, MisclassifiedGallery, ProbabilityBars
 from playground.ui.widgets.heatmap import HeatmapData, HeatmapView
 from playground.ui.widgets.plots import OVERLAY_COLORS
@@ -42,7 +42,9 @@ class DigitsPage(QWidget):
         self.last_report = None
         self.result = None
         self.predictor = None
+        self._curves_kind = ""  # "digits" or "compare": the runs the curves are for
         self._build()
+        self._prepare_curves("digits")
         self._timer = QTimer(self, interval=REDRAW_MS, timeout=self._flush)
         self._predict_timer = QTimer(self, singleShot=True, interval=40, timeout=self._predict)
 
@@ -76,6 +78,8 @@ class DigitsPage(QWidget):
 
         self.accuracy_plot = make_plot("digitsAccuracyPlot", "Accuracy", "accuracy")
         self.loss_plot = make_plot("digitsLossPlot", "Loss", "cross-entropy")
+        self.accuracy_range = SteppedRange(self.accuracy_plot, y_max=1.0)
+        self.loss_range = SteppedRange(self.loss_plot)
         self.status = QLabel("", objectName="digitsStatus", wordWrap=True)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -86,6 +90,7 @@ class DigitsPage(QWidget):
 
         self.confusion = HeatmapView("confusionMatrixView")
         self.confusion.set_empty_text("Train to see which digits it confuses.")
+        self.confusion.set_hint("Row: the true digit · hover a cell for its share")
         self.confusion.setMinimumSize(200, 150)
         self.gallery = MisclassifiedGallery()
         self.gallery.setMinimumHeight(64)
@@ -156,10 +161,9 @@ class DigitsPage(QWidget):
             self.message.setText(str(exc))  # refused: what is shown stays
             return
         self.history.clear()
-        for plot in (self.accuracy_plot, self.loss_plot):
-            plot.getPlotItem().clear()
-            plot.getPlotItem().legend.clear()
-        self._curves.clear()
+        self._prepare_curves(kind)
+        self.accuracy_range.reset(settings.epochs)
+        self.loss_range.reset(settings.epochs)
         self.last_report = self.result = None
         worker = BasicsWorker(kind, settings, optimizers=OPTIMIZERS)
         self._jobs.start("digits", worker, self._on_run_finished, self._on_run_failed,
@@ -169,6 +173,22 @@ class DigitsPage(QWidget):
         self.train_button.setText("Stop")
         self.compare_button.setText("Stop")
         self._timer.start()
+
+    def _prepare_curves(self, kind: str) -> None:
+        """Empty the curves of a run of this kind: kept from the last run of the same kind (creating
+        plot items and legend entries is the costly part), made anew when the kind changes."""
+        if kind == self._curves_kind:
+            for c in self._curves.values():
+                c.setData([], [])
+            return
+        for plot in (self.accuracy_plot, self.loss_plot):
+            plot.getPlotItem().clear()
+            plot.getPlotItem().legend.clear()
+        self._curves.clear()
+        self._curves_kind = kind
+        if kind == "digits":
+            for field in ("train_accuracy", "test_accuracy", "train_loss", "test_loss"):
+                self._curve("", field)
 
     def _curve(self, label: str, field: str):
         key = (label, field)
@@ -197,9 +217,14 @@ class DigitsPage(QWidget):
                 h[k].append(getattr(r, k))
         self.last_report = reports[-1]
         fields = ("test_accuracy", "test_loss")
+        top_epoch, top_loss = 0, 0.0
         for label, h in self.history.items():
             for field in (fields if label else ("train_accuracy", "test_accuracy", "train_loss", "test_loss")):
                 self._curve(label, field).setData(h["epoch"], h[field])
+            top_epoch = max(top_epoch, h["epoch"][-1])
+            top_loss = max(top_loss, max(h["test_loss"]), max(h["train_loss"]) if not label else 0.0)
+        self.accuracy_range.update(top_epoch, 1.0)
+        self.loss_range.update(top_epoch, top_loss)
         r = self.last_report
         who = f"{OPTIMIZER_LABELS[r.label]} · " if r.label else ""
         self.status.setText(f"{who}Epoch {r.epoch} · accuracy train {r.train_accuracy:.1%}, test "

@@ -40,6 +40,8 @@ def test_the_vendored_digits_are_scikit_learns_1797_images():
     images, labels = datasets.load_digits_array()
     assert images.shape == (1797, 64) and images.max() == 16 and images.min() == 0
     assert np.bincount(labels).tolist()[:3] == [178, 182, 177]  # sklearn's class counts
+    again = datasets.load_digits_array()
+    assert again[0] is images and not images.flags.writeable  # read once, shared read-only
     data = datasets.load_digits(test_fraction=0.2, seed=0)
     assert (len(data.y_train), len(data.y_test)) == (1438, 359) and data.x_train.max() == 1.0
     assert (datasets.DIGITS_PATH.parent / "digits.LICENSE.txt").read_text().count("BSD 3-Clause") == 1
