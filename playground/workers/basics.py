@@ -3,7 +3,8 @@
 As in workers/training.py, reports do not cross threads as signals: the core appends each EpochReport
 to a deque that the page drains on its redraw timer, and puts each Snapshot (the pictures) in a one-place
 slot, so a newer one replaces one the page has not drawn yet: stale pictures are dropped, never queued. `gate` plays, pauses and steps the run from the
-GUI thread. The end is a signal: finished(RunResult, or {optimizer: RunResult} for a comparison),
+GUI thread, and `gate.make_way(s)` pauses it between batches while the page redraws. The end is a
+signal: finished(RunResult, or {optimizer: RunResult} for a comparison),
 failed(Failure) or cancelled(Failure).
 """
 
@@ -64,10 +65,11 @@ class BasicsWorker(Worker):
                                      should_stop=self.should_stop, gate=self.gate)
             elif self.kind == "digits":
                 run = trainer.Trainer(datasets.load_digits(seed=self.settings.seed), self.settings)
-                result = trainer.run(run, on_report=report, should_stop=self.should_stop)
+                result = trainer.run(run, on_report=report, should_stop=self.should_stop, gate=self.gate)
             else:
                 result = trainer.compare(datasets.load_digits(seed=self.settings.seed), self.settings,
-                                         self.optimizers, on_report=report, should_stop=self.should_stop)
+                                         self.optimizers, on_report=report, should_stop=self.should_stop,
+                                         gate=self.gate)
         except BaseException as exc:  # noqa: BLE001 - every failure reaches the user
             self.fail(exc)
         else:

@@ -37,7 +37,8 @@ SPIRALS = TrainSettings(MLPSpec(2, 2, hidden_layers=2, neurons=32), optimizer="a
                         seed=0, epochs=0)
 DATASET_LABELS = {"circles": "Circles", "xor": "XOR", "spirals": "Two spirals", "blobs": "Gaussian blobs"}
 REDRAW_MS = 33  # how often the page looks for a new snapshot (the worker makes one at most every 66 ms)
-CURVES_S = 0.066  # the loss curves and the status line, at most this often
+CURVES_S = 0.1  # the loss curves and the status line, at most this often
+MAKE_WAY_S = 0.012  # the run pauses this long between batches after each redraw (workers/basics.py)
 
 
 class DecisionBoundaryPage(QWidget):
@@ -130,10 +131,10 @@ class DecisionBoundaryPage(QWidget):
 
         import pyqtgraph as pg
 
-        self.plot = make_plot("decisionBoundaryPlot", "Decision boundary (click to add a point)", "x₂", "x₁")
+        self.plot = make_plot("decisionBoundaryPlot", "Decision boundary (click to add a point)", "x₂", "x₁",
+                              legend=False)
         self.plot.setMinimumSize(260, 260)
         item = self.plot.getPlotItem()
-        item.legend.setVisible(False)
         item.setAspectLocked(True)
         item.setRange(xRange=(-datasets.EXTENT, datasets.EXTENT), yRange=(-datasets.EXTENT, datasets.EXTENT),
                       padding=0)
@@ -337,6 +338,7 @@ class DecisionBoundaryPage(QWidget):
             return
         snapshot = worker.take_snapshot()
         if snapshot is not None:
+            worker.gate.make_way(MAKE_WAY_S)  # the repaint that follows gets the GIL to itself
             self._draw_snapshot(snapshot)
         for r in worker.drain():
             if self.epochs and r.epoch <= self.epochs[-1]:
@@ -351,6 +353,7 @@ class DecisionBoundaryPage(QWidget):
         if self.epochs[-1] == self._curves_epoch:
             return  # nothing new
         self._curves_drawn, self._curves_epoch = now, self.epochs[-1]
+        worker.gate.make_way(MAKE_WAY_S)
         self.train_curve.setData(self.epochs, self.train_losses)
         self.test_curve.setData(self.epochs, self.test_losses)
         self.loss_range.update(self.epochs[-1], max(max(self.train_losses), max(self.test_losses)))

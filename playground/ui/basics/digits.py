@@ -25,7 +25,8 @@ from playground.workers.jobs import Jobs
 # The seed's network: Dense(128, relu) → Dropout(0.2) → Dense(10, softmax), trained with Adam.
 CLASSIC = TrainSettings(MLPSpec(64, 10, hidden_layers=1, neurons=128, activation="relu", dropout=0.2),
                         optimizer="adam", lr=0.001, batch_size=32, seed=0, epochs=20)
-REDRAW_MS = 66
+REDRAW_MS = 100  # the curves, at most 10 times a second (an epoch takes ~50-100 ms)
+MAKE_WAY_S = 0.02  # the run pauses this long between batches after each redraw (two plots: workers/basics.py)
 
 
 class DigitsPage(QWidget):
@@ -210,6 +211,7 @@ class DigitsPage(QWidget):
         reports = worker.drain() if worker is not None else []
         if not reports:
             return
+        worker.gate.make_way(MAKE_WAY_S)  # the repaint that follows gets the GIL to itself
         for r in reports:
             h = self.history.setdefault(r.label, {k: [] for k in ("epoch", "train_loss", "test_loss",
                                                                  "train_accuracy", "test_accuracy")})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGraphicsItem
 
 
-def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch"):
+def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, legend: bool = True):
     import pyqtgraph as pg
 
     widget = pg.PlotWidget()  # not PlotWidget(objectName=…): its keyword arguments go to the PlotItem
@@ -17,7 +17,8 @@ def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch"):
     item.setLabel("bottom", x_label)
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setMenuEnabled(False)
-    item.addLegend(offset=(-10, 10))
+    if legend:
+        item.addLegend(offset=(-10, 10))
     for axis in ("left", "bottom"):
         item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     widget.setMinimumHeight(140)
@@ -29,7 +30,10 @@ def curve(plot, color: str, name: str, *, dashed: bool = False):
     from PySide6.QtCore import Qt
 
     pen = pg.mkPen(color, width=2, style=Qt.DashLine if dashed else Qt.SolidLine)
-    return plot.getPlotItem().plot([], [], pen=pen, name=name)
+    item = plot.getPlotItem().plot([], [], pen=pen, name=name)
+    item.setDownsampling(auto=True, method="peak")  # a long run's thousands of epochs: ~2 points per pixel
+    item.setClipToView(True)
+    return item
 
 
 def nice_ceiling(value: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -71,6 +72,15 @@ def test_a_paused_gate_runs_exactly_one_epoch_per_step():
     assert [s.epoch for s in snapshots] == [0, 1, 2]  # a step always draws
     assert all(s.boundary.shape == (16, 16) for s in snapshots)
     assert len(snapshots[-1].neurons) == 16 and snapshots[-1].neuron_layers == (0,) * 8 + (1,) * 8
+
+
+def test_make_way_pauses_the_run_between_batches_until_its_deadline():
+    gate = Gate()
+    gate.give_way()  # nothing asked: returns at once
+    gate.make_way(0.03)
+    deadline = time.monotonic() + 0.03
+    gate.give_way()
+    assert time.monotonic() >= deadline - 1e-3
 
 
 def test_snapshots_come_from_inside_an_epoch_ready_to_draw(monkeypatch):

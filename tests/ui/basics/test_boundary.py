@@ -70,6 +70,42 @@ def test_step_trains_one_epoch_and_play_pauses(qtbot, page):
     assert page.epochs == [] and page.boundary_image.image is None and not page.is_running
 
 
+def test_reset_does_not_wait_for_the_run_and_play_starts_a_fresh_one(qtbot, page):
+    page.controls.batch.setValue(1)  # 200 batches an epoch: a reset lands inside one
+    qtbot.mouseClick(page.play_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(page.epochs) >= 2, timeout=TIMEOUT)
+    old = page._worker()
+    qtbot.mouseClick(page.reset_button, Qt.LeftButton)
+    assert not page.is_running and page.epochs == [] and page.play_button.text() == "Play"
+    assert old.should_stop.is_set()
+    qtbot.mouseClick(page.play_button, Qt.LeftButton)
+    assert page.is_running and page._worker() is not old
+    qtbot.waitUntil(lambda: len(page.epochs) >= 2, timeout=TIMEOUT)
+    assert page.epochs[:2] == [0, 1]  # the old run's late reports never reached the page
+    assert page.last_snapshot is not None and page.last_snapshot.epoch <= page.epochs[-1] + 1
+
+
+def test_snapshots_are_drawn_from_inside_long_epochs(qtbot, page):
+    page.n_points.setValue(4000)
+    page.controls.batch.setValue(1)  # 2,000 batches an epoch: seconds long
+    qtbot.mouseClick(page.play_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.last_snapshot is not None and 0 < page.last_snapshot.epoch < 1, timeout=TIMEOUT)
+    assert page.epochs == [0] and page.thumbnails.count() == 16
+    assert page.boundary_image.image.shape == (80, 80)
+    page.reset()
+
+
+def test_two_spirals_ask_for_a_bigger_network_and_the_preset_learns_them(qtbot, page):
+    page.dataset.setCurrentIndex(page.dataset.findData("spirals"))
+    assert "Spirals preset" in page.message.text()
+    qtbot.mouseClick(page.findChild(QObject, "basicsSpiralsPresetButton"), Qt.LeftButton)
+    assert (page.controls.layers.value(), page.controls.neurons.value(), page.noise.value()) == (2, 32, 0.05)
+    assert page.dataset.currentData() == "spirals" and "2 hidden layers of 32" in page.message.text()
+    result = _train(qtbot, page, 150)
+    assert result.last.test_accuracy >= 0.88 and result.last.train_accuracy >= 0.9
+    assert page.thumbnails.count() == 32
+
+
 def test_l2_shrinks_the_weight_norm(qtbot, page):
     norms = []
     for l2 in (0.0, 0.003):
