@@ -3,7 +3,7 @@
 Play / pause / step one epoch / reset drive a BasicsWorker through its Gate. The worker computes the
 boundary grid and each hidden neuron's 8-bit image (a snapshot at most every 66 ms, from inside an epoch
 too); this page polls on a 33 ms timer, draws only the latest snapshot (setImage with fixed levels) and
-the loss curves at most every CURVES_S, on axes that move in 1-2-5 steps. Reset does not wait for the
+the loss curves at most every CURVES_S, on axes that move in steps. Reset does not wait for the
 run: it is stopped and forgotten (Jobs.discard), and its late reports are dropped. Editing a control
 starts over with the new settings (a bad value is refused with a message naming the control, and the
 current run stays).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
@@ -121,6 +121,7 @@ class DecisionBoundaryPage(QWidget):
         scroll = QScrollArea(objectName="basicsControlsScroll", widgetResizable=True)
         scroll.setWidget(side)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self._scroll, self._side = scroll, side
         scroll.setMinimumWidth(side.sizeHint().width() + 24)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -401,6 +402,11 @@ class DecisionBoundaryPage(QWidget):
             if event.modifiers() & Qt.ShiftModifier:
                 label = 1 - label
             self.add_point(pos.x(), pos.y(), label)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:  # zoom: the controls never clipped
+            self._scroll.setMinimumWidth(self._side.sizeHint().width() + 24)
 
     def shutdown(self) -> None:
         self._timer.stop()

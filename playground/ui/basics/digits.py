@@ -8,7 +8,7 @@ optimizers trains the same network from the same initial weights once per optimi
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
 
@@ -66,7 +66,7 @@ class DigitsPage(QWidget):
         scroll = QScrollArea(objectName="digitsControlsScroll", widgetResizable=True)
         scroll.setWidget(side)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(side.sizeHint().width() + 24)
+        self._scroll, self._side = scroll, side
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -77,7 +77,7 @@ class DigitsPage(QWidget):
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.message)
 
-        self.accuracy_plot = make_plot("digitsAccuracyPlot", "Accuracy", "accuracy")
+        self.accuracy_plot = make_plot("digitsAccuracyPlot", "Accuracy", "accuracy", legend_offset=(-10, -40))
         self.loss_plot = make_plot("digitsLossPlot", "Loss", "cross-entropy")
         self.accuracy_range = SteppedRange(self.accuracy_plot, y_max=1.0)
         self.loss_range = SteppedRange(self.loss_plot)
@@ -94,7 +94,6 @@ class DigitsPage(QWidget):
         self.confusion.set_hint("Row: the true digit · hover a cell for its share")
         self.confusion.setMinimumSize(200, 150)
         self.gallery = MisclassifiedGallery()
-        self.gallery.setMinimumHeight(64)
         self.pad = DigitPad()
         self.pad.drawn.connect(self._on_pad_drawn)
         clear = QPushButton("Clear", objectName="digitClearButton")
@@ -102,14 +101,17 @@ class DigitsPage(QWidget):
         self.bars = ProbabilityBars()
         self.pad_label = QLabel("Train, then draw a digit.", objectName="digitPadLabel", wordWrap=True)
         pad_box = QGroupBox("Draw a digit")
-        pad_layout = QHBoxLayout(pad_box)
+        self.pad_box = pad_box
+        pad_outer = QVBoxLayout(pad_box)
+        pad_layout = QHBoxLayout()
+        pad_outer.addLayout(pad_layout)
+        pad_outer.addWidget(self.pad_label)  # under both columns: its lines never squeeze the bars
         pad_column = QVBoxLayout()
         pad_column.addWidget(self.pad)
         pad_column.addWidget(clear)
         pad_layout.addLayout(pad_column)
         bars_column = QVBoxLayout()
         bars_column.addWidget(self.bars)
-        bars_column.addWidget(self.pad_label)
         bars_column.addStretch(1)
         pad_layout.addLayout(bars_column, 1)
         gallery_box = QGroupBox("Misclassified test digits (true → predicted)")
@@ -119,7 +121,6 @@ class DigitsPage(QWidget):
         right.addWidget(gallery_box)
         right.addWidget(pad_box)
         right.setChildrenCollapsible(False)
-        pad_box.setMinimumHeight(pad_box.sizeHint().height())  # every bar readable at any zoom
         for i, stretch in enumerate((3, 1, 0)):
             right.setStretchFactor(i, stretch)
 
@@ -129,6 +130,22 @@ class DigitsPage(QWidget):
             splitter.setStretchFactor(splitter.count() - 1, stretch)
         splitter.setChildrenCollapsible(False)
         QVBoxLayout(self).addWidget(splitter)
+        self._fit_to_font()
+
+    def _fit_to_font(self) -> None:
+        """Minimum sizes that follow the font (zoom): the controls never clipped, every bar readable."""
+        self._scroll.setMinimumWidth(self._side.sizeHint().width() + 24)
+        self.pad_box.setMinimumHeight(self.pad_box.sizeHint().height())
+        self.gallery.setMinimumHeight(48 + 3 * self.fontMetrics().height())  # one row: image and label
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:
+            self._fit_to_font()
+
+    def _set_pad_text(self, text: str) -> None:
+        self.pad_label.setText(text)
+        self.pad_box.setMinimumHeight(self.pad_box.sizeHint().height())
 
     # ------------------------------------------------------------------ runs
     def settings(self) -> TrainSettings:
@@ -257,7 +274,7 @@ class DigitsPage(QWidget):
                                             causal=False, row_axis="true", col_axis="predicted"))
         self.confusion.set_boost(False)
         self.gallery.set_mistakes(ev.mistakes)
-        self.pad_label.setText("Draw a digit: the bars are the network's probabilities.")
+        self._set_pad_text("Draw a digit: the bars are the network's probabilities.")
         if self.pad.pixels().any():
             self._predict()
 
@@ -284,14 +301,14 @@ class DigitsPage(QWidget):
 
     def _predict(self) -> None:
         if self.predictor is None:
-            self.pad_label.setText("Train first: then the network says what you drew.")
+            self._set_pad_text("Train first: then the network says what you drew.")
             return
         self._jobs.start("predict", predict_worker(self.predictor, self.pad.pixels()), self._on_predicted,
-                         lambda f: self.pad_label.setText(f.message))
+                         lambda f: self._set_pad_text(f.message))
 
     def _on_predicted(self, probabilities) -> None:
         self.bars.set_values(probabilities)
-        self.pad_label.setText(f"It says {int(np.argmax(probabilities))} ({float(np.max(probabilities)):.0%}).")
+        self._set_pad_text(f"It says {int(np.argmax(probabilities))} ({float(np.max(probabilities)):.0%}).")
         self.probabilities_shown.emit(probabilities)
 
     def shutdown(self) -> None:

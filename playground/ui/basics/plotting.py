@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGraphicsItem
 
 
-def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, legend: bool = True):
+def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, legend: bool = True,
+              legend_offset: tuple[int, int] = (-10, 10)):
+    """A plot with a title, axis labels and a grid; the legend at `legend_offset` (negative: from the right
+    or bottom edge)."""
     import pyqtgraph as pg
 
     widget = pg.PlotWidget()  # not PlotWidget(objectName=…): its keyword arguments go to the PlotItem
@@ -18,7 +21,7 @@ def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, le
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setMenuEnabled(False)
     if legend:
-        item.addLegend(offset=(-10, 10))
+        item.addLegend(offset=legend_offset)
     for axis in ("left", "bottom"):
         item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     widget.setMinimumHeight(140)
@@ -37,21 +40,21 @@ def curve(plot, color: str, name: str, *, dashed: bool = False):
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 × 10ᵏ at or above `value` (> 0)."""
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ᵏ at or above `value` (> 0)."""
     import math
 
     if not value > 0 or not math.isfinite(value):
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
-    for step in (1.0, 2.0, 5.0, 10.0):
+    for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         if value <= step * power * (1 + 1e-9):
             return step * power
     return 10.0 * power
 
 
 class SteppedRange:
-    """Keeps a plot's axes still while its curves grow: x from 0 to a 1-2-5 step at or above the last
-    epoch, y from 0 to one at or above the highest value (or fixed). pyqtgraph's auto-range would move
+    """Keeps a plot's axes still while its curves grow: x from 0 to a round step at or above the last
+    epoch, y from 0 to a step at or above the highest value (or fixed). pyqtgraph's auto-range would move
     both axes every epoch, and regenerating their ticks is most of a redraw's cost on the GUI thread;
     here they move only when a step is passed."""
 
