@@ -14,9 +14,10 @@ README = Path(__file__).parents[3] / "README.md"
 # names a new widget, or a widget renamed under the README, fails here until both agree.
 DOCUMENTED = {
     "attentionView", "basicsActivationCombo", "basicsDatasetCombo", "basicsLayersSpin", "basicsLearningRateSpin",
-    "basicsNeuronsSpin", "basicsOptimizerCombo", "basicsPages", "basicsPlayButton", "basicsResetButton",
+    "basicsNeuronsSpin", "basicsOptimizerCombo", "basicsOverfitPresetButton", "basicsPages", "basicsPlayButton",
+    "basicsResetButton", "basicsSpiralsPresetButton",
     "basicsStepButton", "basicsTab", "confusionMatrixView", "decisionBoundaryPlot", "digitDrawPad",
-    "digitProbabilities", "digitsCompareButton", "digitsTrainButton", "misclassifiedGallery",
+    "digitProbabilities", "digitsCompareButton", "digitsTrainButton", "misclassifiedGallery", "neuronThumbnails",
     "blockDiagram", "chatInputTokenCount", "chatModeCombo", "chatTokensToggle", "configBuilder", "contextMeter", "deviceSelector",
     "distillAlphaSpin", "distillTemperatureSpin", "dtypeSelector", "engineCombo", "engineStatusLabel",
     "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "importanceCombo", "logitLensView",
