@@ -122,7 +122,6 @@ class DecisionBoundaryPage(QWidget):
         scroll.setWidget(side)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._scroll, self._side = scroll, side
-        scroll.setMinimumWidth(side.sizeHint().width() + 24)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -175,6 +174,7 @@ class DecisionBoundaryPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self._fit_to_font()
 
     # ------------------------------------------------------------------ data and settings
     def toy_spec(self) -> datasets.ToySpec:
@@ -308,6 +308,7 @@ class DecisionBoundaryPage(QWidget):
         self.boundary_image.clear()
         self._image_placed = False
         self.thumbnails.set_neurons(None, ())
+        self.thumbnails.set_rows(self.controls.layers.value())
         self.status.setText("Press Play to train.")
 
     def _sync_buttons(self) -> None:
@@ -405,8 +406,14 @@ class DecisionBoundaryPage(QWidget):
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == QEvent.FontChange:  # zoom: the controls never clipped
-            self._scroll.setMinimumWidth(self._side.sizeHint().width() + 24)
+        if event.type() == QEvent.FontChange:
+            self._fit_to_font()
+
+    def _fit_to_font(self) -> None:
+        """Minimum sizes that follow the font (zoom): the controls never clipped; two lines of status from
+        the start, so a longer status does not shrink the plots (a relayout regenerates every axis)."""
+        self._scroll.setMinimumWidth(self._side.sizeHint().width() + 24)
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
 
     def shutdown(self) -> None:
         self._timer.stop()

@@ -137,6 +137,9 @@ class DigitsPage(QWidget):
         self._scroll.setMinimumWidth(self._side.sizeHint().width() + 24)
         self.pad_box.setMinimumHeight(self.pad_box.sizeHint().height())
         self.gallery.setMinimumHeight(48 + 3 * self.fontMetrics().height())  # one row: image and label
+        # Room for two lines from the start: the first epoch's text does not shrink the plots (a relayout
+        # regenerates every axis, the costliest redraw there is)
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

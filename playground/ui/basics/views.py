@@ -50,15 +50,23 @@ class NeuronThumbnails(QWidget):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self._images: list[QImage] = []
         self._layers: tuple[int, ...] = ()
+        self._rows = 1  # the hidden layers to make room for (set before the first picture arrives)
         self.setMinimumHeight(60)
+
+    def set_rows(self, rows: int) -> None:
+        """Make room for this many hidden layers now: the plots beside do not shrink when the first picture
+        arrives (a relayout regenerates their axes)."""
+        rows = max(1, min(rows, 16))
+        if rows != self._rows:
+            self._rows = rows
+            self.updateGeometry()
 
     def set_neurons(self, neurons: tuple[np.ndarray, ...] | None, layers: tuple[int, ...]) -> None:
         """Each neuron as a (T, T) uint8 image, row 0 on top (the worker makes them: nothing to convert)."""
         self._images = [_gray8(n) for n in neurons or ()]
-        rows_before = max(self._layers, default=-1)
         self._layers = tuple(layers)
-        if max(self._layers, default=-1) != rows_before:
-            self.updateGeometry()  # a relayout only when the number of rows changes
+        if self._layers:
+            self.set_rows(max(self._layers) + 1)  # a relayout only when the number of rows changes
         self.update()
 
     def count(self) -> int:
@@ -68,8 +76,7 @@ class NeuronThumbnails(QWidget):
         return max(20.0, min(48.0, self.fontMetrics().height() * 2.6))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        rows = (max(self._layers) + 1) if self._layers else 1
-        return QSize(320, int(rows * (self._cell() + 6) + self.fontMetrics().height() + 8))
+        return QSize(320, int(self._rows * (self._cell() + 6) + self.fontMetrics().height() + 8))
 
     def heightForWidth(self, _w: int) -> int:  # noqa: N802
         return self.sizeHint().height()
