@@ -6,7 +6,8 @@ runs it once per optimizer from the same initial weights. Every epoch's losses a
 reported (`EpochReport`); a `Snapshot` carries everything the decision-boundary page draws, ready to draw
 (the boundary grid and each hidden neuron's output as an 8-bit image are computed here, on the training
 thread), at most every SNAPSHOT_INTERVAL_S, from inside an epoch too (after any batch), so a big epoch
-still animates.
+still animates. Between two batches the run also sees a stop, sleeps briefly (YIELD_*) and gives way
+while the window redraws (`Gate.make_way`).
 """
 
 from __future__ import annotations
