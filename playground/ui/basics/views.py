@@ -88,6 +88,7 @@ class NeuronThumbnails(QWidget):
         fm = self.fontMetrics()
         if not self._images:
             p.drawText(self.rect(), Qt.AlignCenter | Qt.TextWordWrap, "Hidden neurons appear here while it trains.")
+            p.end()
             return
         cell, gap = self._cell(), 4.0
         label_w = fm.horizontalAdvance("Layer 6 ") + 4
