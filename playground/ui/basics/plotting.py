@@ -24,6 +24,7 @@ def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, le
         item.addLegend(offset=legend_offset)
     for axis in ("left", "bottom"):
         item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        item.getAxis(axis).enableAutoSIPrefix(False)  # a loss axis up to 0.8 reads 0.8, not 800 (×0.001)
     widget.setMinimumHeight(140)
     return widget
 
