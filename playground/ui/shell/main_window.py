@@ -15,6 +15,7 @@ from playground.core.paths import RESOURCES
 from playground.core.progress import Progress
 from playground.core.types import ModelInfo, ModelSource
 from playground.ui.architecture.tab import ArchitectureTab
+from playground.ui.basics.tab import BasicsTab
 from playground.ui.chat.tab import ChatTab
 from playground.ui.optimize.tab import OptimizeTab
 from playground.ui.shell import presenter, theme
@@ -114,8 +115,10 @@ class MainWindow(QMainWindow):
         self.training_tab = TrainingTab(context, self)
         self.architecture_tab = ArchitectureTab(context, self)
         self.optimize_tab = OptimizeTab(context, self)
+        self.basics_tab = BasicsTab(context, self)
         for tab, title in ((self.chat_tab, "Chat"), (self.training_tab, "Training"),
-                           (self.architecture_tab, "Architecture"), (self.optimize_tab, "Optimize")):
+                           (self.architecture_tab, "Architecture"), (self.optimize_tab, "Optimize"),
+                           (self.basics_tab, "Basics")):
             self.tabs.addTab(tab, title)
         # The hand-offs between tabs, all of them: each tab asks through a signal, the window answers.
         for tab in (self.training_tab, self.architecture_tab, self.optimize_tab):
@@ -426,7 +429,7 @@ class MainWindow(QMainWindow):
         self.model_selector.shutdown()
         if self.server_panel is not None:
             self.server_panel.shutdown()
-        for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab):
+        for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab, self.basics_tab):
             tab.shutdown()
         self.controller.shutdown()
 
