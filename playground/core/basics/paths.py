@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from playground.core.basics.surfaces import SURFACES, Point, Surface
+from playground.core.basics.surfaces import SURFACES, Point, Surface, SurfacePicture, surface_picture
 from playground.core.errors import Cancelled, PlaygroundError
 
 if TYPE_CHECKING:
@@ -25,16 +25,26 @@ class OptimizerSpec:
     key: str
     title: str
     rule: str  # the update rule, as torch implements it (g = ∇L(θ), η = the optimizer's lr)
+    idea: str  # what the rule does, in a sentence
     adaptive: bool  # takes the step size (parameter units) rather than the learning rate
 
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
-    OptimizerSpec("sgd", "SGD", "θ ← θ − η·g", adaptive=False),
-    OptimizerSpec("momentum", "Momentum", "v ← β·v + g\nθ ← θ − η·v", adaptive=False),
-    OptimizerSpec("adagrad", "AdaGrad", "G ← G + g²\nθ ← θ − η·g / (√G + ε)", adaptive=True),
-    OptimizerSpec("rmsprop", "RMSprop", "s ← ρ·s + (1 − ρ)·g²\nθ ← θ − η·g / (√s + ε)", adaptive=True),
+    OptimizerSpec("sgd", "SGD", "θ ← θ − η·g",
+                  "Steps straight down the slope: long steps where it is steep, tiny ones where it is flat.",
+                  adaptive=False),
+    OptimizerSpec("momentum", "Momentum", "v ← β·v + g\nθ ← θ − η·v",
+                  "v remembers past gradients: it builds up speed along any direction that persists and "
+                  "cancels zig-zags.", adaptive=False),
+    OptimizerSpec("adagrad", "AdaGrad", "G ← G + g²\nθ ← θ − η·g / (√G + ε)",
+                  "Divides each coordinate by all its past gradients: steep directions slow down, and "
+                  "every step shrinks over time.", adaptive=True),
+    OptimizerSpec("rmsprop", "RMSprop", "s ← ρ·s + (1 − ρ)·g²\nθ ← θ − η·g / (√s + ε)",
+                  "Like AdaGrad, but forgets old gradients: its steps do not shrink for ever.", adaptive=True),
     OptimizerSpec("adam", "Adam", "m ← β₁·m + (1 − β₁)·g\nv ← β₂·v + (1 − β₂)·g²\n"
-                  "m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)\nθ ← θ − η·m̂ / (√v̂ + ε)", adaptive=True),
+                  "m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)\nθ ← θ − η·m̂ / (√v̂ + ε)",
+                  "Momentum (m) divided by RMSprop's running size (v); m̂ and v̂ undo the zero start of "
+                  "the first steps.", adaptive=True),
 )
 OPTIMIZER_KEYS = tuple(spec.key for spec in OPTIMIZERS)
 MAX_STEPS = 2000
@@ -169,3 +179,16 @@ def compute_paths(config: PathConfig, *, should_stop: threading.Event | None = N
     """Every optimizer's path from the same start (a few ms per hundred steps each)."""
     config = config.resolved()
     return PathsResult(config, tuple(run_optimizer(key, config, should_stop) for key in keys))
+
+
+@dataclass(frozen=True, eq=False)
+class PathsScene:
+    """What the optimizer paths panel draws: the surface's picture and every path over it."""
+
+    picture: SurfacePicture
+    result: PathsResult
+
+
+def compute_scene(config: PathConfig, *, should_stop: threading.Event | None = None) -> PathsScene:
+    result = compute_paths(config, should_stop=should_stop)
+    return PathsScene(surface_picture(result.config.surface), result)

@@ -86,7 +86,7 @@ def test_torch_runs_the_update_rule_shown_with_the_settings_chosen(key):
 
 def test_every_optimizer_has_a_title_and_a_rule():
     for spec in OPTIMIZERS:
-        assert spec.title and "θ ←" in spec.rule
+        assert spec.title and spec.idea and "θ ←" in spec.rule
     assert [s.key for s in OPTIMIZERS if s.adaptive] == ["adagrad", "rmsprop", "adam"]
 
 
@@ -143,3 +143,11 @@ def test_a_set_stop_event_cancels():
     stop.set()
     with pytest.raises(Cancelled):
         compute_paths(PathConfig(), should_stop=stop)
+
+
+def test_a_scene_is_the_paths_with_their_surface_picture():
+    from playground.core.basics.paths import compute_scene
+
+    scene = compute_scene(PathConfig(surface="saddle", steps=3))
+    assert scene.picture.key == scene.result.config.surface == "saddle"
+    assert len(scene.result.path("adam").points) == 4
