@@ -47,6 +47,12 @@ def _digits_page() -> QWidget:
     return DigitsPage()
 
 
+def _paths_page() -> QWidget:
+    from playground.ui.basics.paths import OptimizerPathsPanel
+
+    return OptimizerPathsPanel()
+
+
 class BasicsTab(QWidget):
     navigate_requested = Signal(str)  # the window wires every tab's; Basics asks for none yet
 
@@ -62,6 +68,7 @@ class BasicsTab(QWidget):
         self._pages: dict[str, QWidget] = {}
         self.add_page("Decision boundary", _boundary_page)
         self.add_page("Digits", _digits_page)
+        self.add_page("Optimizer paths", _paths_page)
 
     def add_page(self, title: str, page: QWidget | Callable[[], QWidget]) -> None:
         holder = page if isinstance(page, QWidget) else _LazyPage(page)

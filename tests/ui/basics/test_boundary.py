@@ -145,4 +145,7 @@ def test_the_main_window_has_the_basics_tab(qtbot, window):
     assert isinstance(tab, BasicsTab) and window.tabs.tabText(window.tabs.indexOf(tab)) == "Basics"
     window.show_tab("basicsTab")
     assert window.findChild(QObject, "decisionBoundaryPlot") is not None
-    assert [tab.pages.tabText(i) for i in range(tab.pages.count())] == ["Decision boundary", "Digits"]
+    assert [tab.pages.tabText(i) for i in range(tab.pages.count())] == [
+        "Decision boundary", "Digits", "Optimizer paths"]
+    tab.pages.setCurrentIndex(2)  # built when first shown
+    assert window.findChild(QObject, "optimizerPathPlot") is not None

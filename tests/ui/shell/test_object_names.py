@@ -27,6 +27,10 @@ DOCUMENTED = {
     "sparsitySpin", "startDistillButton", "techniqueList", "tokenizerBpeView", "tokenizerCharView",
     "tokenizerExamples", "tokenizerInput", "tokenizerModelView", "tokenizerPage", "whyAttentionView",
     "whyLogitLensView", "whyTokenButton", "whyTokenPanel",
+    # The Basics tab's optimizer paths panel
+    "optimizerPathPlot", "pathBeta1Spin", "pathBeta2Spin", "pathLearningRateSpin", "pathMessage", "pathMomentumSpin",
+    "pathPlayButton", "pathResetButton", "pathResultsTable", "pathRhoSpin", "pathSpeedCombo", "pathStepButton",
+    "pathStepSizeSpin", "pathStepSlider", "pathStepsSpin", "pathSurfaceCombo",
 }
 QT_OWN_NAMES = {"ScrollLeftButton", "ScrollRightButton"}  # QTabBar's scroll arrows, named by Qt itself
 
