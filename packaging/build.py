@@ -53,6 +53,23 @@ def run_pyinstaller(dist: Path, work: Path) -> None:
     subprocess.run(command, check=True, cwd=ROOT)
 
 
+def strip_libraries(bundle: Path) -> int:
+    """`strip --strip-unneeded` the shared libraries (libtorch_cpu alone: 434 → 345 MB), except those in
+    auditwheel's `*.libs/` folders, which stripping corrupts, and the executable (its archive is appended).
+    Returns the bytes saved; nothing on a platform with no `strip`."""
+    tool = shutil.which("strip")
+    if tool is None or sys.platform == "win32":
+        return 0
+    saved = 0
+    for lib in bundle.rglob("*.so*"):
+        if not lib.is_file() or lib.is_symlink() or any(part.endswith(".libs") for part in lib.parts):
+            continue
+        before = lib.stat().st_size
+        if subprocess.run([tool, "--strip-unneeded", str(lib)], capture_output=True).returncode == 0:
+            saved += before - lib.stat().st_size
+    return saved
+
+
 def add_files(bundle: Path) -> None:
     for name in ("install.sh", "uninstall.sh", "llm-playground.desktop"):
         shutil.copy2(ROOT / "packaging" / name, bundle / name)
@@ -98,6 +115,8 @@ def main() -> int:
     if not args.skip_pyinstaller:
         check_system_libraries()
         run_pyinstaller(args.dist, ROOT / "build" / "pyinstaller")
+    if not args.skip_pyinstaller:
+        print(f"[package] stripping the shared libraries: {strip_libraries(bundle) / 1e6:.0f} MB saved", flush=True)
     add_files(bundle)
     prebuild_engine(bundle)
     size, count = tree_size(bundle)

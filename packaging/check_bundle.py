@@ -24,7 +24,12 @@ SMOKE_LIMIT_S = 180
 
 def clean_env(home: Path) -> dict[str, str]:
     """What `env -i HOME=… QT_QPA_PLATFORM=offscreen` gives: nothing of this machine's Python set-up."""
-    return {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    env = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    if sys.platform == "win32":  # Windows cannot start a process without these
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ},
+                   USERPROFILE=str(home), LOCALAPPDATA=str(home / "AppData" / "Local"),
+                   APPDATA=str(home / "AppData" / "Roaming"))
+    return env
 
 
 def listing(folder: Path) -> set[str]:
@@ -40,7 +45,7 @@ def run(exe: Path, args: list[str], home: Path, timeout: float) -> tuple[subproc
 
 def check_bundle(bundle: Path, label: str) -> list[str]:
     """The checks on one unpacked bundle; returns the failures (empty: all passed)."""
-    exe, failures = bundle / APP, []
+    exe, failures = bundle / (APP + (".exe" if sys.platform == "win32" else "")), []
     before = listing(bundle)
     with tempfile.TemporaryDirectory(prefix="playground-home-") as home:
         home = Path(home)

@@ -46,18 +46,21 @@ def run_gui(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def _wait_for(signal_owner_signal, timeout_s: float) -> list:
-    """Spin an event loop until a signal fires; returns its arguments (empty on timeout)."""
+def _wait_for(signal_owner_signal, timeout_s: float, also=None) -> list:
+    """Spin an event loop until a signal (or `also`) fires; returns its arguments (empty on timeout)."""
     loop, got = QEventLoop(), []
 
     def on_signal(*args):
         got.append(args)
         loop.quit()
 
-    signal_owner_signal.connect(on_signal)
+    signals = [signal_owner_signal] + ([also] if also is not None else [])
+    for signal in signals:
+        signal.connect(on_signal)
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     loop.exec()
-    signal_owner_signal.disconnect(on_signal)
+    for signal in signals:
+        signal.disconnect(on_signal)
     return got[0] if got else []
 
 
@@ -80,7 +83,10 @@ def run_smoke_test(timeout_s: float = 300.0) -> int:
         window.controller.load_failed.connect(failures.append)
         t0 = time.perf_counter()
         window.load_source(source)
-        loaded = _wait_for(window.controller.model_changed, timeout_s)
+        # a failed load ends the wait at once (its reason is the output), not at the timeout
+        loaded = _wait_for(window.controller.model_changed, timeout_s, also=window.controller.load_failed)
+        if failures:
+            loaded = []
         if not loaded:
             raise RuntimeError(str(failures[0]) if failures else "Loading the built-in model timed out.")
         load_s = time.perf_counter() - t0

@@ -19,6 +19,7 @@ import packaging_rules  # noqa: E402
 @pytest.mark.parametrize("path, kept", [
     ("torch/lib/libtorch_cpu.so", True),
     ("torch/bin/test_api", False),
+    ("torch/bin/torch_shm_manager", True),  # torch starts it for tensors shared between processes
     ("torch/include/ATen/ATen.h", False),
     ("torch/lib/libc10.a", False),
     ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
@@ -117,3 +118,16 @@ def test_install_puts_the_app_and_its_menu_entry_under_local_share_and_uninstall
     assert out.returncode == 0, out.stderr
     assert not app.exists() and not (share / "applications" / "llm-playground.desktop").exists()
     assert (runs / "my-run.json").is_file()  # what the user made stays
+
+
+def test_the_bundle_keeps_the_transformers_families_the_app_uses_and_drops_the_others():
+    import importlib.util
+
+    models = Path(importlib.util.find_spec("transformers").origin).parent / "models"
+    excluded = packaging_rules.excluded_transformers_models(models)
+    assert "transformers.models.bert" in excluded and "transformers.models.llama" not in excluded
+    # what transformers' GGUF tokenizer mapping imports at its top level, and what that imports in turn
+    assert {"t5", "qwen3_5", "qwen3_next"} <= packaging_rules.kept_transformers_models(models)
+    assert packaging_rules.keep_data("transformers/models/llama/modeling_llama.py")
+    assert packaging_rules.keep_data("transformers/models/__init__.py")
+    assert not packaging_rules.keep_data("transformers/models/bert/modeling_bert.py")
