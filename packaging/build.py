@@ -81,8 +81,8 @@ def prebuild_engine(bundle: Path) -> None:
     libraries), into the folder it reads pre-built engines from."""
     exe = bundle / (APP + (".exe" if sys.platform == "win32" else ""))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    print("[package] pre-building the built-in model's fast engine", flush=True)
-    subprocess.run([str(exe), "--prebuild-engine", str(bundle / "_internal" / "prebuilt")], check=True, env=env)
+    print("[package] pre-building the built-in model's seed and fast engine", flush=True)
+    subprocess.run([str(exe), "--prebuild", str(bundle / "_internal" / "prebuilt")], check=True, env=env)
 
 
 def top_sizes(bundle: Path, n: int = 10) -> list[tuple[int, str]]:

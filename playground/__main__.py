@@ -52,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--run-module"]:
         return run_module(argv[1:])
+    if argv[:1] == ["--prebuild"] and len(argv) == 2:  # packaging/build.py: what the bundle ships ready-made
+        from pathlib import Path
+
+        from playground.cli.prebuild import prebuild
+
+        return prebuild(Path(argv[1]))
     args = build_parser().parse_args(argv)
     if args.command is not None:
         from playground.cli import run
