@@ -94,7 +94,7 @@ def run_smoke_test(timeout_s: float = 300.0) -> int:
         engine, engine_s, notice = _smoke_engine(window.controller.session)
         text, gen_s, n_tokens = _smoke_generate(window.controller.session, timeout_s, engine)
         print(f"SMOKE OK: window shown {shown:.2f} s after process start; model loaded in {load_s:.2f} s "
-              f"({'cache' if loaded[0].from_cache else 'converted from GGUF'}); engine {engine.name} ready in "
+              f"({'cache' if loaded[0].from_cache else 'from the GGUF'}); engine {engine.name} ready in "
               f"{engine_s:.2f} s{notice}; {n_tokens} greedy tokens in {gen_s:.2f} s: {text!r}; "
               f"total {time.perf_counter() - started:.1f} s")
         return 0

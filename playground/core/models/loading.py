@@ -285,7 +285,9 @@ def _fast_gguf_session(source: ModelSource, device: str, dtype: str, on_progress
     _check(should_stop)
     model.to(torch.device(device))
     session = ModelSession(model, tokenizer, source, from_cache=False)
-    threading.Thread(target=_write_copy_later, args=(session, gguf, target), name="gguf-copy", daemon=True).start()
+    # not a daemon: an app closed within seconds of its first start waits for the copy (a daemon thread
+    # killed mid-write at exit aborts the process: "FATAL: exception not rethrown")
+    threading.Thread(target=_write_copy_later, args=(session, gguf, target), name="gguf-copy").start()
     _report(on_progress, 1.0, "Ready.")
     return session
 
