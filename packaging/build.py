@@ -86,7 +86,8 @@ def prebuild_engine(bundle: Path) -> None:
 
 
 def top_sizes(bundle: Path, n: int = 10) -> list[tuple[int, str]]:
-    files = [(p.stat().st_size, str(p.relative_to(bundle))) for p in bundle.rglob("*") if p.is_file()]
+    files = [(p.stat().st_size, str(p.relative_to(bundle))) for p in bundle.rglob("*")
+             if p.is_file() and not p.is_symlink()]
     return sorted(files, reverse=True)[:n]
 
 
