@@ -48,6 +48,15 @@ def run_module(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        loading = sys.modules.get("playground.core.models.loading")  # (never imported just for this)
+        if loading is not None:
+            loading.finish_background_copies()
+
+
+def _main(argv: list[str] | None = None) -> int:
     ensure_streams()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--run-module"]:

@@ -285,11 +285,23 @@ def _fast_gguf_session(source: ModelSource, device: str, dtype: str, on_progress
     _check(should_stop)
     model.to(torch.device(device))
     session = ModelSession(model, tokenizer, source, from_cache=False)
-    # not a daemon: an app closed within seconds of its first start waits for the copy (a daemon thread
-    # killed mid-write at exit aborts the process: "FATAL: exception not rethrown")
-    threading.Thread(target=_write_copy_later, args=(session, gguf, target), name="gguf-copy").start()
+    # not a daemon, and the app joins it before it exits (finish_background_copies): a thread killed mid-write at
+    # exit aborts the process ("FATAL: exception not rethrown"), and PyInstaller's bootloader does not wait
+    copy = threading.Thread(target=_write_copy_later, args=(session, gguf, target), name="gguf-copy")
+    _copies.append(copy)
+    copy.start()
     _report(on_progress, 1.0, "Ready.")
     return session
+
+
+_copies: list[threading.Thread] = []
+
+
+def finish_background_copies(timeout_s: float = 120.0) -> None:
+    """Wait for the safetensors copies `_fast_gguf_session` is still writing (the app calls it as it exits)."""
+    deadline = time.monotonic() + timeout_s
+    while _copies:
+        _copies.pop().join(max(0.0, deadline - time.monotonic()))
 
 
 def _write_copy_later(session: "ModelSession", gguf: Path, target: Path) -> None:
