@@ -20,6 +20,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from playground.core.generation.engine import reusable_prefix
 from playground.core.engines.names import gguf_engine_name
 from playground.core.imports import import_lock
 
@@ -94,12 +95,7 @@ class GgufEngine:
         ids = [int(i) for i in input_ids]
         if not ids:
             raise ValueError("The prompt is empty.")
-        common = 0
-        for old, new in zip(self._tokens, ids):
-            if old != new:
-                break
-            common += 1
-        keep = min(common, len(ids) - 1)  # run at least one token to get the next-token logits
+        keep = reusable_prefix(self._tokens, ids)  # at least one token runs, for the next-token logits
         del self._tokens[keep:]  # the buffers past it are overwritten: GQA reads only seqlens_k + 1 positions
         new = ids[keep:]
         return torch.from_numpy(self._run(new, np.array([len(new) - 1]))[0].copy())

@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from playground.core.generation.engine import reusable_prefix
 from playground.core.engines.names import engine_name
 from playground.core.imports import import_lock
 
@@ -70,12 +71,7 @@ class OnnxEngine:
         ids = [int(i) for i in input_ids]
         if not ids:
             raise ValueError("The prompt is empty.")
-        common = 0
-        for old, new in zip(self._tokens, ids):
-            if old != new:
-                break
-            common += 1
-        keep = min(common, len(ids) - 1)  # run at least one token to get the next-token logits
+        keep = reusable_prefix(self._tokens, ids)  # at least one token runs, for the next-token logits
         if self._generator is None or keep == 0 or len(ids) > self._capacity:
             self._new_generator(len(ids) + _RESERVE)
             keep = 0

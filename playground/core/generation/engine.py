@@ -26,6 +26,18 @@ def output_cache(out) -> Any:
     return getattr(out, "cache", None) if getattr(out, "cache", None) is not None else out.past_key_values
 
 
+
+def reusable_prefix(cached: Sequence[int], ids: Sequence[int]) -> int:
+    """How many of the `cached` tokens a new prompt `ids` starts with and can keep: the common prefix, less
+    one when it is all of `ids` (at least one token runs, for its next-token logits). Every engine's
+    prefill reuses its KV cache this far."""
+    common = 0
+    for old, new in zip(cached, ids):
+        if old != new:
+            break
+        common += 1
+    return min(common, len(ids) - 1)
+
 class Engine(Protocol):
     name: str
 
@@ -98,12 +110,7 @@ class TorchEngine:
         if cache is None or self._cache_device != self.device or not _rewindable(cache) \
                 or cache.get_seq_length() != len(self._ids):
             return 0
-        common = 0
-        for old, new in zip(self._ids, ids):
-            if old != new:
-                break
-            common += 1
-        return min(common, len(ids) - 1)
+        return reusable_prefix(self._ids, ids)
 
     def step(self, token_id: int) -> torch.Tensor:
         return self._forward([token_id])
