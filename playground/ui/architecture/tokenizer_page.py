@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
 
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.token_pieces import TOKENS_LEGEND, TokenPiecesView
 from playground.workers.base import FunctionWorker
@@ -48,12 +49,12 @@ class TokenizerPage(QWidget):
 
     def _build(self) -> None:
         self.input = QPlainTextEdit(DEFAULT_TEXT, objectName="tokenizerInput")
-        self.input.setPlaceholderText("Type text to see how each tokenizer splits it")
+        self.input.setPlaceholderText(translate("TokenizerPage", "Type text to see how each tokenizer splits it"))
         self.input.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         self.examples = QComboBox(objectName="tokenizerExamples")
-        self.examples.addItem("Examples…")
+        self.examples.addItem(translate("TokenizerPage", "Examples…"))
         self.examples.addItems(list(EXAMPLES))
-        self.examples.setToolTip("Put an example in the box")
+        self.examples.setToolTip(translate("TokenizerPage", "Put an example in the box"))
         self.examples.activated.connect(self._on_examples_activated)
         side = QVBoxLayout()
         side.addWidget(self.examples)

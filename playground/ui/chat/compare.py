@@ -17,6 +17,7 @@ from playground.ui.chat.replies import ties_note
 from playground.ui.chat.view import TokenTextView
 from playground.ui.chat.sampling_panel import RANDOM_SEED, SamplingPanel
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.workers.jobs import Jobs
 
 JOB = "compare"
@@ -35,7 +36,7 @@ class CompareColumn(QGroupBox):
         self.panel.top_p.setValue(1.0)
         self.output = TokenTextView(self)
         self.output.setObjectName(f"compareOutput{index}")
-        self.output.setPlaceholderText("The reply under these settings appears here.")
+        self.output.setPlaceholderText(translate("CompareColumn", "The reply under these settings appears here."))
         self.stats = QLabel("", objectName=f"compareStats{index}", wordWrap=True)
         layout.addWidget(self.panel)
         layout.addWidget(self.output, 1)
@@ -45,7 +46,7 @@ class CompareColumn(QGroupBox):
     def reset(self, waiting: bool) -> None:
         self.output.clear_view()
         self.steps = []
-        self.stats.setText("waiting…" if waiting else "")
+        self.stats.setText(translate("CompareColumn", "waiting…") if waiting else "")
 
     def text(self) -> str:
         return self.output.toPlainText()
@@ -60,7 +61,7 @@ class CompareView(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")
-        self.setWindowTitle("Compare sampling settings")
+        self.setWindowTitle(translate("CompareView", "Compare sampling settings"))
         self.setModal(False)
         self.controller, self.prompt_builder, self.engine_factory = controller, prompt_builder, engine_factory
         self._jobs = Jobs(self)
@@ -70,16 +71,16 @@ class CompareView(QDialog):
         self._inspected = 0  # the column whose token is on the chart
 
         self.prompt_edit = QPlainTextEdit(objectName="comparePromptEdit")
-        self.prompt_edit.setPlaceholderText("One prompt, answered under each setting below")
+        self.prompt_edit.setPlaceholderText(translate("CompareView", "One prompt, answered under each setting below"))
         self.prompt_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         self.columns_spin = QSpinBox(objectName="compareColumnsSpin", minimum=2, maximum=MAX_COLUMNS, value=3)
         self.max_tokens_spin = QSpinBox(objectName="compareMaxTokensSpin", minimum=1, maximum=4096, value=64)
         self.seed_spin = QSpinBox(objectName="compareSeedSpin", minimum=RANDOM_SEED, maximum=2**31 - 1, value=0)
-        self.seed_spin.setSpecialValueText("random")
-        self.seed_spin.setToolTip("The same seed for every column, so only the settings differ.")
-        self.run_button = QPushButton("Run", objectName="compareRunButton")
+        self.seed_spin.setSpecialValueText(translate("CompareView", "random"))
+        self.seed_spin.setToolTip(translate("CompareView", "The same seed for every column, so only the settings differ."))
+        self.run_button = QPushButton(translate("CompareView", "Run"), objectName="compareRunButton")
         self.run_button.setDefault(True)
-        self.stop_button = QPushButton("Stop", objectName="compareStopButton", enabled=False)
+        self.stop_button = QPushButton(translate("CompareView", "Stop"), objectName="compareStopButton", enabled=False)
         self.notice = QLabel("", objectName="compareNoticeLabel", wordWrap=True)
         self.notice.hide()
 
@@ -103,7 +104,7 @@ class CompareView(QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Prompt"))
+        layout.addWidget(QLabel(translate("CompareView", "Prompt")))
         layout.addWidget(self.prompt_edit)
         layout.addLayout(controls)
         layout.addWidget(self.notice)
@@ -120,7 +121,7 @@ class CompareView(QDialog):
 
     def _build_distribution(self) -> QGroupBox:
         """`compareDistribution`: the chat's chart and inspector, hidden until a token is clicked."""
-        self.distribution = QGroupBox("Next-token distribution", objectName="compareDistribution")
+        self.distribution = QGroupBox(translate("CompareView", "Next-token distribution"), objectName="compareDistribution")
         self.chart = TokenDistributionChart(self.distribution)
         for widget, name in ((self.chart.caption, "compareDistributionCaption"),
                              (self.chart.legend, "compareDistributionLegend"),
@@ -232,7 +233,7 @@ class CompareView(QDialog):
 
     @Slot(int)
     def _on_worker_column_started(self, index: int) -> None:
-        self.columns[index].stats.setText("generating…")
+        self.columns[index].stats.setText(translate("CompareView", "generating…"))
 
     @Slot(object)
     def _on_worker_token_generated(self, token) -> None:
@@ -246,14 +247,13 @@ class CompareView(QDialog):
         reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped",
                   "context": f"context full ({r.prompt_tokens + len(r.token_ids)} tokens)"}[r.stop_reason]
         self.columns[done.column].stats.setText(
-            f"{len(r.token_ids)} tokens · {r.tokens_per_second:.1f} tokens/s · first token "
-            f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}{ties_note(self.columns[done.column].steps)}")
+            translate("CompareView", "{token_ids} tokens · {tokens_per_second:.1f} tokens/s · first token {time_to_first_token:.2f} s · {reason} · {engine}{steps}").format(token_ids=len(r.token_ids), tokens_per_second=r.tokens_per_second, time_to_first_token=r.time_to_first_token, reason=reason, engine=done.engine, steps=ties_note(self.columns[done.column].steps)))
 
     @Slot(object)
     def _on_job_finished(self, results) -> None:
         self.results = results
         for column in self.visible_columns()[len(results):]:
-            column.stats.setText("skipped (stopped)")
+            column.stats.setText(translate("CompareView", "skipped (stopped)"))
         self.run_finished.emit(results)
 
     @Slot(object)

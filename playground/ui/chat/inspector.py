@@ -60,7 +60,7 @@ class TokenInspector(QObject):
         from playground.workers.chat import position_logits
 
         session, context_ids, sampled_id, heading, engine = request
-        self.chart.caption.setText(f"<b>{heading}</b>: running the model…")
+        self.chart.caption.setText(translate("TokenInspector", "<b>{heading}</b>: running the model…").format(heading=heading))
         worker = FunctionWorker(position_logits, session, context_ids, (sampled_id, heading, session.tokenizer),
                                 engine=engine)
         self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, replace=False)

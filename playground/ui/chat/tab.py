@@ -31,6 +31,7 @@ from playground.ui.chat.layout import ChatLayout
 from playground.ui.chat.replies import ReplyController
 from playground.ui.chat.why import WhyToken
 from playground.ui.chat.tokens import TokensController
+from playground.ui.i18n import translate
 from playground.ui.shell.context import TabContext
 
 
@@ -208,7 +209,7 @@ class ChatTab(QWidget):
             self.input.setPlainText(text)
         self._set_editing(editing)
         self.show_notice(rejected.message, error=True)
-        self.ui.stats.setText(f"Engine: {self.engine_combo.currentText()}")
+        self.ui.stats.setText(translate("ChatTab", "Engine: {n0}").format(n0=self.engine_combo.currentText()))
 
     def stop(self) -> None:
         """Stop the reply; the worker notices before the next token and the partial reply is kept."""
@@ -269,7 +270,7 @@ class ChatTab(QWidget):
 
     def _show_idle_stats(self) -> None:
         if not self.is_generating():
-            self.ui.stats.setText(f"Engine: {self.engine_combo.currentText()}")
+            self.ui.stats.setText(translate("ChatTab", "Engine: {n0}").format(n0=self.engine_combo.currentText()))
 
     def _update_context_meter(self) -> None:
         """Not per reply (a reply sets the meter from its own counts): after opening a file, changing the
@@ -325,7 +326,7 @@ class ChatTab(QWidget):
         """A new current model (or the same one moved): pick the mode, reset the context meter."""
         chat_item = self.ui.mode_combo.model().item(0)
         chat_item.setEnabled(info.has_chat_template)
-        chat_item.setToolTip("" if info.has_chat_template else "This model has no chat template.")
+        chat_item.setToolTip("" if info.has_chat_template else translate("ChatTab", "This model has no chat template."))
         if info.source_key != self._model_key:
             self._model_key = info.source_key
             self.ui.mode_combo.setCurrentText("chat" if info.has_chat_template else "completion")

@@ -83,7 +83,7 @@ class TokensController(QObject):
         self.jobs.start("input token count", worker, self._on_count_finished)  # failed: the count stays
 
     def _on_count_finished(self, count: int) -> None:
-        self.ui.input_token_count.setText(f"{count:,} token{'s' if count != 1 else ''}")
+        self.ui.input_token_count.setText((translate("TokensController", "{count:,} token") if count == 1 else translate("TokensController", "{count:,} tokens")).format(count=count))
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:

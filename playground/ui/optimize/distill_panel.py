@@ -11,6 +11,7 @@ from playground.core.models.sizing import param_breakdown
 from playground.core.models.spec import ModelSpec
 from playground.core import format as fmt
 from playground.core.training.config import DataConfig, OptimConfig
+from playground.ui.i18n import translate
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 
@@ -30,7 +31,7 @@ class DistillPanel(QWidget):
         d = DistillConfig()
         self.vocab_size = 0  # the teacher's vocabulary (set when a model is loaded)
         layout = QVBoxLayout(self)
-        student = QGroupBox("Student (same tokenizer as the current model)")
+        student = QGroupBox(translate("DistillPanel", "Student (same tokenizer as the current model)"))
         form = QFormLayout(student)
         self.family = QComboBox(objectName="studentFamilyCombo")
         self.family.addItems(["llama", "gpt2"])
@@ -47,7 +48,7 @@ class DistillPanel(QWidget):
             form.addRow(label, widget)
         layout.addWidget(student)
 
-        train = QGroupBox("Distillation")
+        train = QGroupBox(translate("DistillPanel", "Distillation"))
         form = QFormLayout(train)
         self.steps = _spin("distillStepsSpin", 1, 1_000_000, d.steps, "Optimizer steps", 50)
         self.batch = _spin("distillBatchSpin", 1, 512, d.batch_size, "Sequences per step")
@@ -55,15 +56,15 @@ class DistillPanel(QWidget):
         self.lr = SciSpinBox(d.optim.lr, 1e-7, 10.0, objectName="distillLrSpin")
         self.temperature = QDoubleSpinBox(objectName="distillTemperatureSpin", minimum=0.0, maximum=20.0,
                                           value=d.temperature, singleStep=0.5, decimals=2)
-        self.temperature.setToolTip("T > 1 softens the teacher's distribution so the student also learns how it "
-                                    "ranks the unlikely tokens.")
+        self.temperature.setToolTip(translate("DistillPanel", "T > 1 softens the teacher's distribution so the student also learns how it "
+                                    "ranks the unlikely tokens."))
         self.alpha = QDoubleSpinBox(objectName="distillAlphaSpin", minimum=0.0, maximum=1.0, value=d.alpha,
                                     singleStep=0.1, decimals=2)
-        self.alpha.setToolTip("Share of the loss from matching the teacher (KL); the rest is ordinary "
-                              "cross-entropy on the text.")
+        self.alpha.setToolTip(translate("DistillPanel", "Share of the loss from matching the teacher (KL); the rest is ordinary "
+                              "cross-entropy on the text."))
         self.text_file = ""
-        self.text_label = QLabel("built-in corpus", objectName="distillTextLabel")
-        choose = QPushButton("File…", objectName="distillTextButton")
+        self.text_label = QLabel(translate("DistillPanel", "built-in corpus"), objectName="distillTextLabel")
+        choose = QPushButton(translate("DistillPanel", "File…"), objectName="distillTextButton")
         choose.clicked.connect(self._on_choose_clicked)
         row = QHBoxLayout()
         row.addWidget(self.text_label, 1)
@@ -72,10 +73,10 @@ class DistillPanel(QWidget):
                               ("Learning rate", self.lr), ("Temperature T", self.temperature),
                               ("Teacher share α", self.alpha)):
             form.addRow(label, widget)
-        form.addRow("Text", row)
+        form.addRow(translate("DistillPanel", "Text"), row)
         layout.addWidget(train)
-        self.start_button = QPushButton("Distill a student", objectName="startDistillButton")
-        self.start_button.setToolTip("Train the student on the current model's soft targets, then measure it.")
+        self.start_button = QPushButton(translate("DistillPanel", "Distill a student"), objectName="startDistillButton")
+        self.start_button.setToolTip(translate("DistillPanel", "Train the student on the current model's soft targets, then measure it."))
         layout.addWidget(self.start_button)
         layout.addStretch(1)
         for spin in (self.layers, self.heads, self.kv_heads, self.width, self.context, self.steps, self.batch,
@@ -87,7 +88,7 @@ class DistillPanel(QWidget):
         self._on_any_changed()
 
     def _on_choose_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Text to distil on", "", "Text (*.txt *.md);;All (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("DistillPanel", "Text to distil on"), "", translate("DistillPanel", "Text (*.txt *.md);;All (*)"))
         if path:
             self.set_text_file(path)
 
@@ -95,7 +96,7 @@ class DistillPanel(QWidget):
         from pathlib import Path
 
         self.text_file = path
-        self.text_label.setText(Path(path).name if path else "built-in corpus")
+        self.text_label.setText(Path(path).name if path else translate("DistillPanel", "built-in corpus"))
         self._on_any_changed()
 
     def set_vocab_size(self, vocab_size: int) -> None:
@@ -118,7 +119,7 @@ class DistillPanel(QWidget):
         if self.vocab_size:
             n = param_breakdown(cfg.student.with_vocab(self.vocab_size)).total
             embedding = cfg.student.n_embd * self.vocab_size
-            self.params.setText(f"{fmt.count(n)} ({fmt.count(embedding)} in the embedding)")
+            self.params.setText(translate("DistillPanel", "{n} ({embedding} in the embedding)").format(n=fmt.count(n), embedding=fmt.count(embedding)))
         else:
-            self.params.setText("load a model to count")
+            self.params.setText(translate("DistillPanel", "load a model to count"))
         self.changed.emit()

@@ -15,6 +15,7 @@ from playground.core.errors import Failure
 from playground.core.optimize.compression.spec import CompressionError, validate
 from playground.core.optimize.onnx_variants import OnnxVariant, validate_variant
 from playground.core.optimize.report import bases
+from playground.ui.i18n import translate
 from playground.ui.optimize.files import ask_export_path, report_text
 from playground.ui.optimize.panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
 from playground.ui.optimize.variants import LOAD_TIP, SAVE_TIP, VariantActionsMixin
@@ -54,21 +55,21 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.measure = MeasurePanel()
         self.techniques.changed.connect(self._refresh_state)
         self.measure.changed.connect(self._refresh_state)
-        self.run_button = QPushButton("Compress && measure", objectName="runOptimizeButton")
-        self.run_button.setToolTip("Make a variant for every ticked technique and measure it (and the original).")
+        self.run_button = QPushButton(translate("OptimizeTab", "Compress && measure"), objectName="runOptimizeButton")
+        self.run_button.setToolTip(translate("OptimizeTab", "Make a variant for every ticked technique and measure it (and the original)."))
         self.run_button.clicked.connect(self._on_run_button_clicked)
         compress_page = QWidget()
         page = QVBoxLayout(compress_page)
         page.addWidget(self.techniques)
         page.addStretch(1)
         self.modes = QTabWidget(objectName="optimizeModes")
-        self.modes.addTab(scroll(compress_page), "Quantize && prune")
+        self.modes.addTab(scroll(compress_page), translate("OptimizeTab", "Quantize && prune"))
         self._build_distill_page()
 
         self.progress = QProgressBar(objectName="optimizeProgress", minimum=0, maximum=1000)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
-        self.cancel_button = QPushButton("Cancel", objectName="cancelOptimizeButton")
+        self.cancel_button = QPushButton(translate("OptimizeTab", "Cancel"), objectName="cancelOptimizeButton")
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.message = QLabel("", objectName="optimizeMessage")
         self.message.setWordWrap(True)
@@ -119,7 +120,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.distill = DistillPanel()
         self.distill.start_button.clicked.connect(self._on_start_distill_button_clicked)
         self.distill.changed.connect(self._refresh_state)
-        self.modes.addTab(scroll(self.distill), "Distill")
+        self.modes.addTab(scroll(self.distill), translate("OptimizeTab", "Distill"))
         self.modes.currentChanged.connect(lambda _i: self._refresh_state())
         self._plots = None  # the Training tab's plots, made on the first distillation
 

@@ -15,6 +15,8 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
+from playground.ui.i18n import translate
+
 DEFAULT_SEED = 1234  # scenes sample with a fixed seed, so a rehearsed demo replays token for token
 
 

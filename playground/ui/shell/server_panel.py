@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from playground.ui.i18n import translate
 from playground.workers.server import ServerController, ServerStatus
 
 MAX_LOG_ROWS = 500
@@ -40,13 +41,13 @@ class ServerPanel(QDockWidget):
         top = QHBoxLayout()
         self.status_label = QLabel(objectName="serverStatusLabel")
         self.url_field = QLineEdit(objectName="serverUrlField", readOnly=True)
-        self.url_field.setToolTip("The OpenAI base URL: give it to any OpenAI client (any API key works).")
+        self.url_field.setToolTip(translate("ServerPanel", "The OpenAI base URL: give it to any OpenAI client (any API key works)."))
         self.url_field.setMinimumWidth(260)
-        self.copy_button = QPushButton("Copy URL", objectName="serverCopyButton")
+        self.copy_button = QPushButton(translate("ServerPanel", "Copy URL"), objectName="serverCopyButton")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.start_button = QPushButton("Start server", objectName="serverStartButton")
+        self.start_button = QPushButton(translate("ServerPanel", "Start server"), objectName="serverStartButton")
         self.start_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop server", objectName="serverStopButton")
+        self.stop_button = QPushButton(translate("ServerPanel", "Stop server"), objectName="serverStopButton")
         self.stop_button.clicked.connect(self.stop)
         for widget in (self.status_label, self.url_field, self.copy_button, self.start_button, self.stop_button):
             top.addWidget(widget, 1 if widget is self.url_field else 0)
@@ -162,5 +163,5 @@ class ServerPanel(QDockWidget):
                 f"Python: OpenAI(base_url=\"{status.url}/v1\", api_key=\"none\").chat.completions.create("
                 f"model=\"{status.model_id}\", messages=[...])")
         else:
-            self.example_label.setText("Serves the current model to any OpenAI client on this machine "
-                                       "(127.0.0.1 only). Requests run one at a time.")
+            self.example_label.setText(translate("ServerPanel", "Serves the current model to any OpenAI client on this machine "
+                                       "(127.0.0.1 only). Requests run one at a time."))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from playground.core.errors import Failure
 from playground.core.types import ModelSource
+from playground.ui.i18n import translate
 from playground.ui.shell.context import TabContext
 from playground.ui.training.layout import build
 from playground.ui.training.runs import MetricsReader
@@ -104,8 +105,8 @@ class TrainingTab(QWidget):
         index = self.panel.mode_combo.findData("scratch")
         self.panel.mode_combo.setCurrentIndex(index)
         self.panel.preset_description.setText(
-            "Architecture from the Architecture tab's config builder. Its vocabulary is replaced by the one "
-            "the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start.")
+            translate("TrainingTab", "Architecture from the Architecture tab's config builder. Its vocabulary is replaced by the one "
+            "the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start."))
         self.panel.set_custom_architecture(spec_from_hf_config(config), int(config.get("vocab_size") or 0))
         self.navigate_requested.emit("trainingTab")
 
@@ -167,9 +168,9 @@ class TrainingTab(QWidget):
         self.progress.setRange(0, cfg.max_steps)
         self.progress.setValue(0)
         self.progress.setFormat("Preparing…")
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(translate("TrainingTab", "Pause"))
         self.status.setStyleSheet("")
-        self.status.setText(f"Starting {cfg.name or 'a new run'}…")
+        self.status.setText(translate("TrainingTab", "Starting {n0}…").format(n0=cfg.name or translate("TrainingTab", "a new run")))
         self._update_buttons()
         self._progress_timer.start()
         self.stage_changed.emit("preprocess", cfg)
@@ -181,12 +182,12 @@ class TrainingTab(QWidget):
             return
         if worker.paused:
             worker.resume()
-            self.pause_button.setText("Pause")
-            self.status.setText("Training…")
+            self.pause_button.setText(translate("TrainingTab", "Pause"))
+            self.status.setText(translate("TrainingTab", "Training…"))
         else:
             worker.pause()
-            self.pause_button.setText("Resume")
-            self.status.setText("Paused. Press Resume to continue, or Stop to save a checkpoint and end.")
+            self.pause_button.setText(translate("TrainingTab", "Resume"))
+            self.status.setText(translate("TrainingTab", "Paused. Press Resume to continue, or Stop to save a checkpoint and end."))
 
     @Slot()
     def _on_stop_button_clicked(self) -> None:
@@ -195,7 +196,7 @@ class TrainingTab(QWidget):
             self._jobs.stop(JOB)  # resumes a paused run first
             self._outcome = "stopping…"
             self._update_progress()
-            self.status.setText("Stopping: saving a checkpoint…")
+            self.status.setText(translate("TrainingTab", "Stopping: saving a checkpoint…"))
 
     def shutdown(self) -> None:
         self._queue = []
@@ -229,8 +230,7 @@ class TrainingTab(QWidget):
     def _on_worker_run_started(self, started) -> None:
         self._run_dir = Path(started.run_dir)
         self._origin = None
-        self.status.setText(f"Training {self._run_dir.name}: {started.n_params:,} parameters "
-                            f"({started.trainable_params:,} trained) · {started.data_description}")
+        self.status.setText(translate("TrainingTab", "Training {name}: {n_params:,} parameters ({trainable_params:,} trained) · {data_description}").format(name=self._run_dir.name, n_params=started.n_params, trainable_params=started.trainable_params, data_description=started.data_description))
         self.runs.set_busy_run(self._run_dir)
         self.runs.refresh()
         self.stage_changed.emit("init", started)
@@ -365,7 +365,7 @@ class TrainingTab(QWidget):
         if self.controller is None:
             return False
         if self.controller.busy:
-            self.status.setText("Another model is loading; try again in a moment.")
+            self.status.setText(translate("TrainingTab", "Another model is loading; try again in a moment."))
             return False
         source = ModelSource("run", f"run: {run_dir.name}", str(run_dir / "model"), detail=str(run_dir))
         device = str(self.controller.session.device).split(":")[0] if self.controller.session else "cpu"
@@ -387,7 +387,7 @@ class TrainingTab(QWidget):
     def _on_export_button_clicked(self) -> None:
         from playground.core.training.config import save_train_config
 
-        path = QFileDialog.getSaveFileName(self, "Export run config", "train_config.json", "JSON (*.json)")[0]
+        path = QFileDialog.getSaveFileName(self, translate("TrainingTab", "Export run config"), "train_config.json", "JSON (*.json)")[0]
         if path:
             save_train_config(self.panel.config(), path)
 
@@ -395,7 +395,7 @@ class TrainingTab(QWidget):
     def _on_import_button_clicked(self) -> None:
         from playground.core.training.config import ConfigError, load_train_config
 
-        path = QFileDialog.getOpenFileName(self, "Open a run config", "", "JSON (*.json)")[0]
+        path = QFileDialog.getOpenFileName(self, translate("TrainingTab", "Open a run config"), "", "JSON (*.json)")[0]
         if not path:
             return
         try:

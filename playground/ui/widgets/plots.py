@@ -14,6 +14,8 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGraphicsItem, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QVBoxLayout, QWidget)
 
+from playground.ui.i18n import translate
+
 OVERLAY_COLORS = ["#e6550d", "#31a354", "#756bb1", "#d62728", "#17becf", "#bcbd22", "#8c564b", "#e377c2"]
 SMOOTHING = 0.8  # exponential moving average of the raw loss (and of throughput)
 FIELDS = ("step", "tokens", "loss", "smoothed", "lr", "grad_norm", "tokens_per_s", "tokens_per_s_smoothed", "val_loss")
@@ -106,15 +108,15 @@ class TrainingPlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("x axis"))
+        bar.addWidget(QLabel(translate("TrainingPlots", "x axis")))
         self.x_combo = QComboBox(objectName="xAxisCombo")
-        self.x_combo.addItems(["Steps", "Tokens"])
+        self.x_combo.addItems([translate("TrainingPlots", "Steps"), translate("TrainingPlots", "Tokens")])
         self.x_combo.currentIndexChanged.connect(self._on_x_combo_changed)
-        self.log_check = QCheckBox("Log scale (y)", objectName="logYCheck")
+        self.log_check = QCheckBox(translate("TrainingPlots", "Log scale (y)"), objectName="logYCheck")
         self.log_check.toggled.connect(self._on_log_check_toggled)
-        self.csv_button = QPushButton("Export CSV…", objectName="exportCsvButton")
+        self.csv_button = QPushButton(translate("TrainingPlots", "Export CSV…"), objectName="exportCsvButton")
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
-        self.png_button = QPushButton("Export PNG…", objectName="exportPngButton")
+        self.png_button = QPushButton(translate("TrainingPlots", "Export PNG…"), objectName="exportPngButton")
         self.png_button.clicked.connect(self._on_png_button_clicked)
         for widget in (self.x_combo, self.log_check):
             bar.addWidget(widget)
@@ -408,13 +410,13 @@ class TrainingPlots(QWidget):
 
     @Slot()
     def _on_csv_button_clicked(self) -> None:
-        path = QFileDialog.getSaveFileName(self, "Export metrics as CSV", "metrics.csv", "CSV (*.csv)")[0]
+        path = QFileDialog.getSaveFileName(self, translate("TrainingPlots", "Export metrics as CSV"), "metrics.csv", "CSV (*.csv)")[0]
         if path:
             self.export_csv(path)
 
     @Slot()
     def _on_png_button_clicked(self) -> None:
-        path = QFileDialog.getSaveFileName(self, "Export plots as PNG", "training.png", "PNG (*.png)")[0]
+        path = QFileDialog.getSaveFileName(self, translate("TrainingPlots", "Export plots as PNG"), "training.png", "PNG (*.png)")[0]
         if path:
             self.export_png(path)
 

@@ -83,7 +83,7 @@ class TokenPiecesView(QWidget):
         self.split = split
         self.title.setText(f"<b>{html.escape(split.name)}</b>")
         more = f" (the first {MAX_DRAWN:,} are drawn)" if split.count > MAX_DRAWN else ""
-        self.summary.setText(f"{split.summary()}{more} · vocabulary {split.vocab_size:,}")
+        self.summary.setText(translate("TokenPiecesView", "{n0}{more} · vocabulary {vocab_size:,}").format(n0=split.summary(), more=more, vocab_size=split.vocab_size))
         self._draw()
 
     def show_message(self, text: str) -> None:
