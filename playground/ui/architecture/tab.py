@@ -166,7 +166,7 @@ class ArchitectureTab(QWidget):
             worker = FunctionWorker(inspect_jobs.anatomy, config=self.builder.config_dict(),
                                     title=self.builder.preset_combo.currentText())
         elif self.controller.session is None:
-            self.anatomy.clear("No model loaded. Pick one in the toolbar, or inspect the config builder's model.")
+            self.anatomy.clear(translate("ArchitectureTab", "No model loaded. Pick one in the toolbar, or inspect the config builder's model."))
             return
         else:
             worker = FunctionWorker(inspect_jobs.anatomy, session=self.controller.session,

@@ -8,7 +8,7 @@ second, once per process); the latest text wins.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
 
 from playground.core.errors import Failure
@@ -19,17 +19,17 @@ from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
 EXAMPLES = {
-    "Spelling: strawberry": "How many r's are in strawberry?",
-    "Chinese costs more": "The capital of France is Paris.\n法国的首都是巴黎。",
-    "Numbers": "12345 + 67890 = 80235. In 2024, 3.14159 was still π.",
-    "Python code": "def add(a, b):\n    return a + b\n",
-    "Emoji": "I ❤️ tokenizers 🤖🍓",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Spelling: strawberry"): "How many r's are in strawberry?",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Chinese costs more"): "The capital of France is Paris.\n法国的首都是巴黎。",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Numbers"): "12345 + 67890 = 80235. In 2024, 3.14159 was still π.",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Python code"): "def add(a, b):\n    return a + b\n",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Emoji"): "I ❤️ tokenizers 🤖🍓",
 }
 DEFAULT_TEXT = EXAMPLES["Spelling: strawberry"] + "\n" + "草莓里有几个 r？"
-CAPTION = ("The model never sees letters, only token ids: to it “strawberry” is a few tokens, so counting its "
+CAPTION = (QT_TRANSLATE_NOOP("TokenizerPage", "The model never sees letters, only token ids: to it “strawberry” is a few tokens, so counting its "
            "r's means remembering how each token is spelled. Characters make every letter a token, but text "
            "gets long, and any character the corpus never had is <unk>. A BPE trained on English gives Chinese "
-           "3 byte tokens per character: the same sentence costs several times more tokens.")
+           "3 byte tokens per character: the same sentence costs several times more tokens."))
 TYPE_DELAY_MS = 120  # after the last key
 
 
@@ -53,7 +53,8 @@ class TokenizerPage(QWidget):
         self.input.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         self.examples = QComboBox(objectName="tokenizerExamples")
         self.examples.addItem(translate("TokenizerPage", "Examples…"))
-        self.examples.addItems(list(EXAMPLES))
+        for key in EXAMPLES:
+            self.examples.addItem(translate("TokenizerPage", key), key)
         self.examples.setToolTip(translate("TokenizerPage", "Put an example in the box"))
         self.examples.activated.connect(self._on_examples_activated)
         side = QVBoxLayout()
@@ -62,16 +63,16 @@ class TokenizerPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.input, 1)
         row.addLayout(side)
-        self.views = {"model": TokenPiecesView("tokenizerModelView", "The current model's tokenizer"),
-                      "char": TokenPiecesView("tokenizerCharView", "Characters"),
-                      "bpe": TokenPiecesView("tokenizerBpeView", "Byte-level BPE")}
+        self.views = {"model": TokenPiecesView("tokenizerModelView", translate("TokenizerPage", "The current model's tokenizer")),
+                      "char": TokenPiecesView("tokenizerCharView", translate("TokenizerPage", "Characters")),
+                      "bpe": TokenPiecesView("tokenizerBpeView", translate("TokenizerPage", "Byte-level BPE"))}
         splitter = QSplitter(objectName="tokenizerSplitter")
         splitter.setChildrenCollapsible(False)
         for view in self.views.values():
             splitter.addWidget(view)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        for text in (CAPTION, TOKENS_LEGEND):
+        for text in (translate("TokenizerPage", CAPTION), translate("TokenPiecesView", TOKENS_LEGEND)):
             layout.addWidget(MutedLabel(text, wordWrap=True))
         layout.addWidget(splitter, 1)
 
@@ -92,12 +93,12 @@ class TokenizerPage(QWidget):
         session = self.controller.session
         if session is None:
             self.jobs.stop("tokenizer page: model")
-            self.views["model"].show_message("No model loaded: pick one in the toolbar to see its tokenizer.")
+            self.views["model"].show_message(translate("TokenizerPage", "No model loaded: pick one in the toolbar to see its tokenizer."))
         else:
             self._start("model", FunctionWorker(split_text, session.tokenizer, text, name=session.source.name))
         self._start("char", FunctionWorker(split_with_corpus_tokenizer, "char", text))
         if not corpus_tokenizer_ready("bpe"):
-            self.views["bpe"].show_message("Training a small BPE on the built-in corpus (once, about a second)…")
+            self.views["bpe"].show_message(translate("TokenizerPage", "Training a small BPE on the built-in corpus (once, about a second)…"))
         self._start("bpe", FunctionWorker(split_with_corpus_tokenizer, "bpe", text))
 
     def _start(self, kind: str, worker: FunctionWorker) -> None:
@@ -121,7 +122,7 @@ class TokenizerPage(QWidget):
     @Slot(int)
     def _on_examples_activated(self, index: int) -> None:
         if index > 0:
-            self.set_text(EXAMPLES[self.examples.itemText(index)])
+            self.set_text(EXAMPLES[self.examples.itemData(index)])
             self.examples.setCurrentIndex(0)
 
     @Slot(object)

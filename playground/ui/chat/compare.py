@@ -85,8 +85,8 @@ class CompareView(QDialog):
         self.notice.hide()
 
         controls = QHBoxLayout()
-        for label, widget in (("Columns", self.columns_spin), ("Max tokens", self.max_tokens_spin),
-                              ("Seed", self.seed_spin)):
+        for label, widget in (("Columns", self.columns_spin), (translate("CompareView", "Max tokens"), self.max_tokens_spin),
+                              (translate("CompareView", "Seed"), self.seed_spin)):
             controls.addWidget(QLabel(label))
             controls.addWidget(widget)
         controls.addStretch(1)
@@ -173,7 +173,7 @@ class CompareView(QDialog):
         for column in self.visible_columns():
             column.reset(waiting=True)
         self._run = (tuple(prompt_ids), engine, session.source.key)
-        self.inspector.clear("Click a token of a reply to see the distribution it was sampled from.")
+        self.inspector.clear(translate("CompareView", "Click a token of a reply to see the distribution it was sampled from."))
         worker = CompareWorker(session, prompt_ids, settings, engine)
         worker.column_started.connect(self._on_worker_column_started)
         worker.token_generated.connect(self._on_worker_token_generated)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -21,7 +21,7 @@ RAW_COLOR = QColor(150, 150, 160, 170)
 FINAL_COLOR = QColor(61, 126, 255, 230)
 SAMPLED_COLOR = QColor(255, 140, 0)
 BAR = 0.38  # bar thickness, in rows
-EMPTY_CAPTION = "Click a token of a reply to see the distribution it was sampled from."
+EMPTY_CAPTION = QT_TRANSLATE_NOOP("TokenDistributionChart", "Click a token of a reply to see the distribution it was sampled from.")
 SCALES = (2, 5, 10, 20, 25, 40, 50, 60, 80, 100)  # x axis ends, in percent: each a multiple of its tick step
 ROOM = 1.22  # the x range goes past the scale's end to leave room for the value labels
 
@@ -61,7 +61,7 @@ class TokenDistributionChart(QWidget):
         self._plot_slot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         layout.addWidget(self._plot_slot, 1)
         self._apply_style()
-        self.clear(EMPTY_CAPTION)
+        self.clear(translate("TokenDistributionChart", EMPTY_CAPTION))
 
     @property
     def plot(self):

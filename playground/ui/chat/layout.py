@@ -38,7 +38,8 @@ class ChatLayout:
 
     def _build_top_bar(self) -> FlowBar:
         self.mode_combo = QComboBox(objectName="chatModeCombo")
-        self.mode_combo.addItems(["chat", "completion"])
+        self.mode_combo.addItem(translate("ChatLayout", "chat"), "chat")  # the data is the mode
+        self.mode_combo.addItem(translate("ChatLayout", "completion"), "completion")
         self.mode_combo.setToolTip(translate("ChatLayout", "chat: the model's chat template (turns). completion: the model continues "
                                    "the text as is (models trained here have no chat template)."))
         self.engine_combo = QComboBox(objectName="engineCombo")
@@ -109,7 +110,7 @@ class ChatLayout:
         input_row.addWidget(self.input, 1)
         input_row.addLayout(buttons)
         self.stats = QLabel("", objectName="chatStatsLabel", wordWrap=True)  # long at a large zoom
-        self.stats.setToolTip(translate("ChatLayout", "Decode speed, time to the first token and the engine of the last reply, why it ended, and its near-ties. {NEAR_TIE_LEGEND}").format(NEAR_TIE_LEGEND=NEAR_TIE_LEGEND))
+        self.stats.setToolTip(translate("ChatLayout", "Decode speed, time to the first token and the engine of the last reply, why it ended, and its near-ties. {NEAR_TIE_LEGEND}").format(NEAR_TIE_LEGEND=translate("Tokens", NEAR_TIE_LEGEND)))
         self.context_meter = QProgressBar(objectName="contextMeter")
         self.context_meter.setFormat("context %v / %m tokens")
         self.context_meter.setRange(0, 1)
@@ -146,7 +147,7 @@ class ChatLayout:
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        for title, widget, stretch in (("Sampling", self.sampling, 0), ("Next-token distribution", self.chart, 1)):
+        for title, widget, stretch in ((translate("ChatLayout", "Sampling"), self.sampling, 0), (translate("ChatLayout", "Next-token distribution"), self.chart, 1)):
             group = QGroupBox(title)
             QVBoxLayout(group).addWidget(widget)
             side_layout.addWidget(group, stretch)

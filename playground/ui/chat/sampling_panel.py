@@ -46,10 +46,10 @@ class SamplingPanel(QWidget):
         self.seed.setSpecialValueText(translate("SamplingPanel", "random"))
         self.seed.setToolTip(translate("SamplingPanel", "A fixed seed reproduces a sampled reply exactly. Lowest value = random."))
 
-        rows = [("Temperature", self.temperature), ("Top-k", self.top_k), ("Top-p", self.top_p),
-                ("Repetition penalty", self.repetition)]
+        rows = [(translate("SamplingPanel", "Temperature"), self.temperature), (translate("SamplingPanel", "Top-k"), self.top_k), (translate("SamplingPanel", "Top-p"), self.top_p),
+                (translate("SamplingPanel", "Repetition penalty"), self.repetition)]
         if with_length:
-            rows += [("Max tokens", self.max_tokens), ("Seed", self.seed)]
+            rows += [(translate("SamplingPanel", "Max tokens"), self.max_tokens), (translate("SamplingPanel", "Seed"), self.seed)]
         for n, (label, spin) in enumerate(rows):
             row, col = divmod(n, columns)
             text = QLabel(label)

@@ -94,7 +94,7 @@ class ChatTab(QWidget):
         ui.sampling.changed.connect(self._on_sampling_changed)
         ui.system_prompt_edit.textChanged.connect(ui.save_settings)
         ui.system_button.toggled.connect(ui.system_prompt_edit.setVisible)
-        ui.mode_combo.currentTextChanged.connect(self._on_mode_combo_changed)
+        ui.mode_combo.currentIndexChanged.connect(lambda _i: self._on_mode_combo_changed(self.mode()))
         ui.engine_combo.currentTextChanged.connect(lambda _name: self._show_idle_stats())
         self.controller.model_changed.connect(self._on_controller_model_changed)
         self.replies.reply_finished.connect(self.reply_finished)
@@ -119,7 +119,7 @@ class ChatTab(QWidget):
         return self.replies.is_running()
 
     def mode(self) -> str:
-        return self.ui.mode_combo.currentText()
+        return self.ui.mode_combo.currentData()
 
     def system_prompt(self) -> str:
         return self.ui.system_prompt_edit.toPlainText()
@@ -256,7 +256,7 @@ class ChatTab(QWidget):
         self.conversation.clear()
         self._set_editing(None)
         self.view.render([], self.mode())
-        self.inspector.clear(EMPTY_CAPTION)
+        self.inspector.clear(translate("TokenDistributionChart", EMPTY_CAPTION))
         self.why.clear()
         self.show_notice("")
         self._update_context_meter()
@@ -329,14 +329,17 @@ class ChatTab(QWidget):
         chat_item.setToolTip("" if info.has_chat_template else translate("ChatTab", "This model has no chat template."))
         if info.source_key != self._model_key:
             self._model_key = info.source_key
-            self.ui.mode_combo.setCurrentText("chat" if info.has_chat_template else "completion")
+            self._set_mode("chat" if info.has_chat_template else "completion")
             any_reply = any(m.role == "assistant" for m in self.messages)  # none on a fresh start
             self.inspector.clear("The model changed. Click a token of one of its replies." if any_reply
-                                 else EMPTY_CAPTION)
+                                 else translate("TokenDistributionChart", EMPTY_CAPTION))
         self._clear_error()
         self.ui.context_meter.setRange(0, max(1, info.context_length))
         self._update_context_meter()
         self._show_idle_stats()
+
+    def _set_mode(self, mode: str) -> None:
+        self.ui.mode_combo.setCurrentIndex(max(0, self.ui.mode_combo.findData(mode)))
 
     @Slot(str)
     def _on_mode_combo_changed(self, mode: str) -> None:
@@ -398,7 +401,7 @@ class ChatTab(QWidget):
         if saved.system_prompt.strip():
             self.ui.system_button.setChecked(True)
         chat_allowed = self.ui.mode_combo.model().item(0).isEnabled()
-        self.ui.mode_combo.setCurrentText(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
+        self._set_mode(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
         self.conversation.replace(saved.messages)
         self.view.render(self.messages, self.mode())
         self._update_context_meter()

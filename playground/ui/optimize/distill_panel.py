@@ -35,24 +35,24 @@ class DistillPanel(QWidget):
         form = QFormLayout(student)
         self.family = QComboBox(objectName="studentFamilyCombo")
         self.family.addItems(["llama", "gpt2"])
-        self.layers = _spin("studentLayersSpin", 1, 48, d.student.n_layer, "Transformer blocks")
-        self.heads = _spin("studentHeadsSpin", 1, 32, d.student.n_head, "Attention heads")
+        self.layers = _spin("studentLayersSpin", 1, 48, d.student.n_layer, translate("DistillPanel", "Transformer blocks"))
+        self.heads = _spin("studentHeadsSpin", 1, 32, d.student.n_head, translate("DistillPanel", "Attention heads"))
         self.kv_heads = _spin("studentKvHeadsSpin", 0, 32, d.student.n_kv_head,
-                              "Key/value heads (llama; 0 = one per head)")
-        self.width = _spin("studentWidthSpin", 16, 2048, d.student.n_embd, "Width of every token's vector", 16)
-        self.context = _spin("studentContextSpin", 16, 8192, d.student.context_length, "Longest sequence", 64)
+                              translate("DistillPanel", "Key/value heads (llama; 0 = one per head)"))
+        self.width = _spin("studentWidthSpin", 16, 2048, d.student.n_embd, translate("DistillPanel", "Width of every token's vector"), 16)
+        self.context = _spin("studentContextSpin", 16, 8192, d.student.context_length, translate("DistillPanel", "Longest sequence"), 64)
         self.params = QLabel("", objectName="studentParamsLabel")
-        for label, widget in (("Family", self.family), ("Layers", self.layers), ("Heads", self.heads),
-                              ("KV heads", self.kv_heads), ("Width", self.width), ("Context", self.context),
-                              ("Parameters", self.params)):
+        for label, widget in ((translate("DistillPanel", "Family"), self.family), (translate("DistillPanel", "Layers"), self.layers), (translate("DistillPanel", "Heads"), self.heads),
+                              (translate("DistillPanel", "KV heads"), self.kv_heads), (translate("DistillPanel", "Width"), self.width), (translate("DistillPanel", "Context"), self.context),
+                              (translate("DistillPanel", "Parameters"), self.params)):
             form.addRow(label, widget)
         layout.addWidget(student)
 
         train = QGroupBox(translate("DistillPanel", "Distillation"))
         form = QFormLayout(train)
-        self.steps = _spin("distillStepsSpin", 1, 1_000_000, d.steps, "Optimizer steps", 50)
-        self.batch = _spin("distillBatchSpin", 1, 512, d.batch_size, "Sequences per step")
-        self.seq_len = _spin("distillSeqLenSpin", 2, 8192, d.seq_len, "Tokens per sequence", 16)
+        self.steps = _spin("distillStepsSpin", 1, 1_000_000, d.steps, translate("DistillPanel", "Optimizer steps"), 50)
+        self.batch = _spin("distillBatchSpin", 1, 512, d.batch_size, translate("DistillPanel", "Sequences per step"))
+        self.seq_len = _spin("distillSeqLenSpin", 2, 8192, d.seq_len, translate("DistillPanel", "Tokens per sequence"), 16)
         self.lr = SciSpinBox(d.optim.lr, 1e-7, 10.0, objectName="distillLrSpin")
         self.temperature = QDoubleSpinBox(objectName="distillTemperatureSpin", minimum=0.0, maximum=20.0,
                                           value=d.temperature, singleStep=0.5, decimals=2)
@@ -69,9 +69,9 @@ class DistillPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.text_label, 1)
         row.addWidget(choose)
-        for label, widget in (("Steps", self.steps), ("Batch", self.batch), ("Sequence length", self.seq_len),
-                              ("Learning rate", self.lr), ("Temperature T", self.temperature),
-                              ("Teacher share α", self.alpha)):
+        for label, widget in ((translate("DistillPanel", "Steps"), self.steps), (translate("DistillPanel", "Batch"), self.batch), (translate("DistillPanel", "Sequence length"), self.seq_len),
+                              (translate("DistillPanel", "Learning rate"), self.lr), (translate("DistillPanel", "Temperature T"), self.temperature),
+                              (translate("DistillPanel", "Teacher share α"), self.alpha)):
             form.addRow(label, widget)
         form.addRow(translate("DistillPanel", "Text"), row)
         layout.addWidget(train)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -35,6 +35,9 @@ def button(text: str, name: str, slot, tip: str) -> QPushButton:
     widget.clicked.connect(slot)
     return widget
 
+# The importance measures of core IMPORTANCE, for lupdate.
+_IMPORTANCE_NAMES = (QT_TRANSLATE_NOOP("TechniquePanel", "activation"), QT_TRANSLATE_NOOP("TechniquePanel", "weight"))
+
 
 class TechniquePanel(QGroupBox):
     """Which techniques to run (checkable list) and their settings."""
@@ -42,7 +45,7 @@ class TechniquePanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Techniques", parent)
+        super().__init__(translate("TechniquePanel", "Techniques"), parent)
         layout = QVBoxLayout(self)
         self.list = QListWidget(objectName="techniqueList")
         self.list.setToolTip(translate("TechniquePanel", "Tick one or more; each makes a variant of the current model (the model itself "
@@ -60,8 +63,9 @@ class TechniquePanel(QGroupBox):
 
         form = QFormLayout()
         self.sparsity = self._double("sparsitySpin", 0.0, 1.0, SAFE_SPARSITY, 0.05,
-                                     "Magnitude pruning: the fraction of each layer's weights set to zero (0–0.99). "
-                                     f"{SAFE_SPARSITY:g} keeps the built-in model usable; from 0.35 on it breaks.")
+                                     translate("TechniquePanel", "Magnitude pruning: the fraction of each layer's "
+                                               "weights set to zero (0–0.99). {safe:g} keeps the built-in model usable; "
+                                               "from 0.35 on it breaks.").format(safe=SAFE_SPARSITY))
         self.sparsity_warning = QLabel(objectName="sparsityWarning", wordWrap=True)
         self.sparsity_warning.setStyleSheet("color: #d08000;")  # the status bar's "not exact" amber
         self.sparsity_warning.hide()
@@ -71,9 +75,10 @@ class TechniquePanel(QGroupBox):
         self.heads.setToolTip(translate("TechniquePanel", "Head pruning: query heads removed in every layer (the least important ones)."))
         self.heads.valueChanged.connect(lambda _v: self.changed.emit())
         self.mlp = self._double("mlpFractionSpin", 0.0, 1.0, 0.25, 0.05,
-                                "MLP pruning: the fraction of hidden channels removed in every layer.")
+                                translate("TechniquePanel", "MLP pruning: the fraction of hidden channels removed in every layer."))
         self.importance = QComboBox(objectName="importanceCombo")
-        self.importance.addItems(list(IMPORTANCE))
+        for key in IMPORTANCE:  # the data is the core's name
+            self.importance.addItem(translate("TechniquePanel", key), key)
         self.importance.setToolTip(translate("TechniquePanel", "How heads/channels are ranked. activation: their measured contribution on "
                                    "a little calibration text; weight: the norms of their weights (no data)."))
         self.importance.currentIndexChanged.connect(lambda _i: self.changed.emit())
@@ -124,7 +129,7 @@ class TechniquePanel(QGroupBox):
     def specs(self) -> list[CompressionSpec | OnnxVariant]:
         common = dict(sparsity=round(self.sparsity.value(), 4), heads_per_layer=self.heads.value(),
                       mlp_fraction=round(self.mlp.value(), 4), group_size=int(self.group_size.currentText()),
-                      importance=self.importance.currentText())
+                      importance=self.importance.currentData())
         return [OnnxVariant(key) if key in VARIANTS else CompressionSpec(key, **common) for key in self.checked()]
 
 
@@ -134,7 +139,7 @@ class MeasurePanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Measure", parent)
+        super().__init__(translate("MeasurePanel", "Measure"), parent)
         defaults = EvalSettings()
         form = QFormLayout(self)
         self.prompt = QLineEdit(defaults.prompt, objectName="evalPromptEdit")

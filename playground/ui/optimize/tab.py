@@ -91,16 +91,16 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.report = ReportTable()
         self.report.itemSelectionChanged.connect(self._refresh_state)
         buttons = QHBoxLayout()
-        self.save_button = button("Save variant…", "saveVariantButton", self._on_save_button_clicked, SAVE_TIP)
-        self.load_button = button("Load into Chat", "loadVariantButton", self._on_load_button_clicked, LOAD_TIP)
-        self.export_md_button = button("Export Markdown…", "exportReportMarkdownButton",
-                                             lambda: self._on_export_clicked("md"), "Save the report as a table.")
-        self.export_csv_button = button("Export CSV…", "exportReportCsvButton",
-                                              lambda: self._on_export_clicked("csv"), "Save the raw numbers.")
-        self.remove_button = button("Remove", "removeVariantButton", self._on_remove_button_clicked,
-                                          "Drop the selected row and free its model's memory.")
-        self.clear_button = button("Clear", "clearReportButton", self.clear_report,
-                                         "Drop every row and free the variants' memory.")
+        self.save_button = button(translate("OptimizeTab", "Save variant…"), "saveVariantButton", self._on_save_button_clicked, translate("VariantActionsMixin", SAVE_TIP))
+        self.load_button = button(translate("OptimizeTab", "Load into Chat"), "loadVariantButton", self._on_load_button_clicked, translate("VariantActionsMixin", LOAD_TIP))
+        self.export_md_button = button(translate("OptimizeTab", "Export Markdown…"), "exportReportMarkdownButton",
+                                             lambda: self._on_export_clicked("md"), translate("OptimizeTab", "Save the report as a table."))
+        self.export_csv_button = button(translate("OptimizeTab", "Export CSV…"), "exportReportCsvButton",
+                                              lambda: self._on_export_clicked("csv"), translate("OptimizeTab", "Save the raw numbers."))
+        self.remove_button = button(translate("OptimizeTab", "Remove"), "removeVariantButton", self._on_remove_button_clicked,
+                                          translate("OptimizeTab", "Drop the selected row and free its model's memory."))
+        self.clear_button = button(translate("OptimizeTab", "Clear"), "clearReportButton", self.clear_report,
+                                         translate("OptimizeTab", "Drop every row and free the variants' memory."))
         for widget in (self.save_button, self.load_button, self.export_md_button, self.export_csv_button,
                        self.remove_button, self.clear_button):
             buttons.addWidget(widget)
@@ -160,7 +160,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
     def distill_error(self) -> str:
         """Why the distillation settings cannot run ("" if they can)."""
         if self.controller.session is None:
-            return "Load a model first (toolbar, top left)."
+            return translate("OptimizeTab", "Load a model first (toolbar, top left).")
         problems = self.distill.config().problems()
         return f"Distillation: {problems[0]}" if problems else ""
 
@@ -168,7 +168,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         """Why the ticked techniques cannot run on the current model ("" if they can)."""
         session = self.controller.session
         if session is None:
-            return "Load a model first (toolbar, top left)."
+            return translate("OptimizeTab", "Load a model first (toolbar, top left).")
         specs = self.techniques.specs()
         if not specs:
             return "Tick at least one technique."

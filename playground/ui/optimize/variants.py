@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 
 from playground.ui.optimize.files import load_settings, variant_folder
+from playground.ui.i18n import translate
 
-ONNX_SAVE_TIP = ("This variant is the Chat tab's fast engine (ONNX Runtime), kept in the app's cache and used "
+ONNX_SAVE_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "This variant is the Chat tab's fast engine (ONNX Runtime), kept in the app's cache and used "
                  "automatically for this model: there is no model folder to save. Use Load into Chat.")
-SAVE_TIP = "Save the selected variant as a model folder (safetensors + JSON)."
-LOAD_TIP = "Make the selected variant the current model (saves it first)."
-ONNX_LOAD_TIP = "Chat with the current model on this fast engine: selects it in the Chat tab's Engine box."
+SAVE_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "Save the selected variant as a model folder (safetensors + JSON).")
+LOAD_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "Make the selected variant the current model (saves it first).")
+ONNX_LOAD_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "Chat with the current model on this fast engine: selects it in the Chat tab's Engine box.")
 
 
 class VariantActionsMixin:
@@ -29,9 +30,9 @@ class VariantActionsMixin:
         onnx = selected is not None and selected.onnx_folder is not None
         has_model = selected is not None and selected.model is not None
         self.save_button.setEnabled(has_model and not busy)
-        self.save_button.setToolTip(ONNX_SAVE_TIP if onnx else SAVE_TIP)
+        self.save_button.setToolTip(translate("VariantActionsMixin", ONNX_SAVE_TIP if onnx else SAVE_TIP))
         self.load_button.setEnabled((has_model or onnx) and not busy and not model_busy)
-        self.load_button.setToolTip(ONNX_LOAD_TIP if onnx else LOAD_TIP)
+        self.load_button.setToolTip(translate("VariantActionsMixin", ONNX_LOAD_TIP if onnx else LOAD_TIP))
 
     def save_selected(self, folder: str | Path | None = None, then_load: bool = False) -> bool:
         selected = self._selected()

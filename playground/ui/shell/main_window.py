@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
@@ -14,6 +14,7 @@ from playground.core.errors import Failure
 from playground.core.paths import RESOURCES
 from playground.core.progress import Progress
 from playground.core.types import ModelInfo, ModelSource
+from playground.ui import i18n
 from playground.ui.architecture.tab import ArchitectureTab
 from playground.ui.chat.tab import ChatTab
 from playground.ui.i18n import translate
@@ -23,6 +24,14 @@ from playground.ui.shell.context import TabContext
 from playground.ui.shell.model_selector import ModelSelector
 from playground.ui.training.tab import TrainingTab
 from playground.workers.model_controller import ModelController
+
+# Shown in both languages: the language being left may be the only one the user reads.
+RESTART_NOTICE = {
+    "en": "The menus and tabs will be in English the next time LLM Playground starts; the lessons already are.\n\n"
+          "下次启动 LLM Playground 时，菜单和标签页将显示为英文；课程已切换为英文。",
+    "zh_CN": "下次启动 LLM Playground 时，菜单和标签页将显示为中文；课程已切换为中文。\n\n"
+             "The menus and tabs will be in Chinese the next time LLM Playground starts; the lessons already are.",
+}
 
 
 class MainWindow(QMainWindow):
@@ -115,8 +124,8 @@ class MainWindow(QMainWindow):
         self.training_tab = TrainingTab(context, self)
         self.architecture_tab = ArchitectureTab(context, self)
         self.optimize_tab = OptimizeTab(context, self)
-        for tab, title in ((self.chat_tab, "Chat"), (self.training_tab, "Training"),
-                           (self.architecture_tab, "Architecture"), (self.optimize_tab, "Optimize")):
+        for tab, title in ((self.chat_tab, translate("MainWindow", "Chat")), (self.training_tab, translate("MainWindow", "Training")),
+                           (self.architecture_tab, translate("MainWindow", "Architecture")), (self.optimize_tab, translate("MainWindow", "Optimize"))):
             self.tabs.addTab(tab, title)
         # The hand-offs between tabs, all of them: each tab asks through a signal, the window answers.
         for tab in (self.training_tab, self.architecture_tab, self.optimize_tab):
@@ -140,11 +149,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         self.status_labels: dict[str, QLabel] = {}
-        for key, tip in (("model", "Current model"), ("params", "Parameter count"), ("device", "Device"),
-                         ("dtype", "Weight precision"),
-                         ("exactness", "Lower precision runs faster, but greedy replies can differ from "
-                                       "float32 after a few tokens (measured on the built-in model)."),
-                         ("memory", "Memory used by the app")):
+        for key, tip in (("model", translate("MainWindow", "Current model")), ("params", translate("MainWindow", "Parameter count")), ("device", translate("MainWindow", "Device")),
+                         ("dtype", translate("MainWindow", "Weight precision")),
+                         ("exactness", translate("MainWindow", "Lower precision runs faster, but greedy replies can differ from "
+                                       "float32 after a few tokens (measured on the built-in model).")),
+                         ("memory", translate("MainWindow", "Memory used by the app"))):
             label = QLabel("", objectName=f"status{key.capitalize()}")
             label.setToolTip(tip)
             label.setContentsMargins(10, 0, 10, 0)
@@ -187,6 +196,38 @@ class MainWindow(QMainWindow):
         for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action, None, fast_engine):
             self.view_menu.addSeparator() if action is None else self.view_menu.addAction(action)
         self.zoom_actions = {"in": zoom_in, "out": zoom_out, "reset": zoom_reset}
+        self._build_language_menu()
+
+    def _build_language_menu(self) -> None:
+        """View ▸ Language: each language in its own words; the choice is stored and applies at the next start
+        (the lessons follow at once)."""
+        menu = self.view_menu.addMenu(translate("MainWindow", "Language"))
+        menu.setObjectName("languageMenu")
+        group = QActionGroup(self, exclusive=True)
+        self.language_actions: dict[str, QAction] = {}
+        for language, name in (("en", "languageEnglishAction"), ("zh_CN", "languageChineseAction")):
+            action = QAction(i18n.NATIVE_NAMES[language], self, objectName=name, checkable=True)
+            action.setChecked(language == i18n.ui_language())
+            action.triggered.connect(lambda _checked=False, lang=language: self.choose_language(lang))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[language] = action
+
+    def choose_language(self, language: str) -> QMessageBox | None:
+        """Store the UI language for the next start, show the lessons in it now, and say so (in both
+        languages: the one being left may be the one the user cannot read)."""
+        changed = language != i18n.ui_language()
+        i18n.set_ui_language(language)
+        self.language_actions[language].setChecked(True)
+        learn_panel = getattr(self, "learn_panel", None)
+        if learn_panel is not None:
+            learn_panel.set_language(language)
+        if not changed:
+            return None
+        box = QMessageBox(QMessageBox.Information, "Language / 语言", RESTART_NOTICE[language], QMessageBox.Ok, self)
+        box.setObjectName("languageRestartNotice")
+        box.open()
+        return box
 
     def _connect_controller(self) -> None:
         c = self.controller

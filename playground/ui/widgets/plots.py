@@ -136,7 +136,7 @@ class TrainingPlots(QWidget):
         grid = self._grid
         self.loss_plot = _plot("lossPlot", "Loss", "cross-entropy")
         self.loss_plot.addLegend(offset=(-10, 10))
-        self.lr_plot = _plot("lrPlot", "Learning rate", "lr")
+        self.lr_plot = _plot("lrPlot", translate("TrainingPlots", "Learning rate"), "lr")
         self.grad_plot = _plot("gradNormPlot", "Gradient norm", "‖g‖")
         self.speed_plot = _plot("throughputPlot", "Throughput (smoothed)", "tokens/s")
         grid.addWidget(self.loss_plot, 0, 0, 1, 3)
