@@ -173,7 +173,7 @@ class ArchitectureTab(QWidget):
                                     title=self.controller.session.source.name)
         self._anatomy_dirty = False
         self.jobs.start("anatomy", worker, self._on_anatomy_finished, self._on_anatomy_failed)  # latest wins
-        self.anatomy.show_message("Mapping the modules…")
+        self.anatomy.show_message(translate("ArchitectureTab", "Mapping the modules…"))
 
     @Slot(object)
     def _on_anatomy_finished(self, anatomy) -> None:
@@ -192,7 +192,7 @@ class ArchitectureTab(QWidget):
 
     @Slot(object)
     def _on_anatomy_failed(self, failure: Failure) -> None:
-        self.anatomy.show_message(f"Could not map the modules: {failure.message}")
+        self.anatomy.show_message(translate("ArchitectureTab", "Could not map the modules: {message}").format(message=failure.message))
 
     @Slot(str)
     def _on_anatomy_source_changed(self, _source: str) -> None:

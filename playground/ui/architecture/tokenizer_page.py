@@ -110,7 +110,7 @@ class TokenizerPage(QWidget):
         self.split_shown.emit(kind, split)
 
     def _on_split_failed(self, kind: str, failure: Failure) -> None:
-        self.views[kind].show_message(f"Could not split the text: {failure.message}")
+        self.views[kind].show_message(translate("TokenizerPage", "Could not split the text: {message}").format(message=failure.message))
 
     @Slot()
     def _on_input_text_changed(self) -> None:

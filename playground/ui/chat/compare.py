@@ -27,7 +27,7 @@ DEFAULT_TEMPERATURES = (0.2, 1.0, 1.5, 2.0)
 
 class CompareColumn(QGroupBox):
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
-        super().__init__(f"Setting {index + 1}", parent)
+        super().__init__(translate("CompareColumn", "Setting {n}").format(n=index + 1), parent)
         self.setObjectName(f"compareColumn{index}")
         layout = QVBoxLayout(self)
         self.panel = SamplingPanel(self, suffix=str(index), with_length=False)
@@ -85,7 +85,7 @@ class CompareView(QDialog):
         self.notice.hide()
 
         controls = QHBoxLayout()
-        for label, widget in (("Columns", self.columns_spin), (translate("CompareView", "Max tokens"), self.max_tokens_spin),
+        for label, widget in ((translate("CompareView", "Columns"), self.columns_spin), (translate("CompareView", "Max tokens"), self.max_tokens_spin),
                               (translate("CompareView", "Seed"), self.seed_spin)):
             controls.addWidget(QLabel(label))
             controls.addWidget(widget)
@@ -156,10 +156,10 @@ class CompareView(QDialog):
         text = self.prompt_edit.toPlainText()
         session = self.controller.session
         if self.is_running() or not text.strip():
-            self.show_notice("" if self.is_running() else "Type a prompt first.")
+            self.show_notice("" if self.is_running() else translate("CompareView", "Type a prompt first."))
             return False
         if session is None:
-            self.show_notice("No model is loaded. Pick one in the Model list at the top of the window.")
+            self.show_notice(translate("CompareView", "No model is loaded. Pick one in the Model list at the top of the window."))
             return False
         seed = self.seed_spin.value()
         settings = [replace(c.panel.settings(), max_new_tokens=self.max_tokens_spin.value(),
@@ -209,7 +209,7 @@ class CompareView(QDialog):
             return False
         context = list(prompt_ids) + [step.token_id for step in steps[:token_index]]
         self.inspector.inspect(session, context, steps[token_index].token_id,
-                               f"Setting {column_index + 1}, token {token_index + 1}",
+                               translate("CompareView", "Setting {column}, token {token}").format(column=column_index + 1, token=token_index + 1),
                                engine=None if isinstance(engine, TorchEngine) else engine)
         return True
 
@@ -258,7 +258,7 @@ class CompareView(QDialog):
 
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
-        self.show_notice(f"Generation failed: {failure.message}")
+        self.show_notice(translate("CompareView", "Generation failed: {message}").format(message=failure.message))
         self.run_finished.emit(())
 
     @Slot(object)

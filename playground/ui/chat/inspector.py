@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 

@@ -112,7 +112,7 @@ class ChatLayout:
         self.stats = QLabel("", objectName="chatStatsLabel", wordWrap=True)  # long at a large zoom
         self.stats.setToolTip(translate("ChatLayout", "Decode speed, time to the first token and the engine of the last reply, why it ended, and its near-ties. {NEAR_TIE_LEGEND}").format(NEAR_TIE_LEGEND=translate("Tokens", NEAR_TIE_LEGEND)))
         self.context_meter = QProgressBar(objectName="contextMeter")
-        self.context_meter.setFormat("context %v / %m tokens")
+        self.context_meter.setFormat(translate("ChatLayout", "context %v / %m tokens"))
         self.context_meter.setRange(0, 1)
         self.context_meter.setValue(0)
         self.context_meter.setToolTip(translate("ChatLayout", "Tokens the conversation uses of the model's context window"))

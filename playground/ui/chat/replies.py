@@ -185,7 +185,7 @@ class ReplyController(QObject):
         notice = self.conversation.note_prompt(prompt, request.context_length)  # old turns left out?
         if notice is not None:
             self.view.add_message(len(self.conversation.messages) - 1, notice)
-        self.meter.setFormat("context %v / %m tokens" + (" · oldest left out" if self.conversation.dropped else ""))
+        self.meter.setFormat(translate("ReplyController", "context %v / %m tokens") + (translate("ReplyController", " · oldest left out") if self.conversation.dropped else ""))
         self.live = LiveReply(len(self.conversation.messages), prompt, request.settings, request.engine,
                               request.model_key, [], request.context_length)
         self.view.begin_reply(self.live.index)

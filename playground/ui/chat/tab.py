@@ -187,7 +187,7 @@ class ChatTab(QWidget):
 
         session = self.controller.session
         if session is None:
-            self.show_notice("No model is loaded yet. Pick one in the Model list at the top.", error=True)
+            self.show_notice(translate("ChatTab", "No model is loaded yet. Pick one in the Model list at the top."), error=True)
             return False
         settings = self.sampling.settings()
         self.show_notice("")  # before the engine is made: it may leave a notice (a fallback to PyTorch)
@@ -244,7 +244,7 @@ class ChatTab(QWidget):
     def copy_message(self, index: int) -> None:
         if 0 <= index < len(self.messages):
             QApplication.clipboard().setText(self.messages[index].content)
-            self.show_notice(f"Message {index + 1} copied to the clipboard.")
+            self.show_notice(translate("ChatTab", "Message {n0} copied to the clipboard.").format(n0=index + 1))
 
     @Slot(str, int)
     def _on_view_action_requested(self, action: str, index: int) -> None:
@@ -390,7 +390,7 @@ class ChatTab(QWidget):
         from playground.core.generation.conversation import CHAT
 
         if self.is_generating():
-            self.show_notice("Stop the reply before opening another conversation.", error=True)
+            self.show_notice(translate("ChatTab", "Stop the reply before opening another conversation."), error=True)
             return False
         saved = self.files.read(path)
         if saved is None:

@@ -12,6 +12,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from playground.ui.i18n import translate
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 

@@ -263,7 +263,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
     def _on_cancel_button_clicked(self) -> None:
         if self.busy:
             self._jobs.stop(JOB)
-            self.show_message("Cancelling…")
+            self.show_message(translate("OptimizeTab", "Cancelling…"))
 
     @Slot(object)
     def _on_job_progressed(self, progress) -> None:
@@ -289,8 +289,8 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             self._on_variant_saved(outcome)
             return
         self.progress.setValue(1000)
-        self.progress.setFormat("Done")
-        self.show_message(f"Measured {outcome} model(s). Select a row to save it or load it into Chat.")
+        self.progress.setFormat(translate("OptimizeTab", "Done"))
+        self.show_message(translate("OptimizeTab", "Measured {outcome} model(s). Select a row to save it or load it into Chat.").format(outcome=outcome))
         self._finished_ok = True
 
     @Slot(object)
@@ -300,15 +300,15 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             self._on_job_cancelled(failure)
             return
         self._load_after_save = False
-        self.progress.setFormat("Stopped")
+        self.progress.setFormat(translate("OptimizeTab", "Stopped"))
         self.show_message(failure.message, error=True)
         self._finished_ok = False
 
     @Slot(object)
     def _on_job_cancelled(self, _failure: Failure) -> None:
         self._load_after_save = False
-        self.progress.setFormat("Stopped")
-        self.show_message("Cancelled; the rows measured so far stay.")
+        self.progress.setFormat(translate("OptimizeTab", "Stopped"))
+        self.show_message(translate("OptimizeTab", "Cancelled; the rows measured so far stay."))
         self._finished_ok = False
 
     @Slot(str)
@@ -323,7 +323,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self._saved.clear()
         self._refresh_report()
         self._refresh_state()
-        self.show_message("Report cleared.")
+        self.show_message(translate("OptimizeTab", "Report cleared."))
 
     @Slot()
     def _on_remove_button_clicked(self) -> None:
@@ -339,7 +339,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         from playground.core.files import write_text_atomic
 
         written = write_text_atomic(path, report_text(self._results, self.measure.settings(), Path(path)))
-        self.show_message(f"Report written to {written}")
+        self.show_message(translate("OptimizeTab", "Report written to {written}").format(written=written))
         return written
 
     def _on_export_clicked(self, fmt: str) -> None:
@@ -348,7 +348,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             try:
                 self.export_report(path)
             except OSError as exc:
-                self.show_message(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.", True)
+                self.show_message(translate("OptimizeTab", "Could not write {path}: {n1}. Choose another folder.").format(path=path, n1=exc.strerror or exc), True)
 
     @Slot(object)
     def _on_controller_model_changed(self, _info) -> None:

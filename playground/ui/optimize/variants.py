@@ -57,7 +57,7 @@ class VariantActionsMixin:
 
     def _on_variant_saved(self, folder: str) -> None:
         self._saved[id(self._saving)] = folder
-        self.show_message(f"Saved to {folder}. Open it any time with File → Open model folder.")
+        self.show_message(translate("VariantActionsMixin", "Saved to {folder}. Open it any time with File → Open model folder.").format(folder=folder))
         self._finished_ok = True
         if self._load_after_save:
             self._load_after_save = False
@@ -79,12 +79,10 @@ class VariantActionsMixin:
     def _use_fast_engine(self, result) -> bool:
         session = self.controller.session
         if session is None or session.source.name != result.base_name:
-            self.show_message(f"This row was measured on {result.base_name}. Load that model again to chat with "
-                              f"it on {result.engine_name}.", error=True)
+            self.show_message(translate("VariantActionsMixin", "This row was measured on {base_name}. Load that model again to chat with it on {engine_name}.").format(base_name=result.base_name, engine_name=result.engine_name), error=True)
             return False
         self.engine_requested.emit(result.engine_name)
-        self.show_message(f"Chat now answers with {result.engine_name}: the same ONNX model this row measured "
-                          "(the Engine box in the Chat tab switches back any time).")
+        self.show_message(translate("VariantActionsMixin", "Chat now answers with {engine_name}: the same ONNX model this row measured (the Engine box in the Chat tab switches back any time).").format(engine_name=result.engine_name))
         self.navigate_requested.emit("chatTab")
         return True
 
@@ -93,9 +91,9 @@ class VariantActionsMixin:
 
         device, dtype = load_settings(result, self.controller.session.info().device)
         if not self.controller.load(folder_source(folder), device, dtype):
-            self.show_message("The model is busy loading; try again in a moment.", error=True)
+            self.show_message(translate("VariantActionsMixin", "The model is busy loading; try again in a moment."), error=True)
             return False
-        self.show_message(f"Loading {Path(folder).name} into Chat…")
+        self.show_message(translate("VariantActionsMixin", "Loading {name} into Chat…").format(name=Path(folder).name))
         self.navigate_requested.emit("chatTab")
         return True
 

@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_load_started(self, source: ModelSource) -> None:
         self.load_progress.setValue(0)
-        self.load_progress.setFormat(f"Loading {source.name}…")
+        self.load_progress.setFormat(translate("MainWindow", "Loading {name}…").format(name=source.name))
         self.statusBar().showMessage(translate("MainWindow", "Loading {name}…").format(name=source.name))
 
     @Slot(object)

@@ -22,7 +22,7 @@ class ServerPanel(QDockWidget):
 
     def __init__(self, model_controller, parent: QWidget | None = None, *,
                  show_error: Callable[[str, str], object] | None = None) -> None:
-        super().__init__("Local server (OpenAI-compatible)", parent)
+        super().__init__(translate("ServerPanel", "Local server (OpenAI-compatible)"), parent)
         self.setObjectName("serverPanel")
         self.model_controller = model_controller
         self._show_error = show_error  # (title, message): the window's error dialog; None: the status says it
@@ -33,7 +33,7 @@ class ServerPanel(QDockWidget):
         self.server.failed.connect(self._on_server_failed)
         model_controller.model_changed.connect(self._on_model_controller_model_changed)
         self._build()
-        self._show_status(ServerStatus(False), "Stopped.")
+        self._show_status(ServerStatus(False), translate("ServerPanel", "Stopped."))
 
     def _build(self) -> None:
         body = QWidget(self)
@@ -82,10 +82,10 @@ class ServerPanel(QDockWidget):
     def start(self) -> bool:
         session = self.model_controller.session
         if session is None:
-            self._show_status(ServerStatus(False), "Load a model first.")
+            self._show_status(ServerStatus(False), translate("ServerPanel", "Load a model first."))
             return False
         if self.server.start(session):
-            self._show_status(ServerStatus(False), "Starting…", busy=True)
+            self._show_status(ServerStatus(False), translate("ServerPanel", "Starting…"), busy=True)
             return True
         return False
 
@@ -93,7 +93,7 @@ class ServerPanel(QDockWidget):
     def stop(self) -> bool:
         if self.server.stop():
             self._hide_when_stopped = True
-            self._show_status(self.server.status(), "Stopping…", busy=True)
+            self._show_status(self.server.status(), translate("ServerPanel", "Stopping…"), busy=True)
             return True
         return False
 
@@ -115,7 +115,8 @@ class ServerPanel(QDockWidget):
     # ------------------------------------------------------------------ handlers
     @Slot(object)
     def _on_server_status_changed(self, status: ServerStatus) -> None:
-        self._show_status(status, f"Serving {status.model_id}" if status.running else "Stopped.")
+        self._show_status(status, translate("ServerPanel", "Serving {model_id}").format(model_id=status.model_id) if status.running
+                          else translate("ServerPanel", "Stopped."))
         if not status.running and self._hide_when_stopped:
             self._hide_when_stopped = False
             self.hide()  # its room goes back to the tabs; File → Serve current model brings it back
@@ -139,9 +140,9 @@ class ServerPanel(QDockWidget):
 
     @Slot(object)
     def _on_server_failed(self, failure) -> None:  # core.errors.Failure
-        self._show_status(self.server.status(), f"Could not serve: {failure.message}")
+        self._show_status(self.server.status(), translate("ServerPanel", "Could not serve: {message}").format(message=failure.message))
         if self._show_error is not None:
-            self._show_error("Could not start the server", failure.message)
+            self._show_error(translate("ServerPanel", "Could not start the server"), failure.message)
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:

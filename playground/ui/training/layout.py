@@ -51,7 +51,7 @@ def _settings_column(tab) -> QWidget:
 
 def _monitor(tab) -> QWidget:
     tab.progress = QProgressBar(objectName="trainingProgress", textVisible=True)
-    tab.progress.setFormat("Not started")
+    tab.progress.setFormat(translate("layout", "Not started"))
     tab.progress.setValue(0)
     tab.status = QLabel(translate("TrainingTab", "Pick a preset and press Start."), objectName="trainingStatus", wordWrap=True)
     tab.status.setAlignment(Qt.AlignLeft | Qt.AlignTop)

@@ -167,7 +167,7 @@ class TrainingTab(QWidget):
         self.sample_view.clear()
         self.progress.setRange(0, cfg.max_steps)
         self.progress.setValue(0)
-        self.progress.setFormat("Preparing…")
+        self.progress.setFormat(translate("TrainingTab", "Preparing…"))
         self.pause_button.setText(translate("TrainingTab", "Pause"))
         self.status.setStyleSheet("")
         self.status.setText(translate("TrainingTab", "Starting {n0}…").format(n0=cfg.name or translate("TrainingTab", "a new run")))
@@ -249,10 +249,9 @@ class TrainingTab(QWidget):
         s0, e0 = self._origin or (m.step, m.elapsed)
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
         worker = self._jobs.worker(JOB)
-        paused = " · paused" if worker is not None and worker.paused else ""
-        tail = self._outcome or f"ETA {eta}{paused}"  # a stopped run has no time left to estimate
-        self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
-                                f"{m.tokens_per_s:,.0f} tokens/s · {tail}")
+        paused = translate("TrainingTab", " · paused") if worker is not None and worker.paused else ""
+        tail = self._outcome or translate("TrainingTab", "ETA {eta}{paused}").format(eta=eta, paused=paused)  # a stopped run has no time left to estimate
+        self.progress.setFormat(translate("TrainingTab", "Step {step:,} / {max_steps:,} · loss {loss:.3f} · {tokens_per_s:,.0f} tokens/s · {tail}").format(step=m.step, max_steps=m.max_steps, loss=m.loss, tokens_per_s=m.tokens_per_s, tail=tail))
 
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)
@@ -267,7 +266,7 @@ class TrainingTab(QWidget):
         self.status.setStyleSheet("color: #c62828; font-weight: bold;" if failed else "")
         self.status.setText(f"{result.run_dir.name}: {result.message}")
         if failed:
-            self._show_error("Training stopped: the loss diverged", result.message)
+            self._show_error(translate("TrainingTab", "Training stopped: the loss diverged"), result.message)
         if self._racing:
             self._race_runs.append(result.run_dir)
         self._last_result = result
@@ -279,8 +278,8 @@ class TrainingTab(QWidget):
         self._queue, self._latest = [], None  # the timer's last ticks keep "Failed", not the step and ETA
         self.status.setStyleSheet("color: #c62828; font-weight: bold;")
         self.status.setText(failure.message)
-        self.progress.setFormat("Failed")
-        self._show_error("Training failed", failure.message)
+        self.progress.setFormat(translate("TrainingTab", "Failed"))
+        self._show_error(translate("TrainingTab", "Training failed"), failure.message)
 
     @Slot(object)
     def _on_job_cancelled(self, failure: Failure) -> None:
@@ -289,7 +288,7 @@ class TrainingTab(QWidget):
         self._queue = []
         self.status.setStyleSheet("")
         self.status.setText(failure.message)
-        self.progress.setFormat("Stopped")
+        self.progress.setFormat(translate("TrainingTab", "Stopped"))
 
     @Slot(str)
     def _on_jobs_job_done(self, _name: str) -> None:
@@ -344,7 +343,7 @@ class TrainingTab(QWidget):
 
     @Slot(object)
     def _on_metrics_reader_read_failed(self, failure) -> None:  # core.errors.Failure
-        self._show_error("Cannot read the run's metrics", failure.message)
+        self._show_error(translate("TrainingTab", "Cannot read the run's metrics"), failure.message)
 
     @Slot(object)
     def _on_runs_resume_requested(self, run_dir: Path) -> None:
@@ -353,7 +352,7 @@ class TrainingTab(QWidget):
         try:
             cfg = load_train_config(Path(run_dir) / "config.json")
         except ConfigError as exc:
-            self._show_error("Cannot resume", str(exc))
+            self._show_error(translate("TrainingTab", "Cannot resume"), str(exc))
             return
         cfg = cfg.replace(max_steps=max(cfg.max_steps, self.panel.steps_spin.value()))
         self.panel.set_config(cfg)
@@ -401,4 +400,4 @@ class TrainingTab(QWidget):
         try:
             self.panel.set_config(load_train_config(path))
         except ConfigError as exc:
-            self._show_error("Cannot open the config", str(exc))
+            self._show_error(translate("TrainingTab", "Cannot open the config"), str(exc))

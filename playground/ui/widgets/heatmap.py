@@ -14,8 +14,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSiz
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QLinearGradient, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
-from playground.ui.i18n import translate
-
 if TYPE_CHECKING:
     import numpy as np
 

@@ -26,14 +26,17 @@ ALLOWED_WORDS = {
     "pydoc",
     # optimizers and ML abbreviations
     "Adam", "AdamW", "SGD", "RMSprop", "Momentum", "MLP", "LM", "KL", "KV", "softmax", "top-k", "top-p", "min-p",
-    "logit", "GFLOP", "FLOP", "d_h", "q_proj", "k_proj", "v_proj", "o_proj",
+    "logit", "logits", "GFLOP", "FLOP", "FFN", "GQA", "alpha", "id", "safetensors", "torch", "Python", "JSONL",
     # devices and number formats
-    "cpu", "cuda", "float32", "float16", "bfloat16", "bf16", "fp32", "int8", "int4",
+    "cpu", "gpu", "cuda", "float32", "float16", "bfloat16", "bf16", "fp32", "int8", "int4",
     # keys
     "Ctrl", "Shift", "Enter", "Esc", "Space", "PageDown", "PageUp", "F1", "F5", "F11",
     # units and architecture names
-    "KiB", "MiB", "GiB", "TiB", "ms", "Transformer",
+    "KiB", "MiB", "GiB", "TiB", "ms", "Transformer", "meta",
+    # the tokenizer page's example is about spelling an English word
+    "strawberry",
 }
+_ALLOWED = {word.lower() for word in ALLOWED_WORDS}
 # Combo boxes whose items are data (model names, presets, devices, numbers), not UI words.
 DATA_COMBOS = {"modelSelector", "deviceSelector", "dtypeSelector", "presetCombo", "optimizerCombo",
                "groupSizeCombo", "trainDeviceCombo", "studentFamilyCombo", "familyCombo",
@@ -43,17 +46,17 @@ DATA_COMBOS = {"modelSelector", "deviceSelector", "dtypeSelector", "presetCombo"
 LATER = {"engineCombo", "engineStatusLabel", "fastEngineAction", "presetDescription"}
 # Widgets that show the user's or the model's text, not the UI's.
 DATA_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit)
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*[A-Za-z0-9]|[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
 
 
 def latin_words(text: str) -> list[str]:
     """The Latin words of `text` that a Chinese UI should not show (HTML tags, entities, placeholders and
-    accelerators removed; single letters are formula symbols)."""
-    text = re.sub(r"<[^>]*>|&[a-z]+;|\{[^}]*\}|&(?=\w)", " ", text)
+    accelerators removed; single letters are formula symbols, snake_case words code names, .ext extensions)."""
+    text = re.sub(r"<[^>]*>|&[a-z]+;|\{[^}]*\}|&(?=\w)|\.[a-z]+\b|\w*_\w*", " ", text)
     words = []
     for word in _WORD.findall(text):
         word = word.rstrip(".")
-        if len(word) > 1 and word not in ALLOWED_WORDS and not re.fullmatch(r"[A-Za-z]?\d[\w.]*|\d+[A-Za-z]+", word):
+        if len(word) > 1 and word.lower() not in _ALLOWED and not re.fullmatch(r"[A-Za-z]?\d[\w.]*|\d+[A-Za-z]+", word):
             words.append(word)
     return words
 
