@@ -1675,6 +1675,10 @@
         <translation>单击另一个词元，用它从这里分支回复</translation>
     </message>
     <message>
+        <source>probability (%)</source>
+        <translation>概率 (%)</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{heading}&lt;/b&gt;: sampled &lt;b&gt;{sampled}&lt;/b&gt;&lt;br&gt;raw softmax {sampled_raw:.1%} → {sampled_final:.1%} with the settings now ({kept:,} of {vocab_size:,} tokens can be picked)&lt;br&gt;&lt;i&gt;Axis 0–{scale} %, kept while this token is shown.&lt;/i&gt;</source>
         <translation>&lt;b&gt;{heading}&lt;/b&gt;：采样得到 &lt;b&gt;{sampled}&lt;/b&gt;&lt;br&gt;原始 softmax {sampled_raw:.1%} → 按当前设置 {sampled_final:.1%}（{vocab_size:,} 个词元中有 {kept:,} 个可被选中）&lt;br&gt;&lt;i&gt;坐标轴 0–{scale} %，显示此词元期间保持不变。&lt;/i&gt;</translation>
     </message>
@@ -2196,8 +2200,36 @@
         <translation>导出 PNG…</translation>
     </message>
     <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
         <source>Learning rate</source>
         <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>Throughput (smoothed)</source>
+        <translation>吞吐量（平滑）</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元数</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步数</translation>
     </message>
     <message>
         <source>Export metrics as CSV</source>

@@ -129,7 +129,7 @@ class TokenDistributionChart(QWidget):
         self._apply_axis_label()
 
     def _apply_axis_label(self) -> None:
-        self.plot.getAxis("bottom").setLabel("probability (%)", color=self.palette().color(QPalette.Text).name())
+        self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"), color=self.palette().color(QPalette.Text).name())
 
     def show_view(self, view, heading: str, *, same_token: bool = False) -> None:
         """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply.

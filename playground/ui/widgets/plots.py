@@ -134,11 +134,12 @@ class TrainingPlots(QWidget):
         import pyqtgraph as pg
 
         grid = self._grid
-        self.loss_plot = _plot("lossPlot", "Loss", "cross-entropy")
+        self.loss_plot = _plot("lossPlot", translate("TrainingPlots", "Loss"), translate("TrainingPlots", "cross-entropy"))
         self.loss_plot.addLegend(offset=(-10, 10))
         self.lr_plot = _plot("lrPlot", translate("TrainingPlots", "Learning rate"), "lr")
-        self.grad_plot = _plot("gradNormPlot", "Gradient norm", "‖g‖")
-        self.speed_plot = _plot("throughputPlot", "Throughput (smoothed)", "tokens/s")
+        self.grad_plot = _plot("gradNormPlot", translate("TrainingPlots", "Gradient norm"), "‖g‖")
+        self.speed_plot = _plot("throughputPlot", translate("TrainingPlots", "Throughput (smoothed)"),
+                                translate("TrainingPlots", "tokens/s"))
         grid.addWidget(self.loss_plot, 0, 0, 1, 3)
         grid.addWidget(self.lr_plot, 1, 0)
         grid.addWidget(self.grad_plot, 1, 1)
@@ -345,7 +346,7 @@ class TrainingPlots(QWidget):
         size = f"{max(7.0, self.font().pointSizeF())}pt"
         color = self.palette().color(self.foregroundRole()).name()
         style = {"font-size": size, "color": color}
-        label = "tokens" if self.x_combo.currentIndex() == 1 else "step"
+        label = translate("TrainingPlots", "tokens") if self.x_combo.currentIndex() == 1 else translate("TrainingPlots", "step")
         for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
             item = plot.getPlotItem()
             item.setTitle(item.titleLabel.text, size=size, color=color)
