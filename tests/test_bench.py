@@ -51,3 +51,13 @@ def test_quick_bench_covers_training_inspection_and_the_gui(tmp_path):
     assert all(s["figure"] > 0 for s in stalls)
     overheads = [r for r in rows.values() if r["section"] == "gui overhead"]
     assert len(overheads) == 3 and all(r["reference"] > 0 and r["figure"] > 0 for r in overheads)
+
+
+def test_quick_bench_covers_the_basics_tab(tmp_path):
+    rows = _quick(tmp_path, "basics")
+    rate = next(r for what, r in rows.items() if what.startswith("decision boundary + neuron thumbnails"))
+    assert rate["section"] == "basics" and rate["unit"] == "Hz" and rate["figure"] > 0
+    stalls = [r for r in rows.values() if r["section"] == "responsiveness"]
+    assert {s["what"].split("during basics ")[1] for s in stalls} == {"decision-boundary training",
+                                                                       "digits training"}
+    assert all(s["figure"] > 0 and s["unit"] == "ms" for s in stalls)

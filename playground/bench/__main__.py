@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(args, session, n_tokens: int, repeats: int, notes: list[str]):
-    from playground.bench import anchors, engines, generation, gui, inspection, startup, training
+    from playground.bench import anchors, basics, engines, generation, gui, inspection, startup, training
 
     def gui_rows():
         from playground.ui.shell.main_window import MainWindow
@@ -90,6 +90,7 @@ def _sections(args, session, n_tokens: int, repeats: int, notes: list[str]):
         ("training", lambda: training.run(quick=args.quick, repeats=repeats)),
         ("inspection", lambda: inspection.run(session, quick=args.quick, repeats=repeats)),
         ("gui", gui_rows),
+        ("basics", lambda: basics.run(quick=args.quick, repeats=repeats)),
         ("startup", lambda: startup.run(repeats=repeats, include_conversion=not args.quick)),
     ]
 

@@ -50,3 +50,10 @@ def onnx_cache_dir() -> Path:
     path = Path(override) if override else cache_dir() / "onnx"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def prebuilt_dir() -> Path:
+    """What the packaged app ships ready-made, read-only (the built-in model's tokenizer and config, its fast
+    engine): beside resources/ in the bundle; absent in a checkout. PLAYGROUND_PREBUILT_DIR overrides it."""
+    override = os.environ.get("PLAYGROUND_PREBUILT_DIR")
+    return Path(override) if override else RESOURCES.parent / "prebuilt"

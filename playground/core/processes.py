@@ -15,3 +15,24 @@ def pid_alive(pid: int) -> bool:
     except (PermissionError, OverflowError):  # alive but not ours; or a number no process has
         return True
     return True
+
+
+# The modules a child process may run through the app itself (`--run-module`) when it is frozen.
+CHILD_MODULES = ("onnxruntime_genai.models.builder", "playground.core.engines.gguf_build")
+
+
+def frozen() -> bool:
+    """True in the packaged app (PyInstaller sets `sys.frozen`): `sys.executable` is the app, not Python."""
+    import sys
+
+    return bool(getattr(sys, "frozen", False))
+
+
+def module_command(module: str) -> list[str]:
+    """The command that runs `python -m module` in a child process, in the packaged app too (there the
+    app's own `--run-module` entry point runs it: there is no Python interpreter beside it)."""
+    import sys
+
+    if module not in CHILD_MODULES:
+        raise ValueError(f"{module!r} is not a module the app runs in a child process")
+    return [sys.executable, "--run-module", module] if frozen() else [sys.executable, "-m", module]

@@ -80,6 +80,13 @@ class Jobs(QObject):
         if name in self._current:
             self._current[name].thread.worker.stop()
 
+    def discard(self, name: str) -> None:
+        """Stop `name` and forget it now, without waiting: its late results and its job_done are dropped,
+        `running(name)` is False at once; its thread ends on its own (shutdown still waits for it)."""
+        job = self._current.pop(name, None)
+        if job is not None:
+            job.thread.worker.stop()
+
     def wait(self, name: str, timeout_ms: int = 30_000) -> None:
         for job in list(self._by_worker.values()):
             if job.name == name:

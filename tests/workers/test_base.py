@@ -106,6 +106,22 @@ def test_jobs_latest_request_wins_and_the_replaced_one_is_stopped(qtbot):
     jobs.shutdown()
 
 
+def test_jobs_discard_forgets_a_job_at_once_and_drops_its_late_result(qtbot):
+    jobs = Jobs()
+    got, cancelled, done = Collector(), Collector(), Collector()
+    jobs.job_done.connect(done.add)
+    worker = FunctionWorker(_slow_square, 3)
+    jobs.start("square", worker, got.add, on_cancelled=cancelled.add)
+    qtbot.wait(20)
+    jobs.discard("square")
+    assert worker.should_stop.is_set() and not jobs.running("square") and jobs.worker("square") is None
+    thread = next(iter(jobs._by_worker.values())).thread
+    qtbot.waitUntil(lambda: not thread.is_running(), timeout=10_000)
+    qtbot.wait(50)  # the ended thread's signals are delivered
+    assert got.items == [] and cancelled.items == [] and done.items == [] and not jobs._by_worker
+    jobs.shutdown()
+
+
 def test_jobs_shutdown_stops_and_waits_for_every_thread(qtbot):
     jobs = Jobs()
     worker = FunctionWorker(_slow_square, 4)

@@ -24,6 +24,7 @@ from typing import Callable
 from playground.core import paths
 from playground.core.engines.onnx_build import COMPLETE_MARKER, onnx_available
 from playground.core.errors import Cancelled, PlaygroundError
+from playground.core.processes import module_command
 from playground.core.progress import ProgressFn, progress
 
 MODES = ("fast", "exact")
@@ -86,10 +87,26 @@ def is_built(folder: Path) -> bool:
     return (folder / COMPLETE_MARKER).exists() and all((folder / f"{m}.onnx").exists() for m in MODES)
 
 
+def prebuilt_folder(gguf_path) -> Path:
+    """Where the packaged app ships this GGUF's graphs ready-made (read-only): keyed by the file's name and
+    size, not its path or time, which differ in every install."""
+    from playground.core.engines.gguf_blocks import GRAPH_VERSION
+
+    path = Path(gguf_path)
+    return paths.prebuilt_dir() / "onnx" / f"{path.stem}-{path.stat().st_size}-graph{GRAPH_VERSION}-gguf"
+
+
+def _built_folder(gguf_path) -> Path | None:
+    for folder in (cache_folder(gguf_path), prebuilt_folder(gguf_path)):
+        if is_built(folder):
+            return folder
+    return None
+
+
 def built_model(gguf_path, mode: str) -> Path | None:
-    """The ONNX file for `mode`, if it is already built."""
-    folder = cache_folder(gguf_path)
-    return folder / f"{mode}.onnx" if is_built(folder) else None
+    """The ONNX file for `mode`, if it is already built (in the cache, or shipped with the app)."""
+    folder = _built_folder(gguf_path)
+    return folder / f"{mode}.onnx" if folder is not None else None
 
 
 def build_gguf_models(gguf_path, *, on_progress: ProgressFn | None = None,
@@ -100,9 +117,10 @@ def build_gguf_models(gguf_path, *, on_progress: ProgressFn | None = None,
     The writing runs in a child process: reading the GGUF and serializing hold the GIL for up to ~0.6 s
     at a time, which would freeze the window; Cancel ends the child at once."""
     path = Path(gguf_path)
+    built = _built_folder(path)
+    if built is not None:
+        return built
     target = cache_folder(path)
-    if is_built(target):
-        return target
     with _lock:
         if is_built(target):
             return target
@@ -123,7 +141,8 @@ def _run_child(path: Path, tmp: Path, on_progress, should_stop) -> None:
     root = str(Path(__file__).resolve().parents[3])  # the folder holding the playground package
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-    process = subprocess.Popen([sys.executable, "-m", "playground.core.engines.gguf_build", str(path), str(tmp)],
+    # (the packaged app runs it through itself: module_command)
+    process = subprocess.Popen([*module_command("playground.core.engines.gguf_build"), str(path), str(tmp)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                                text=True, encoding="utf-8", errors="replace")
     lines: list[str] = []

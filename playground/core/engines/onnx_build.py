@@ -16,13 +16,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from playground.core import paths
 from playground.core.errors import Cancelled, PlaygroundError
+from playground.core.processes import module_command
 from playground.core.progress import ProgressFn, progress
 
 PRECISIONS = ("int4", "int8", "fp32")
@@ -125,7 +125,7 @@ class _BuildMonitor:
 
 
 def _builder_command(folder: Path, out: Path, precision: str) -> list[str]:
-    command = [sys.executable, "-m", "onnxruntime_genai.models.builder", "-i", str(folder), "-o", str(out),
+    command = [*module_command("onnxruntime_genai.models.builder"), "-i", str(folder), "-o", str(out),
                "-p", precision, "-e", "cpu", "-c", str(out / "_builder_cache")]
     return command + (["--extra_options", *BUILD_OPTIONS[precision]] if BUILD_OPTIONS[precision] else [])
 

@@ -284,6 +284,13 @@ def ensure_gguf_converted(gguf: Path, target: Path, on_progress: ProgressFn | No
         raise ModelLoadError(f"Could not read the GGUF file {gguf.name}: {type(exc).__name__}: {exc}") from exc
     _check_cancel(should_stop)
     _report(on_progress, 0.82, "Saving a safetensors copy to the cache…")
+    write_converted_copy(model, tokenizer, gguf, target)
+    return target, False
+
+
+def write_converted_copy(model, tokenizer, gguf: Path, target: Path) -> None:
+    """Save the float32 model of `gguf` as its cached Hugging Face folder `target`: written under a temporary
+    name, flushed, then renamed (another process that finished first wins)."""
     model.hf_quantizer = None  # the weights are dequantized now: save them as plain tensors
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
@@ -307,7 +314,6 @@ def ensure_gguf_converted(gguf: Path, target: Path, on_progress: ProgressFn | No
         if not (target / "config.json").exists():
             raise
     remove_older_conversions(gguf, target)
-    return target, False
 
 
 def remove_older_conversions(gguf: Path, target: Path) -> None:

@@ -254,6 +254,68 @@ def load_folder(folder: Path, source: ModelSource, *, device: str = "cpu", dtype
     return session
 
 
+def _fast_gguf_session(source: ModelSource, device: str, dtype: str, on_progress, should_stop):
+    """The packaged app's first start: a GGUF with a shipped seed (config + tokenizer) and no cached copy yet
+    loads straight from its blocks (gguf_fast, ~1 s, not a ~30 s conversion); the safetensors copy that
+    `session.folder` names is written afterwards on a background thread. None: take the usual path."""
+    from playground.core.models import gguf_fast
+
+    gguf = Path(source.path)
+    if source.kind not in GGUF_KINDS or dtype != "float32" or not gguf.is_file():
+        return None
+    target = source_folder(source)
+    seed = gguf_fast.seed_folder(gguf)
+    if seed is None or target is None or is_converted(target):
+        return None
+    from transformers import AutoConfig
+
+    _report(on_progress, 0.2, f"Reading {gguf.name}…")
+    try:
+        parsed = gguf_fast.read_gguf(gguf)
+        if gguf_fast.fast_reason(parsed):
+            return None
+        config = AutoConfig.from_pretrained(seed, local_files_only=True, trust_remote_code=False)
+        tokenizer = load_tokenizer(seed)
+        _check(should_stop)
+        model = gguf_fast.load_llama(gguf, config, parsed)
+    except (Cancelled, ModelLoadError):
+        raise
+    except Exception:  # noqa: BLE001 - the usual path reports what is wrong with the file
+        return None
+    _check(should_stop)
+    model.to(torch.device(device))
+    session = ModelSession(model, tokenizer, source, from_cache=False)
+    # not a daemon, and the app joins it before it exits (finish_background_copies): a thread killed mid-write at
+    # exit aborts the process ("FATAL: exception not rethrown"), and PyInstaller's bootloader does not wait
+    copy = threading.Thread(target=_write_copy_later, args=(session, gguf, target), name="gguf-copy")
+    _copies.append(copy)
+    copy.start()
+    _report(on_progress, 1.0, "Ready.")
+    return session
+
+
+_copies: list[threading.Thread] = []
+
+
+def finish_background_copies(timeout_s: float = 120.0) -> None:
+    """Wait for the safetensors copies `_fast_gguf_session` is still writing (the app calls it as it exits)."""
+    deadline = time.monotonic() + timeout_s
+    while _copies:
+        _copies.pop().join(max(0.0, deadline - time.monotonic()))
+
+
+def _write_copy_later(session: "ModelSession", gguf: Path, target: Path) -> None:
+    """The safetensors copy of a model loaded by `_fast_gguf_session` (Optimize, the ONNX builder and
+    fine-tuning read that folder). Its identity is worked out again once the copy exists."""
+    from playground.core.models.gguf_files import write_converted_copy
+
+    try:
+        write_converted_copy(session.model, session.tokenizer, gguf, target)
+    except Exception:  # noqa: BLE001 - only a cache: the next start converts again
+        return
+    session._identity = None
+
+
 def warm_up_libraries() -> float:
     """Import the libraries a load needs (seconds spent): a one-off per process, done before timing loads."""
     return heavy_imports()
@@ -269,6 +331,10 @@ def load_model(source: ModelSource, *, device: str = "cpu", dtype: str = "float3
     warm_up_libraries()
     _check(should_stop)
     started = time.perf_counter()
+    fast = _fast_gguf_session(source, device, dtype, on_progress, should_stop)
+    if fast is not None:
+        fast.load_seconds = time.perf_counter() - started
+        return fast
     if source.kind in GGUF_KINDS:
         folder, cached = ensure_converted(source, on_progress, should_stop)
     else:

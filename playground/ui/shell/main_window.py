@@ -16,6 +16,7 @@ from playground.core.progress import Progress
 from playground.core.types import ModelInfo, ModelSource
 from playground.ui import i18n
 from playground.ui.architecture.tab import ArchitectureTab
+from playground.ui.basics.tab import BasicsTab
 from playground.ui.chat.tab import ChatTab
 from playground.ui.i18n import translate
 from playground.ui.optimize.tab import OptimizeTab
@@ -124,8 +125,12 @@ class MainWindow(QMainWindow):
         self.training_tab = TrainingTab(context, self)
         self.architecture_tab = ArchitectureTab(context, self)
         self.optimize_tab = OptimizeTab(context, self)
-        for tab, title in ((self.chat_tab, translate("MainWindow", "Chat")), (self.training_tab, translate("MainWindow", "Training")),
-                           (self.architecture_tab, translate("MainWindow", "Architecture")), (self.optimize_tab, translate("MainWindow", "Optimize"))):
+        self.basics_tab = BasicsTab(context, self)
+        for tab, title in ((self.chat_tab, translate("MainWindow", "Chat")),
+                           (self.training_tab, translate("MainWindow", "Training")),
+                           (self.architecture_tab, translate("MainWindow", "Architecture")),
+                           (self.optimize_tab, translate("MainWindow", "Optimize")),
+                           (self.basics_tab, translate("MainWindow", "Basics"))):
             self.tabs.addTab(tab, title)
         # The hand-offs between tabs, all of them: each tab asks through a signal, the window answers.
         for tab in (self.training_tab, self.architecture_tab, self.optimize_tab):
@@ -468,7 +473,7 @@ class MainWindow(QMainWindow):
         self.model_selector.shutdown()
         if self.server_panel is not None:
             self.server_panel.shutdown()
-        for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab):
+        for tab in (self.chat_tab, self.training_tab, self.architecture_tab, self.optimize_tab, self.basics_tab):
             tab.shutdown()
         self.controller.shutdown()
 

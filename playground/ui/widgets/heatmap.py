@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 _LUT = None  # numpy is imported on first use: the window appears without it
+HINT = "Hover for the exact weight · wheel to zoom · drag to pan · double-click to reset"
 
 
 def lut() -> np.ndarray:
@@ -101,6 +102,7 @@ class HeatmapView(QWidget):
         self._press: QPointF | None = None
         self._dragged = False
         self._empty_text = "Run some text to see its attention."
+        self._hint = HINT
         self._min_row_height = 0.0  # pixels; 0: every row fits the view, however thin
         self._bar = QScrollBar(Qt.Vertical, self, objectName=f"{name}RowScroll")  # rows beyond the view
         self._bar.hide()
@@ -113,6 +115,11 @@ class HeatmapView(QWidget):
         if data is not None and not (keep_view and self._window.isValid()):
             self.reset_view()
         self._hover = None
+        self.update()
+
+    def set_hint(self, text: str) -> None:
+        """The line under the title while nothing is hovered ("" for none); cut with … when narrow."""
+        self._hint = text
         self.update()
 
     def set_empty_text(self, text: str) -> None:
@@ -251,11 +258,13 @@ class HeatmapView(QWidget):
         _, bold = self._fonts()
         p.setFont(bold)
         title_rect = QRectF(area.left() + 6, area.top() + 2, area.width() - 12, plot.top() - area.top())
-        p.drawText(title_rect, Qt.AlignTop | Qt.AlignLeft, self._data.title)
+        width = title_rect.width()
+        p.drawText(title_rect, Qt.AlignTop | Qt.AlignLeft,
+                   QFontMetricsF(bold).elidedText(self._data.title, Qt.ElideRight, width))
         p.setFont(self.font())
-        line = self.hover_text() if hover else ""
+        line = (self.hover_text() if hover else "") or self._hint
         p.drawText(title_rect, Qt.AlignBottom | Qt.AlignLeft,
-                   line or "Hover for the exact weight · wheel to zoom · drag to pan · double-click to reset")
+                   QFontMetricsF(self.font()).elidedText(line, Qt.ElideRight, width))
         w = self._window
         cell_w, cell_h = plot.width() / max(w.width(), 1e-9), plot.height() / max(w.height(), 1e-9)
         p.setRenderHint(QPainter.SmoothPixmapTransform, cell_w < 1 or cell_h < 1)

@@ -13,7 +13,13 @@ README = Path(__file__).parents[3] / "README.md"
 # Every objectName the README documents (backticked camelCase words), kept by hand so that a README edit that
 # names a new widget, or a widget renamed under the README, fails here until both agree.
 DOCUMENTED = {
-    "attentionView", "blockDiagram", "branchLabel", "branchNextButton", "branchPrevButton", "chatInputTokenCount", "chatModeCombo", "chatTokensToggle", "configBuilder", "contextMeter", "deviceSelector",
+    "attentionView", "basicsActivationCombo", "basicsDatasetCombo", "basicsLayersSpin", "basicsLearningRateSpin",
+    "basicsNeuronsSpin", "basicsOptimizerCombo", "basicsOverfitPresetButton", "basicsPages", "basicsPlayButton",
+    "basicsResetButton", "basicsSpiralsPresetButton",
+    "basicsStepButton", "basicsTab", "confusionMatrixView", "decisionBoundaryPlot", "digitDrawPad",
+    "digitProbabilities", "digitsCompareButton", "digitsTrainButton", "misclassifiedGallery", "neuronThumbnails",
+    "blockDiagram", "branchLabel", "branchNextButton", "branchPrevButton", "chatInputTokenCount", "chatModeCombo",
+    "chatTokensToggle", "configBuilder", "contextMeter", "deviceSelector",
     "distillAlphaSpin", "distillTemperatureSpin", "dtypeSelector", "engineCombo", "engineStatusLabel",
     "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "guessModeToggle", "guessRevealButton", "importanceCombo", "languageMenu", "learnPanel", "logitLensView",
     "lossPlot", "lrPlot", "modelSelector", "moduleTree", "optimizeMessage", "optimizeReport", "optimizerCombo",
@@ -21,6 +27,10 @@ DOCUMENTED = {
     "sparsitySpin", "startDistillButton", "techniqueList", "tokenizerBpeView", "tokenizerCharView",
     "tokenizerExamples", "tokenizerInput", "tokenizerModelView", "tokenizerPage", "whyAttentionView",
     "whyLogitLensView", "whyTokenButton", "whyTokenPanel",
+    # The Basics tab's optimizer paths panel
+    "optimizerPathPlot", "pathBeta1Spin", "pathBeta2Spin", "pathLearningRateSpin", "pathMessage", "pathMomentumSpin",
+    "pathPlayButton", "pathResetButton", "pathResultsTable", "pathRhoSpin", "pathSpeedCombo", "pathStepButton",
+    "pathStepSizeSpin", "pathStepSlider", "pathStepsSpin", "pathSurfaceCombo",
 }
 QT_OWN_NAMES = {"ScrollLeftButton", "ScrollRightButton"}  # QTabBar's scroll arrows, named by Qt itself
 

@@ -1,0 +1,96 @@
+"""`make package-test`: run the built bundle as a user would, with an empty environment (no PATH, no
+Python, a fresh HOME), offscreen: the smoke test on the fast engine, the frozen command line, and the
+tarball unpacked elsewhere. Also checks the bundle writes nothing into its own folder.
+
+    python packaging/check_bundle.py [--dist DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = "LLMPlayground"
+SMOKE_LIMIT_S = 180
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """What `env -i HOME=… QT_QPA_PLATFORM=offscreen` gives: nothing of this machine's Python set-up."""
+    env = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    if sys.platform == "win32":  # Windows cannot start a process without these
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ},
+                   USERPROFILE=str(home), LOCALAPPDATA=str(home / "AppData" / "Local"),
+                   APPDATA=str(home / "AppData" / "Roaming"))
+    return env
+
+
+def listing(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def run(exe: Path, args: list[str], home: Path, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
+    started = time.perf_counter()
+    out = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout, env=clean_env(home),
+                         cwd=home, stdin=subprocess.DEVNULL)
+    return out, time.perf_counter() - started
+
+
+def check_bundle(bundle: Path, label: str) -> list[str]:
+    """The checks on one unpacked bundle; returns the failures (empty: all passed)."""
+    exe, failures = bundle / (APP + (".exe" if sys.platform == "win32" else "")), []
+    before = listing(bundle)
+    with tempfile.TemporaryDirectory(prefix="playground-home-") as home:
+        home = Path(home)
+        smoke, seconds = run(exe, ["--smoke-test"], home, SMOKE_LIMIT_S + 60)
+        line = next((ln for ln in smoke.stdout.splitlines() if ln.startswith("SMOKE OK")), "")
+        print(f"[{label}] --smoke-test: exit {smoke.returncode} in {seconds:.1f} s: {line or smoke.stderr[-600:]}")
+        if smoke.returncode != 0 or not line:
+            failures.append(f"{label}: the smoke test failed: {smoke.stderr[-600:]}")
+        elif seconds > SMOKE_LIMIT_S:
+            failures.append(f"{label}: the smoke test took {seconds:.0f} s (limit {SMOKE_LIMIT_S} s)")
+        elif not re.search(r"engine Fast", line):
+            failures.append(f"{label}: the smoke test did not use the fast engine: {line}")
+        chat, seconds = run(exe, ["chat", "-t", "0", "--max-tokens", "24", "What is the capital of France?"],
+                            home, 300)
+        print(f"[{label}] chat: exit {chat.returncode} in {seconds:.1f} s: {chat.stdout.strip()[:200]!r}")
+        if chat.returncode != 0 or "Paris" not in chat.stdout:
+            failures.append(f"{label}: the frozen CLI did not answer Paris: {chat.stdout[-300:]} {chat.stderr[-600:]}")
+        version = run(exe, ["--help"], home, 60)[0]
+        if version.returncode != 0 or "serve" not in version.stdout:
+            failures.append(f"{label}: --help did not list the commands")
+    written = sorted(listing(bundle) - before)
+    if written:
+        failures.append(f"{label}: the app wrote into its own folder: {written[:5]}")
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    args = parser.parse_args()
+    failures = check_bundle(args.dist / APP, "dist")
+    tarballs = sorted(args.dist.glob(f"{APP}-*.tar.gz"))
+    if not tarballs:
+        failures.append("no tarball in dist/")
+    else:
+        with tempfile.TemporaryDirectory(prefix="playground-unpacked-") as elsewhere:
+            with tarfile.open(tarballs[-1]) as tar:
+                tar.extractall(elsewhere, filter="tar")
+            failures += check_bundle(Path(elsewhere) / APP, "unpacked")
+    for failure in failures:
+        print(f"PACKAGE TEST FAILED: {failure}", file=sys.stderr)
+    if not failures:
+        print("PACKAGE TEST OK")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
