@@ -183,6 +183,118 @@
     </message>
 </context>
 <context>
+    <name>BasicsCore</name>
+    <message>
+        <source>Bowl</source>
+        <translation>碗形</translation>
+    </message>
+    <message>
+        <source>A round bowl, L = (x² + y²)/2: every optimizer finds the bottom.</source>
+        <translation>圆形的碗，L = (x² + y²)/2：每个优化器都能找到碗底。</translation>
+    </message>
+    <message>
+        <source>Elongated valley</source>
+        <translation>狭长山谷</translation>
+    </message>
+    <message>
+        <source>Steep across, shallow along (curvatures 4 and 0.05). SGD zig-zags across and crawls along; momentum builds up speed along the valley, adaptive rates rescale each direction.</source>
+        <translation>横向陡峭、纵向平缓（曲率 4 和 0.05）。SGD 横向来回震荡、纵向缓慢爬行；动量沿山谷方向不断加速，自适应学习率则对每个方向分别缩放。</translation>
+    </message>
+    <message>
+        <source>Rosenbrock</source>
+        <translation>Rosenbrock 函数</translation>
+    </message>
+    <message>
+        <source>L = (1 − x)² + 100 (y − x²)²: a curved, nearly flat valley floor with the minimum at (1, 1). Easy to reach the valley, hard to follow it.</source>
+        <translation>L = (1 − x)² + 100 (y − x²)²：弯曲且几乎平坦的谷底，最小值在 (1, 1)。到达谷底容易，沿谷底前进困难。</translation>
+    </message>
+    <message>
+        <source>Saddle</source>
+        <translation>鞍点</translation>
+    </message>
+    <message>
+        <source>A saddle point at the origin between two minima at (0, ±1). Starting almost on the ridge, the gradient across is tiny: SGD lingers near the saddle, adaptive methods escape quickly.</source>
+        <translation>原点处是鞍点，两侧最小值位于 (0, ±1)。起点几乎在山脊上，横向梯度极小：SGD 在鞍点附近徘徊，自适应方法则很快逃离。</translation>
+    </message>
+    <message>
+        <source>Noisy gradients</source>
+        <translation>带噪声的梯度</translation>
+    </message>
+    <message>
+        <source>An oval bowl whose gradient carries seeded random noise, as a mini-batch gradient does. No optimizer settles on the minimum: each ends in a jittering cloud around it, tighter for smaller steps (Momentum&apos;s steps are about η/(1 − β), ten times SGD&apos;s at β = 0.9).</source>
+        <translation>椭圆形的碗，其梯度带有（固定种子的）随机噪声，就像小批量梯度一样。没有优化器能停在最小值上：每个都在其周围抖动成一团，步长越小越集中（动量的步长约为 η/(1 − β)，β = 0.9 时是 SGD 的十倍）。</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Steps straight down the slope: long steps where it is steep, tiny ones where it is flat.</source>
+        <translation>沿坡度直接向下走：陡处步子大，平处步子小。</translation>
+    </message>
+    <message>
+        <source>v remembers past gradients: it builds up speed along any direction that persists and cancels zig-zags.</source>
+        <translation>v 记住过去的梯度：在持续的方向上不断加速，并抵消来回震荡。</translation>
+    </message>
+    <message>
+        <source>Divides each coordinate by all its past gradients: steep directions slow down, and every step shrinks over time.</source>
+        <translation>每个坐标除以其全部历史梯度：陡峭方向会放慢，且每一步随时间越来越小。</translation>
+    </message>
+    <message>
+        <source>Like AdaGrad, but forgets old gradients: its steps do not shrink for ever.</source>
+        <translation>与 AdaGrad 类似，但会遗忘旧梯度：步长不会一直缩小。</translation>
+    </message>
+    <message>
+        <source>Momentum (m) divided by RMSprop&apos;s running size (v); m̂ and v̂ undo the zero start of the first steps.</source>
+        <translation>动量 (m) 除以 RMSprop 的滑动幅度 (v)；m̂ 和 v̂ 修正最初几步从零开始带来的偏差。</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsPlot</name>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsTab</name>
+    <message>
+        <source>Decision boundary</source>
+        <translation>决策边界</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>手写数字</translation>
+    </message>
+    <message>
+        <source>Optimizer paths</source>
+        <translation>优化器路径</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsViews</name>
+    <message>
+        <source>Hidden neurons appear here while it trains.</source>
+        <translation>训练时，隐藏层神经元会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Layer {n}</source>
+        <translation>第 {n} 层</translation>
+    </message>
+    <message>
+        <source>What each hidden neuron sees</source>
+        <translation>每个隐藏神经元看到的内容</translation>
+    </message>
+    <message>
+        <source>Draw a digit (left button); right-click to clear</source>
+        <translation>用左键画一个数字；右键清空</translation>
+    </message>
+    <message>
+        <source>True label {true}, the network said {predicted} ({confidence} sure)</source>
+        <translation>真实标签 {true}，网络判断为 {predicted}（置信度 {confidence}）</translation>
+    </message>
+</context>
+<context>
     <name>BranchBar</name>
     <message>
         <source>Show the previous branch of the last reply</source>
@@ -615,6 +727,145 @@
     </message>
 </context>
 <context>
+    <name>DecisionBoundaryPage</name>
+    <message>
+        <source>Circles</source>
+        <translation>同心圆</translation>
+    </message>
+    <message>
+        <source>Two spirals</source>
+        <translation>双螺旋</translation>
+    </message>
+    <message>
+        <source>Gaussian blobs</source>
+        <translation>高斯团簇</translation>
+    </message>
+    <message>
+        <source>orange (class 0)</source>
+        <translation>橙色（类别 0）</translation>
+    </message>
+    <message>
+        <source>blue (class 1)</source>
+        <translation>蓝色（类别 1）</translation>
+    </message>
+    <message>
+        <source>The class a click on the plot adds (Shift-click adds the other one)</source>
+        <translation>在图上单击时添加的类别（Shift+单击添加另一类）</translation>
+    </message>
+    <message>
+        <source>Remove added points</source>
+        <translation>移除添加的点</translation>
+    </message>
+    <message>
+        <source>Overfitting preset</source>
+        <translation>过拟合预设</translation>
+    </message>
+    <message>
+        <source>Few noisy points, a big network: watch the test loss leave the train loss behind, then turn on Dropout or L2</source>
+        <translation>少量带噪声的点、大网络：观察测试损失与训练损失逐渐拉开，然后开启 Dropout 或 L2</translation>
+    </message>
+    <message>
+        <source>Spirals preset</source>
+        <translation>螺旋预设</translation>
+    </message>
+    <message>
+        <source>Two spirals with less noise and a network that can learn them (2 × 32 neurons)</source>
+        <translation>噪声较小的双螺旋，以及能学会它的网络（2 × 32 个神经元）</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>Test split</source>
+        <translation>测试集比例</translation>
+    </message>
+    <message>
+        <source>Click adds</source>
+        <translation>单击添加</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Train one epoch, then pause</source>
+        <translation>训练一轮，然后暂停</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>New initial weights (from the seed): start again</source>
+        <translation>新的初始权重（由种子决定）：重新开始</translation>
+    </message>
+    <message>
+        <source>Decision boundary (click to add a point)</source>
+        <translation>决策边界（单击添加一个点）</translation>
+    </message>
+    <message>
+        <source>Press Play to train.</source>
+        <translation>按“播放”开始训练。</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Two spirals are too hard for this small network (it stays near 60%): press Spirals preset for 2 × 32 neurons and less noise, or add neurons yourself.</source>
+        <translation>双螺旋对这个小网络来说太难了（准确率停在 60% 左右）：按“螺旋预设”使用 2 × 32 个神经元和更小的噪声，或自己增加神经元。</translation>
+    </message>
+    <message>
+        <source>Overfitting preset: press Play and watch the test loss climb away from the train loss. Then set Dropout to 0.5 (or L2 to 0.001) and play again: the gap closes.</source>
+        <translation>过拟合预设：按“播放”，观察测试损失逐渐高于训练损失。然后把 Dropout 设为 0.5（或 L2 设为 0.001）再播放：差距会缩小。</translation>
+    </message>
+    <message>
+        <source>Spirals preset: 2 hidden layers of 32 neurons, learning rate 0.01, noise 0.05. Press Play: after about a hundred epochs the boundary winds along both arms.</source>
+        <translation>螺旋预设：2 个隐藏层，每层 32 个神经元，学习率 0.01，噪声 0.05。按“播放”：大约一百轮后，边界会沿着两条螺旋臂缠绕。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source> · done</source>
+        <translation> · 完成</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} · loss train {train_loss}, test {test_loss} · accuracy train {train_accuracy}, test {test_accuracy} · ‖w‖ {norm}</source>
+        <translation>第 {epoch} 轮 · 损失 训练 {train_loss}，测试 {test_loss} · 准确率 训练 {train_accuracy}，测试 {test_accuracy} · ‖w‖ {norm}</translation>
+    </message>
+</context>
+<context>
     <name>Demos</name>
     <message>
         <source>Loading the model… the demo starts as soon as it is ready.</source>
@@ -675,6 +926,125 @@
     <message>
         <source>Compressing with %1 and measuring against the original.</source>
         <translation>正在用 %1 压缩，并与原模型对比测量。</translation>
+    </message>
+</context>
+<context>
+    <name>DigitsPage</name>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Compare optimizers</source>
+        <translation>比较优化器</translation>
+    </message>
+    <message>
+        <source>Train this network once per optimizer, from the same initial weights, and overlay their curves</source>
+        <translation>用每个优化器各训练一次这个网络（相同的初始权重），并叠加它们的曲线</translation>
+    </message>
+    <message>
+        <source>The classic MLP: Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax), on 1,797 8×8 digits (80% train, 20% test).</source>
+        <translation>经典 MLP：Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax)，数据为 1,797 张 8×8 手写数字（80% 训练，20% 测试）。</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>Train to see which digits it confuses.</source>
+        <translation>训练后可查看它会混淆哪些数字。</translation>
+    </message>
+    <message>
+        <source>Row: the true digit · hover a cell for its share</source>
+        <translation>行：真实数字 · 鼠标悬停在单元格上查看占比</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Train, then draw a digit.</source>
+        <translation>先训练，再画一个数字。</translation>
+    </message>
+    <message>
+        <source>Draw a digit</source>
+        <translation>画一个数字</translation>
+    </message>
+    <message>
+        <source>Misclassified test digits (true → predicted)</source>
+        <translation>误分类的测试数字（真实 → 预测）</translation>
+    </message>
+    <message>
+        <source>Epochs: a comparison needs a number of epochs (above 0).</source>
+        <translation>轮数：比较需要设定轮数（大于 0）。</translation>
+    </message>
+    <message>
+        <source>Comparing SGD, Momentum, AdaGrad, RMSprop and Adam from the same initial weights…</source>
+        <translation>正在从相同的初始权重比较 SGD、动量、AdaGrad、RMSprop 和 Adam…</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} · accuracy train {train_accuracy}, test {test_accuracy} · loss train {train_loss}, test {test_loss}</source>
+        <translation>第 {epoch} 轮 · 准确率 训练 {train_accuracy}，测试 {test_accuracy} · 损失 训练 {train_loss}，测试 {test_loss}</translation>
+    </message>
+    <message>
+        <source>Test accuracy: {accuracies}. Best: {best}.</source>
+        <translation>测试准确率：{accuracies}。最佳：{best}。</translation>
+    </message>
+    <message>
+        <source>Done: {accuracy} of the test digits right.</source>
+        <translation>完成：测试数字的准确率为 {accuracy}。</translation>
+    </message>
+    <message>
+        <source>Confusion matrix (share of each true digit)</source>
+        <translation>混淆矩阵（每个真实数字的占比）</translation>
+    </message>
+    <message>
+        <source>true</source>
+        <translation>真实</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Draw a digit: the bars are the network&apos;s probabilities.</source>
+        <translation>画一个数字：条形是网络给出的概率。</translation>
+    </message>
+    <message>
+        <source>Train first: then the network says what you drew.</source>
+        <translation>请先训练：之后网络会说出你画的是什么。</translation>
+    </message>
+    <message>
+        <source>It says {digit} ({share}).</source>
+        <translation>它认为是 {digit}（{share}）。</translation>
     </message>
 </context>
 <context>
@@ -814,6 +1184,93 @@
     <message>
         <source>load a model to count</source>
         <translation>加载模型后计数</translation>
+    </message>
+</context>
+<context>
+    <name>EngineSwitcher</name>
+    <message>
+        <source>Exact (PyTorch)</source>
+        <translation>精确 (PyTorch)</translation>
+    </message>
+    <message>
+        <source>Fast (GGUF)</source>
+        <translation>快速 (GGUF)</translation>
+    </message>
+    <message>
+        <source>Exact (GGUF)</source>
+        <translation>精确 (GGUF)</translation>
+    </message>
+    <message>
+        <source>Fast (ONNX int4)</source>
+        <translation>快速 (ONNX int4)</translation>
+    </message>
+    <message>
+        <source>Exact (ONNX fp32)</source>
+        <translation>精确 (ONNX fp32)</translation>
+    </message>
+    <message>
+        <source>Experimental (ONNX int8)</source>
+        <translation>实验性 (ONNX int8)</translation>
+    </message>
+    <message>
+        <source>Fast engine unavailable: {reason}. {consequence}.</source>
+        <translation>快速引擎不可用：{reason}。{consequence}。</translation>
+    </message>
+    <message>
+        <source>Fast chat engine (ONNX)</source>
+        <translation>快速对话引擎 (ONNX)</translation>
+    </message>
+    <message>
+        <source>Chat on ONNX Runtime (4- or 8-bit weights, several times faster on a CPU). Off: every reply runs on PyTorch.</source>
+        <translation>在 ONNX Runtime 上对话（4 位或 8 位权重，在 CPU 上快数倍）。关闭：每条回复都在 PyTorch 上运行。</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <source>The fast engine cannot run this model: {reason}. Replies use PyTorch.</source>
+        <translation>快速引擎无法运行此模型：{reason}。回复使用 PyTorch。</translation>
+    </message>
+    <message>
+        <source> (View ▸ Fast chat engine)</source>
+        <translation>（视图 ▸ 快速对话引擎）</translation>
+    </message>
+    <message>
+        <source>This reply uses {engine}</source>
+        <translation>本条回复使用{engine}</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>preparing {precision}…</source>
+        <translation>正在准备 {precision}…</translation>
+    </message>
+    <message>
+        <source>Building the ONNX model of the fast engine (first time only). Replies use PyTorch until it is ready.</source>
+        <translation>正在构建快速引擎的 ONNX 模型（仅首次）。就绪之前，回复使用 PyTorch。</translation>
+    </message>
+    <message>
+        <source>preparing {precision} {percent}</source>
+        <translation>正在准备 {precision} {percent}</translation>
+    </message>
+    <message>
+        <source>{engine} is ready: ONNX Runtime, built for {model}.</source>
+        <translation>{engine} 已就绪：ONNX Runtime，为 {model} 构建。</translation>
+    </message>
+    <message>
+        <source>{engine} is ready: the next reply uses it.</source>
+        <translation>{engine} 已就绪：下一条回复将使用它。</translation>
+    </message>
+    <message>
+        <source>Replies use {engine}</source>
+        <translation>回复使用{engine}</translation>
+    </message>
+    <message>
+        <source>Turned off: View ▸ Fast chat engine (ONNX)</source>
+        <translation>已关闭：视图 ▸ 快速对话引擎 (ONNX)</translation>
     </message>
 </context>
 <context>
@@ -974,6 +1431,10 @@
     <message>
         <source>Optimize</source>
         <translation>优化</translation>
+    </message>
+    <message>
+        <source>Basics</source>
+        <translation>基础</translation>
     </message>
     <message>
         <source>Current model</source>
@@ -1171,6 +1632,121 @@
     </message>
 </context>
 <context>
+    <name>NetworkControls</name>
+    <message>
+        <source>loss = cross-entropy + λ₁·Σ|w| + λ₂·Σw²</source>
+        <translation>损失 = 交叉熵 + λ₁·Σ|w| + λ₂·Σw²</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Hidden layers between the input and the output (0: a linear classifier)</source>
+        <translation>输入与输出之间的隐藏层数（0：线性分类器）</translation>
+    </message>
+    <message>
+        <source>Neurons in each hidden layer</source>
+        <translation>每个隐藏层的神经元数</translation>
+    </message>
+    <message>
+        <source>Share of hidden outputs zeroed at random while training (none at test time)</source>
+        <translation>训练时随机置零的隐藏层输出比例（测试时不置零）</translation>
+    </message>
+    <message>
+        <source>Batch normalization</source>
+        <translation>批归一化</translation>
+    </message>
+    <message>
+        <source>Normalize each hidden layer&apos;s inputs over the batch, before the activation</source>
+        <translation>在激活函数之前，按批对每个隐藏层的输入做归一化</translation>
+    </message>
+    <message>
+        <source>Residual connections</source>
+        <translation>残差连接</translation>
+    </message>
+    <message>
+        <source>h + layer(h) wherever a layer&apos;s input and output widths match</source>
+        <translation>只要某层的输入与输出宽度相同，就使用 h + 层(h)</translation>
+    </message>
+    <message>
+        <source>SGD: w -= lr·g · Momentum: a running velocity (0.9) · AdaGrad: lr shrinks per weight with its summed g² · RMSprop: divides by a running RMS of g · Adam: momentum and RMS, bias-corrected</source>
+        <translation>SGD：w -= η·g（η 为学习率）· 动量：滑动速度 (0.9) · AdaGrad：每个权重的 η 随其累积 g² 缩小 · RMSprop：除以 g 的滑动均方根 · Adam：动量加均方根，并做偏差修正</translation>
+    </message>
+    <message>
+        <source>Learning rate: the step size (arrows halve or double it)</source>
+        <translation>学习率：步长（箭头将其减半或加倍）</translation>
+    </message>
+    <message>
+        <source>Examples per optimizer step</source>
+        <translation>每个优化器步的样本数</translation>
+    </message>
+    <message>
+        <source>λ₁: pushes weights to exactly zero</source>
+        <translation>λ₁：把权重推向恰好为零</translation>
+    </message>
+    <message>
+        <source>λ₂: shrinks every weight (weight decay)</source>
+        <translation>λ₂：缩小每个权重（权重衰减）</translation>
+    </message>
+    <message>
+        <source>Initial weights and batch order</source>
+        <translation>初始权重与批次顺序</translation>
+    </message>
+    <message>
+        <source>Stop after this many epochs (0: never)</source>
+        <translation>训练这么多轮后停止（0：不停止）</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Hidden layers</source>
+        <translation>隐藏层</translation>
+    </message>
+    <message>
+        <source>Neurons per layer</source>
+        <translation>每层神经元</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>丢弃率</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+</context>
+<context>
     <name>OptimizeTab</name>
     <message>
         <source>Export the report</source>
@@ -1271,6 +1847,122 @@
     <message>
         <source>Could not write {path}: {n1}. Choose another folder.</source>
         <translation>无法写入 {path}：{n1}。请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>OptimizerPathsPanel</name>
+    <message>
+        <source>Learning rate η (SGD, Momentum)</source>
+        <translation>学习率 η（SGD、动量）</translation>
+    </message>
+    <message>
+        <source>Step size η (AdaGrad, RMSprop, Adam)</source>
+        <translation>步长 η（AdaGrad、RMSprop、Adam）</translation>
+    </message>
+    <message>
+        <source>Momentum β</source>
+        <translation>动量 β</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Start point</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <source>SGD and Momentum move θ by η × the gradient: a steep surface needs a small η. AdaGrad, RMSprop and Adam divide the gradient by its running size first, so their step size is roughly how far θ moves in one step, in plot units, however steep the surface.</source>
+        <translation>SGD 和动量让 θ 移动 η × 梯度：曲面越陡，η 需要越小。AdaGrad、RMSprop 和 Adam 先把梯度除以其滑动幅度，因此无论曲面多陡，它们的步长大致就是 θ 每步移动的距离（以图的单位计）。</translation>
+    </message>
+    <message>
+        <source>η (SGD, Momentum)</source>
+        <translation>η（SGD、动量）</translation>
+    </message>
+    <message>
+        <source>η (AdaGrad, RMSprop, Adam)</source>
+        <translation>η（AdaGrad、RMSprop、Adam）</translation>
+    </message>
+    <message>
+        <source>Learning rates</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Averaging and steps</source>
+        <translation>滑动平均与步数</translation>
+    </message>
+    <message>
+        <source>Surface</source>
+        <translation>曲面</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>{speed} steps/s</source>
+        <translation>{speed} 步/秒</translation>
+    </message>
+    <message>
+        <source>Start: ({x}, {y}). Click the plot to start somewhere else.</source>
+        <translation>起点：({x}, {y})。单击图上其他位置可更换起点。</translation>
+    </message>
+    <message>
+        <source>Computing the paths…</source>
+        <translation>正在计算路径…</translation>
+    </message>
+    <message>
+        <source>Could not compute the paths: {failure}</source>
+        <translation>无法计算路径：{failure}</translation>
+    </message>
+    <message>
+        <source>step {step} / {steps}</source>
+        <translation>第 {step} / {steps} 步</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>OptimizerSide</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Distance
+to minimum</source>
+        <translation>到最小值
+的距离</translation>
+    </message>
+    <message>
+        <source>Update rules (g = ∇L(θ))</source>
+        <translation>更新规则（g = ∇L(θ)）</translation>
+    </message>
+    <message>
+        <source>At step {step} of {steps}:</source>
+        <translation>第 {step} 步（共 {steps} 步）：</translation>
+    </message>
+    <message>
+        <source>After {step} steps:</source>
+        <translation>{step} 步之后：</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>发散</translation>
+    </message>
+    <message>
+        <source>(step {step})</source>
+        <translation>（第 {step} 步）</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlain
                                QPushButton, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.chat.branching import BranchBar
-from playground.ui.chat.engines import EXACT_ENGINE
+from playground.ui.chat.engines import EXACT_ENGINE, engine_label
 from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
@@ -43,7 +43,7 @@ class ChatLayout:
         self.mode_combo.setToolTip(translate("ChatLayout", "chat: the model's chat template (turns). completion: the model continues "
                                    "the text as is (models trained here have no chat template)."))
         self.engine_combo = QComboBox(objectName="engineCombo")
-        self.engine_combo.addItem(EXACT_ENGINE)
+        self.engine_combo.addItem(engine_label(EXACT_ENGINE), EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.engine_combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # as wide as its text: never clipped
         self.engine_combo.setToolTip(translate("ChatLayout", "What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "

@@ -25,8 +25,10 @@ ALLOWED_WORDS = {
     "SmolLM2", "Markdown", "JSON", "CSV", "PNG", "API", "URL", "BPE", "LLM", "Playground", "English", "transformers",
     "pydoc",
     # optimizers and ML abbreviations
-    "Adam", "AdamW", "SGD", "RMSprop", "Momentum", "MLP", "LM", "KL", "KV", "softmax", "top-k", "top-p", "min-p",
+    "Adam", "AdamW", "SGD", "RMSprop", "AdaGrad", "Momentum", "MLP", "LM", "KL", "KV", "softmax", "top-k", "top-p", "min-p",
     "logit", "logits", "GFLOP", "FLOP", "FFN", "GQA", "alpha", "id", "safetensors", "torch", "Python", "JSONL",
+    # activation functions, layers and a data set's name (the Basics tab)
+    "ReLU", "tanh", "sigmoid", "GELU", "Dense", "Dropout", "XOR", "Rosenbrock",
     # devices and number formats
     "cpu", "gpu", "cuda", "float32", "float16", "bfloat16", "bf16", "fp32", "int8", "int4",
     # keys
@@ -41,9 +43,9 @@ _ALLOWED = {word.lower() for word in ALLOWED_WORDS}
 DATA_COMBOS = {"modelSelector", "deviceSelector", "dtypeSelector", "presetCombo", "optimizerCombo",
                "groupSizeCombo", "trainDeviceCombo", "studentFamilyCombo", "familyCombo",
                "builderFamilyCombo", "builderPresetCombo"}
-# Not this pass, listed so that nothing else slips through: the chat engine switcher (chat/engines.py, its
-# strings come with the engine work) and texts that come from playground.core (its messages stay English).
-LATER = {"engineCombo", "engineStatusLabel", "fastEngineAction", "presetDescription"}
+# Not this pass, listed so that nothing else slips through: texts that come from playground.core (its messages
+# stay English).
+LATER = {"presetDescription"}
 # Widgets that show the user's or the model's text, not the UI's.
 DATA_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
@@ -111,10 +113,20 @@ def show_every_page(qtbot, window) -> None:
     while pending := [t for t in window.findChildren(QTabWidget) if id(t) not in seen]:
         for tabs in pending:
             seen.add(id(tabs))
+            _bring_forward(tabs)  # a page inside a hidden tab is not shown, so never built
             for i in range(tabs.count()):
                 tabs.setCurrentIndex(i)
                 QApplication.processEvents()
         qtbot.wait(50)
+
+
+def _bring_forward(widget: QWidget) -> None:
+    """Make every tab that holds `widget` the current one."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QTabWidget):
+            parent.setCurrentIndex(next(i for i in range(parent.count()) if parent.widget(i).isAncestorOf(widget)))
+        parent = parent.parentWidget()
 
 
 @pytest.fixture
@@ -142,6 +154,8 @@ def test_every_visible_string_of_the_window_has_a_chinese_translation(qtbot, zh_
     show_every_page(qtbot, zh_window)
     zh_window.learn_panel.show()
     assert zh_window.tabs.tabText(0) == "对话"
+    basics = zh_window.findChild(QTabWidget, "basicsPages")  # its pages are built when first shown: all were
+    assert all(basics.widget(i).findChildren(QLabel) for i in range(basics.count()))
     assert untranslated(zh_window) == []
 
 
