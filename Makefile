@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 PACKAGE_STAMP := $(VENV)/.stamp-package
 
-.PHONY: run test slow bench smoke lint clean package package-test
+.PHONY: run test slow bench smoke lint clean translations package package-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ slow: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m playground.bench $(BENCH_ARGS)
+
+# Contributors: after changing the UI's strings, extract them into the .ts (translate it, e.g. in pyside6-linguist),
+# then compile the .qm the app loads. Both files are committed, so `make run` needs neither tool.
+TS := resources/translations/playground_zh_CN.ts
+translations: $(RUN_STAMP)
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find playground/ui -name '*.py' | sort) -ts $(TS)
+	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 # The double-clickable app: dist/LLMPlayground/ and dist/LLMPlayground-<version>-linux-x86_64.tar.gz
 # (packaging/README.md). package-test runs it with an empty environment, as a user would.

@@ -18,6 +18,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(ORGANIZATION)
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication(argv if argv is not None else sys.argv[:1])
+        from playground.ui import i18n
+
+        i18n.install_translators(i18n.ui_language())  # before any widget: strings are translated when built
     return app
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core import format as fmt
 from playground.ui.architecture.block_diagram import BlockDiagram
 from playground.ui.architecture.stats import StatsPanel
+from playground.ui.i18n import translate
 
 PATH_ROLE = Qt.UserRole + 1
-COLUMNS = ["Module", "Parameters", "% of total", "Output shape", "Type"]
+COLUMNS = [QT_TRANSLATE_NOOP("AnatomyView", "Module"), QT_TRANSLATE_NOOP("AnatomyView", "Parameters"), QT_TRANSLATE_NOOP("AnatomyView", "% of total"), QT_TRANSLATE_NOOP("AnatomyView", "Output shape"), QT_TRANSLATE_NOOP("AnatomyView", "Type")]
 
 
 def _shape_text(shape) -> str:
@@ -28,14 +29,14 @@ class AnatomyView(QWidget):
         self.setObjectName("anatomyView")
         self._items: dict[str, QTreeWidgetItem] = {}
         self.source_combo = QComboBox(objectName="anatomySource")
-        self.source_combo.addItem("the current model", "model")
-        self.source_combo.addItem("the config builder's model (meta device, no weights)", "config")
+        self.source_combo.addItem(translate("AnatomyView", "the current model"), "model")
+        self.source_combo.addItem(translate("AnatomyView", "the config builder's model (meta device, no weights)"), "config")
         self.source_combo.currentIndexChanged.connect(
             lambda _i: self.source_changed.emit(self.source_combo.currentData()))
-        self.title = QLabel("No model loaded.", objectName="anatomyTitle")
+        self.title = QLabel(translate("AnatomyView", "No model loaded."), objectName="anatomyTitle")
         self.title.setWordWrap(True)
         self.tree = QTreeWidget(objectName="moduleTree")
-        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setHeaderLabels([translate("AnatomyView", c) for c in COLUMNS])
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
@@ -48,7 +49,7 @@ class AnatomyView(QWidget):
         self.stats = StatsPanel("modelSummary")
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Inspect"))
+        top.addWidget(QLabel(translate("AnatomyView", "Inspect")))
         top.addWidget(self.source_combo)
         top.addStretch(1)
         split = QSplitter(Qt.Horizontal, objectName="anatomySplitter")

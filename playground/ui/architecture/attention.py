@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from playground.core import format as fmt
 from playground.ui.architecture.attention_grid import AttentionGrid
+from playground.ui.i18n import translate
 from playground.ui.widgets.heatmap import HeatmapData, HeatmapView, colorize, lut
 
 if TYPE_CHECKING:
@@ -41,25 +42,25 @@ class AttentionView(QWidget):
 
     def _build(self) -> None:
         self.mode_combo = QComboBox(objectName="attentionMode")
-        self.mode_combo.addItem("Every head", "heads")
-        self.mode_combo.addItem("Average over heads", "average")
+        self.mode_combo.addItem(translate("AttentionView", "Every head"), "heads")
+        self.mode_combo.addItem(translate("AttentionView", "Average over heads"), "average")
         self.mode_combo.currentIndexChanged.connect(self._on_mode_combo_current_index_changed)
-        self.boost_check = QCheckBox("√ contrast", objectName="boostCheck", checked=True)
-        self.boost_check.setToolTip("Colour by √weight so small weights stay visible (hover shows the exact value)")
+        self.boost_check = QCheckBox(translate("AttentionView", "√ contrast"), objectName="boostCheck", checked=True)
+        self.boost_check.setToolTip(translate("AttentionView", "Colour by √weight so small weights stay visible (hover shows the exact value)"))
         self.boost_check.toggled.connect(self._on_boost_check_toggled)
         self.query_combo = QComboBox(objectName="queryTokenCombo")
         self.query_combo.setMinimumContentsLength(14)
         self.query_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.query_combo.activated.connect(self._on_query_combo_activated)
-        self.across_button = QPushButton("All heads for this token", objectName="acrossHeadsButton")
+        self.across_button = QPushButton(translate("AttentionView", "All heads for this token"), objectName="acrossHeadsButton")
         self.across_button.setCheckable(True)
         self.across_button.toggled.connect(self._on_across_button_toggled)
-        self.export_grid_button = QPushButton("Export grid…", objectName="exportGridButton")
+        self.export_grid_button = QPushButton(translate("AttentionView", "Export grid…"), objectName="exportGridButton")
         self.export_grid_button.clicked.connect(self._on_export_grid_button_clicked)
-        self.export_heatmap_button = QPushButton("Export heatmap…", objectName="exportHeatmapButton")
+        self.export_heatmap_button = QPushButton(translate("AttentionView", "Export heatmap…"), objectName="exportHeatmapButton")
         self.export_heatmap_button.clicked.connect(self._on_export_heatmap_button_clicked)
         controls = QHBoxLayout()
-        for widget in (QLabel("Show"), self.mode_combo, self.boost_check, QLabel("  Query token"),
+        for widget in (QLabel(translate("AttentionView", "Show")), self.mode_combo, self.boost_check, QLabel(translate("AttentionView", "  Query token")),
                        self.query_combo, self.across_button):
             controls.addWidget(widget)
         controls.addStretch(1)
@@ -116,7 +117,7 @@ class AttentionView(QWidget):
         self.across_button.setChecked(False)
         self.across_button.blockSignals(False)
         self.query_combo.clear()
-        self.query_combo.addItem("(none)", -1)
+        self.query_combo.addItem(translate("AttentionView", "(none)"), -1)
         for i, label in enumerate(self._labels):
             self.query_combo.addItem(f"{i}: {label}", i)
         self._set_enabled(True)
@@ -298,7 +299,7 @@ class AttentionView(QWidget):
         return self.heatmap.export_png(path)
 
     def _ask_path(self, suggestion: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Export as PNG", suggestion, "PNG image (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("AttentionView", "Export as PNG"), suggestion, translate("AttentionView", "PNG image (*.png)"))
         return path if not path or path.lower().endswith(".png") else path + ".png"
 
     @Slot()

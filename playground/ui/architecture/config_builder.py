@@ -6,11 +6,12 @@ count (a 70B config allocates nothing).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.architecture.stats import StatsPanel, Subject
+from playground.ui.i18n import translate
 from playground.workers.jobs import Jobs
 
 FAMILIES = [("GPT-2 (LayerNorm, learned positions, GELU)", "gpt2"),
@@ -20,14 +21,14 @@ CUSTOM = "Custom"
 # (field, label, tooltip, maximum); the spin box is named "builder" + Field: the Training tab has its own
 # layersSpin, headsSpin, …, and a script looking one up must get one of them, not whichever comes first.
 FIELDS = [
-    ("vocabSpin", "Vocabulary V", "Distinct tokens the model knows", 2_000_000),
-    ("widthSpin", "Width d", "Size of every token's vector (hidden size)", 65_536),
-    ("layersSpin", "Layers L", "How many Transformer blocks are stacked", 1_000),
-    ("headsSpin", "Query heads h", "Attention heads per layer; each gets d / h dimensions", 1_024),
-    ("kvHeadsSpin", "Key/value heads h_kv", "Llama: query heads share fewer K/V heads (GQA) → a smaller KV cache",
+    ("vocabSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Vocabulary V"), QT_TRANSLATE_NOOP("ConfigBuilder", "Distinct tokens the model knows"), 2_000_000),
+    ("widthSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Width d"), QT_TRANSLATE_NOOP("ConfigBuilder", "Size of every token's vector (hidden size)"), 65_536),
+    ("layersSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Layers L"), QT_TRANSLATE_NOOP("ConfigBuilder", "How many Transformer blocks are stacked"), 1_000),
+    ("headsSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Query heads h"), QT_TRANSLATE_NOOP("ConfigBuilder", "Attention heads per layer; each gets d / h dimensions"), 1_024),
+    ("kvHeadsSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Key/value heads h_kv"), QT_TRANSLATE_NOOP("ConfigBuilder", "Llama: query heads share fewer K/V heads (GQA) → a smaller KV cache"),
      1_024),
-    ("mlpSpin", "MLP width f", "Hidden size of the feed-forward network (GPT-2: 4·d)", 1_000_000),
-    ("contextSpin", "Context P", "Longest input, in tokens", 10_000_000),
+    ("mlpSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "MLP width f"), QT_TRANSLATE_NOOP("ConfigBuilder", "Hidden size of the feed-forward network (GPT-2: 4·d)"), 1_000_000),
+    ("contextSpin", QT_TRANSLATE_NOOP("ConfigBuilder", "Context P"), QT_TRANSLATE_NOOP("ConfigBuilder", "Longest input, in tokens"), 10_000_000),
 ]
 
 
@@ -62,21 +63,21 @@ class ConfigBuilder(QWidget):
             self.family_combo.addItem(label, key)
         self.family_combo.currentIndexChanged.connect(self._on_field_changed)
         form = QFormLayout()
-        form.addRow("Preset", self.preset_combo)
-        form.addRow("Family", self.family_combo)
+        form.addRow(translate("ConfigBuilder", "Preset"), self.preset_combo)
+        form.addRow(translate("ConfigBuilder", "Family"), self.family_combo)
         self.spins: dict[str, QSpinBox] = {}
         for name, label, tip, maximum in FIELDS:
             spin = QSpinBox(objectName=f"builder{name[0].upper()}{name[1:]}", minimum=1, maximum=maximum)
             spin.setGroupSeparatorShown(True)
-            spin.setToolTip(tip)
+            spin.setToolTip(translate("ConfigBuilder", tip))
             spin.valueChanged.connect(self._on_field_changed)
             self.spins[name] = spin
-            form.addRow(label, spin)
-        self.tie_check = QCheckBox("Tie the LM head to the token embedding", objectName="tieCheck")
+            form.addRow(translate("ConfigBuilder", label), spin)
+        self.tie_check = QCheckBox(translate("ConfigBuilder", "Tie the LM head to the token embedding"), objectName="tieCheck")
         self.tie_check.toggled.connect(self._on_field_changed)
         form.addRow("", self.tie_check)
         self.head_dim_label = QLabel(objectName="headDimLabel")
-        form.addRow("Head width d_h", self.head_dim_label)
+        form.addRow(translate("ConfigBuilder", "Head width d_h"), self.head_dim_label)
         self.error_label = QLabel(objectName="configError", wordWrap=True)
         self.error_label.setStyleSheet("color: #d35400;")
         self.error_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)
@@ -85,13 +86,13 @@ class ConfigBuilder(QWidget):
         self.check_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.compare_label = QLabel(objectName="builderCompareLabel", wordWrap=True)  # compare_presets
         self.compare_label.hide()
-        self.train_button = QPushButton("Train this", objectName="trainThisButton")
-        self.train_button.setToolTip("Open the Training tab with this architecture")
+        self.train_button = QPushButton(translate("ConfigBuilder", "Train this"), objectName="trainThisButton")
+        self.train_button.setToolTip(translate("ConfigBuilder", "Open the Training tab with this architecture"))
         self.train_button.clicked.connect(self._on_train_button_clicked)
-        self.inspect_button = QPushButton("Show its anatomy", objectName="inspectConfigButton")
-        self.inspect_button.setToolTip("Map this config's modules on the meta device (no weights)")
+        self.inspect_button = QPushButton(translate("ConfigBuilder", "Show its anatomy"), objectName="inspectConfigButton")
+        self.inspect_button.setToolTip(translate("ConfigBuilder", "Map this config's modules on the meta device (no weights)"))
         self.inspect_button.clicked.connect(self._on_inspect_button_clicked)
-        self.from_model_button = QPushButton("Start from the current model", objectName="fromCurrentModelButton")
+        self.from_model_button = QPushButton(translate("ConfigBuilder", "Start from the current model"), objectName="fromCurrentModelButton")
         self.from_model_button.clicked.connect(self._on_from_model_button_clicked)
         self.from_model_button.setEnabled(False)
         buttons = QHBoxLayout()
@@ -194,7 +195,7 @@ class ConfigBuilder(QWidget):
         except (ValueError, TypeError):
             ok = False
         self.from_model_button.setEnabled(ok)
-        self.from_model_button.setToolTip("" if ok else "Formulas exist for the GPT-2 and Llama families only")
+        self.from_model_button.setToolTip("" if ok else translate("ConfigBuilder", "Formulas exist for the GPT-2 and Llama families only"))
 
     # ------------------------------------------------------------------ reacting
     @Slot(int)
@@ -225,7 +226,7 @@ class ConfigBuilder(QWidget):
         breakdown = param_breakdown(spec)
         self.stats.set_subject(Subject(self.preset_combo.currentText() if self.preset_combo.currentText() != CUSTOM
                                        else "Custom config", spec, breakdown.total, breakdown))
-        self.check_label.setText("Counting on the meta device…")
+        self.check_label.setText(translate("ConfigBuilder", "Counting on the meta device…"))
         self._check_due = True
         if self.isVisible():  # never at start-up: the check imports torch and transformers
             self._check_timer.start()
@@ -256,15 +257,14 @@ class ConfigBuilder(QWidget):
         formula = subject.n_params if subject else 0
         ok = check.n_params == formula
         self.check_label.setText(
-            f"{'✓' if ok else '✗'} Built on the meta device in {check.seconds * 1000:.0f} ms without allocating "
-            f"weights: sum(p.numel()) = {check.n_params:,}" + ("" if ok else f" (formula: {formula:,})"))
+            translate("ConfigBuilder", "{n0} Built on the meta device in {n1:.0f} ms without allocating weights: sum(p.numel()) = {n_params:,}").format(n0='✓' if ok else '✗', n1=check.seconds * 1000, n_params=check.n_params) + ("" if ok else translate("ConfigBuilder", " (formula: {formula:,})").format(formula=formula)))
         if subject is not None:
             self.stats.set_subject(Subject(subject.title, subject.spec, subject.n_params, subject.breakdown,
                                            check.n_params))
 
     @Slot(object)
     def _on_check_failed(self, failure) -> None:  # core.errors.Failure
-        self.check_label.setText(f"transformers could not build this config: {failure.message}")
+        self.check_label.setText(translate("ConfigBuilder", "transformers could not build this config: {message}").format(message=failure.message))
 
     @Slot()
     def _on_train_button_clicked(self) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QP
                                QVBoxLayout, QWidget)
 
 from playground.core import format as fmt
+from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import tint_color as cell_color, tint_text_color as cell_text_color
 from playground.ui.widgets.heatmap import save_png
 
@@ -85,13 +86,13 @@ class LogitLensView(QWidget):
         self._labels: tuple[str, ...] = ()
         self.start_spin = QSpinBox(objectName="lensStartSpin", minimum=0, maximum=0)
         self.count_spin = QSpinBox(objectName="lensCountSpin", minimum=1, maximum=64, value=24)
-        self.count_spin.setToolTip("Each position costs one LM-head pass per layer; at most 64 at a time")
+        self.count_spin.setToolTip(translate("LogitLensView", "Each position costs one LM-head pass per layer; at most 64 at a time"))
         self._request_timer = QTimer(self, singleShot=True, interval=300, timeout=self._emit_request)
         for spin in (self.start_spin, self.count_spin):
             spin.valueChanged.connect(self._request_timer.start)
-        self.export_button = QPushButton("Export PNG…", objectName="exportLensButton")
+        self.export_button = QPushButton(translate("LogitLensView", "Export PNG…"), objectName="exportLensButton")
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.status = QLabel("Run some text to see the answer form layer by layer.", objectName="lensStatus")
+        self.status = QLabel(translate("LogitLensView", "Run some text to see the answer form layer by layer."), objectName="lensStatus")
         self.status.setWordWrap(True)
         self.model = LensModel(self)
         self.table = QTableView(objectName="logitLensTable")
@@ -100,7 +101,7 @@ class LogitLensView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setSelectionMode(QTableView.SingleSelection)
         controls = QHBoxLayout()
-        for widget in (QLabel("Positions from"), self.start_spin, QLabel("count"), self.count_spin):
+        for widget in (QLabel(translate("LogitLensView", "Positions from")), self.start_spin, QLabel(translate("LogitLensView", "count")), self.count_spin):
             controls.addWidget(widget)
         controls.addStretch(1)
         controls.addWidget(self.export_button)
@@ -125,7 +126,7 @@ class LogitLensView(QWidget):
         self.start_spin.setValue(max(n - self.count_spin.value(), 0))
         for spin in (self.start_spin, self.count_spin):
             spin.blockSignals(False)
-        self.status.setText("Running the logit lens…")
+        self.status.setText(translate("LogitLensView", "Running the logit lens…"))
         return self.positions(n)
 
     def positions(self, num_tokens: int | None = None) -> tuple[int, ...]:
@@ -137,9 +138,7 @@ class LogitLensView(QWidget):
         self.model.set_lens(lens, self._labels, self._base())
         last = lens.top_ids.shape[0] - 1
         self.status.setText(
-            f"{last} layers × {len(lens.positions)} positions in {lens.seconds:.1f} s. Each cell: the next token the "
-            "model would predict if it stopped after that layer (final norm + LM head). Stronger blue = more "
-            "probable; bold = already the final answer; hover for the top 5.")
+            translate("LogitLensView", "{last} layers × {positions} positions in {seconds:.1f} s. Each cell: the next token the model would predict if it stopped after that layer (final norm + LM head). Stronger blue = more probable; bold = already the final answer; hover for the top 5.").format(last=last, positions=len(lens.positions), seconds=lens.seconds))
 
     def lens(self):
         return self.model.lens
@@ -165,6 +164,6 @@ class LogitLensView(QWidget):
 
     @Slot()
     def _on_export_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export as PNG", "logit-lens.png", "PNG image (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("LogitLensView", "Export as PNG"), "logit-lens.png", translate("LogitLensView", "PNG image (*.png)"))
         if path:
             self.export_png(path if path.lower().endswith(".png") else path + ".png")

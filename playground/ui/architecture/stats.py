@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
                                QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
 
 from playground.core import format as fmt
+from playground.ui.i18n import translate
 
 
 @dataclass(frozen=True)
@@ -78,38 +79,38 @@ class StatsPanel(QWidget):
 
     def _build_inputs(self, name: str) -> QGroupBox:
         """Its fields are named after the panel ("modelSummaryFlopsSpin"): the tab has two of these panels."""
-        box = QGroupBox("Training assumptions")
+        box = QGroupBox(translate("StatsPanel", "Training assumptions"))
         grid = QGridLayout(box)
         self.flops_spin = QDoubleSpinBox(objectName=f"{name}FlopsSpin", decimals=1, minimum=0.1, maximum=1e7)
         self.flops_spin.setSuffix(" GFLOP/s")
         self.flops_spin.setValue(50.0)
-        self.flops_spin.setToolTip("Matrix-multiply speed of this machine (measured; type your own, e.g. a GPU's)")
+        self.flops_spin.setToolTip(translate("StatsPanel", "Matrix-multiply speed of this machine (measured; type your own, e.g. a GPU's)"))
         self.flops_spin.valueChanged.connect(self._on_flops_spin_value_changed)
-        self.measure_button = QPushButton("Measure", objectName=f"{name}MeasureButton")
-        self.measure_button.setToolTip("Time a few 1024×1024 matrix multiplies on this device (about a second)")
+        self.measure_button = QPushButton(translate("StatsPanel", "Measure"), objectName=f"{name}MeasureButton")
+        self.measure_button.setToolTip(translate("StatsPanel", "Time a few 1024×1024 matrix multiplies on this device (about a second)"))
         self.measure_button.clicked.connect(self.measure_requested)
         self.tokens_spin = TokenSpin(objectName=f"{name}TokensSpin", decimals=0, minimum=1e3, maximum=1e15)
-        self.tokens_spin.setToolTip("Training tokens D: type 2.7B, 500M, …")
+        self.tokens_spin.setToolTip(translate("StatsPanel", "Training tokens D: type 2.7B, 500M, …"))
         self.tokens_spin.valueChanged.connect(self._on_tokens_spin_value_changed)
-        self.optimal_check = QCheckBox("compute-optimal (20·N)", objectName=f"{name}OptimalCheck", checked=True)
+        self.optimal_check = QCheckBox(translate("StatsPanel", "compute-optimal (20·N)"), objectName=f"{name}OptimalCheck", checked=True)
         self.optimal_check.toggled.connect(self.refresh)
         self.batch_spin = QSpinBox(objectName=f"{name}BatchSpin", minimum=1, maximum=4096, value=8)
         self.seq_spin = QSpinBox(objectName=f"{name}SeqLenSpin", minimum=1, maximum=1_048_576, value=1024)
         self.precision_combo = QComboBox(objectName=f"{name}PrecisionCombo")
-        self.precision_combo.addItems(["mixed bf16", "fp32"])
+        self.precision_combo.addItems([translate("StatsPanel", "mixed bf16"), "fp32"])
         for widget in (self.batch_spin, self.seq_spin):
             widget.valueChanged.connect(self.refresh)
         self.precision_combo.currentIndexChanged.connect(self.refresh)
-        grid.addWidget(QLabel("Speed"), 0, 0)
+        grid.addWidget(QLabel(translate("StatsPanel", "Speed")), 0, 0)
         grid.addWidget(self.flops_spin, 0, 1)
         grid.addWidget(self.measure_button, 0, 2)
-        grid.addWidget(QLabel("Training tokens D"), 1, 0)
+        grid.addWidget(QLabel(translate("StatsPanel", "Training tokens D")), 1, 0)
         grid.addWidget(self.tokens_spin, 1, 1)
         grid.addWidget(self.optimal_check, 1, 2)
-        grid.addWidget(QLabel("Batch B × length T"), 2, 0)
+        grid.addWidget(QLabel(translate("StatsPanel", "Batch B × length T")), 2, 0)
         grid.addWidget(self.batch_spin, 2, 1)
         grid.addWidget(self.seq_spin, 2, 2)
-        grid.addWidget(QLabel("Precision"), 3, 0)
+        grid.addWidget(QLabel(translate("StatsPanel", "Precision")), 3, 0)
         grid.addWidget(self.precision_combo, 3, 1)
         return box
 
@@ -160,7 +161,7 @@ class StatsPanel(QWidget):
     def refresh(self) -> None:
         s = self._subject
         if s is None:
-            self.view.setHtml("<p>No model yet. Load one from the toolbar, or pick a preset.</p>")
+            self.view.setHtml(translate("StatsPanel", "<p>No model yet. Load one from the toolbar, or pick a preset.</p>"))
             return
         if self.optimal_check.isChecked():
             self.tokens_spin.blockSignals(True)

@@ -21,6 +21,7 @@ from playground.ui.architecture.config_builder import ConfigBuilder
 from playground.ui.architecture.logit_lens import LogitLensView
 from playground.ui.architecture.stats import Subject
 from playground.ui.architecture.tokenizer_page import TokenizerPage
+from playground.ui.i18n import translate
 from playground.ui.shell.context import TabContext
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
@@ -66,11 +67,11 @@ class ArchitectureTab(QWidget):
         self.builder.spec_changed.connect(self._on_builder_spec_changed)
         self.builder.stats.flops_edited.connect(self._on_flops_edited)
         self.builder.stats.measure_requested.connect(self._on_measure_requested)
-        self.pages.addTab(self.anatomy, "Anatomy")
-        self.pages.addTab(self.builder, "Config builder")
-        self.pages.addTab(self._build_attention_page(), "Attention && logit lens")
+        self.pages.addTab(self.anatomy, translate("ArchitectureTab", "Anatomy"))
+        self.pages.addTab(self.builder, translate("ArchitectureTab", "Config builder"))
+        self.pages.addTab(self._build_attention_page(), translate("ArchitectureTab", "Attention && logit lens"))
         self.tokenizer = TokenizerPage(self.controller)
-        self.pages.addTab(self.tokenizer, "Tokenizer")
+        self.pages.addTab(self.tokenizer, translate("ArchitectureTab", "Tokenizer"))
         self.pages.currentChanged.connect(self._on_pages_current_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
@@ -78,14 +79,14 @@ class ArchitectureTab(QWidget):
     def _build_attention_page(self) -> QWidget:
         page = QWidget(objectName="attentionPage")
         self.text_input = QPlainTextEdit(DEFAULT_TEXT, objectName="attentionInput")
-        self.text_input.setPlaceholderText("Type text to look inside the model (Ctrl+Enter runs it)")
+        self.text_input.setPlaceholderText(translate("ArchitectureTab", "Type text to look inside the model (Ctrl+Enter runs it)"))
         self.text_input.setMaximumHeight(self.fontMetrics().height() * 4)
-        self.run_button = QPushButton("Run", objectName="runAttentionButton")
-        self.run_button.setToolTip("Run the text through the model once and capture every head (Ctrl+Enter)")
+        self.run_button = QPushButton(translate("ArchitectureTab", "Run"), objectName="runAttentionButton")
+        self.run_button.setToolTip(translate("ArchitectureTab", "Run the text through the model once and capture every head (Ctrl+Enter)"))
         self.run_button.clicked.connect(self.run_attention)
         QShortcut(QKeySequence("Ctrl+Return"), self.text_input, activated=self.run_attention)
-        self.chat_button = QPushButton("Take the current chat", objectName="takeChatButton")
-        self.chat_button.setToolTip("Use the Chat tab's conversation (with the model's replies) as the input")
+        self.chat_button = QPushButton(translate("ArchitectureTab", "Take the current chat"), objectName="takeChatButton")
+        self.chat_button.setToolTip(translate("ArchitectureTab", "Use the Chat tab's conversation (with the model's replies) as the input"))
         self.chat_button.clicked.connect(self._on_chat_button_clicked)
         self.status = QLabel("", objectName="attentionStatus", wordWrap=True)
         buttons = QVBoxLayout()
@@ -98,8 +99,8 @@ class ArchitectureTab(QWidget):
         self.lens_view = LogitLensView()
         self.lens_view.positions_requested.connect(self._on_lens_positions_requested)
         self.inner = QTabWidget(objectName="attentionPages")
-        self.inner.addTab(self.attention, "Attention heads")
-        self.inner.addTab(self.lens_view, "Logit lens")
+        self.inner.addTab(self.attention, translate("ArchitectureTab", "Attention heads"))
+        self.inner.addTab(self.lens_view, translate("ArchitectureTab", "Logit lens"))
         layout = QVBoxLayout(page)
         layout.addLayout(row)
         layout.addWidget(self.status)
@@ -126,7 +127,7 @@ class ArchitectureTab(QWidget):
             if self.isVisible():
                 self.refresh_anatomy()
         if self.jobs.running("attention"):
-            self.status.setText("The model changed while the text was running: press Run again.")
+            self.status.setText(translate("ArchitectureTab", "The model changed while the text was running: press Run again."))
         if self._capture_session is not None:
             self._capture_session = None
             self.attention.clear("The model changed: press Run to look inside the new one.")
@@ -165,14 +166,14 @@ class ArchitectureTab(QWidget):
             worker = FunctionWorker(inspect_jobs.anatomy, config=self.builder.config_dict(),
                                     title=self.builder.preset_combo.currentText())
         elif self.controller.session is None:
-            self.anatomy.clear("No model loaded. Pick one in the toolbar, or inspect the config builder's model.")
+            self.anatomy.clear(translate("ArchitectureTab", "No model loaded. Pick one in the toolbar, or inspect the config builder's model."))
             return
         else:
             worker = FunctionWorker(inspect_jobs.anatomy, session=self.controller.session,
                                     title=self.controller.session.source.name)
         self._anatomy_dirty = False
         self.jobs.start("anatomy", worker, self._on_anatomy_finished, self._on_anatomy_failed)  # latest wins
-        self.anatomy.show_message("Mapping the modules…")
+        self.anatomy.show_message(translate("ArchitectureTab", "Mapping the modules…"))
 
     @Slot(object)
     def _on_anatomy_finished(self, anatomy) -> None:
@@ -191,7 +192,7 @@ class ArchitectureTab(QWidget):
 
     @Slot(object)
     def _on_anatomy_failed(self, failure: Failure) -> None:
-        self.anatomy.show_message(f"Could not map the modules: {failure.message}")
+        self.anatomy.show_message(translate("ArchitectureTab", "Could not map the modules: {message}").format(message=failure.message))
 
     @Slot(str)
     def _on_anatomy_source_changed(self, _source: str) -> None:
@@ -232,10 +233,10 @@ class ArchitectureTab(QWidget):
 
         session = self.controller.session
         if session is None:
-            self.status.setText("Load a model first (toolbar), then press Run.")
+            self.status.setText(translate("ArchitectureTab", "Load a model first (toolbar), then press Run."))
             return False
         if not self.attention_text().strip():
-            self.status.setText("Type some text first: the model needs at least one token to look at.")
+            self.status.setText(translate("ArchitectureTab", "Type some text first: the model needs at least one token to look at."))
             return False
         worker = FunctionWorker(inspect_jobs.attention, session, self.attention_text())
         if not self.jobs.start("attention", worker, self._on_attention_finished, self._on_attention_failed,
@@ -243,7 +244,7 @@ class ArchitectureTab(QWidget):
             return False
         self._running_session = session
         self.run_button.setEnabled(False)
-        self.status.setText("Running the model with attention capture… (waits if the chat is using the model)")
+        self.status.setText(translate("ArchitectureTab", "Running the model with attention capture… (waits if the chat is using the model)"))
         return True
 
     @Slot(object)
@@ -253,9 +254,7 @@ class ArchitectureTab(QWidget):
         self._capture_session = self._running_session
         cut = f" (the first {capture.truncated} tokens were cut to fit)" if capture.truncated else ""
         self.status.setText(
-            f"{capture.num_tokens} tokens{cut} · {capture.num_layers} layers × {capture.num_heads} heads "
-            f"({capture.num_kv_heads} key/value heads) · captured in {capture.seconds:.2f} s · the model's next "
-            f"token: “{self._token_text(capture.next_token_id)}”")
+            translate("ArchitectureTab", "{num_tokens} tokens{cut} · {num_layers} layers × {num_heads} heads ({num_kv_heads} key/value heads) · captured in {seconds:.2f} s · the model's next token: “{next_token_id}”").format(num_tokens=capture.num_tokens, cut=cut, num_layers=capture.num_layers, num_heads=capture.num_heads, num_kv_heads=capture.num_kv_heads, seconds=capture.seconds, next_token_id=self._token_text(capture.next_token_id)))
         self.attention.set_capture(capture)
         self._start_lens(self.lens_view.set_capture(capture))
         self.attention_captured.emit(capture)
@@ -265,7 +264,7 @@ class ArchitectureTab(QWidget):
 
     @Slot(object)
     def _on_attention_failed(self, failure: Failure) -> None:
-        self.status.setText(f"Could not capture attention: {failure.message}")
+        self.status.setText(translate("ArchitectureTab", "Could not capture attention: {message}").format(message=failure.message))
 
     def _start_lens(self, positions: tuple[int, ...]) -> None:
         from playground.workers import inspect as inspect_jobs
@@ -295,10 +294,10 @@ class ArchitectureTab(QWidget):
     def _on_chat_button_clicked(self) -> None:
         text = self._chat_text()
         if text is None:
-            self.status.setText("There is no Chat tab to take the conversation from: paste the text here instead.")
+            self.status.setText(translate("ArchitectureTab", "There is no Chat tab to take the conversation from: paste the text here instead."))
             return
         if not text:
-            self.status.setText("The chat is empty: send a message in the Chat tab first, then take it here.")
+            self.status.setText(translate("ArchitectureTab", "The chat is empty: send a message in the Chat tab first, then take it here."))
             return
         self.set_attention_text(text, run=True)
 

@@ -8,27 +8,28 @@ second, once per process); the latest text wins.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
 
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.token_pieces import TOKENS_LEGEND, TokenPiecesView
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
 EXAMPLES = {
-    "Spelling: strawberry": "How many r's are in strawberry?",
-    "Chinese costs more": "The capital of France is Paris.\n法国的首都是巴黎。",
-    "Numbers": "12345 + 67890 = 80235. In 2024, 3.14159 was still π.",
-    "Python code": "def add(a, b):\n    return a + b\n",
-    "Emoji": "I ❤️ tokenizers 🤖🍓",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Spelling: strawberry"): "How many r's are in strawberry?",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Chinese costs more"): "The capital of France is Paris.\n法国的首都是巴黎。",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Numbers"): "12345 + 67890 = 80235. In 2024, 3.14159 was still π.",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Python code"): "def add(a, b):\n    return a + b\n",
+    QT_TRANSLATE_NOOP("TokenizerPage", "Emoji"): "I ❤️ tokenizers 🤖🍓",
 }
 DEFAULT_TEXT = EXAMPLES["Spelling: strawberry"] + "\n" + "草莓里有几个 r？"
-CAPTION = ("The model never sees letters, only token ids: to it “strawberry” is a few tokens, so counting its "
+CAPTION = (QT_TRANSLATE_NOOP("TokenizerPage", "The model never sees letters, only token ids: to it “strawberry” is a few tokens, so counting its "
            "r's means remembering how each token is spelled. Characters make every letter a token, but text "
            "gets long, and any character the corpus never had is <unk>. A BPE trained on English gives Chinese "
-           "3 byte tokens per character: the same sentence costs several times more tokens.")
+           "3 byte tokens per character: the same sentence costs several times more tokens."))
 TYPE_DELAY_MS = 120  # after the last key
 
 
@@ -48,12 +49,13 @@ class TokenizerPage(QWidget):
 
     def _build(self) -> None:
         self.input = QPlainTextEdit(DEFAULT_TEXT, objectName="tokenizerInput")
-        self.input.setPlaceholderText("Type text to see how each tokenizer splits it")
+        self.input.setPlaceholderText(translate("TokenizerPage", "Type text to see how each tokenizer splits it"))
         self.input.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         self.examples = QComboBox(objectName="tokenizerExamples")
-        self.examples.addItem("Examples…")
-        self.examples.addItems(list(EXAMPLES))
-        self.examples.setToolTip("Put an example in the box")
+        self.examples.addItem(translate("TokenizerPage", "Examples…"))
+        for key in EXAMPLES:
+            self.examples.addItem(translate("TokenizerPage", key), key)
+        self.examples.setToolTip(translate("TokenizerPage", "Put an example in the box"))
         self.examples.activated.connect(self._on_examples_activated)
         side = QVBoxLayout()
         side.addWidget(self.examples)
@@ -61,16 +63,16 @@ class TokenizerPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.input, 1)
         row.addLayout(side)
-        self.views = {"model": TokenPiecesView("tokenizerModelView", "The current model's tokenizer"),
-                      "char": TokenPiecesView("tokenizerCharView", "Characters"),
-                      "bpe": TokenPiecesView("tokenizerBpeView", "Byte-level BPE")}
+        self.views = {"model": TokenPiecesView("tokenizerModelView", translate("TokenizerPage", "The current model's tokenizer")),
+                      "char": TokenPiecesView("tokenizerCharView", translate("TokenizerPage", "Characters")),
+                      "bpe": TokenPiecesView("tokenizerBpeView", translate("TokenizerPage", "Byte-level BPE"))}
         splitter = QSplitter(objectName="tokenizerSplitter")
         splitter.setChildrenCollapsible(False)
         for view in self.views.values():
             splitter.addWidget(view)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        for text in (CAPTION, TOKENS_LEGEND):
+        for text in (translate("TokenizerPage", CAPTION), translate("TokenPiecesView", TOKENS_LEGEND)):
             layout.addWidget(MutedLabel(text, wordWrap=True))
         layout.addWidget(splitter, 1)
 
@@ -91,12 +93,12 @@ class TokenizerPage(QWidget):
         session = self.controller.session
         if session is None:
             self.jobs.stop("tokenizer page: model")
-            self.views["model"].show_message("No model loaded: pick one in the toolbar to see its tokenizer.")
+            self.views["model"].show_message(translate("TokenizerPage", "No model loaded: pick one in the toolbar to see its tokenizer."))
         else:
             self._start("model", FunctionWorker(split_text, session.tokenizer, text, name=session.source.name))
         self._start("char", FunctionWorker(split_with_corpus_tokenizer, "char", text))
         if not corpus_tokenizer_ready("bpe"):
-            self.views["bpe"].show_message("Training a small BPE on the built-in corpus (once, about a second)…")
+            self.views["bpe"].show_message(translate("TokenizerPage", "Training a small BPE on the built-in corpus (once, about a second)…"))
         self._start("bpe", FunctionWorker(split_with_corpus_tokenizer, "bpe", text))
 
     def _start(self, kind: str, worker: FunctionWorker) -> None:
@@ -108,7 +110,7 @@ class TokenizerPage(QWidget):
         self.split_shown.emit(kind, split)
 
     def _on_split_failed(self, kind: str, failure: Failure) -> None:
-        self.views[kind].show_message(f"Could not split the text: {failure.message}")
+        self.views[kind].show_message(translate("TokenizerPage", "Could not split the text: {message}").format(message=failure.message))
 
     @Slot()
     def _on_input_text_changed(self) -> None:
@@ -120,7 +122,7 @@ class TokenizerPage(QWidget):
     @Slot(int)
     def _on_examples_activated(self, index: int) -> None:
         if index > 0:
-            self.set_text(EXAMPLES[self.examples.itemText(index)])
+            self.set_text(EXAMPLES[self.examples.itemData(index)])
             self.examples.setCurrentIndex(0)
 
     @Slot(object)

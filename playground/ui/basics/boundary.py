@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QRectF, Qt, QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
@@ -25,6 +25,7 @@ from playground.ui.basics.plotting import SteppedRange, curve, make_plot
 from playground.ui.basics.views import CLASS_COLORS, NeuronThumbnails, two_class_lut
 from playground.workers.basics import BasicsWorker
 from playground.workers.jobs import Jobs
+from playground.ui.i18n import translate
 
 DEFAULTS = TrainSettings(MLPSpec(2, 2, hidden_layers=2, neurons=8), optimizer="adam", lr=0.03, batch_size=16)
 # Few noisy points and a big network: it learns the training points by heart and the test loss climbs.
@@ -35,7 +36,9 @@ OVERFIT = TrainSettings(MLPSpec(2, 2, hidden_layers=4, neurons=32), optimizer="a
 SPIRALS_DATA = datasets.ToySpec("spirals", n_points=400, noise=0.05, test_fraction=0.5, seed=0)
 SPIRALS = TrainSettings(MLPSpec(2, 2, hidden_layers=2, neurons=32), optimizer="adam", lr=0.01, batch_size=16,
                         seed=0, epochs=0)
-DATASET_LABELS = {"circles": "Circles", "xor": "XOR", "spirals": "Two spirals", "blobs": "Gaussian blobs"}
+DATASET_LABELS = {"circles": QT_TRANSLATE_NOOP("DecisionBoundaryPage", "Circles"), "xor": "XOR",
+                  "spirals": QT_TRANSLATE_NOOP("DecisionBoundaryPage", "Two spirals"),
+                  "blobs": QT_TRANSLATE_NOOP("DecisionBoundaryPage", "Gaussian blobs")}
 REDRAW_MS = 33  # how often the page looks for a new snapshot (the worker makes one at most every 66 ms)
 CURVES_S = 0.1  # the loss curves and the status line, at most this often
 MAKE_WAY_S = 0.012  # the run pauses this long between batches after each redraw (workers/basics.py)
@@ -66,30 +69,31 @@ class DecisionBoundaryPage(QWidget):
     def _build(self) -> None:
         self.dataset = QComboBox(objectName="basicsDatasetCombo")
         for name in datasets.TOY_DATASETS:
-            self.dataset.addItem(DATASET_LABELS[name], name)
+            self.dataset.addItem(translate("DecisionBoundaryPage", DATASET_LABELS[name]), name)
         self.n_points = QSpinBox(objectName="basicsPointsSpin", minimum=4, maximum=5000, value=400)
         self.noise = QDoubleSpinBox(objectName="basicsNoiseSpin", minimum=0.0, maximum=1.0, value=0.1,
                                     singleStep=0.05, decimals=2)
         self.test_split = QSpinBox(objectName="basicsTestSplitSpin", minimum=1, maximum=99, value=50, suffix=" %")
         self.click_class = QComboBox(objectName="basicsClickClassCombo")
-        self.click_class.addItems(["orange (class 0)", "blue (class 1)"])
-        self.click_class.setToolTip("The class a click on the plot adds (Shift-click adds the other one)")
-        clear_points = QPushButton("Remove added points", objectName="basicsClearPointsButton")
+        self.click_class.addItems([translate("DecisionBoundaryPage", "orange (class 0)"),
+                                   translate("DecisionBoundaryPage", "blue (class 1)")])
+        self.click_class.setToolTip(translate("DecisionBoundaryPage", "The class a click on the plot adds (Shift-click adds the other one)"))
+        clear_points = QPushButton(translate("DecisionBoundaryPage", "Remove added points"), objectName="basicsClearPointsButton")
         clear_points.clicked.connect(self._on_clear_points_clicked)
-        preset = QPushButton("Overfitting preset", objectName="basicsOverfitPresetButton")
-        preset.setToolTip("Few noisy points, a big network: watch the test loss leave the train loss behind, then "
-                          "turn on Dropout or L2")
+        preset = QPushButton(translate("DecisionBoundaryPage", "Overfitting preset"), objectName="basicsOverfitPresetButton")
+        preset.setToolTip(translate("DecisionBoundaryPage", "Few noisy points, a big network: watch the test loss leave the train loss behind, then "
+                          "turn on Dropout or L2"))
         preset.clicked.connect(self.apply_overfitting_preset)
-        spirals = QPushButton("Spirals preset", objectName="basicsSpiralsPresetButton")
-        spirals.setToolTip("Two spirals with less noise and a network that can learn them (2 × 32 neurons)")
+        spirals = QPushButton(translate("DecisionBoundaryPage", "Spirals preset"), objectName="basicsSpiralsPresetButton")
+        spirals.setToolTip(translate("DecisionBoundaryPage", "Two spirals with less noise and a network that can learn them (2 × 32 neurons)"))
         spirals.clicked.connect(self.apply_spirals_preset)
-        data_box = QGroupBox("Data")
+        data_box = QGroupBox(translate("DecisionBoundaryPage", "Data"))
         form = QFormLayout(data_box)
-        form.addRow("Dataset", self.dataset)
-        form.addRow("Points", self.n_points)
-        form.addRow("Noise", self.noise)
-        form.addRow("Test split", self.test_split)
-        form.addRow("Click adds", self.click_class)
+        form.addRow(translate("DecisionBoundaryPage", "Dataset"), self.dataset)
+        form.addRow(translate("DecisionBoundaryPage", "Points"), self.n_points)
+        form.addRow(translate("DecisionBoundaryPage", "Noise"), self.noise)
+        form.addRow(translate("DecisionBoundaryPage", "Test split"), self.test_split)
+        form.addRow(translate("DecisionBoundaryPage", "Click adds"), self.click_class)
         form.addRow(clear_points)
         form.addRow(preset)
         form.addRow(spirals)
@@ -100,13 +104,13 @@ class DecisionBoundaryPage(QWidget):
         self.controls = NetworkControls("basics", DEFAULTS)
         self.controls.changed.connect(self._on_settings_changed)
 
-        self.play_button = QPushButton("Play", objectName="basicsPlayButton")
+        self.play_button = QPushButton(translate("DecisionBoundaryPage", "Play"), objectName="basicsPlayButton")
         self.play_button.clicked.connect(self._on_play_button_clicked)
-        self.step_button = QPushButton("Step", objectName="basicsStepButton")
-        self.step_button.setToolTip("Train one epoch, then pause")
+        self.step_button = QPushButton(translate("DecisionBoundaryPage", "Step"), objectName="basicsStepButton")
+        self.step_button.setToolTip(translate("DecisionBoundaryPage", "Train one epoch, then pause"))
         self.step_button.clicked.connect(self._on_step_button_clicked)
-        self.reset_button = QPushButton("Reset", objectName="basicsResetButton")
-        self.reset_button.setToolTip("New initial weights (from the seed): start again")
+        self.reset_button = QPushButton(translate("DecisionBoundaryPage", "Reset"), objectName="basicsResetButton")
+        self.reset_button.setToolTip(translate("DecisionBoundaryPage", "New initial weights (from the seed): start again"))
         self.reset_button.clicked.connect(self.reset)
         buttons = QHBoxLayout()
         for b in (self.play_button, self.step_button, self.reset_button):
@@ -131,7 +135,7 @@ class DecisionBoundaryPage(QWidget):
 
         import pyqtgraph as pg
 
-        self.plot = make_plot("decisionBoundaryPlot", "Decision boundary (click to add a point)", "x₂", "x₁",
+        self.plot = make_plot("decisionBoundaryPlot", translate("DecisionBoundaryPage", "Decision boundary (click to add a point)"), "x₂", "x₁",
                               legend=False)
         self.plot.setMinimumSize(260, 260)
         item = self.plot.getPlotItem()
@@ -147,16 +151,16 @@ class DecisionBoundaryPage(QWidget):
         item.addItem(self.train_scatter)
         item.addItem(self.test_scatter)
         self.plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
-        self.status = QLabel("Press Play to train.", objectName="basicsStatus", wordWrap=True)
+        self.status = QLabel(translate("DecisionBoundaryPage", "Press Play to train."), objectName="basicsStatus", wordWrap=True)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.plot, 1)
         centre_layout.addWidget(self.status)
 
-        self.loss_plot = make_plot("basicsLossPlot", "Loss", "cross-entropy")
-        self.train_curve = curve(self.loss_plot, "#31a354", "train")
-        self.test_curve = curve(self.loss_plot, "#e6550d", "test", dashed=True)
+        self.loss_plot = make_plot("basicsLossPlot", translate("DecisionBoundaryPage", "Loss"), translate("DecisionBoundaryPage", "cross-entropy"))
+        self.train_curve = curve(self.loss_plot, "#31a354", translate("DecisionBoundaryPage", "train"))
+        self.test_curve = curve(self.loss_plot, "#e6550d", translate("DecisionBoundaryPage", "test"), dashed=True)
         self.loss_range = SteppedRange(self.loss_plot)
         self._curves_drawn, self._curves_epoch = 0.0, None  # when the curves were last drawn, up to which epoch
         self._image_placed = False
@@ -216,8 +220,8 @@ class DecisionBoundaryPage(QWidget):
         """Advice for a data set the network cannot learn (two spirals with a small network), or ""."""
         m = self.settings().mlp
         if self.dataset.currentData() == "spirals" and (m.hidden_layers < 2 or m.neurons < 24):
-            return ("Two spirals are too hard for this small network (it stays near 60%): press Spirals preset "
-                    "for 2 × 32 neurons and less noise, or add neurons yourself.")
+            return translate("DecisionBoundaryPage", "Two spirals are too hard for this small network (it stays near 60%): press Spirals preset "
+                             "for 2 × 32 neurons and less noise, or add neurons yourself.")
         return ""
 
     def _apply_preset(self, data: datasets.ToySpec, settings: TrainSettings, message: str) -> None:
@@ -236,14 +240,14 @@ class DecisionBoundaryPage(QWidget):
         self.message.setText(message)
 
     def apply_overfitting_preset(self) -> None:
-        self._apply_preset(OVERFIT_DATA, OVERFIT, "Overfitting preset: press Play and watch the test loss climb "
+        self._apply_preset(OVERFIT_DATA, OVERFIT, translate("DecisionBoundaryPage", "Overfitting preset: press Play and watch the test loss climb "
                            "away from the train loss. Then set Dropout to 0.5 (or L2 to 0.001) and play again: "
-                           "the gap closes.")
+                           "the gap closes."))
 
     def apply_spirals_preset(self) -> None:
-        self._apply_preset(SPIRALS_DATA, SPIRALS, "Spirals preset: 2 hidden layers of 32 neurons, learning rate "
+        self._apply_preset(SPIRALS_DATA, SPIRALS, translate("DecisionBoundaryPage", "Spirals preset: 2 hidden layers of 32 neurons, learning rate "
                            "0.01, noise 0.05. Press Play: after about a hundred epochs the boundary winds along "
-                           "both arms.")
+                           "both arms."))
 
     # ------------------------------------------------------------------ play / pause / step / reset
     @Slot()
@@ -309,18 +313,19 @@ class DecisionBoundaryPage(QWidget):
         self._image_placed = False
         self.thumbnails.set_neurons(None, ())
         self.thumbnails.set_rows(self.controls.layers.value())
-        self.status.setText("Press Play to train.")
+        self.status.setText(translate("DecisionBoundaryPage", "Press Play to train."))
 
     def _sync_buttons(self) -> None:
         worker = self._worker()
-        self.play_button.setText("Pause" if worker is not None and worker.gate.playing else "Play")
+        self.play_button.setText(translate("DecisionBoundaryPage", "Pause") if worker is not None and worker.gate.playing
+                                  else translate("DecisionBoundaryPage", "Play"))
 
     # ------------------------------------------------------------------ results
     def _on_run_finished(self, result) -> None:
         self._flush(final=True)
         self.result = result
         self._timer.stop()
-        self.status.setText(self.status.text() + " · done")
+        self.status.setText(self.status.text() + translate("DecisionBoundaryPage", " · done"))
         self.run_finished.emit(result)
 
     def _on_run_failed(self, failure: Failure) -> None:
@@ -360,8 +365,10 @@ class DecisionBoundaryPage(QWidget):
         self.test_curve.setData(self.epochs, self.test_losses)
         self.loss_range.update(self.epochs[-1], max(max(self.train_losses), max(self.test_losses)))
         r = self.last_report
-        self.status.setText(f"Epoch {r.epoch} · loss train {r.train_loss:.3f}, test {r.test_loss:.3f} · accuracy "
-                            f"train {r.train_accuracy:.0%}, test {r.test_accuracy:.0%} · ‖w‖ {r.weight_norm:.2f}")
+        self.status.setText(translate("DecisionBoundaryPage", "Epoch {epoch} · loss train {train_loss}, test {test_loss} · accuracy "
+                                      "train {train_accuracy}, test {test_accuracy} · ‖w‖ {norm}").format(
+            epoch=r.epoch, train_loss=f"{r.train_loss:.3f}", test_loss=f"{r.test_loss:.3f}",
+            train_accuracy=f"{r.train_accuracy:.0%}", test_accuracy=f"{r.test_accuracy:.0%}", norm=f"{r.weight_norm:.2f}"))
 
     def _draw_snapshot(self, snapshot) -> None:
         self.boundary_image.setImage(snapshot.boundary.T, levels=(0.0, 1.0), autoLevels=False)

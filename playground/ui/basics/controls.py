@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from playground.core.basics.mlp import (ACTIVATIONS, MAX_HIDDEN_LAYERS, OPTIMIZER_LABELS, OPTIMIZERS, MLPSpec,
                                         TrainSettings)
 from playground.ui.widgets.spinboxes import SciSpinBox
+from playground.ui.i18n import translate
 
-PENALTY_FORMULA = "loss = cross-entropy + λ₁·Σ|w| + λ₂·Σw²"
+PENALTY_FORMULA = QT_TRANSLATE_NOOP("NetworkControls", "loss = cross-entropy + λ₁·Σ|w| + λ₂·Σw²")
+# the optimizers' names in the Basics pages: Momentum is translated, the others are names
+OPTIMIZER_NAMES = {"momentum": QT_TRANSLATE_NOOP("NetworkControls", "Momentum")}
+
+
+def optimizer_label(name: str) -> str:
+    """The optimizer `name` ("sgd", "momentum"…) as the Basics pages show it."""
+    return translate("NetworkControls", OPTIMIZER_NAMES[name]) if name in OPTIMIZER_NAMES else OPTIMIZER_LABELS[name]
 
 
 def _spin(name: str, lo: int, hi: int, value: int, tip: str) -> QSpinBox:
@@ -38,55 +46,55 @@ class NetworkControls(QWidget):
         p = prefix
         m = defaults.mlp
         self.layers = _spin(f"{p}LayersSpin", 0, MAX_HIDDEN_LAYERS, m.hidden_layers,
-                            "Hidden layers between the input and the output (0: a linear classifier)")
-        self.neurons = _spin(f"{p}NeuronsSpin", 0, 512, m.neurons, "Neurons in each hidden layer")
+                            translate("NetworkControls", "Hidden layers between the input and the output (0: a linear classifier)"))
+        self.neurons = _spin(f"{p}NeuronsSpin", 0, 512, m.neurons, translate("NetworkControls", "Neurons in each hidden layer"))
         self.activation = QComboBox(objectName=f"{p}ActivationCombo")
         self.activation.addItems([a if a != "gelu" else "GELU" for a in ACTIVATIONS])
         self.activation.setItemText(0, "ReLU")
         self.dropout = _double(f"{p}DropoutSpin", 0.0, 0.95, m.dropout, 0.1, 2,
-                               "Share of hidden outputs zeroed at random while training (none at test time)")
-        self.batch_norm = QCheckBox("Batch normalization", objectName=f"{p}BatchNormCheck")
-        self.batch_norm.setToolTip("Normalize each hidden layer's inputs over the batch, before the activation")
-        self.residual = QCheckBox("Residual connections", objectName=f"{p}ResidualCheck")
-        self.residual.setToolTip("h + layer(h) wherever a layer's input and output widths match")
+                               translate("NetworkControls", "Share of hidden outputs zeroed at random while training (none at test time)"))
+        self.batch_norm = QCheckBox(translate("NetworkControls", "Batch normalization"), objectName=f"{p}BatchNormCheck")
+        self.batch_norm.setToolTip(translate("NetworkControls", "Normalize each hidden layer's inputs over the batch, before the activation"))
+        self.residual = QCheckBox(translate("NetworkControls", "Residual connections"), objectName=f"{p}ResidualCheck")
+        self.residual.setToolTip(translate("NetworkControls", "h + layer(h) wherever a layer's input and output widths match"))
         self.optimizer = QComboBox(objectName=f"{p}OptimizerCombo")
         for name in OPTIMIZERS:
-            self.optimizer.addItem(OPTIMIZER_LABELS[name], name)
-        self.optimizer.setToolTip("SGD: w -= lr·g · Momentum: a running velocity (0.9) · AdaGrad: lr shrinks per "
-                                  "weight with its summed g² · RMSprop: divides by a running RMS of g · Adam: "
-                                  "momentum and RMS, bias-corrected")
+            self.optimizer.addItem(optimizer_label(name), name)
+        self.optimizer.setToolTip(translate("NetworkControls", "SGD: w -= lr·g · Momentum: a running velocity (0.9) · AdaGrad: lr shrinks "
+                                            "per weight with its summed g² · RMSprop: divides by a running RMS of "
+                                            "g · Adam: momentum and RMS, bias-corrected"))
         self.lr = SciSpinBox(defaults.lr, 0.0, 10.0, objectName=f"{p}LearningRateSpin")
-        self.lr.setToolTip("Learning rate: the step size (arrows halve or double it)")
-        self.batch = _spin(f"{p}BatchSizeSpin", 1, 4096, defaults.batch_size, "Examples per optimizer step")
-        self.l1 = _double(f"{p}L1Spin", 0.0, 1.0, defaults.l1, 0.0001, 5, "λ₁: pushes weights to exactly zero")
-        self.l2 = _double(f"{p}L2Spin", 0.0, 1.0, defaults.l2, 0.0001, 5, "λ₂: shrinks every weight (weight decay)")
-        self.seed = _spin(f"{p}SeedSpin", 0, 2**31 - 1, defaults.seed, "Initial weights and batch order")
-        self.epochs = _spin(f"{p}EpochsSpin", 0, 100_000, defaults.epochs, "Stop after this many epochs (0: never)")
-        self.epochs.setSpecialValueText("no limit")
+        self.lr.setToolTip(translate("NetworkControls", "Learning rate: the step size (arrows halve or double it)"))
+        self.batch = _spin(f"{p}BatchSizeSpin", 1, 4096, defaults.batch_size, translate("NetworkControls", "Examples per optimizer step"))
+        self.l1 = _double(f"{p}L1Spin", 0.0, 1.0, defaults.l1, 0.0001, 5, translate("NetworkControls", "λ₁: pushes weights to exactly zero"))
+        self.l2 = _double(f"{p}L2Spin", 0.0, 1.0, defaults.l2, 0.0001, 5, translate("NetworkControls", "λ₂: shrinks every weight (weight decay)"))
+        self.seed = _spin(f"{p}SeedSpin", 0, 2**31 - 1, defaults.seed, translate("NetworkControls", "Initial weights and batch order"))
+        self.epochs = _spin(f"{p}EpochsSpin", 0, 100_000, defaults.epochs, translate("NetworkControls", "Stop after this many epochs (0: never)"))
+        self.epochs.setSpecialValueText(translate("NetworkControls", "no limit"))
         self.set_settings(defaults)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        net = QGroupBox("Network")
+        net = QGroupBox(translate("NetworkControls", "Network"))
         form = QFormLayout(net)
-        form.addRow("Hidden layers", self.layers)
-        form.addRow("Neurons per layer", self.neurons)
-        form.addRow("Activation", self.activation)
-        form.addRow("Dropout", self.dropout)
+        form.addRow(translate("NetworkControls", "Hidden layers"), self.layers)
+        form.addRow(translate("NetworkControls", "Neurons per layer"), self.neurons)
+        form.addRow(translate("NetworkControls", "Activation"), self.activation)
+        form.addRow(translate("NetworkControls", "Dropout"), self.dropout)
         form.addRow(self.batch_norm)
         form.addRow(self.residual)
-        train = QGroupBox("Training")
+        train = QGroupBox(translate("NetworkControls", "Training"))
         form = QFormLayout(train)
-        form.addRow("Optimizer", self.optimizer)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Batch size", self.batch)
+        form.addRow(translate("NetworkControls", "Optimizer"), self.optimizer)
+        form.addRow(translate("NetworkControls", "Learning rate"), self.lr)
+        form.addRow(translate("NetworkControls", "Batch size"), self.batch)
         form.addRow("L1 (λ₁)", self.l1)
         form.addRow("L2 (λ₂)", self.l2)
-        formula = QLabel(PENALTY_FORMULA, objectName=f"{p}PenaltyFormula")
+        formula = QLabel(translate("NetworkControls", PENALTY_FORMULA), objectName=f"{p}PenaltyFormula")
         formula.setWordWrap(True)
         form.addRow(formula)
-        form.addRow("Seed", self.seed)
-        form.addRow("Epochs", self.epochs)
+        form.addRow(translate("NetworkControls", "Seed"), self.seed)
+        form.addRow(translate("NetworkControls", "Epochs"), self.epochs)
         layout.addWidget(net)
         layout.addWidget(train)
         for spin in (self.layers, self.neurons, self.batch, self.seed, self.epochs):

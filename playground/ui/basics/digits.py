@@ -12,15 +12,16 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
 
-from playground.core.basics.mlp import OPTIMIZER_LABELS, OPTIMIZERS, MLPSpec, TrainSettings, check
+from playground.core.basics.mlp import OPTIMIZERS, MLPSpec, TrainSettings, check
 from playground.core.errors import Failure, PlaygroundError
-from playground.ui.basics.controls import NetworkControls
+from playground.ui.basics.controls import NetworkControls, optimizer_label
 from playground.ui.basics.plotting import SteppedRange, curve, make_plot
 from playground.ui.basics.views import DigitPad, MisclassifiedGallery, ProbabilityBars
 from playground.ui.widgets.heatmap import HeatmapData, HeatmapView
 from playground.ui.widgets.plots import OVERLAY_COLORS
 from playground.workers.basics import BasicsWorker, predict_worker
 from playground.workers.jobs import Jobs
+from playground.ui.i18n import translate
 
 # The seed's network: Dense(128, relu) → Dropout(0.2) → Dense(10, softmax), trained with Adam.
 CLASSIC = TrainSettings(MLPSpec(64, 10, hidden_layers=1, neurons=128, activation="relu", dropout=0.2),
@@ -51,14 +52,14 @@ class DigitsPage(QWidget):
 
     def _build(self) -> None:
         self.controls = NetworkControls("digits", CLASSIC)
-        self.train_button = QPushButton("Train", objectName="digitsTrainButton")
+        self.train_button = QPushButton(translate("DigitsPage", "Train"), objectName="digitsTrainButton")
         self.train_button.clicked.connect(self._on_train_button_clicked)
-        self.compare_button = QPushButton("Compare optimizers", objectName="digitsCompareButton")
-        self.compare_button.setToolTip("Train this network once per optimizer, from the same initial weights, "
-                                       "and overlay their curves")
+        self.compare_button = QPushButton(translate("DigitsPage", "Compare optimizers"), objectName="digitsCompareButton")
+        self.compare_button.setToolTip(translate("DigitsPage", "Train this network once per optimizer, from the same initial "
+                                                 "weights, and overlay their curves"))
         self.compare_button.clicked.connect(self._on_compare_button_clicked)
-        self.message = QLabel("The classic MLP: Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax), on 1,797 "
-                              "8×8 digits (80% train, 20% test).", objectName="digitsMessage", wordWrap=True)
+        self.message = QLabel(translate("DigitsPage", "The classic MLP: Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax), "
+                                        "on 1,797 8×8 digits (80% train, 20% test)."), objectName="digitsMessage", wordWrap=True)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.controls)
@@ -77,8 +78,8 @@ class DigitsPage(QWidget):
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.message)
 
-        self.accuracy_plot = make_plot("digitsAccuracyPlot", "Accuracy", "accuracy", legend_offset=(-10, -40))
-        self.loss_plot = make_plot("digitsLossPlot", "Loss", "cross-entropy")
+        self.accuracy_plot = make_plot("digitsAccuracyPlot", translate("DigitsPage", "Accuracy"), translate("DigitsPage", "accuracy"), legend_offset=(-10, -40))
+        self.loss_plot = make_plot("digitsLossPlot", translate("DigitsPage", "Loss"), translate("DigitsPage", "cross-entropy"))
         self.accuracy_range = SteppedRange(self.accuracy_plot, y_max=1.0)
         self.loss_range = SteppedRange(self.loss_plot)
         self.status = QLabel("", objectName="digitsStatus", wordWrap=True)
@@ -90,17 +91,17 @@ class DigitsPage(QWidget):
         centre_layout.addWidget(self.status)
 
         self.confusion = HeatmapView("confusionMatrixView")
-        self.confusion.set_empty_text("Train to see which digits it confuses.")
-        self.confusion.set_hint("Row: the true digit · hover a cell for its share")
+        self.confusion.set_empty_text(translate("DigitsPage", "Train to see which digits it confuses."))
+        self.confusion.set_hint(translate("DigitsPage", "Row: the true digit · hover a cell for its share"))
         self.confusion.setMinimumSize(200, 150)
         self.gallery = MisclassifiedGallery()
         self.pad = DigitPad()
         self.pad.drawn.connect(self._on_pad_drawn)
-        clear = QPushButton("Clear", objectName="digitClearButton")
+        clear = QPushButton(translate("DigitsPage", "Clear"), objectName="digitClearButton")
         clear.clicked.connect(self.pad.clear)
         self.bars = ProbabilityBars()
-        self.pad_label = QLabel("Train, then draw a digit.", objectName="digitPadLabel", wordWrap=True)
-        pad_box = QGroupBox("Draw a digit")
+        self.pad_label = QLabel(translate("DigitsPage", "Train, then draw a digit."), objectName="digitPadLabel", wordWrap=True)
+        pad_box = QGroupBox(translate("DigitsPage", "Draw a digit"))
         self.pad_box = pad_box
         pad_outer = QVBoxLayout(pad_box)
         pad_layout = QHBoxLayout()
@@ -114,7 +115,7 @@ class DigitsPage(QWidget):
         bars_column.addWidget(self.bars)
         bars_column.addStretch(1)
         pad_layout.addLayout(bars_column, 1)
-        gallery_box = QGroupBox("Misclassified test digits (true → predicted)")
+        gallery_box = QGroupBox(translate("DigitsPage", "Misclassified test digits (true → predicted)"))
         QVBoxLayout(gallery_box).addWidget(self.gallery)
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.confusion)
@@ -177,7 +178,7 @@ class DigitsPage(QWidget):
         try:
             check(settings)
             if kind == "compare" and not settings.epochs:
-                raise PlaygroundError("Epochs: a comparison needs a number of epochs (above 0).")
+                raise PlaygroundError(translate("DigitsPage", "Epochs: a comparison needs a number of epochs (above 0)."))
         except PlaygroundError as exc:
             self.message.setText(str(exc))  # refused: what is shown stays
             return
@@ -189,10 +190,10 @@ class DigitsPage(QWidget):
         worker = BasicsWorker(kind, settings, optimizers=OPTIMIZERS)
         self._jobs.start("digits", worker, self._on_run_finished, self._on_run_failed,
                          on_cancelled=self._on_run_cancelled)
-        self.message.setText("Comparing SGD, Momentum, AdaGrad, RMSprop and Adam from the same initial weights…"
-                             if kind == "compare" else "Training…")
-        self.train_button.setText("Stop")
-        self.compare_button.setText("Stop")
+        self.message.setText(translate("DigitsPage", "Comparing SGD, Momentum, AdaGrad, RMSprop and Adam from the same initial weights…")
+                             if kind == "compare" else translate("DigitsPage", "Training…"))
+        self.train_button.setText(translate("DigitsPage", "Stop"))
+        self.compare_button.setText(translate("DigitsPage", "Stop"))
         self._timer.start()
 
     def _prepare_curves(self, kind: str) -> None:
@@ -216,13 +217,14 @@ class DigitsPage(QWidget):
         if key not in self._curves:
             labels = list(OPTIMIZERS) if label else [""]
             color = OVERLAY_COLORS[labels.index(label) % len(OVERLAY_COLORS)] if label else None
-            name = OPTIMIZER_LABELS.get(label, "")
+            name = optimizer_label(label) if label else ""
             plot = self.accuracy_plot if field.endswith("accuracy") else self.loss_plot
             if label:  # a comparison: test curves, one colour per optimizer
                 self._curves[key] = curve(plot, color, name)
             else:
                 train = field.startswith("train")
-                self._curves[key] = curve(plot, "#31a354" if train else "#e6550d", "train" if train else "test",
+                self._curves[key] = curve(plot, "#31a354" if train else "#e6550d",
+                                          translate("DigitsPage", "train") if train else translate("DigitsPage", "test"),
                                           dashed=not train)
         return self._curves[key]
 
@@ -248,9 +250,11 @@ class DigitsPage(QWidget):
         self.accuracy_range.update(top_epoch, 1.0)
         self.loss_range.update(top_epoch, top_loss)
         r = self.last_report
-        who = f"{OPTIMIZER_LABELS[r.label]} · " if r.label else ""
-        self.status.setText(f"{who}Epoch {r.epoch} · accuracy train {r.train_accuracy:.1%}, test "
-                            f"{r.test_accuracy:.1%} · loss train {r.train_loss:.3f}, test {r.test_loss:.3f}")
+        who = f"{optimizer_label(r.label)} · " if r.label else ""
+        self.status.setText(who + translate("DigitsPage", "Epoch {epoch} · accuracy train {train_accuracy}, test "
+                                            "{test_accuracy} · loss train {train_loss}, test {test_loss}").format(
+            epoch=r.epoch, train_accuracy=f"{r.train_accuracy:.1%}", test_accuracy=f"{r.test_accuracy:.1%}",
+            train_loss=f"{r.train_loss:.3f}", test_loss=f"{r.test_loss:.3f}"))
 
     def _on_run_finished(self, result) -> None:
         self._flush()
@@ -259,11 +263,12 @@ class DigitsPage(QWidget):
         single = result if not isinstance(result, dict) else result.get(self.settings().optimizer)
         if isinstance(result, dict):
             best = max(result, key=lambda k: result[k].last.test_accuracy)
-            self.message.setText("Test accuracy: " + ", ".join(
-                f"{OPTIMIZER_LABELS[k]} {v.last.test_accuracy:.1%}" for k, v in result.items())
-                + f". Best: {OPTIMIZER_LABELS[best]}.")
+            self.message.setText(translate("DigitsPage", "Test accuracy: {accuracies}. Best: {best}.").format(
+                accuracies=", ".join(f"{optimizer_label(k)} {v.last.test_accuracy:.1%}" for k, v in result.items()),
+                best=optimizer_label(best)))
         else:
-            self.message.setText(f"Done: {result.last.test_accuracy:.1%} of the test digits right.")
+            self.message.setText(translate("DigitsPage", "Done: {accuracy} of the test digits right.").format(
+                accuracy=f"{result.last.test_accuracy:.1%}"))
         if single is not None:
             self._show_evaluation(single)
         self.run_finished.emit(result)
@@ -273,11 +278,12 @@ class DigitsPage(QWidget):
         self.predictor = result.predictor
         confusion = ev.confusion / np.maximum(ev.confusion.sum(1, keepdims=True), 1)
         labels = tuple(str(d) for d in range(10))
-        self.confusion.set_data(HeatmapData(confusion, labels, labels, "Confusion matrix (share of each true digit)",
-                                            causal=False, row_axis="true", col_axis="predicted"))
+        self.confusion.set_data(HeatmapData(
+            confusion, labels, labels, translate("DigitsPage", "Confusion matrix (share of each true digit)"), causal=False,
+            row_axis=translate("DigitsPage", "true"), col_axis=translate("DigitsPage", "predicted")))
         self.confusion.set_boost(False)
         self.gallery.set_mistakes(ev.mistakes)
-        self._set_pad_text("Draw a digit: the bars are the network's probabilities.")
+        self._set_pad_text(translate("DigitsPage", "Draw a digit: the bars are the network's probabilities."))
         if self.pad.pixels().any():
             self._predict()
 
@@ -294,8 +300,8 @@ class DigitsPage(QWidget):
     @Slot(str)
     def _on_jobs_job_done(self, name: str) -> None:
         if name == "digits":
-            self.train_button.setText("Train")
-            self.compare_button.setText("Compare optimizers")
+            self.train_button.setText(translate("DigitsPage", "Train"))
+            self.compare_button.setText(translate("DigitsPage", "Compare optimizers"))
 
     # ------------------------------------------------------------------ the pad
     @Slot(object)
@@ -304,14 +310,15 @@ class DigitsPage(QWidget):
 
     def _predict(self) -> None:
         if self.predictor is None:
-            self._set_pad_text("Train first: then the network says what you drew.")
+            self._set_pad_text(translate("DigitsPage", "Train first: then the network says what you drew."))
             return
         self._jobs.start("predict", predict_worker(self.predictor, self.pad.pixels()), self._on_predicted,
                          lambda f: self._set_pad_text(f.message))
 
     def _on_predicted(self, probabilities) -> None:
         self.bars.set_values(probabilities)
-        self._set_pad_text(f"It says {int(np.argmax(probabilities))} ({float(np.max(probabilities)):.0%}).")
+        self._set_pad_text(translate("DigitsPage", "It says {digit} ({share}).").format(
+            digit=int(np.argmax(probabilities)), share=f"{float(np.max(probabilities)):.0%}"))
         self.probabilities_shown.emit(probabilities)
 
     def shutdown(self) -> None:

@@ -6,30 +6,37 @@ five optimizers), then revealed here one step per timer tick."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from playground.core.basics.paths import MAX_STEPS, OPTIMIZERS, PathConfig, PathConfigError, compute_scene
 from playground.core.basics.surfaces import SURFACES
+from playground.ui.basics.core_texts import core_text
 from playground.ui.basics.paths_plot import PathsPlot
 from playground.ui.basics.paths_side import OptimizerSide
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.spinboxes import SciSpinBox
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
+from playground.ui.i18n import translate
 
-SPEEDS = (("10 steps/s", 10), ("30 steps/s", 30), ("100 steps/s", 100))
+SPEEDS = (10, 30, 100)  # steps per second
 MAX_TICK_HZ = 30  # faster speeds reveal several steps per tick rather than redrawing more often
 # What each config field's control is called (messages name the control) and its objectName.
-CONTROLS = {"lr": ("Learning rate η (SGD, Momentum)", "pathLearningRateSpin"),
-            "adaptive_lr": ("Step size η (AdaGrad, RMSprop, Adam)", "pathStepSizeSpin"),
-            "momentum": ("Momentum β", "pathMomentumSpin"), "beta1": ("Adam β₁", "pathBeta1Spin"),
+CONTROLS = {"lr": (QT_TRANSLATE_NOOP("OptimizerPathsPanel", "Learning rate η (SGD, Momentum)"), "pathLearningRateSpin"),
+            "adaptive_lr": (QT_TRANSLATE_NOOP("OptimizerPathsPanel", "Step size η (AdaGrad, RMSprop, Adam)"), "pathStepSizeSpin"),
+            "momentum": (QT_TRANSLATE_NOOP("OptimizerPathsPanel", "Momentum β"), "pathMomentumSpin"), "beta1": ("Adam β₁", "pathBeta1Spin"),
             "beta2": ("Adam β₂", "pathBeta2Spin"), "rho": ("RMSprop ρ", "pathRhoSpin"),
-            "steps": ("Steps", "pathStepsSpin"), "start": ("Start point", None)}
-LR_HELP = ("SGD and Momentum move θ by η × the gradient: a steep surface needs a small η. AdaGrad, RMSprop "
-           "and Adam divide the gradient by its running size first, so their step size is roughly how far θ "
-           "moves in one step, in plot units, however steep the surface.")
+            "steps": (QT_TRANSLATE_NOOP("OptimizerPathsPanel", "Steps"), "pathStepsSpin"), "start": (QT_TRANSLATE_NOOP("OptimizerPathsPanel", "Start point"), None)}
+LR_HELP = QT_TRANSLATE_NOOP("OptimizerPathsPanel", "SGD and Momentum move θ by η × the gradient: a steep surface needs a small η. AdaGrad, "
+                             "RMSprop and Adam divide the gradient by its running size first, so their step size is "
+                             "roughly how far θ moves in one step, in plot units, however steep the surface.")
+
+
+def control_name(field: str) -> str:
+    """The control that sets PathConfig `field`, as messages name it."""
+    return translate("OptimizerPathsPanel", CONTROLS.get(field, (field,))[0])
 
 
 class BetaSpinBox(QDoubleSpinBox):
@@ -96,7 +103,7 @@ class OptimizerPathsPanel(QWidget):
     def _settings_column(self) -> QWidget:
         self.surface_combo = QComboBox(objectName="pathSurfaceCombo")
         for key, surface in SURFACES.items():
-            self.surface_combo.addItem(surface.title, key)
+            self.surface_combo.addItem(core_text(surface.title), key)
         self.surface_combo.currentIndexChanged.connect(self._on_surface_combo_changed)
         self.description = MutedLabel(objectName="pathSurfaceDescription", wordWrap=True)
         self.spins = {"lr": SciSpinBox(0.1, objectName="pathLearningRateSpin"),
@@ -109,42 +116,42 @@ class OptimizerPathsPanel(QWidget):
             spin.valueChanged.connect(self._on_spin_value_changed)
         rates = QFormLayout()
         rates.setRowWrapPolicy(QFormLayout.WrapLongRows)
-        rates.addRow("η (SGD, Momentum)", self.spins["lr"])
-        rates.addRow("η (AdaGrad, RMSprop, Adam)", self.spins["adaptive_lr"])
-        rates.addRow(MutedLabel(LR_HELP, wordWrap=True))
-        rates_box = QGroupBox("Learning rates")
+        rates.addRow(translate("OptimizerPathsPanel", "η (SGD, Momentum)"), self.spins["lr"])
+        rates.addRow(translate("OptimizerPathsPanel", "η (AdaGrad, RMSprop, Adam)"), self.spins["adaptive_lr"])
+        rates.addRow(MutedLabel(translate("OptimizerPathsPanel", LR_HELP), wordWrap=True))
+        rates_box = QGroupBox(translate("OptimizerPathsPanel", "Learning rates"))
         rates_box.setLayout(rates)
         decay = QFormLayout()
         for name in ("momentum", "beta1", "beta2", "rho", "steps"):
-            decay.addRow(CONTROLS[name][0], self.spins[name])
-        decay_box = QGroupBox("Averaging and steps")
+            decay.addRow(control_name(name), self.spins[name])
+        decay_box = QGroupBox(translate("OptimizerPathsPanel", "Averaging and steps"))
         decay_box.setLayout(decay)
         self.start_label = QLabel(objectName="pathStartLabel", wordWrap=True)
         self.message = QLabel(objectName="pathMessage", wordWrap=True)
         self.message.setStyleSheet("color: #d64541; font-weight: bold;")
         column = QWidget()
         layout = QVBoxLayout(column)
-        for widget in (QLabel("Surface"), self.surface_combo, self.description, rates_box, decay_box,
+        for widget in (QLabel(translate("OptimizerPathsPanel", "Surface")), self.surface_combo, self.description, rates_box, decay_box,
                        self.start_label, self.message):
             layout.addWidget(widget)
         layout.addStretch(1)
         return column
 
     def _plot_column(self) -> QWidget:
-        self.plot = PathsPlot({spec.key: spec.title for spec in OPTIMIZERS})
+        self.plot = PathsPlot({spec.key: core_text(spec.title) for spec in OPTIMIZERS})
         self.plot.start_picked.connect(self._on_plot_start_picked)
-        self.play_button = QPushButton("Play", objectName="pathPlayButton")
+        self.play_button = QPushButton(translate("OptimizerPathsPanel", "Play"), objectName="pathPlayButton")
         self.play_button.clicked.connect(self._on_play_button_clicked)
-        self.step_button = QPushButton("Step", objectName="pathStepButton")
+        self.step_button = QPushButton(translate("OptimizerPathsPanel", "Step"), objectName="pathStepButton")
         self.step_button.clicked.connect(self._on_step_button_clicked)
-        self.reset_button = QPushButton("Reset", objectName="pathResetButton")
+        self.reset_button = QPushButton(translate("OptimizerPathsPanel", "Reset"), objectName="pathResetButton")
         self.reset_button.clicked.connect(self._on_reset_button_clicked)
         self.slider = QSlider(Qt.Horizontal, objectName="pathStepSlider")
         self.slider.valueChanged.connect(self._on_slider_value_changed)
         self.step_label = QLabel(objectName="pathStepLabel")
         self.speed_combo = QComboBox(objectName="pathSpeedCombo")
-        for text, speed in SPEEDS:
-            self.speed_combo.addItem(text, speed)
+        for speed in SPEEDS:
+            self.speed_combo.addItem(translate("OptimizerPathsPanel", "{speed} steps/s").format(speed=speed), speed)
         self.speed_combo.setCurrentIndex(1)
         self.speed_combo.currentIndexChanged.connect(self._on_speed_combo_changed)
         scrub = QHBoxLayout()
@@ -179,16 +186,17 @@ class OptimizerPathsPanel(QWidget):
             spin.blockSignals(True)
             spin.setValue(getattr(config, name))
             spin.blockSignals(False)
-        self.description.setText(SURFACES[config.surface].description)
+        self.description.setText(core_text(SURFACES[config.surface].description))
         x, y = config.start
-        self.start_label.setText(f"Start: ({x:.3g}, {y:.3g}). Click the plot to start somewhere else.")
+        self.start_label.setText(translate("OptimizerPathsPanel", "Start: ({x}, {y}). Click the plot to start somewhere else.").format(
+            x=f"{x:.3g}", y=f"{y:.3g}"))
 
     def _propose(self, config: PathConfig) -> None:
         """Check new settings; compute their paths, or refuse them with a message and keep the old ones."""
         try:
             config = config.resolved()
         except PathConfigError as exc:
-            self.message.setText(f"{CONTROLS.get(exc.field, (exc.field,))[0]} {exc}")
+            self.message.setText(f"{control_name(exc.field)} {exc}")
             self._show_config(self._config)
             return
         self.message.clear()
@@ -197,7 +205,7 @@ class OptimizerPathsPanel(QWidget):
         self._compute(config)
 
     def _compute(self, config: PathConfig) -> None:
-        self.side.set_caption("Computing the paths…")
+        self.side.set_caption(translate("OptimizerPathsPanel", "Computing the paths…"))
         self._pending = True
         self._jobs.start("paths", FunctionWorker(compute_scene, config), self._on_scene_computed,
                          self._on_scene_failed)
@@ -244,7 +252,7 @@ class OptimizerPathsPanel(QWidget):
     def _on_scene_failed(self, failure) -> None:
         self._pending = False
         self.side.set_caption("")
-        self.message.setText(f"Could not compute the paths: {failure}")
+        self.message.setText(translate("OptimizerPathsPanel", "Could not compute the paths: {failure}").format(failure=failure))
         self.failed.emit(str(failure))
 
     # ------------------------------------------------------------------ animation
@@ -254,7 +262,8 @@ class OptimizerPathsPanel(QWidget):
         self.slider.setValue(self._step)
         self.slider.blockSignals(False)
         if self._result is not None:
-            self.step_label.setText(f"step {self._step} / {self._result.config.steps}")
+            self.step_label.setText(translate("OptimizerPathsPanel", "step {step} / {steps}").format(step=self._step,
+                                                                                         steps=self._result.config.steps))
         if not self._redraw.isActive():
             self._redraw.start()  # at most ~30 redraws a second, however fast the steps come
 
@@ -268,11 +277,11 @@ class OptimizerPathsPanel(QWidget):
         speed = self.speed_combo.currentData()
         self._tick.setInterval(round(1000 / min(speed, MAX_TICK_HZ)))
         self._tick.start()
-        self.play_button.setText("Pause")
+        self.play_button.setText(translate("OptimizerPathsPanel", "Pause"))
 
     def pause(self) -> None:
         self._tick.stop()
-        self.play_button.setText("Play")
+        self.play_button.setText(translate("OptimizerPathsPanel", "Play"))
 
     def playing(self) -> bool:
         return self._tick.isActive()

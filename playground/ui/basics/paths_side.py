@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGroupBox, QHeaderV
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.basics.paths import OPTIMIZERS
+from playground.ui.basics.core_texts import core_text
 from playground.ui.basics.paths_plot import path_color
 from playground.ui.widgets.contrast import MutedLabel
+from playground.ui.i18n import translate
 
 INDENT = 22  # pixels: a rule sits under its check box's text, past the indicator
 
@@ -42,8 +44,8 @@ class OptimizerSide(QWidget):
         layout = QVBoxLayout(self)
         self.caption = QLabel(objectName="pathResultsCaption", wordWrap=True)
         self.table = QTableWidget(len(OPTIMIZERS), 2, objectName="pathResultsTable")
-        self.table.setHorizontalHeaderLabels(["Loss", "Distance\nto minimum"])
-        self.table.setVerticalHeaderLabels([spec.title for spec in OPTIMIZERS])
+        self.table.setHorizontalHeaderLabels([translate("OptimizerSide", "Loss"), translate("OptimizerSide", "Distance\nto minimum")])
+        self.table.setVerticalHeaderLabels([core_text(spec.title) for spec in OPTIMIZERS])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -55,16 +57,16 @@ class OptimizerSide(QWidget):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(row, col, item)
         self.checks, self.rules = {}, {}
-        rules = QGroupBox("Update rules (g = ∇L(θ))")
+        rules = QGroupBox(translate("OptimizerSide", "Update rules (g = ∇L(θ))"))
         rules_layout = QVBoxLayout(rules)
         for spec in OPTIMIZERS:
-            check = QCheckBox(spec.title, objectName=f"pathShow_{spec.key}", checked=True)
+            check = QCheckBox(core_text(spec.title), objectName=f"pathShow_{spec.key}", checked=True)
             check.toggled.connect(lambda on, key=spec.key: self.shown_changed.emit(key, on))
             rule = QLabel(rule_html(spec.rule), objectName=f"pathRule_{spec.key}", wordWrap=True)
             rule.setTextFormat(Qt.RichText)
             rule.setTextInteractionFlags(Qt.TextSelectableByMouse)
             rule.setContentsMargins(INDENT, 0, 0, 0)
-            idea = MutedLabel(rule_html(spec.idea), objectName=f"pathIdea_{spec.key}", wordWrap=True)
+            idea = MutedLabel(rule_html(core_text(spec.idea)), objectName=f"pathIdea_{spec.key}", wordWrap=True)
             idea.setTextFormat(Qt.RichText)
             idea.setContentsMargins(INDENT, 0, 0, 8)
             self.checks[spec.key], self.rules[spec.key] = check, rule
@@ -80,12 +82,13 @@ class OptimizerSide(QWidget):
 
     def show_step(self, result, step: int) -> None:
         """Each optimizer's loss and distance to the minimum at `step` of a PathsResult."""
-        self.caption.setText(f"At step {step} of {result.config.steps}:" if step < result.config.steps
-                             else f"After {step} steps:")
+        steps = result.config.steps
+        self.caption.setText(translate("OptimizerSide", "At step {step} of {steps}:").format(step=step, steps=steps) if step < steps
+                             else translate("OptimizerSide", "After {step} steps:").format(step=step))
         for row, path in enumerate(result.paths):
             i = path.at(step)
             diverged = path.diverged and step >= len(path.points) - 1
-            cells = ("diverged", f"(step {len(path.points) - 1})") if diverged else (
+            cells = (translate("OptimizerSide", "diverged"), translate("OptimizerSide", "(step {step})").format(step=len(path.points) - 1)) if diverged else (
                 f"{path.losses[i]:.3g}", f"{path.distances[i]:.3g}")
             for col, text in enumerate(cells):
                 self.table.item(row, col).setText(text)
@@ -100,7 +103,8 @@ class OptimizerSide(QWidget):
         column's scroll, no "0.00…", and columns that do not jump as the numbers change."""
         metrics = self.table.fontMetrics()
         number = metrics.horizontalAdvance("−0.000213") + 16
-        widths = [max(number, metrics.horizontalAdvance(line) + 16) for line in ("Loss", "to minimum")]
+        widths = [max(number, metrics.horizontalAdvance(line) + 16) for line in (
+            *translate("OptimizerSide", "Loss").splitlines(), *translate("OptimizerSide", "Distance\nto minimum").splitlines())]
         for col, width in enumerate(widths):
             self.table.setColumnWidth(col, width)
         side = self.table.verticalHeader().sizeHint().width()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGraphicsItem
 
+from playground.ui.i18n import translate
 
-def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, legend: bool = True,
+
+def make_plot(name: str, title: str, y_label: str, x_label: str | None = None, *, legend: bool = True,
               legend_offset: tuple[int, int] = (-10, 10)):
     """A plot with a title, axis labels and a grid; the legend at `legend_offset` (negative: from the right
     or bottom edge)."""
@@ -17,7 +19,7 @@ def make_plot(name: str, title: str, y_label: str, x_label: str = "epoch", *, le
     item = widget.getPlotItem()
     item.setTitle(title)
     item.setLabel("left", y_label)
-    item.setLabel("bottom", x_label)
+    item.setLabel("bottom", translate("BasicsPlot", "epoch") if x_label is None else x_label)
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setMenuEnabled(False)
     if legend:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from playground.ui.shell.context import TabContext
+from playground.ui.i18n import translate
 
 
 class _LazyPage(QWidget):
@@ -66,14 +67,15 @@ class BasicsTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
         self._pages: dict[str, QWidget] = {}
-        self.add_page("Decision boundary", _boundary_page)
-        self.add_page("Digits", _digits_page)
-        self.add_page("Optimizer paths", _paths_page)
+        self.add_page("Decision boundary", _boundary_page, translate("BasicsTab", "Decision boundary"))
+        self.add_page("Digits", _digits_page, translate("BasicsTab", "Digits"))
+        self.add_page("Optimizer paths", _paths_page, translate("BasicsTab", "Optimizer paths"))
 
-    def add_page(self, title: str, page: QWidget | Callable[[], QWidget]) -> None:
+    def add_page(self, title: str, page: QWidget | Callable[[], QWidget], label: str | None = None) -> None:
+        """`title` is the page's key (`page`, `show_page`); `label` the tab's text (default: the title)."""
         holder = page if isinstance(page, QWidget) else _LazyPage(page)
         self._pages[title] = holder
-        self.pages.addTab(holder, title)
+        self.pages.addTab(holder, title if label is None else label)
 
     def page(self, title: str) -> QWidget:
         """The page (built now if it was not yet shown)."""

@@ -8,6 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QListView, QSizePolicy, QWidget
 
+from playground.ui.i18n import translate
+
 CLASS_COLORS = ("#f59322", "#0877bd")  # class 0 orange, class 1 blue (TensorFlow Playground's)
 
 
@@ -87,12 +89,13 @@ class NeuronThumbnails(QWidget):
         p.setPen(pal.color(QPalette.WindowText))
         fm = self.fontMetrics()
         if not self._images:
-            p.drawText(self.rect(), Qt.AlignCenter | Qt.TextWordWrap, "Hidden neurons appear here while it trains.")
+            p.drawText(self.rect(), Qt.AlignCenter | Qt.TextWordWrap,
+                       translate("BasicsViews", "Hidden neurons appear here while it trains."))
             p.end()
             return
         cell, gap = self._cell(), 4.0
-        label_w = fm.horizontalAdvance("Layer 6 ") + 4
-        p.drawText(QRectF(0, 0, self.width(), fm.height()), Qt.AlignLeft, "What each hidden neuron sees")
+        label_w = fm.horizontalAdvance(translate("BasicsViews", "Layer {n}").format(n=6) + " ") + 4
+        p.drawText(QRectF(0, 0, self.width(), fm.height()), Qt.AlignLeft, translate("BasicsViews", "What each hidden neuron sees"))
         top = fm.height() + 4
         column: dict[int, int] = {}
         for image, layer in zip(self._images, self._layers):
@@ -100,7 +103,8 @@ class NeuronThumbnails(QWidget):
             column[layer] = col + 1
             y = top + layer * (cell + gap + 2)
             if col == 0:
-                p.drawText(QRectF(0, y, label_w, cell), Qt.AlignVCenter | Qt.AlignLeft, f"Layer {layer + 1}")
+                p.drawText(QRectF(0, y, label_w, cell), Qt.AlignVCenter | Qt.AlignLeft,
+                           translate("BasicsViews", "Layer {n}").format(n=layer + 1))
             x = label_w + col * (cell + gap)
             if x + cell > self.width():
                 continue
@@ -120,7 +124,7 @@ class DigitPad(QWidget):
         self.setObjectName("digitDrawPad")
         self.setMinimumSize(128, 128)
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
-        self.setToolTip("Draw a digit (left button); right-click to clear")
+        self.setToolTip(translate("BasicsViews", "Draw a digit (left button); right-click to clear"))
         self.bitmap = np.zeros((self.BITMAP, self.BITMAP), np.float32)
         self._last: QPointF | None = None
 
@@ -243,5 +247,6 @@ class MisclassifiedGallery(QListWidget):
             pixmap = QPixmap.fromImage(gray_image(m.image, invert=True).scaled(48, 48, Qt.IgnoreAspectRatio,
                                                                                Qt.FastTransformation))
             item = QListWidgetItem(pixmap, f"{m.true} → {m.predicted}")
-            item.setToolTip(f"True label {m.true}, the network said {m.predicted} ({m.confidence:.0%} sure)")
+            item.setToolTip(translate("BasicsViews", "True label {true}, the network said {predicted} ({confidence} sure)").format(
+                true=m.true, predicted=m.predicted, confidence=f"{m.confidence:.0%}"))
             self.addItem(item)

@@ -15,6 +15,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.tokens import visible_token
 
@@ -31,11 +32,11 @@ class BranchBar(QWidget):
         self.setObjectName("branchBar")
         self.hint = MutedLabel("", objectName="branchHint")
         self.prev_button = QPushButton("‹", objectName="branchPrevButton")
-        self.prev_button.setToolTip("Show the previous branch of the last reply")
+        self.prev_button.setToolTip(translate("BranchBar", "Show the previous branch of the last reply"))
         self.label = QLabel("", objectName="branchLabel")
-        self.label.setToolTip("Which branch of the last reply is shown, of how many")
+        self.label.setToolTip(translate("BranchBar", "Which branch of the last reply is shown, of how many"))
         self.next_button = QPushButton("›", objectName="branchNextButton")
-        self.next_button.setToolTip("Show the next branch of the last reply")
+        self.next_button.setToolTip(translate("BranchBar", "Show the next branch of the last reply"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addStretch(1)
@@ -54,7 +55,7 @@ class BranchBar(QWidget):
         reply as first written)."""
         self.setVisible(count > 1)
         self.label.setText(f"{shown + 1}/{count}")
-        self.hint.setText(f"Branch from token {fork + 1}" if fork else "The reply as first written")
+        self.hint.setText(translate("BranchBar", "Branch from token {n0}").format(n0=fork + 1) if fork else translate("BranchBar", "The reply as first written"))
         self.prev_button.setEnabled(not busy and shown > 0)
         self.next_button.setEnabled(not busy and shown < count - 1)
 

@@ -17,6 +17,7 @@ from playground.ui.chat.replies import ties_note
 from playground.ui.chat.view import TokenTextView
 from playground.ui.chat.sampling_panel import RANDOM_SEED, SamplingPanel
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.workers.jobs import Jobs
 
 JOB = "compare"
@@ -26,7 +27,7 @@ DEFAULT_TEMPERATURES = (0.2, 1.0, 1.5, 2.0)
 
 class CompareColumn(QGroupBox):
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
-        super().__init__(f"Setting {index + 1}", parent)
+        super().__init__(translate("CompareColumn", "Setting {n}").format(n=index + 1), parent)
         self.setObjectName(f"compareColumn{index}")
         layout = QVBoxLayout(self)
         self.panel = SamplingPanel(self, suffix=str(index), with_length=False)
@@ -35,7 +36,7 @@ class CompareColumn(QGroupBox):
         self.panel.top_p.setValue(1.0)
         self.output = TokenTextView(self)
         self.output.setObjectName(f"compareOutput{index}")
-        self.output.setPlaceholderText("The reply under these settings appears here.")
+        self.output.setPlaceholderText(translate("CompareColumn", "The reply under these settings appears here."))
         self.stats = QLabel("", objectName=f"compareStats{index}", wordWrap=True)
         layout.addWidget(self.panel)
         layout.addWidget(self.output, 1)
@@ -45,7 +46,7 @@ class CompareColumn(QGroupBox):
     def reset(self, waiting: bool) -> None:
         self.output.clear_view()
         self.steps = []
-        self.stats.setText("waiting…" if waiting else "")
+        self.stats.setText(translate("CompareColumn", "waiting…") if waiting else "")
 
     def text(self) -> str:
         return self.output.toPlainText()
@@ -60,7 +61,7 @@ class CompareView(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")
-        self.setWindowTitle("Compare sampling settings")
+        self.setWindowTitle(translate("CompareView", "Compare sampling settings"))
         self.setModal(False)
         self.controller, self.prompt_builder, self.engine_factory = controller, prompt_builder, engine_factory
         self._jobs = Jobs(self)
@@ -70,22 +71,22 @@ class CompareView(QDialog):
         self._inspected = 0  # the column whose token is on the chart
 
         self.prompt_edit = QPlainTextEdit(objectName="comparePromptEdit")
-        self.prompt_edit.setPlaceholderText("One prompt, answered under each setting below")
+        self.prompt_edit.setPlaceholderText(translate("CompareView", "One prompt, answered under each setting below"))
         self.prompt_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         self.columns_spin = QSpinBox(objectName="compareColumnsSpin", minimum=2, maximum=MAX_COLUMNS, value=3)
         self.max_tokens_spin = QSpinBox(objectName="compareMaxTokensSpin", minimum=1, maximum=4096, value=64)
         self.seed_spin = QSpinBox(objectName="compareSeedSpin", minimum=RANDOM_SEED, maximum=2**31 - 1, value=0)
-        self.seed_spin.setSpecialValueText("random")
-        self.seed_spin.setToolTip("The same seed for every column, so only the settings differ.")
-        self.run_button = QPushButton("Run", objectName="compareRunButton")
+        self.seed_spin.setSpecialValueText(translate("CompareView", "random"))
+        self.seed_spin.setToolTip(translate("CompareView", "The same seed for every column, so only the settings differ."))
+        self.run_button = QPushButton(translate("CompareView", "Run"), objectName="compareRunButton")
         self.run_button.setDefault(True)
-        self.stop_button = QPushButton("Stop", objectName="compareStopButton", enabled=False)
+        self.stop_button = QPushButton(translate("CompareView", "Stop"), objectName="compareStopButton", enabled=False)
         self.notice = QLabel("", objectName="compareNoticeLabel", wordWrap=True)
         self.notice.hide()
 
         controls = QHBoxLayout()
-        for label, widget in (("Columns", self.columns_spin), ("Max tokens", self.max_tokens_spin),
-                              ("Seed", self.seed_spin)):
+        for label, widget in ((translate("CompareView", "Columns"), self.columns_spin), (translate("CompareView", "Max tokens"), self.max_tokens_spin),
+                              (translate("CompareView", "Seed"), self.seed_spin)):
             controls.addWidget(QLabel(label))
             controls.addWidget(widget)
         controls.addStretch(1)
@@ -103,7 +104,7 @@ class CompareView(QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Prompt"))
+        layout.addWidget(QLabel(translate("CompareView", "Prompt")))
         layout.addWidget(self.prompt_edit)
         layout.addLayout(controls)
         layout.addWidget(self.notice)
@@ -120,7 +121,7 @@ class CompareView(QDialog):
 
     def _build_distribution(self) -> QGroupBox:
         """`compareDistribution`: the chat's chart and inspector, hidden until a token is clicked."""
-        self.distribution = QGroupBox("Next-token distribution", objectName="compareDistribution")
+        self.distribution = QGroupBox(translate("CompareView", "Next-token distribution"), objectName="compareDistribution")
         self.chart = TokenDistributionChart(self.distribution)
         for widget, name in ((self.chart.caption, "compareDistributionCaption"),
                              (self.chart.legend, "compareDistributionLegend"),
@@ -155,10 +156,10 @@ class CompareView(QDialog):
         text = self.prompt_edit.toPlainText()
         session = self.controller.session
         if self.is_running() or not text.strip():
-            self.show_notice("" if self.is_running() else "Type a prompt first.")
+            self.show_notice("" if self.is_running() else translate("CompareView", "Type a prompt first."))
             return False
         if session is None:
-            self.show_notice("No model is loaded. Pick one in the Model list at the top of the window.")
+            self.show_notice(translate("CompareView", "No model is loaded. Pick one in the Model list at the top of the window."))
             return False
         seed = self.seed_spin.value()
         settings = [replace(c.panel.settings(), max_new_tokens=self.max_tokens_spin.value(),
@@ -172,7 +173,7 @@ class CompareView(QDialog):
         for column in self.visible_columns():
             column.reset(waiting=True)
         self._run = (tuple(prompt_ids), engine, session.source.key)
-        self.inspector.clear("Click a token of a reply to see the distribution it was sampled from.")
+        self.inspector.clear(translate("CompareView", "Click a token of a reply to see the distribution it was sampled from."))
         worker = CompareWorker(session, prompt_ids, settings, engine)
         worker.column_started.connect(self._on_worker_column_started)
         worker.token_generated.connect(self._on_worker_token_generated)
@@ -208,7 +209,7 @@ class CompareView(QDialog):
             return False
         context = list(prompt_ids) + [step.token_id for step in steps[:token_index]]
         self.inspector.inspect(session, context, steps[token_index].token_id,
-                               f"Setting {column_index + 1}, token {token_index + 1}",
+                               translate("CompareView", "Setting {column}, token {token}").format(column=column_index + 1, token=token_index + 1),
                                engine=None if isinstance(engine, TorchEngine) else engine)
         return True
 
@@ -232,7 +233,7 @@ class CompareView(QDialog):
 
     @Slot(int)
     def _on_worker_column_started(self, index: int) -> None:
-        self.columns[index].stats.setText("generating…")
+        self.columns[index].stats.setText(translate("CompareView", "generating…"))
 
     @Slot(object)
     def _on_worker_token_generated(self, token) -> None:
@@ -246,19 +247,18 @@ class CompareView(QDialog):
         reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped",
                   "context": f"context full ({r.prompt_tokens + len(r.token_ids)} tokens)"}[r.stop_reason]
         self.columns[done.column].stats.setText(
-            f"{len(r.token_ids)} tokens · {r.tokens_per_second:.1f} tokens/s · first token "
-            f"{r.time_to_first_token:.2f} s · {reason} · {done.engine}{ties_note(self.columns[done.column].steps)}")
+            translate("CompareView", "{token_ids} tokens · {tokens_per_second:.1f} tokens/s · first token {time_to_first_token:.2f} s · {reason} · {engine}{steps}").format(token_ids=len(r.token_ids), tokens_per_second=r.tokens_per_second, time_to_first_token=r.time_to_first_token, reason=reason, engine=done.engine, steps=ties_note(self.columns[done.column].steps)))
 
     @Slot(object)
     def _on_job_finished(self, results) -> None:
         self.results = results
         for column in self.visible_columns()[len(results):]:
-            column.stats.setText("skipped (stopped)")
+            column.stats.setText(translate("CompareView", "skipped (stopped)"))
         self.run_finished.emit(results)
 
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
-        self.show_notice(f"Generation failed: {failure.message}")
+        self.show_notice(translate("CompareView", "Generation failed: {message}").format(message=failure.message))
         self.run_finished.emit(())
 
     @Slot(object)

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from playground.ui.i18n import translate
 from playground.ui.widgets.tokens import visible_token
 
 RAW_COLOR = QColor(150, 150, 160, 170)
 FINAL_COLOR = QColor(61, 126, 255, 230)
 SAMPLED_COLOR = QColor(255, 140, 0)
 BAR = 0.38  # bar thickness, in rows
-EMPTY_CAPTION = "Click a token of a reply to see the distribution it was sampled from."
+EMPTY_CAPTION = QT_TRANSLATE_NOOP("TokenDistributionChart", "Click a token of a reply to see the distribution it was sampled from.")
 SCALES = (2, 5, 10, 20, 25, 40, 50, 60, 80, 100)  # x axis ends, in percent: each a multiple of its tick step
 ROOM = 1.22  # the x range goes past the scale's end to leave room for the value labels
 
@@ -60,7 +61,7 @@ class TokenDistributionChart(QWidget):
         self._plot_slot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         layout.addWidget(self._plot_slot, 1)
         self._apply_style()
-        self.clear(EMPTY_CAPTION)
+        self.clear(translate("TokenDistributionChart", EMPTY_CAPTION))
 
     @property
     def plot(self):
@@ -89,7 +90,7 @@ class TokenDistributionChart(QWidget):
         for item in (self.raw_bars, self.final_bars, self.sampled_box):
             plot.addItem(item)
         plot.scene().sigMouseClicked.connect(self._on_plot_clicked)
-        plot.setToolTip("Click another token to branch the reply from here with it")
+        plot.setToolTip(translate("TokenDistributionChart", "Click another token to branch the reply from here with it"))
         self.layout().replaceWidget(self._plot_slot, plot)
         self._plot_slot.deleteLater()
         self._plot = plot
@@ -128,7 +129,7 @@ class TokenDistributionChart(QWidget):
         self._apply_axis_label()
 
     def _apply_axis_label(self) -> None:
-        self.plot.getAxis("bottom").setLabel("probability (%)", color=self.palette().color(QPalette.Text).name())
+        self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"), color=self.palette().color(QPalette.Text).name())
 
     def show_view(self, view, heading: str, *, same_token: bool = False) -> None:
         """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply.
@@ -153,10 +154,7 @@ class TokenDistributionChart(QWidget):
         self.plot.setYRange(-0.6, len(rows) - 0.4, padding=0)
         sampled = html.escape(visible_token(next(r.text for r in rows if r.sampled), 40))
         self.caption.setText(
-            f"<b>{html.escape(heading)}</b>: sampled <b>{sampled}</b><br>"
-            f"raw softmax {view.sampled_raw:.1%} → {view.sampled_final:.1%} with the settings now "
-            f"({view.kept:,} of {view.vocab_size:,} tokens can be picked)<br>"
-            f"<i>Axis 0–{self.scale} %, kept while this token is shown.</i>")
+            translate("TokenDistributionChart", "<b>{heading}</b>: sampled <b>{sampled}</b><br>raw softmax {sampled_raw:.1%} → {sampled_final:.1%} with the settings now ({kept:,} of {vocab_size:,} tokens can be picked)<br><i>Axis 0–{scale} %, kept while this token is shown.</i>").format(heading=html.escape(heading), sampled=sampled, sampled_raw=view.sampled_raw, sampled_final=view.sampled_final, kept=view.kept, vocab_size=view.vocab_size, scale=self.scale))
 
     def _update_value_labels(self, rows, top: float) -> None:
         import pyqtgraph as pg
@@ -221,6 +219,4 @@ class TokenDistributionChart(QWidget):
 
     def _apply_legend_text(self) -> None:
         swatch = "<span style='color:{}'>■</span>"
-        self.legend.setText(f"{swatch.format(RAW_COLOR.name())} raw softmax &nbsp; "
-                            f"{swatch.format(FINAL_COLOR.name())} after your settings &nbsp; "
-                            f"{swatch.format(SAMPLED_COLOR.name())} sampled &nbsp; <i>cut</i> = removed by top-k/top-p")
+        self.legend.setText(translate("TokenDistributionChart", "{n0} raw softmax &nbsp; {n1} after your settings &nbsp; {n2} sampled &nbsp; <i>cut</i> = removed by top-k/top-p").format(n0=swatch.format(RAW_COLOR.name()), n1=swatch.format(FINAL_COLOR.name()), n2=swatch.format(SAMPLED_COLOR.name())))

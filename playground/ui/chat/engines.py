@@ -17,18 +17,34 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QSettings, Slot
+from PySide6.QtCore import QObject, QSettings, QT_TRANSLATE_NOOP, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel
 
 from playground.core.engines.names import CHOICES, EXPERIMENTAL, GGUF_MODES, engine_name, engine_note
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
 EXACT_ENGINE = "Exact (PyTorch)"
 ONNX_ENGINES = {engine_name(p): p for p in CHOICES if p != "exact"}  # in the order offered
 SETTING = "chat/fast_engine"
+# engineCombo's entries, translated for display; the English name is each item's data (the key the code uses)
+ENGINE_LABELS = (QT_TRANSLATE_NOOP("EngineSwitcher", "Exact (PyTorch)"), QT_TRANSLATE_NOOP("EngineSwitcher", "Fast (GGUF)"), QT_TRANSLATE_NOOP("EngineSwitcher", "Exact (GGUF)"),
+                 QT_TRANSLATE_NOOP("EngineSwitcher", "Fast (ONNX int4)"), QT_TRANSLATE_NOOP("EngineSwitcher", "Exact (ONNX fp32)"),
+                 QT_TRANSLATE_NOOP("EngineSwitcher", "Experimental (ONNX int8)"))
+
+
+def engine_label(name: str) -> str:
+    """Engine `name` ("Fast (GGUF)"…) as engineCombo shows it (a name not listed above as it is)."""
+    return translate("EngineSwitcher", name)
+
+
+def fallback_notice(fallback, consequence: str) -> str:
+    """The one-line notice for a fallback to PyTorch (its reason comes from the core, in English)."""
+    return translate("EngineSwitcher", "Fast engine unavailable: {reason}. {consequence}.").format(reason=fallback.reason.rstrip("."),
+                                                                                        consequence=consequence)
 
 
 def fast_engine_enabled() -> bool:
@@ -63,12 +79,12 @@ class EngineSwitcher(QObject):
         for index, (name, precision) in enumerate(ONNX_ENGINES.items()):  # before Exact (PyTorch), or last
             self.add(name, lambda session, p=precision: self.engine_for(session, p),
                      index=None if precision in EXPERIMENTAL else index)
-        self.action = QAction("Fast chat engine (ONNX)", parent, objectName="fastEngineAction", checkable=True)
-        self.action.setToolTip("Chat on ONNX Runtime (4- or 8-bit weights, several times faster on a CPU). "
-                               "Off: every reply runs on PyTorch.")
+        self.action = QAction(translate("EngineSwitcher", "Fast chat engine (ONNX)"), parent, objectName="fastEngineAction", checkable=True)
+        self.action.setToolTip(translate("EngineSwitcher", "Chat on ONNX Runtime (4- or 8-bit weights, several times faster on a "
+                                         "CPU). Off: every reply runs on PyTorch."))
         self.action.setChecked(fast_engine_enabled())
         self.action.toggled.connect(self._on_action_toggled)
-        combo.currentTextChanged.connect(self._on_engine_combo_changed)
+        combo.currentIndexChanged.connect(lambda _index: self._on_engine_combo_changed(self.current()))
         controller.model_changed.connect(self.on_model_changed)
         self._apply_enabled()
 
@@ -76,8 +92,19 @@ class EngineSwitcher(QObject):
     def add(self, name: str, factory: Callable, index: int | None = None) -> None:
         """Offer another engine in `engineCombo`; `factory(session) -> Engine` (engine.Engine protocol)."""
         self._factories[name] = factory
-        if self.combo.findText(name) < 0:
-            self.combo.insertItem(self.combo.count() if index is None else index, name)
+        if self.combo.findData(name) < 0:
+            self.combo.insertItem(self.combo.count() if index is None else index, engine_label(name), name)
+
+    def current(self) -> str:
+        """The engine `engineCombo` selects, by its English name (its item data; the text is translated)."""
+        return self.combo.currentData() or self.combo.currentText() or EXACT_ENGINE
+
+    def _choose(self, name: str) -> None:
+        index = self.combo.findData(name)
+        if index < 0:
+            index = self.combo.findText(name)  # an entry added without data
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
 
     def torch_engine(self, session):
         """One TorchEngine per model, kept between replies: its KV cache carries over, so the next turn or a
@@ -90,7 +117,7 @@ class EngineSwitcher(QObject):
 
     def make(self, session):
         """The engine the next reply runs on: the one `engineCombo` selects, for `session`'s model."""
-        return self._factories[self.combo.currentText() or EXACT_ENGINE](session)
+        return self._factories[self.current()](session)
 
     # ------------------------------------------------------------------ choosing
     def default_engine(self, session) -> str:
@@ -112,10 +139,10 @@ class EngineSwitcher(QObject):
         self._pending = None
         self._apply_enabled()
         name = self.default_engine(session)
-        if self.combo.currentText() == name:
+        if self.current() == name:
             self._on_engine_combo_changed(name)  # same entry, new model: prepare it
         else:
-            self.combo.setCurrentText(name)
+            self._choose(name)
 
     @Slot(str)
     def _on_engine_combo_changed(self, name: str) -> None:
@@ -129,8 +156,9 @@ class EngineSwitcher(QObject):
             return
         reason = fast_unsupported_reason(session, precision)
         if reason:
-            self.status.setText("unavailable")
-            self.status.setToolTip(f"The fast engine cannot run this model: {reason}. Replies use PyTorch.")
+            self.status.setText(translate("EngineSwitcher", "unavailable"))
+            self.status.setToolTip(translate("EngineSwitcher", "The fast engine cannot run this model: {reason}. Replies use PyTorch.").format(
+                reason=reason))
             return
         key = engine_key(session, precision)
         self.errors.pop(key, None)  # picking it again retries a failed build
@@ -142,7 +170,7 @@ class EngineSwitcher(QObject):
         row); turns the fast engine on if it was off, since the user asked for it."""
         if name in ONNX_ENGINES and not fast_engine_enabled():
             self.action.setChecked(True)
-        self.combo.setCurrentText(name)
+        self._choose(name)
 
     def engine_for(self, session, precision: str):
         """The engine for the next reply, as `open_engine` decides; a fallback is shown as a notice."""
@@ -153,9 +181,9 @@ class EngineSwitcher(QObject):
         if chosen.build is not None:
             self._prepare(*chosen.build)
         if chosen.fallback is not None:
-            hint = " (View ▸ Fast chat engine)" if chosen.fallback.kind is FallbackKind.OFF else ""
-            text = replace(chosen.fallback, reason=chosen.fallback.reason.rstrip(".") + hint).notice(
-                f"This reply uses {EXACT_ENGINE}")
+            hint = translate("EngineSwitcher", " (View ▸ Fast chat engine)") if chosen.fallback.kind is FallbackKind.OFF else ""
+            text = fallback_notice(replace(chosen.fallback, reason=chosen.fallback.reason.rstrip(".") + hint),
+                                   translate("EngineSwitcher", "This reply uses {engine}").format(engine=engine_label(EXACT_ENGINE)))
             self._building_notice = text if chosen.fallback.kind is FallbackKind.BUILDING else ""
             self._show_notice(text)
         return chosen.engine
@@ -180,7 +208,7 @@ class EngineSwitcher(QObject):
 
         key = (folder, precision)
         if key in self.ready or key in self.errors:
-            self.status.setText("ready" if key in self.ready else "unavailable")
+            self.status.setText(translate("EngineSwitcher", "ready") if key in self.ready else translate("EngineSwitcher", "unavailable"))
             return
         if self.building is not None:
             if self.building != key:
@@ -191,22 +219,24 @@ class EngineSwitcher(QObject):
         self.building = key
         self._jobs.start("build", FunctionWorker(build_fast_engine, folder, precision, gguf), self._on_job_finished,
                          self._on_job_failed, on_progress=self._on_job_progressed, replace=False)  # a cancel is silent
-        self.status.setText(f"preparing {precision}…")
-        self.status.setToolTip("Building the ONNX model of the fast engine (first time only). "
-                               "Replies use PyTorch until it is ready.")
+        self.status.setText(translate("EngineSwitcher", "preparing {precision}…").format(precision=precision))
+        self.status.setToolTip(translate("EngineSwitcher", "Building the ONNX model of the fast engine (first time only). "
+                                         "Replies use PyTorch until it is ready."))
 
     @Slot(object)
     def _on_job_progressed(self, progress) -> None:
-        self.status.setText(f"preparing {self.building[1] if self.building else ''} {progress.fraction:.0%}")
+        self.status.setText(translate("EngineSwitcher", "preparing {precision} {percent}").format(
+            precision=self.building[1] if self.building else "", percent=f"{progress.fraction:.0%}"))
         self.status.setToolTip(progress.message)
 
     @Slot(object)
     def _on_job_finished(self, ready) -> None:
         self.ready[(ready.folder, ready.precision)] = ready.engine
-        self.status.setText("ready")
-        self.status.setToolTip(f"{ready.engine.name} is ready: ONNX Runtime, built for {ready.folder.name}.")
+        self.status.setText(translate("EngineSwitcher", "ready"))
+        self.status.setToolTip(translate("EngineSwitcher", "{engine} is ready: ONNX Runtime, built for {model}.").format(
+            engine=ready.engine.name, model=ready.folder.name))
         if self._building_notice and self._current_notice() == self._building_notice:
-            self._show_notice(f"{ready.engine.name} is ready: the next reply uses it.")
+            self._show_notice(translate("EngineSwitcher", "{engine} is ready: the next reply uses it.").format(engine=ready.engine.name))
         self._building_notice = ""
 
     @Slot(object)
@@ -215,11 +245,12 @@ class EngineSwitcher(QObject):
             return
         message = failure.message
         self.errors[self.building] = message
-        self.status.setText("unavailable")
+        self.status.setText(translate("EngineSwitcher", "unavailable"))
         self.status.setToolTip(message)
         from playground.core.engines.selection import Fallback, FallbackKind
 
-        self._show_notice(Fallback(FallbackKind.FAILED, message).notice(f"Replies use {EXACT_ENGINE}"))
+        self._show_notice(fallback_notice(Fallback(FallbackKind.FAILED, message),
+                                          translate("EngineSwitcher", "Replies use {engine}").format(engine=engine_label(EXACT_ENGINE))))
 
     @Slot(str)
     def _on_jobs_job_done(self, _name: str) -> None:
@@ -235,7 +266,7 @@ class EngineSwitcher(QObject):
         self._apply_enabled()
         session = self.controller.session
         if on and session is not None:
-            self.combo.setCurrentText(self.default_engine(session))
+            self._choose(self.default_engine(session))
 
     def _apply_enabled(self) -> None:
         """Off: the fast entries are greyed out and Exact is selected. The GGUF entries are greyed out for a
@@ -245,16 +276,16 @@ class EngineSwitcher(QObject):
         on = fast_engine_enabled()
         combo, session = self.combo, self.controller.session
         for name, precision in ONNX_ENGINES.items():
-            item = combo.model().item(combo.findText(name))
+            item = combo.model().item(combo.findData(name))
             missing = (fast_unsupported_reason(session, precision)
                        if precision in GGUF_MODES and session is not None else "")
             item.setEnabled(on and not missing)
             note = missing or (requantizing_note(session, precision) if session is not None else "")
             tip = "; ".join(t for t in (engine_note(precision), note) if t)
-            item.setToolTip(tip if on else "Turned off: View ▸ Fast chat engine (ONNX)")
+            item.setToolTip(tip if on else translate("EngineSwitcher", "Turned off: View ▸ Fast chat engine (ONNX)"))
         if not on:
-            if combo.currentText() in ONNX_ENGINES:
-                combo.setCurrentText(EXACT_ENGINE)
+            if self.current() in ONNX_ENGINES:
+                self._choose(EXACT_ENGINE)
             self.status.setText("")
 
     def shutdown(self) -> None:

@@ -16,6 +16,8 @@ import threading
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from playground.ui.i18n import translate
+
 IDLE, GUESSING, REVEALING, REVEALED = "idle", "guessing", "revealing", "revealed"
 
 
@@ -46,11 +48,11 @@ class GuessMode(QObject):
         self.tab = tab
         self.state = IDLE
         self.revealed = 0  # tokens revealed in the current reply
-        self.toggle = QCheckBox(self.tr("Guess the next token"), objectName="guessModeToggle")
-        self.toggle.setToolTip(self.tr("For an audience: the reply pauses before every token; press Space "
+        self.toggle = QCheckBox(translate("GuessMode", "Guess the next token"), objectName="guessModeToggle")
+        self.toggle.setToolTip(translate("GuessMode", "For an audience: the reply pauses before every token; press Space "
                                        "(PageDown in presenter mode) to reveal it with its distribution"))
-        self.reveal_button = QPushButton(self.tr("Reveal"), objectName="guessRevealButton")
-        self.reveal_button.setToolTip(self.tr("Reveal the token (Space when focused); press again for the next"))
+        self.reveal_button = QPushButton(translate("GuessMode", "Reveal"), objectName="guessRevealButton")
+        self.reveal_button.setToolTip(translate("GuessMode", "Reveal the token (Space when focused); press again for the next"))
         self.prompt_label = QLabel("", objectName="guessPromptLabel", wordWrap=True)
         self.prompt_label.setAlignment(Qt.AlignCenter)
         self.bar = QWidget(objectName="guessBar")
@@ -100,7 +102,7 @@ class GuessMode(QObject):
             self.toggle.blockSignals(True)
             self.toggle.setChecked(not on)
             self.toggle.blockSignals(False)
-            self.tab.show_notice(self.tr("Stop the reply first, then switch guess mode."), error=True)
+            self.tab.show_notice(translate("GuessMode", "Stop the reply first, then switch guess mode."), error=True)
             return
         self.tab.streamer.gate = threading.Event() if on else None
 
@@ -123,8 +125,8 @@ class GuessMode(QObject):
         view = distribution_from_step(step, self.tab.sampling.settings(), vocab)
         self.revealed += 1
         chart = self.tab.chart
-        chart.show_view(view, self.tr("Token %1").replace("%1", str(self.revealed)))
-        chart.caption.setText(self.tr("<b>Token %1</b>: %2 (%3)").replace("%1", str(self.revealed))
+        chart.show_view(view, translate("GuessMode", "Token %1").replace("%1", str(self.revealed)))
+        chart.caption.setText(translate("GuessMode", "<b>Token %1</b>: %2 (%3)").replace("%1", str(self.revealed))
                               .replace("%2", html.escape(step.text)).replace("%3", f"{step.prob:.1%}"))
         self._set_state(REVEALED)
 
@@ -132,10 +134,10 @@ class GuessMode(QObject):
         self.state = state
         guessing = state in (GUESSING, REVEALING)
         self.reveal_button.setVisible(state != IDLE)
-        self.reveal_button.setText(self.tr("Reveal") if guessing else self.tr("Next token"))
+        self.reveal_button.setText(translate("GuessMode", "Reveal") if guessing else translate("GuessMode", "Next token"))
         self.prompt_label.setVisible(state != IDLE)
-        self.prompt_label.setText(self.tr("Guess the next token…") if guessing
-                                  else self.tr("Press again for the next token"))
+        self.prompt_label.setText(translate("GuessMode", "Guess the next token…") if guessing
+                                  else translate("GuessMode", "Press again for the next token"))
         font = self.prompt_label.font()
         font.setPointSizeF(self.tab.font().pointSizeF() * 1.4)
         font.setBold(True)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.core.errors import Failure
+from playground.ui.i18n import translate
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
@@ -60,7 +61,7 @@ class TokenInspector(QObject):
         from playground.workers.chat import position_logits
 
         session, context_ids, sampled_id, heading, engine = request
-        self.chart.caption.setText(f"<b>{heading}</b>: running the model…")
+        self.chart.caption.setText(translate("TokenInspector", "<b>{heading}</b>: running the model…").format(heading=heading))
         worker = FunctionWorker(position_logits, session, context_ids, (sampled_id, heading, session.tokenizer),
                                 engine=engine)
         self._jobs.start(JOB, worker, self._on_job_finished, self._on_job_failed, replace=False)

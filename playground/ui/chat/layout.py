@@ -13,12 +13,13 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPlain
                                QPushButton, QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget)
 
 from playground.ui.chat.branching import BranchBar
-from playground.ui.chat.engines import EXACT_ENGINE
+from playground.ui.chat.engines import EXACT_ENGINE, engine_label
 from playground.ui.chat.view import ChatInput, ChatView
 from playground.ui.chat.sampling_panel import SamplingPanel
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
 from playground.ui.chat.why import WhyTokenPanel
+from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.layouts import FlowBar, row
 from playground.ui.widgets.tokens import NEAR_TIE_LEGEND
@@ -37,37 +38,38 @@ class ChatLayout:
 
     def _build_top_bar(self) -> FlowBar:
         self.mode_combo = QComboBox(objectName="chatModeCombo")
-        self.mode_combo.addItems(["chat", "completion"])
-        self.mode_combo.setToolTip("chat: the model's chat template (turns). completion: the model continues "
-                                   "the text as is (models trained here have no chat template).")
+        self.mode_combo.addItem(translate("ChatLayout", "chat"), "chat")  # the data is the mode
+        self.mode_combo.addItem(translate("ChatLayout", "completion"), "completion")
+        self.mode_combo.setToolTip(translate("ChatLayout", "chat: the model's chat template (turns). completion: the model continues "
+                                   "the text as is (models trained here have no chat template)."))
         self.engine_combo = QComboBox(objectName="engineCombo")
-        self.engine_combo.addItem(EXACT_ENGINE)
+        self.engine_combo.addItem(engine_label(EXACT_ENGINE), EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.engine_combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # as wide as its text: never clipped
-        self.engine_combo.setToolTip("What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "
+        self.engine_combo.setToolTip(translate("ChatLayout", "What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "
                                      "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
                                      "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
                                      "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
                                      "runs on a GPU. Experimental (ONNX int8): 8-bit weights; may change greedy "
-                                     "answers (it flips near-ties, the dotted tokens).")
+                                     "answers (it flips near-ties, the dotted tokens)."))
         self.engine_status = MutedLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
-        self.system_button = QPushButton("System prompt", objectName="systemPromptButton", checkable=True)
-        self.system_button.setToolTip("Show the system prompt: instructions placed before the conversation")
-        self.tokens_toggle = QPushButton("Tokens", objectName="chatTokensToggle", checkable=True)
-        self.tokens_toggle.setToolTip("Show the conversation as the model reads it, split into its tokens (chat "
-                                      "template and system prompt included); hover a token for its id")
-        self.compare_button = QPushButton("Compare…", objectName="compareButton")
-        self.compare_button.setToolTip("Answer one prompt under 2–4 sampling settings side by side")
-        self.open_button = QPushButton("Open…", objectName="openChatButton")
-        self.save_button = QPushButton("Save…", objectName="saveChatButton")
-        self.export_button = QPushButton("Export…", objectName="exportMarkdownButton")
-        self.export_button.setToolTip("Export the conversation as a Markdown file")
-        self.open_button.setToolTip("Open a saved conversation (JSON)")
-        self.save_button.setToolTip("Save the conversation with its settings and token probabilities (JSON)")
-        self.clear_button = QPushButton("Clear", objectName="clearChatButton")
-        self.clear_button.setToolTip("Start a new conversation")
+        self.system_button = QPushButton(translate("ChatLayout", "System prompt"), objectName="systemPromptButton", checkable=True)
+        self.system_button.setToolTip(translate("ChatLayout", "Show the system prompt: instructions placed before the conversation"))
+        self.tokens_toggle = QPushButton(translate("ChatLayout", "Tokens"), objectName="chatTokensToggle", checkable=True)
+        self.tokens_toggle.setToolTip(translate("ChatLayout", "Show the conversation as the model reads it, split into its tokens (chat "
+                                      "template and system prompt included); hover a token for its id"))
+        self.compare_button = QPushButton(translate("ChatLayout", "Compare…"), objectName="compareButton")
+        self.compare_button.setToolTip(translate("ChatLayout", "Answer one prompt under 2–4 sampling settings side by side"))
+        self.open_button = QPushButton(translate("ChatLayout", "Open…"), objectName="openChatButton")
+        self.save_button = QPushButton(translate("ChatLayout", "Save…"), objectName="saveChatButton")
+        self.export_button = QPushButton(translate("ChatLayout", "Export…"), objectName="exportMarkdownButton")
+        self.export_button.setToolTip(translate("ChatLayout", "Export the conversation as a Markdown file"))
+        self.open_button.setToolTip(translate("ChatLayout", "Open a saved conversation (JSON)"))
+        self.save_button.setToolTip(translate("ChatLayout", "Save the conversation with its settings and token probabilities (JSON)"))
+        self.clear_button = QPushButton(translate("ChatLayout", "Clear"), objectName="clearChatButton")
+        self.clear_button.setToolTip(translate("ChatLayout", "Start a new conversation"))
         groups = []
-        for widgets in ((QLabel("Mode"), self.mode_combo), (QLabel("Engine"), self.engine_combo, self.engine_status)):
+        for widgets in ((QLabel(translate("ChatLayout", "Mode")), self.mode_combo), (QLabel(translate("ChatLayout", "Engine")), self.engine_combo, self.engine_status)):
             layout = row(*widgets)
             layout.setContentsMargins(0, 0, 0, 0)
             group = QWidget()
@@ -80,8 +82,8 @@ class ChatLayout:
 
     def _build_conversation(self) -> QWidget:
         self.system_prompt_edit = QPlainTextEdit(objectName="systemPromptEdit")
-        self.system_prompt_edit.setPlaceholderText("System prompt (optional). Empty: the model's own default, "
-                                                   "if it has one.")
+        self.system_prompt_edit.setPlaceholderText(translate("ChatLayout", "System prompt (optional). Empty: the model's own default, "
+                                                   "if it has one."))
         self.system_prompt_edit.setMaximumHeight(self.tab.fontMetrics().lineSpacing() * 4)
         self.system_prompt_edit.hide()
         self.notice = QLabel("", objectName="chatNoticeLabel", wordWrap=True)
@@ -91,30 +93,29 @@ class ChatLayout:
         self.edit_banner = QLabel("", objectName="editBanner", wordWrap=True)
         self.edit_banner.hide()
         self.input = ChatInput(self.tab)
-        self.send_button = QPushButton("Send", objectName="sendButton")
-        self.stop_button = QPushButton("Stop", objectName="stopButton")
-        self.stop_button.setToolTip("Stop the reply (Esc); the text so far is kept")
-        self.regenerate_button = QPushButton("Regenerate", objectName="regenerateButton")
-        self.regenerate_button.setToolTip("Answer the last message again (a new sample unless the seed is fixed)")
+        self.send_button = QPushButton(translate("ChatLayout", "Send"), objectName="sendButton")
+        self.stop_button = QPushButton(translate("ChatLayout", "Stop"), objectName="stopButton")
+        self.stop_button.setToolTip(translate("ChatLayout", "Stop the reply (Esc); the text so far is kept"))
+        self.regenerate_button = QPushButton(translate("ChatLayout", "Regenerate"), objectName="regenerateButton")
+        self.regenerate_button.setToolTip(translate("ChatLayout", "Answer the last message again (a new sample unless the seed is fixed)"))
         buttons = QVBoxLayout()
         for button in (self.send_button, self.stop_button, self.regenerate_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.input_token_count = MutedLabel("", objectName="chatInputTokenCount")
-        self.input_token_count.setToolTip("Tokens in what you are typing, by this model's tokenizer (the chat "
-                                          "template adds a few around each message)")
+        self.input_token_count.setToolTip(translate("ChatLayout", "Tokens in what you are typing, by this model's tokenizer (the chat "
+                                          "template adds a few around each message)"))
         buttons.addWidget(self.input_token_count, 0, Qt.AlignRight)
         input_row = QHBoxLayout()
         input_row.addWidget(self.input, 1)
         input_row.addLayout(buttons)
         self.stats = QLabel("", objectName="chatStatsLabel", wordWrap=True)  # long at a large zoom
-        self.stats.setToolTip(f"Decode speed, time to the first token and the engine of the last reply, why it "
-                              f"ended, and its near-ties. {NEAR_TIE_LEGEND}")
+        self.stats.setToolTip(translate("ChatLayout", "Decode speed, time to the first token and the engine of the last reply, why it ended, and its near-ties. {NEAR_TIE_LEGEND}").format(NEAR_TIE_LEGEND=translate("Tokens", NEAR_TIE_LEGEND)))
         self.context_meter = QProgressBar(objectName="contextMeter")
-        self.context_meter.setFormat("context %v / %m tokens")
+        self.context_meter.setFormat(translate("ChatLayout", "context %v / %m tokens"))
         self.context_meter.setRange(0, 1)
         self.context_meter.setValue(0)
-        self.context_meter.setToolTip("Tokens the conversation uses of the model's context window")
+        self.context_meter.setToolTip(translate("ChatLayout", "Tokens the conversation uses of the model's context window"))
         stats_row = QHBoxLayout()
         stats_row.addWidget(self.stats, 1)
         stats_row.addWidget(self.context_meter)
@@ -140,13 +141,13 @@ class ChatLayout:
         self.sampling = SamplingPanel(self.tab, columns=2)
         self.chart = TokenDistributionChart(self.tab)
         self.inspector = TokenInspector(self.chart, self.sampling.settings, self.tab)
-        self.why_button = QPushButton("Why this token?", objectName="whyTokenButton")
-        self.why_button.setToolTip("What the model looked at to write the token charted here, and what each "
-                                   "layer would have written (also: right-click a token)")
+        self.why_button = QPushButton(translate("ChatLayout", "Why this token?"), objectName="whyTokenButton")
+        self.why_button.setToolTip(translate("ChatLayout", "What the model looked at to write the token charted here, and what each "
+                                   "layer would have written (also: right-click a token)"))
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        for title, widget, stretch in (("Sampling", self.sampling, 0), ("Next-token distribution", self.chart, 1)):
+        for title, widget, stretch in ((translate("ChatLayout", "Sampling"), self.sampling, 0), (translate("ChatLayout", "Next-token distribution"), self.chart, 1)):
             group = QGroupBox(title)
             QVBoxLayout(group).addWidget(widget)
             side_layout.addWidget(group, stretch)
@@ -172,8 +173,7 @@ class ChatLayout:
     def show_edit_banner(self, index: int | None) -> None:
         """The banner above the input while user message `index` is being edited (None: hidden)."""
         if index is not None:
-            self.edit_banner.setText(f"✎ Editing message {index + 1}: Send replaces it and everything after it. "
-                                     "Esc cancels.")
+            self.edit_banner.setText(translate("ChatLayout", "✎ Editing message {n0}: Send replaces it and everything after it. Esc cancels.").format(n0=index + 1))
         self.edit_banner.setVisible(index is not None)
 
     def restore_settings(self) -> None:

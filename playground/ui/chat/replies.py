@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar
 
+from playground.ui.i18n import translate
 from playground.workers.chat import ReplyStreamer
 
 
@@ -115,7 +116,7 @@ class ReplyController(QObject):
                                  settings, engine_name, session.identity())
         self._show(list(request.messages), request.mode)
         self.streamer.start(session, request, settings, engine, sliding_window=sliding_window)
-        self.stats.setText(f"Waiting for the first token… · {engine_name}")
+        self.stats.setText(translate("ReplyController", "Waiting for the first token… · {engine_name}").format(engine_name=engine_name))
 
     def start_fork(self, session, prompt, settings, engine, *, index: int, fork: int, token_id: int, mode: str,
                    sliding_window: bool = False) -> None:
@@ -127,7 +128,7 @@ class ReplyController(QObject):
                                  engine_name, session.identity(), fork=(index, base, fork))
         self.streamer.start(session, prompt, settings, engine, sliding_window=sliding_window,
                             reply_start=[step.token_id for step in base.tokens[:fork]], force_first=token_id)
-        self.stats.setText(f"Branching from token {fork + 1}… · {engine_name}")
+        self.stats.setText(translate("ReplyController", "Branching from token {n0}… · {engine_name}").format(n0=fork + 1, engine_name=engine_name))
 
     def stop(self) -> None:
         self.streamer.stop()
@@ -184,7 +185,7 @@ class ReplyController(QObject):
         notice = self.conversation.note_prompt(prompt, request.context_length)  # old turns left out?
         if notice is not None:
             self.view.add_message(len(self.conversation.messages) - 1, notice)
-        self.meter.setFormat("context %v / %m tokens" + (" · oldest left out" if self.conversation.dropped else ""))
+        self.meter.setFormat(translate("ReplyController", "context %v / %m tokens") + (translate("ReplyController", " · oldest left out") if self.conversation.dropped else ""))
         self.live = LiveReply(len(self.conversation.messages), prompt, request.settings, request.engine,
                               request.model_key, [], request.context_length)
         self.view.begin_reply(self.live.index)
@@ -219,8 +220,7 @@ class ReplyController(QObject):
         self.view.append_reply(steps)
         first, last = live.steps[0], live.steps[-1]
         rate = (len(live.steps) - 1) / (last.elapsed - first.elapsed) if last.elapsed > first.elapsed else 0.0
-        self.stats.setText(f"Generating… {len(live.steps)} tokens · {rate:.1f} tokens/s · first token "
-                           f"{first.elapsed:.2f} s · {live.engine}")
+        self.stats.setText(translate("ReplyController", "Generating… {steps} tokens · {rate:.1f} tokens/s · first token {elapsed:.2f} s · {engine}").format(steps=len(live.steps), rate=rate, elapsed=first.elapsed, engine=live.engine))
         self.set_context_used(len(live.prompt.ids) + len(live.steps))
 
     def _finish_live(self, text: str, note: str):
@@ -265,5 +265,5 @@ class ReplyController(QObject):
         self.conversation.messages.append(Message("error", f"The reply failed: {error} The conversation is "
                                                            "kept; try again, or change the model, device or settings."))
         self.view.render(self.conversation.messages, mode)
-        self.stats.setText("The last reply failed.")
+        self.stats.setText(translate("ReplyController", "The last reply failed."))
         self.reply_finished.emit(ReplyFinished(index, message, None, error))

@@ -8,6 +8,8 @@ import json
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QGridLayout, QLabel, QSpinBox, QWidget
 
+from playground.ui.i18n import translate
+
 RANDOM_SEED = -1  # the seed spin's minimum, shown as "random"
 
 
@@ -25,29 +27,29 @@ class SamplingPanel(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
 
         self.temperature = self._double(f"temperatureSpin{suffix}", 0.0, 2.0, 0.05, 0.7)
-        self.temperature.setSpecialValueText("0 (greedy)")
+        self.temperature.setSpecialValueText(translate("SamplingPanel", "0 (greedy)"))
         self.temperature.setToolTip(
-            "Divides the logits before softmax. Low = safe and repetitive, high = surprising. "
-            "0 always picks the most likely token (greedy).")
+            translate("SamplingPanel", "Divides the logits before softmax. Low = safe and repetitive, high = surprising. "
+            "0 always picks the most likely token (greedy)."))
         self.top_k = QSpinBox(objectName=f"topKSpin{suffix}", minimum=0, maximum=1000, value=50)
-        self.top_k.setSpecialValueText("off")
-        self.top_k.setToolTip("Only the k most likely tokens can be picked. 0 = off.")
+        self.top_k.setSpecialValueText(translate("SamplingPanel", "off"))
+        self.top_k.setToolTip(translate("SamplingPanel", "Only the k most likely tokens can be picked. 0 = off."))
         self.top_p = self._double(f"topPSpin{suffix}", 0.05, 1.0, 0.05, 0.95)
-        self.top_p.setToolTip("Nucleus sampling: only the most likely tokens whose probabilities add up to p "
-                              "can be picked. 1 = off.")
+        self.top_p.setToolTip(translate("SamplingPanel", "Nucleus sampling: only the most likely tokens whose probabilities add up to p "
+                              "can be picked. 1 = off."))
         self.repetition = self._double(f"repetitionPenaltySpin{suffix}", 1.0, 2.0, 0.05, 1.0)
-        self.repetition.setToolTip("Above 1, tokens already in the conversation become less likely. 1 = off.")
+        self.repetition.setToolTip(translate("SamplingPanel", "Above 1, tokens already in the conversation become less likely. 1 = off."))
         self.max_tokens = QSpinBox(objectName=f"maxTokensSpin{suffix}", minimum=1, maximum=8192, value=256)
-        self.max_tokens.setToolTip("The longest reply, in tokens.")
+        self.max_tokens.setToolTip(translate("SamplingPanel", "The longest reply, in tokens."))
         self.seed = QSpinBox(objectName=f"seedSpin{suffix}", minimum=RANDOM_SEED, maximum=2**31 - 1,
                              value=RANDOM_SEED)
-        self.seed.setSpecialValueText("random")
-        self.seed.setToolTip("A fixed seed reproduces a sampled reply exactly. Lowest value = random.")
+        self.seed.setSpecialValueText(translate("SamplingPanel", "random"))
+        self.seed.setToolTip(translate("SamplingPanel", "A fixed seed reproduces a sampled reply exactly. Lowest value = random."))
 
-        rows = [("Temperature", self.temperature), ("Top-k", self.top_k), ("Top-p", self.top_p),
-                ("Repetition penalty", self.repetition)]
+        rows = [(translate("SamplingPanel", "Temperature"), self.temperature), (translate("SamplingPanel", "Top-k"), self.top_k), (translate("SamplingPanel", "Top-p"), self.top_p),
+                (translate("SamplingPanel", "Repetition penalty"), self.repetition)]
         if with_length:
-            rows += [("Max tokens", self.max_tokens), ("Seed", self.seed)]
+            rows += [(translate("SamplingPanel", "Max tokens"), self.max_tokens), (translate("SamplingPanel", "Seed"), self.seed)]
         for n, (label, spin) in enumerate(rows):
             row, col = divmod(n, columns)
             text = QLabel(label)
@@ -57,12 +59,12 @@ class SamplingPanel(QWidget):
             grid.addWidget(spin, row, 2 * col + 1)
             grid.setColumnStretch(2 * col + 1, 1)
             spin.valueChanged.connect(self.changed)
-        self.sliding = QCheckBox("Slide past a full context", objectName=f"slidingWindowCheck{suffix}")
+        self.sliding = QCheckBox(translate("SamplingPanel", "Slide past a full context"), objectName=f"slidingWindowCheck{suffix}")
         self.sliding.setToolTip(
-            "When prompt and reply fill the model's context, keep writing from its last context-length tokens "
+            translate("SamplingPanel", "When prompt and reply fill the model's context, keep writing from its last context-length tokens "
             "(the oldest, the prompt first, are forgotten; each token past it re-reads the whole window). "
             "Off: the reply stops with “context full”. Small models trained here have learned "
-            "positions: nothing exists past their context.")
+            "positions: nothing exists past their context."))
         self.sliding.toggled.connect(self.changed)
         if with_length:
             grid.addWidget(self.sliding, grid.rowCount(), 0, 1, 2 * columns)

@@ -31,6 +31,7 @@ from playground.ui.chat.layout import ChatLayout
 from playground.ui.chat.replies import ReplyController
 from playground.ui.chat.why import WhyToken
 from playground.ui.chat.tokens import TokensController
+from playground.ui.i18n import translate
 from playground.ui.shell.context import TabContext
 
 
@@ -93,7 +94,7 @@ class ChatTab(QWidget):
         ui.sampling.changed.connect(self._on_sampling_changed)
         ui.system_prompt_edit.textChanged.connect(ui.save_settings)
         ui.system_button.toggled.connect(ui.system_prompt_edit.setVisible)
-        ui.mode_combo.currentTextChanged.connect(self._on_mode_combo_changed)
+        ui.mode_combo.currentIndexChanged.connect(lambda _i: self._on_mode_combo_changed(self.mode()))
         ui.engine_combo.currentTextChanged.connect(lambda _name: self._show_idle_stats())
         self.controller.model_changed.connect(self._on_controller_model_changed)
         self.replies.reply_finished.connect(self.reply_finished)
@@ -118,7 +119,7 @@ class ChatTab(QWidget):
         return self.replies.is_running()
 
     def mode(self) -> str:
-        return self.ui.mode_combo.currentText()
+        return self.ui.mode_combo.currentData()
 
     def system_prompt(self) -> str:
         return self.ui.system_prompt_edit.toPlainText()
@@ -186,7 +187,7 @@ class ChatTab(QWidget):
 
         session = self.controller.session
         if session is None:
-            self.show_notice("No model is loaded yet. Pick one in the Model list at the top.", error=True)
+            self.show_notice(translate("ChatTab", "No model is loaded yet. Pick one in the Model list at the top."), error=True)
             return False
         settings = self.sampling.settings()
         self.show_notice("")  # before the engine is made: it may leave a notice (a fallback to PyTorch)
@@ -208,7 +209,7 @@ class ChatTab(QWidget):
             self.input.setPlainText(text)
         self._set_editing(editing)
         self.show_notice(rejected.message, error=True)
-        self.ui.stats.setText(f"Engine: {self.engine_combo.currentText()}")
+        self.ui.stats.setText(translate("ChatTab", "Engine: {n0}").format(n0=self.engine_combo.currentText()))
 
     def stop(self) -> None:
         """Stop the reply; the worker notices before the next token and the partial reply is kept."""
@@ -243,7 +244,7 @@ class ChatTab(QWidget):
     def copy_message(self, index: int) -> None:
         if 0 <= index < len(self.messages):
             QApplication.clipboard().setText(self.messages[index].content)
-            self.show_notice(f"Message {index + 1} copied to the clipboard.")
+            self.show_notice(translate("ChatTab", "Message {n0} copied to the clipboard.").format(n0=index + 1))
 
     @Slot(str, int)
     def _on_view_action_requested(self, action: str, index: int) -> None:
@@ -255,7 +256,7 @@ class ChatTab(QWidget):
         self.conversation.clear()
         self._set_editing(None)
         self.view.render([], self.mode())
-        self.inspector.clear(EMPTY_CAPTION)
+        self.inspector.clear(translate("TokenDistributionChart", EMPTY_CAPTION))
         self.why.clear()
         self.show_notice("")
         self._update_context_meter()
@@ -269,7 +270,7 @@ class ChatTab(QWidget):
 
     def _show_idle_stats(self) -> None:
         if not self.is_generating():
-            self.ui.stats.setText(f"Engine: {self.engine_combo.currentText()}")
+            self.ui.stats.setText(translate("ChatTab", "Engine: {n0}").format(n0=self.engine_combo.currentText()))
 
     def _update_context_meter(self) -> None:
         """Not per reply (a reply sets the meter from its own counts): after opening a file, changing the
@@ -325,17 +326,20 @@ class ChatTab(QWidget):
         """A new current model (or the same one moved): pick the mode, reset the context meter."""
         chat_item = self.ui.mode_combo.model().item(0)
         chat_item.setEnabled(info.has_chat_template)
-        chat_item.setToolTip("" if info.has_chat_template else "This model has no chat template.")
+        chat_item.setToolTip("" if info.has_chat_template else translate("ChatTab", "This model has no chat template."))
         if info.source_key != self._model_key:
             self._model_key = info.source_key
-            self.ui.mode_combo.setCurrentText("chat" if info.has_chat_template else "completion")
+            self._set_mode("chat" if info.has_chat_template else "completion")
             any_reply = any(m.role == "assistant" for m in self.messages)  # none on a fresh start
             self.inspector.clear("The model changed. Click a token of one of its replies." if any_reply
-                                 else EMPTY_CAPTION)
+                                 else translate("TokenDistributionChart", EMPTY_CAPTION))
         self._clear_error()
         self.ui.context_meter.setRange(0, max(1, info.context_length))
         self._update_context_meter()
         self._show_idle_stats()
+
+    def _set_mode(self, mode: str) -> None:
+        self.ui.mode_combo.setCurrentIndex(max(0, self.ui.mode_combo.findData(mode)))
 
     @Slot(str)
     def _on_mode_combo_changed(self, mode: str) -> None:
@@ -386,7 +390,7 @@ class ChatTab(QWidget):
         from playground.core.generation.conversation import CHAT
 
         if self.is_generating():
-            self.show_notice("Stop the reply before opening another conversation.", error=True)
+            self.show_notice(translate("ChatTab", "Stop the reply before opening another conversation."), error=True)
             return False
         saved = self.files.read(path)
         if saved is None:
@@ -397,7 +401,7 @@ class ChatTab(QWidget):
         if saved.system_prompt.strip():
             self.ui.system_button.setChecked(True)
         chat_allowed = self.ui.mode_combo.model().item(0).isEnabled()
-        self.ui.mode_combo.setCurrentText(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
+        self._set_mode(saved.mode if chat_allowed or saved.mode != CHAT else "completion")
         self.conversation.replace(saved.messages)
         self.view.render(self.messages, self.mode())
         self._update_context_meter()

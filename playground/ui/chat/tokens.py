@@ -12,6 +12,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from playground.ui.i18n import translate
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
@@ -83,7 +84,7 @@ class TokensController(QObject):
         self.jobs.start("input token count", worker, self._on_count_finished)  # failed: the count stays
 
     def _on_count_finished(self, count: int) -> None:
-        self.ui.input_token_count.setText(f"{count:,} token{'s' if count != 1 else ''}")
+        self.ui.input_token_count.setText((translate("TokensController", "{count:,} token") if count == 1 else translate("TokensController", "{count:,} tokens")).format(count=count))
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:

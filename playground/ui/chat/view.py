@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextBrowser, QWidget
 
+from playground.ui.i18n import translate
 from playground.ui.widgets.tokens import near_tie_color, prob_color, token_tooltip, visible_token
 
 TITLES = {"user": "You", "assistant": "Assistant", "notice": "", "error": ""}
@@ -153,10 +154,10 @@ class ChatView(TokenTextView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        self.setPlaceholderText("Ask the model something. Each reply token is tinted by how likely it was: "
+        self.setPlaceholderText(translate("ChatView", "Ask the model something. Each reply token is tinted by how likely it was: "
                                 "hover a token for the alternatives, click it for the whole distribution. "
                                 "A dotted token of a greedy reply is a near-tie: the runner-up was almost as "
-                                "likely.")
+                                "likely."))
         self.mode = "chat"
         self._messages: list = []
         self._live: tuple[int, list] | None = None  # the reply being streamed: (message index, steps)
@@ -212,7 +213,7 @@ class ChatView(TokenTextView):
         if label:
             muted = QTextCharFormat()
             muted.setForeground(self.muted())
-            muted.setToolTip("This reply has branches: ‹ › under the chat switches between them (last reply)")
+            muted.setToolTip(translate("ChatView", "This reply has branches: ‹ › under the chat switches between them (last reply)"))
             self.append_text(f"  · {label}", muted)
         actions = [("edit", "Edit"), ("copy", "Copy")] if role == "user" else [("copy", "Copy")]
         for action, label in actions:
@@ -333,8 +334,8 @@ class ChatView(TokenTextView):
         kind, _, rest = self.anchorAt(pos).partition(":")
         if kind == "tok":
             message_index, token_index = (int(part) for part in rest.split(":"))
-            action = QAction("Why this token?", menu, objectName="whyTokenAction")
-            action.setToolTip("What the model looked at to write this token, and what each layer predicted")
+            action = QAction(translate("ChatView", "Why this token?"), menu, objectName="whyTokenAction")
+            action.setToolTip(translate("ChatView", "What the model looked at to write this token, and what each layer predicted"))
             action.triggered.connect(lambda: self.why_requested.emit(message_index, token_index))
             first = menu.actions()[0] if menu.actions() else None
             menu.insertAction(first, action)
@@ -357,11 +358,11 @@ class ChatView(TokenTextView):
             choices.setdefault(step.runner_up[0], (step.runner_up[1], step.runner_up[2]))
         if not choices:
             return None
-        menu = QMenu("Branch from here with", parent, objectName="branchMenu")
+        menu = QMenu(translate("ChatView", "Branch from here with"), parent, objectName="branchMenu")
         menu.setToolTipsVisible(True)
         for token_id, (text, prob) in choices.items():
             action = menu.addAction(f"{visible_token(text)}   {prob:.1%}")
-            action.setToolTip("Go on from this position with this token instead, as a new branch of the reply")
+            action.setToolTip(translate("ChatView", "Go on from this position with this token instead, as a new branch of the reply"))
             action.triggered.connect(lambda _checked=False, t=token_id:
                                      self.branch_requested.emit(message_index, token_index, t))
         return menu
@@ -388,7 +389,7 @@ class ChatInput(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("chatInput")
         self.setTabChangesFocus(True)
-        self.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
+        self.setPlaceholderText(translate("ChatInput", "Message the model…  (Enter sends, Shift+Enter for a new line)"))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not event.modifiers() & Qt.ShiftModifier:

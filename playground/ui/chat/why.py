@@ -19,6 +19,7 @@ from playground.core import format as fmt
 from playground.core.errors import Failure
 from playground.ui.chat.engines import EXACT_ENGINE
 from playground.ui.chat.why_views import WhyAttentionView, WhyLensView
+from playground.ui.i18n import translate
 from playground.ui.widgets.layouts import row
 from playground.workers import inspect as inspect_jobs
 from playground.workers.base import FunctionWorker
@@ -35,8 +36,8 @@ class WhyTokenPanel(QWidget):
         self.setObjectName("whyTokenPanel")
         self.caption = QLabel("", objectName="whyTokenCaption", wordWrap=True)
         self.caption.setTextFormat(Qt.RichText)
-        self.close_button = QPushButton("Close", objectName="whyCloseButton")
-        self.close_button.setToolTip("Hide this panel (Why this token? opens it again)")
+        self.close_button = QPushButton(translate("WhyTokenPanel", "Close"), objectName="whyCloseButton")
+        self.close_button.setToolTip(translate("WhyTokenPanel", "Hide this panel (Why this token? opens it again)"))
         self.close_button.clicked.connect(self.hide)
         self.attention = WhyAttentionView()
         self.lens = WhyLensView()
@@ -141,8 +142,7 @@ class WhyToken(QObject):
     @Slot(object)
     def _on_job_finished(self, why) -> None:
         cut = f"; the first {why.truncated} tokens were left out" if why.truncated else ""
-        self.panel.caption.setText(f"<b>{html.escape(self._heading)}</b> · {len(why.token_ids)} tokens{cut} · "
-                                   f"{why.seconds:.2f} s")
+        self.panel.caption.setText(translate("WhyToken", "<b>{heading}</b> · {token_ids} tokens{cut} · {seconds:.2f} s").format(heading=html.escape(self._heading), token_ids=len(why.token_ids), cut=cut, seconds=why.seconds))
         self.panel.attention.set_why(why)
         self.panel.lens.set_why(why)
         self.why_shown.emit(why)

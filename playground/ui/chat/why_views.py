@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QTextBrowser, QVBoxLayout, QWidget
 
 from playground.core import format as fmt
+from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import tint_color, tint_text_color
 from playground.ui.widgets.heatmap import HeatmapData, HeatmapView, lut
 from playground.ui.widgets.layouts import row
@@ -33,8 +34,8 @@ class WhyAttentionView(QWidget):
         self.setObjectName("whyAttentionView")
         self.why = None
         self._row: int | None = None
-        self.per_head_button = QPushButton("Every head", objectName="whyPerHeadButton", checkable=True)
-        self.per_head_button.setToolTip("One row per layer and head instead of each layer's mean over its heads")
+        self.per_head_button = QPushButton(translate("WhyAttentionView", "Every head"), objectName="whyPerHeadButton", checkable=True)
+        self.per_head_button.setToolTip(translate("WhyAttentionView", "One row per layer and head instead of each layer's mean over its heads"))
         self.per_head_button.toggled.connect(self._on_per_head_button_toggled)
         self.title = QLabel("", objectName="whyAttentionTitle", wordWrap=True)
         self.heatmap = HeatmapView("whyAttentionHeatmap")
@@ -84,9 +85,8 @@ class WhyAttentionView(QWidget):
         self.heatmap.set_data(data)
         what = f"{why.num_layers} layers × {why.num_heads} heads" if self.per_head() else \
             f"{why.num_layers} layers, each the mean of its {why.num_heads} heads"
-        self.title.setText(f"Attention when writing “{html.escape(fmt.token_label(why.target_text, 30))}”")
-        self.title.setToolTip(f"What the position that wrote it attends to: {what}. Click a row to tint the text "
-                              "by it; hover for the exact weight, wheel to zoom.")
+        self.title.setText(translate("WhyAttentionView", "Attention when writing “{n0}”").format(n0=html.escape(fmt.token_label(why.target_text, 30))))
+        self.title.setToolTip(translate("WhyAttentionView", "What the position that wrote it attends to: {what}. Click a row to tint the text by it; hover for the exact weight, wheel to zoom.").format(what=what))
         self._update_strip()
 
     def values(self):
@@ -122,9 +122,7 @@ class WhyAttentionView(QWidget):
             parts.append(f"<a href='tok:{i}' style='text-decoration:none'><span style='padding:1px; "
                          f"background-color: rgb({r},{g},{b}); color:{ink}; {last}'>{shown}</span></a>")
         which = "the mean of every row" if self._row is None else self.heatmap.data().row_labels[self._row]
-        self.strip.setHtml(f"<small>Tinted by {html.escape(which)}; reading the boxed token, the model wrote “"
-                           f"{html.escape(fmt.token_label(why.target_text, 30))}”.</small><br>"
-                           f"<div style='line-height:150%'>{''.join(parts)}</div>")
+        self.strip.setHtml(translate("WhyAttentionView", "<small>Tinted by {which}; reading the boxed token, the model wrote “{n1}”.</small><br><div style='line-height:150%'>{parts}</div>").format(which=html.escape(which), n1=html.escape(fmt.token_label(why.target_text, 30)), parts=''.join(parts)))
 
     @Slot(bool)
     def _on_per_head_button_toggled(self, _on: bool) -> None:
@@ -234,11 +232,10 @@ class WhyLensView(QWidget):
 
     def set_why(self, why) -> None:
         self.model.set_why(why, self._base())
-        self.status.setText(f"Logit lens: “{html.escape(fmt.token_label(why.target_text, 30))}” "
-                            f"{settled(why.target_ranks)}.")
-        self.status.setToolTip("What each layer would write if the model stopped there (final norm + LM head). "
+        self.status.setText(translate("WhyLensView", "Logit lens: “{n0}” {target_ranks}.").format(n0=html.escape(fmt.token_label(why.target_text, 30)), target_ranks=settled(why.target_ranks)))
+        self.status.setToolTip(translate("WhyLensView", "What each layer would write if the model stopped there (final norm + LM head). "
                                "First column: the chance and rank of the token written; then each layer's top "
-                               "predictions, tinted by probability; bold = the token written.")
+                               "predictions, tinted by probability; bold = the token written."))
         QTimer.singleShot(0, self.table, self.table.scrollToBottom)  # the output row, once laid out
 
     def cell_text(self, layer: int, column: int) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from playground.ui.i18n import translate
+
 
 def report_text(results: list, settings, path: Path) -> str:
     """The report as CSV (for a .csv path) or Markdown with a line saying how it was measured."""
@@ -28,7 +30,7 @@ def ask_export_path(parent: QWidget, fmt: str) -> str:
 
     default = str(paths.data_dir() / f"optimize-report.{fmt}")
     name = "Markdown (*.md)" if fmt == "md" else "CSV (*.csv)"
-    path, _ = QFileDialog.getSaveFileName(parent, "Export the report", default, name)
+    path, _ = QFileDialog.getSaveFileName(parent, translate("OptimizeTab", "Export the report"), default, name)
     if path and not path.lower().endswith(f".{fmt}"):
         path += f".{fmt}"
     return path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -12,6 +12,7 @@ from playground.core.optimize.compression.spec import (IMPORTANCE, METHODS, SAFE
 from playground.core.optimize.evaluation import EvalSettings
 from playground.core.optimize.onnx_variants import VARIANTS, OnnxVariant
 from playground.core.optimize.report import HEADERS, cells
+from playground.ui.i18n import translate
 
 DEFAULT_CHECKED = ("bfloat16", "int8-dynamic", "int4-weight")
 # key -> (label, tip): the torch compressions, then the fast engine's ONNX builds
@@ -34,6 +35,9 @@ def button(text: str, name: str, slot, tip: str) -> QPushButton:
     widget.clicked.connect(slot)
     return widget
 
+# The importance measures of core IMPORTANCE, for lupdate.
+_IMPORTANCE_NAMES = (QT_TRANSLATE_NOOP("TechniquePanel", "activation"), QT_TRANSLATE_NOOP("TechniquePanel", "weight"))
+
 
 class TechniquePanel(QGroupBox):
     """Which techniques to run (checkable list) and their settings."""
@@ -41,11 +45,11 @@ class TechniquePanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Techniques", parent)
+        super().__init__(translate("TechniquePanel", "Techniques"), parent)
         layout = QVBoxLayout(self)
         self.list = QListWidget(objectName="techniqueList")
-        self.list.setToolTip("Tick one or more; each makes a variant of the current model (the model itself "
-                             "is never changed).")
+        self.list.setToolTip(translate("TechniquePanel", "Tick one or more; each makes a variant of the current model (the model itself "
+                             "is never changed)."))
         for key, (label, tip) in TECHNIQUES.items():
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, key)
@@ -59,35 +63,37 @@ class TechniquePanel(QGroupBox):
 
         form = QFormLayout()
         self.sparsity = self._double("sparsitySpin", 0.0, 1.0, SAFE_SPARSITY, 0.05,
-                                     "Magnitude pruning: the fraction of each layer's weights set to zero (0–0.99). "
-                                     f"{SAFE_SPARSITY:g} keeps the built-in model usable; from 0.35 on it breaks.")
+                                     translate("TechniquePanel", "Magnitude pruning: the fraction of each layer's "
+                                               "weights set to zero (0–0.99). {safe:g} keeps the built-in model usable; "
+                                               "from 0.35 on it breaks.").format(safe=SAFE_SPARSITY))
         self.sparsity_warning = QLabel(objectName="sparsityWarning", wordWrap=True)
         self.sparsity_warning.setStyleSheet("color: #d08000;")  # the status bar's "not exact" amber
         self.sparsity_warning.hide()
         self.sparsity.valueChanged.connect(self._update_sparsity_warning)
         self.list.itemChanged.connect(self._update_sparsity_warning)
         self.heads = QSpinBox(objectName="pruneHeadsSpin", minimum=0, maximum=64, value=3)
-        self.heads.setToolTip("Head pruning: query heads removed in every layer (the least important ones).")
+        self.heads.setToolTip(translate("TechniquePanel", "Head pruning: query heads removed in every layer (the least important ones)."))
         self.heads.valueChanged.connect(lambda _v: self.changed.emit())
         self.mlp = self._double("mlpFractionSpin", 0.0, 1.0, 0.25, 0.05,
-                                "MLP pruning: the fraction of hidden channels removed in every layer.")
+                                translate("TechniquePanel", "MLP pruning: the fraction of hidden channels removed in every layer."))
         self.importance = QComboBox(objectName="importanceCombo")
-        self.importance.addItems(list(IMPORTANCE))
-        self.importance.setToolTip("How heads/channels are ranked. activation: their measured contribution on "
-                                   "a little calibration text; weight: the norms of their weights (no data).")
+        for key in IMPORTANCE:  # the data is the core's name
+            self.importance.addItem(translate("TechniquePanel", key), key)
+        self.importance.setToolTip(translate("TechniquePanel", "How heads/channels are ranked. activation: their measured contribution on "
+                                   "a little calibration text; weight: the norms of their weights (no data)."))
         self.importance.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.group_size = QComboBox(objectName="groupSizeCombo")
         self.group_size.addItems(["32", "64", "128"])
         self.group_size.setCurrentText("64")
-        self.group_size.setToolTip("Weight-only int8/int4: how many weights share one scale. Smaller groups are "
-                                   "more accurate and cost a little more memory.")
+        self.group_size.setToolTip(translate("TechniquePanel", "Weight-only int8/int4: how many weights share one scale. Smaller groups are "
+                                   "more accurate and cost a little more memory."))
         self.group_size.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        form.addRow("Sparsity", self.sparsity)
+        form.addRow(translate("TechniquePanel", "Sparsity"), self.sparsity)
         form.addRow(self.sparsity_warning)
-        form.addRow("Heads to remove / layer", self.heads)
-        form.addRow("MLP channels to remove", self.mlp)
-        form.addRow("Importance", self.importance)
-        form.addRow("Group size", self.group_size)
+        form.addRow(translate("TechniquePanel", "Heads to remove / layer"), self.heads)
+        form.addRow(translate("TechniquePanel", "MLP channels to remove"), self.mlp)
+        form.addRow(translate("TechniquePanel", "Importance"), self.importance)
+        form.addRow(translate("TechniquePanel", "Group size"), self.group_size)
         layout.addLayout(form)
 
     def _update_sparsity_warning(self, *_args) -> None:
@@ -123,7 +129,7 @@ class TechniquePanel(QGroupBox):
     def specs(self) -> list[CompressionSpec | OnnxVariant]:
         common = dict(sparsity=round(self.sparsity.value(), 4), heads_per_layer=self.heads.value(),
                       mlp_fraction=round(self.mlp.value(), 4), group_size=int(self.group_size.currentText()),
-                      importance=self.importance.currentText())
+                      importance=self.importance.currentData())
         return [OnnxVariant(key) if key in VARIANTS else CompressionSpec(key, **common) for key in self.checked()]
 
 
@@ -133,34 +139,34 @@ class MeasurePanel(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Measure", parent)
+        super().__init__(translate("MeasurePanel", "Measure"), parent)
         defaults = EvalSettings()
         form = QFormLayout(self)
         self.prompt = QLineEdit(defaults.prompt, objectName="evalPromptEdit")
-        self.prompt.setToolTip("Every variant answers this prompt greedily; the answers sit side by side.")
+        self.prompt.setToolTip(translate("MeasurePanel", "Every variant answers this prompt greedily; the answers sit side by side."))
         self.new_tokens = QSpinBox(objectName="evalTokensSpin", minimum=1, maximum=256, value=defaults.new_tokens)
-        self.new_tokens.setToolTip("Tokens generated per answer (also what tokens/s is measured on).")
+        self.new_tokens.setToolTip(translate("MeasurePanel", "Tokens generated per answer (also what tokens/s is measured on)."))
         self.ppl_tokens = QSpinBox(objectName="pplTokensSpin", minimum=16, maximum=8192, singleStep=128,
                                    value=defaults.ppl_tokens)
-        self.ppl_tokens.setToolTip("Held-out tokens scored for perplexity (more = steadier, slower).")
+        self.ppl_tokens.setToolTip(translate("MeasurePanel", "Held-out tokens scored for perplexity (more = steadier, slower)."))
         self.text_file = ""
-        self.text_label = QLabel("built-in text (pydoc topics)", objectName="evalTextLabel")
-        choose = QPushButton("File…", objectName="evalTextButton")
-        choose.setToolTip("Measure perplexity on your own .txt file instead of the built-in text.")
+        self.text_label = QLabel(translate("MeasurePanel", "built-in text (pydoc topics)"), objectName="evalTextLabel")
+        choose = QPushButton(translate("MeasurePanel", "File…"), objectName="evalTextButton")
+        choose.setToolTip(translate("MeasurePanel", "Measure perplexity on your own .txt file instead of the built-in text."))
         choose.clicked.connect(self._on_choose_clicked)
-        clear = QPushButton("Built-in", objectName="evalTextClearButton")
+        clear = QPushButton(translate("MeasurePanel", "Built-in"), objectName="evalTextClearButton")
         clear.clicked.connect(lambda: self.set_text_file(""))
         row = QHBoxLayout()
         row.addWidget(self.text_label, 1)
         row.addWidget(choose)
         row.addWidget(clear)
-        form.addRow("Prompt", self.prompt)
-        form.addRow("Answer tokens", self.new_tokens)
-        form.addRow("Perplexity tokens", self.ppl_tokens)
-        form.addRow("Perplexity text", row)
+        form.addRow(translate("MeasurePanel", "Prompt"), self.prompt)
+        form.addRow(translate("MeasurePanel", "Answer tokens"), self.new_tokens)
+        form.addRow(translate("MeasurePanel", "Perplexity tokens"), self.ppl_tokens)
+        form.addRow(translate("MeasurePanel", "Perplexity text"), row)
 
     def _on_choose_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Text to measure perplexity on", "", "Text (*.txt *.md);;All (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("MeasurePanel", "Text to measure perplexity on"), "", translate("MeasurePanel", "Text (*.txt *.md);;All (*)"))
         if path:
             self.set_text_file(path)
 
@@ -168,7 +174,7 @@ class MeasurePanel(QGroupBox):
         from pathlib import Path
 
         self.text_file = path
-        self.text_label.setText(Path(path).name if path else "built-in text (pydoc topics)")
+        self.text_label.setText(Path(path).name if path else translate("MeasurePanel", "built-in text (pydoc topics)"))
         self.text_label.setToolTip(path)
         self.changed.emit()
 

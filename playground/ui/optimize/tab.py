@@ -15,6 +15,7 @@ from playground.core.errors import Failure
 from playground.core.optimize.compression.spec import CompressionError, validate
 from playground.core.optimize.onnx_variants import OnnxVariant, validate_variant
 from playground.core.optimize.report import bases
+from playground.ui.i18n import translate
 from playground.ui.optimize.files import ask_export_path, report_text
 from playground.ui.optimize.panels import MeasurePanel, ReportTable, TechniquePanel, button, scroll
 from playground.ui.optimize.variants import LOAD_TIP, SAVE_TIP, VariantActionsMixin
@@ -54,21 +55,21 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.measure = MeasurePanel()
         self.techniques.changed.connect(self._refresh_state)
         self.measure.changed.connect(self._refresh_state)
-        self.run_button = QPushButton("Compress && measure", objectName="runOptimizeButton")
-        self.run_button.setToolTip("Make a variant for every ticked technique and measure it (and the original).")
+        self.run_button = QPushButton(translate("OptimizeTab", "Compress && measure"), objectName="runOptimizeButton")
+        self.run_button.setToolTip(translate("OptimizeTab", "Make a variant for every ticked technique and measure it (and the original)."))
         self.run_button.clicked.connect(self._on_run_button_clicked)
         compress_page = QWidget()
         page = QVBoxLayout(compress_page)
         page.addWidget(self.techniques)
         page.addStretch(1)
         self.modes = QTabWidget(objectName="optimizeModes")
-        self.modes.addTab(scroll(compress_page), "Quantize && prune")
+        self.modes.addTab(scroll(compress_page), translate("OptimizeTab", "Quantize && prune"))
         self._build_distill_page()
 
         self.progress = QProgressBar(objectName="optimizeProgress", minimum=0, maximum=1000)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
-        self.cancel_button = QPushButton("Cancel", objectName="cancelOptimizeButton")
+        self.cancel_button = QPushButton(translate("OptimizeTab", "Cancel"), objectName="cancelOptimizeButton")
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.message = QLabel("", objectName="optimizeMessage")
         self.message.setWordWrap(True)
@@ -90,16 +91,16 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.report = ReportTable()
         self.report.itemSelectionChanged.connect(self._refresh_state)
         buttons = QHBoxLayout()
-        self.save_button = button("Save variant…", "saveVariantButton", self._on_save_button_clicked, SAVE_TIP)
-        self.load_button = button("Load into Chat", "loadVariantButton", self._on_load_button_clicked, LOAD_TIP)
-        self.export_md_button = button("Export Markdown…", "exportReportMarkdownButton",
-                                             lambda: self._on_export_clicked("md"), "Save the report as a table.")
-        self.export_csv_button = button("Export CSV…", "exportReportCsvButton",
-                                              lambda: self._on_export_clicked("csv"), "Save the raw numbers.")
-        self.remove_button = button("Remove", "removeVariantButton", self._on_remove_button_clicked,
-                                          "Drop the selected row and free its model's memory.")
-        self.clear_button = button("Clear", "clearReportButton", self.clear_report,
-                                         "Drop every row and free the variants' memory.")
+        self.save_button = button(translate("OptimizeTab", "Save variant…"), "saveVariantButton", self._on_save_button_clicked, translate("VariantActionsMixin", SAVE_TIP))
+        self.load_button = button(translate("OptimizeTab", "Load into Chat"), "loadVariantButton", self._on_load_button_clicked, translate("VariantActionsMixin", LOAD_TIP))
+        self.export_md_button = button(translate("OptimizeTab", "Export Markdown…"), "exportReportMarkdownButton",
+                                             lambda: self._on_export_clicked("md"), translate("OptimizeTab", "Save the report as a table."))
+        self.export_csv_button = button(translate("OptimizeTab", "Export CSV…"), "exportReportCsvButton",
+                                              lambda: self._on_export_clicked("csv"), translate("OptimizeTab", "Save the raw numbers."))
+        self.remove_button = button(translate("OptimizeTab", "Remove"), "removeVariantButton", self._on_remove_button_clicked,
+                                          translate("OptimizeTab", "Drop the selected row and free its model's memory."))
+        self.clear_button = button(translate("OptimizeTab", "Clear"), "clearReportButton", self.clear_report,
+                                         translate("OptimizeTab", "Drop every row and free the variants' memory."))
         for widget in (self.save_button, self.load_button, self.export_md_button, self.export_csv_button,
                        self.remove_button, self.clear_button):
             buttons.addWidget(widget)
@@ -119,7 +120,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self.distill = DistillPanel()
         self.distill.start_button.clicked.connect(self._on_start_distill_button_clicked)
         self.distill.changed.connect(self._refresh_state)
-        self.modes.addTab(scroll(self.distill), "Distill")
+        self.modes.addTab(scroll(self.distill), translate("OptimizeTab", "Distill"))
         self.modes.currentChanged.connect(lambda _i: self._refresh_state())
         self._plots = None  # the Training tab's plots, made on the first distillation
 
@@ -159,7 +160,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
     def distill_error(self) -> str:
         """Why the distillation settings cannot run ("" if they can)."""
         if self.controller.session is None:
-            return "Load a model first (toolbar, top left)."
+            return translate("OptimizeTab", "Load a model first (toolbar, top left).")
         problems = self.distill.config().problems()
         return f"Distillation: {problems[0]}" if problems else ""
 
@@ -167,7 +168,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         """Why the ticked techniques cannot run on the current model ("" if they can)."""
         session = self.controller.session
         if session is None:
-            return "Load a model first (toolbar, top left)."
+            return translate("OptimizeTab", "Load a model first (toolbar, top left).")
         specs = self.techniques.specs()
         if not specs:
             return "Tick at least one technique."
@@ -262,7 +263,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
     def _on_cancel_button_clicked(self) -> None:
         if self.busy:
             self._jobs.stop(JOB)
-            self.show_message("Cancelling…")
+            self.show_message(translate("OptimizeTab", "Cancelling…"))
 
     @Slot(object)
     def _on_job_progressed(self, progress) -> None:
@@ -288,8 +289,8 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             self._on_variant_saved(outcome)
             return
         self.progress.setValue(1000)
-        self.progress.setFormat("Done")
-        self.show_message(f"Measured {outcome} model(s). Select a row to save it or load it into Chat.")
+        self.progress.setFormat(translate("OptimizeTab", "Done"))
+        self.show_message(translate("OptimizeTab", "Measured {outcome} model(s). Select a row to save it or load it into Chat.").format(outcome=outcome))
         self._finished_ok = True
 
     @Slot(object)
@@ -299,15 +300,15 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             self._on_job_cancelled(failure)
             return
         self._load_after_save = False
-        self.progress.setFormat("Stopped")
+        self.progress.setFormat(translate("OptimizeTab", "Stopped"))
         self.show_message(failure.message, error=True)
         self._finished_ok = False
 
     @Slot(object)
     def _on_job_cancelled(self, _failure: Failure) -> None:
         self._load_after_save = False
-        self.progress.setFormat("Stopped")
-        self.show_message("Cancelled; the rows measured so far stay.")
+        self.progress.setFormat(translate("OptimizeTab", "Stopped"))
+        self.show_message(translate("OptimizeTab", "Cancelled; the rows measured so far stay."))
         self._finished_ok = False
 
     @Slot(str)
@@ -322,7 +323,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         self._saved.clear()
         self._refresh_report()
         self._refresh_state()
-        self.show_message("Report cleared.")
+        self.show_message(translate("OptimizeTab", "Report cleared."))
 
     @Slot()
     def _on_remove_button_clicked(self) -> None:
@@ -338,7 +339,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         from playground.core.files import write_text_atomic
 
         written = write_text_atomic(path, report_text(self._results, self.measure.settings(), Path(path)))
-        self.show_message(f"Report written to {written}")
+        self.show_message(translate("OptimizeTab", "Report written to {written}").format(written=written))
         return written
 
     def _on_export_clicked(self, fmt: str) -> None:
@@ -347,7 +348,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             try:
                 self.export_report(path)
             except OSError as exc:
-                self.show_message(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.", True)
+                self.show_message(translate("OptimizeTab", "Could not write {path}: {n1}. Choose another folder.").format(path=path, n1=exc.strerror or exc), True)
 
     @Slot(object)
     def _on_controller_model_changed(self, _info) -> None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Slot
 
 from playground.ui.optimize.files import load_settings, variant_folder
+from playground.ui.i18n import translate
 
-ONNX_SAVE_TIP = ("This variant is the Chat tab's fast engine (ONNX Runtime), kept in the app's cache and used "
+ONNX_SAVE_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "This variant is the Chat tab's fast engine (ONNX Runtime), kept in the app's cache and used "
                  "automatically for this model: there is no model folder to save. Use Load into Chat.")
-SAVE_TIP = "Save the selected variant as a model folder (safetensors + JSON)."
-LOAD_TIP = "Make the selected variant the current model (saves it first)."
-ONNX_LOAD_TIP = "Chat with the current model on this fast engine: selects it in the Chat tab's Engine box."
+SAVE_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "Save the selected variant as a model folder (safetensors + JSON).")
+LOAD_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "Make the selected variant the current model (saves it first).")
+ONNX_LOAD_TIP = QT_TRANSLATE_NOOP("VariantActionsMixin", "Chat with the current model on this fast engine: selects it in the Chat tab's Engine box.")
 
 
 class VariantActionsMixin:
@@ -29,9 +30,9 @@ class VariantActionsMixin:
         onnx = selected is not None and selected.onnx_folder is not None
         has_model = selected is not None and selected.model is not None
         self.save_button.setEnabled(has_model and not busy)
-        self.save_button.setToolTip(ONNX_SAVE_TIP if onnx else SAVE_TIP)
+        self.save_button.setToolTip(translate("VariantActionsMixin", ONNX_SAVE_TIP if onnx else SAVE_TIP))
         self.load_button.setEnabled((has_model or onnx) and not busy and not model_busy)
-        self.load_button.setToolTip(ONNX_LOAD_TIP if onnx else LOAD_TIP)
+        self.load_button.setToolTip(translate("VariantActionsMixin", ONNX_LOAD_TIP if onnx else LOAD_TIP))
 
     def save_selected(self, folder: str | Path | None = None, then_load: bool = False) -> bool:
         selected = self._selected()
@@ -56,7 +57,7 @@ class VariantActionsMixin:
 
     def _on_variant_saved(self, folder: str) -> None:
         self._saved[id(self._saving)] = folder
-        self.show_message(f"Saved to {folder}. Open it any time with File → Open model folder.")
+        self.show_message(translate("VariantActionsMixin", "Saved to {folder}. Open it any time with File → Open model folder.").format(folder=folder))
         self._finished_ok = True
         if self._load_after_save:
             self._load_after_save = False
@@ -78,12 +79,10 @@ class VariantActionsMixin:
     def _use_fast_engine(self, result) -> bool:
         session = self.controller.session
         if session is None or session.source.name != result.base_name:
-            self.show_message(f"This row was measured on {result.base_name}. Load that model again to chat with "
-                              f"it on {result.engine_name}.", error=True)
+            self.show_message(translate("VariantActionsMixin", "This row was measured on {base_name}. Load that model again to chat with it on {engine_name}.").format(base_name=result.base_name, engine_name=result.engine_name), error=True)
             return False
         self.engine_requested.emit(result.engine_name)
-        self.show_message(f"Chat now answers with {result.engine_name}: the same ONNX model this row measured "
-                          "(the Engine box in the Chat tab switches back any time).")
+        self.show_message(translate("VariantActionsMixin", "Chat now answers with {engine_name}: the same ONNX model this row measured (the Engine box in the Chat tab switches back any time).").format(engine_name=result.engine_name))
         self.navigate_requested.emit("chatTab")
         return True
 
@@ -92,9 +91,9 @@ class VariantActionsMixin:
 
         device, dtype = load_settings(result, self.controller.session.info().device)
         if not self.controller.load(folder_source(folder), device, dtype):
-            self.show_message("The model is busy loading; try again in a moment.", error=True)
+            self.show_message(translate("VariantActionsMixin", "The model is busy loading; try again in a moment."), error=True)
             return False
-        self.show_message(f"Loading {Path(folder).name} into Chat…")
+        self.show_message(translate("VariantActionsMixin", "Loading {name} into Chat…").format(name=Path(folder).name))
         self.navigate_requested.emit("chatTab")
         return True
 

@@ -13,17 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
+
+from playground.ui.i18n import translate
 
 DEFAULT_SEED = 1234  # scenes sample with a fixed seed, so a rehearsed demo replays token for token
 
 
 class DemoError(ValueError):
     pass
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Demos", text)
 
 
 def _arg(args: dict, name: str, kind: type | tuple, default=None):
@@ -46,7 +44,7 @@ def _when_model_ready(window, run: Callable[[], str]) -> str:
     controller.model_changed.connect(once)
     if controller.session is None and not controller.busy:
         window._load_initial_model()
-    return _tr("Loading the model… the demo starts as soon as it is ready.")
+    return translate("Demos", "Loading the model… the demo starts as soon as it is ready.")
 
 
 # ---------------------------------------------------------------------- Architecture
@@ -60,7 +58,7 @@ def config_compare(window, args: dict) -> str:
     window.show_tab("architectureTab")
     window.architecture_tab.show_page("builder")
     window.architecture_tab.builder.compare_presets(names)
-    return _tr("Config builder: %1 side by side.").replace("%1", " vs ".join(names))
+    return translate("Demos", "Config builder: %1 side by side.").replace("%1", " vs ".join(names))
 
 
 def compute_estimate(window, args: dict) -> str:
@@ -72,7 +70,7 @@ def compute_estimate(window, args: dict) -> str:
     window.show_tab("architectureTab")
     window.architecture_tab.show_page("builder")
     window.architecture_tab.builder.apply_preset(name)
-    return _tr("Time ≈ 6·N·D / FLOP/s for %1, with this machine's measured FLOP/s (bottom right).").replace("%1", name)
+    return translate("Demos", "Time ≈ 6·N·D / FLOP/s for %1, with this machine's measured FLOP/s (bottom right).").replace("%1", name)
 
 
 def attention(window, args: dict) -> str:
@@ -84,7 +82,7 @@ def attention(window, args: dict) -> str:
 
     def run() -> str:
         tab.run_attention()
-        return _tr("Attention: every head of the model on one sentence. Click a head, then a token.")
+        return translate("Demos", "Attention: every head of the model on one sentence. Click a head, then a token.")
 
     return _when_model_ready(window, run)
 
@@ -94,7 +92,7 @@ def _training(window):
     window.show_tab("trainingTab")
     tab = window.training_tab
     if tab.is_training:
-        raise DemoError(_tr("a training run is already going: stop it first (Training tab, Stop)"))
+        raise DemoError(translate("Demos", "a training run is already going: stop it first (Training tab, Stop)"))
     return tab
 
 
@@ -131,9 +129,9 @@ def pretrain_vs_finetune(window, args: dict) -> str:
             newest[mode] = Path(path)
     if len(newest) == 2:
         tab.runs.select_runs([newest["scratch"], newest["lora"]])
-        return _tr("Runs list: your newest from-scratch run and LoRA fine-tune, overlaid.")
+        return translate("Demos", "Runs list: your newest from-scratch run and LoRA fine-tune, overlaid.")
     missing = [k for k in ("scratch", "lora") if k not in newest]
-    return (_tr("No %1 run yet: start this preset, then the “%2” preset; Show me again overlays the two.")
+    return (translate("Demos", "No %1 run yet: start this preset, then the “%2” preset; Show me again overlays the two.")
             .replace("%1", " / ".join(missing)).replace("%2", finetune))
 
 
@@ -146,14 +144,14 @@ def training_loop(window, args: dict) -> str:
     tab.set_config(tab.panel.config().replace(max_steps=steps))
     window.learn_panel.stages.follow(tab)
     tab.start_button.click()
-    return _tr("Training: each stage is named below as it happens.")
+    return translate("Demos", "Training: each stage is named below as it happens.")
 
 
 def optimizer_race(window, args: dict) -> str:
     tab = _training(window)
     tab.apply_preset("race")
     tab.start_button.click()
-    return _tr("Optimizer race: SGD, Momentum, RMSprop and Adam, one after another, overlaid.")
+    return translate("Demos", "Optimizer race: SGD, Momentum, RMSprop and Adam, one after another, overlaid.")
 
 
 def regularization(window, args: dict) -> str:
@@ -170,7 +168,7 @@ def regularization(window, args: dict) -> str:
     with_ = base.replace(name="with-regularization", model=replace(base.model, dropout=dropout),
                          optim=replace(base.optim, weight_decay=decay))
     tab.start_series([without, with_])
-    return (_tr("Two runs, without and with dropout %1 + weight decay %2: compare train and validation loss.")
+    return (translate("Demos", "Two runs, without and with dropout %1 + weight decay %2: compare train and validation loss.")
             .replace("%1", f"{dropout:g}").replace("%2", f"{decay:g}"))
 
 
@@ -189,7 +187,7 @@ def sampling(window, args: dict, *, seed: int | None = None) -> str:
     def run() -> str:
         chat.sampling.temperature.setFocus()
         if not prompt or chat.is_generating():
-            return _tr("Temperature focused: change it and watch the chart.")
+            return translate("Demos", "Temperature focused: change it and watch the chart.")
         chat.clear_conversation()
         chat.send(str(prompt))
 
@@ -204,7 +202,7 @@ def sampling(window, args: dict, *, seed: int | None = None) -> str:
             chat.sampling.temperature.setFocus()
 
         chat.streamer.running_changed.connect(chart_first_token)
-        return _tr("A reply with a fixed seed; its first token's distribution is charted. Change the temperature.")
+        return translate("Demos", "A reply with a fixed seed; its first token's distribution is charted. Change the temperature.")
 
     return _when_model_ready(window, run)
 
@@ -212,7 +210,7 @@ def sampling(window, args: dict, *, seed: int | None = None) -> str:
 def guess(window, args: dict, *, seed: int | None = None) -> str:
     chat = window.chat_tab
     if chat.is_generating():
-        raise DemoError(_tr("a reply is running: stop it first"))
+        raise DemoError(translate("Demos", "a reply is running: stop it first"))
     chat.guess.set_on(True)
     return sampling(window, {**args, "prompt": _arg(args, "prompt", str, "The capital of France is")}, seed=seed)
 
@@ -230,12 +228,12 @@ def compression(window, args: dict) -> str:
 
     def run() -> str:
         if tab.busy:
-            return _tr("The Optimize tab is busy: its report fills when the running job ends.")
+            return translate("Demos", "The Optimize tab is busy: its report fills when the running job ends.")
         tab.techniques.set_checked(techniques)
         tab.measure.new_tokens.setValue(_arg(args, "new_tokens", int, 16))
         tab.measure.ppl_tokens.setValue(_arg(args, "ppl_tokens", int, 256))
         tab.run()
-        return _tr("Compressing with %1 and measuring against the original.").replace("%1", ", ".join(techniques))
+        return translate("Demos", "Compressing with %1 and measuring against the original.").replace("%1", ", ".join(techniques))
 
     return _when_model_ready(window, run)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDockWidget, QFrame, QLabel, QListWidget, QListWi
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from playground.core import lessons as core_lessons
+from playground.ui.i18n import translate
 from playground.ui.shell.demos import DEMOS, DemoError, run_demo
 
 LANGUAGE_KEY = "learn/language"
@@ -58,23 +59,23 @@ class StageStrip(QLabel):
 
     @Slot(str, object)
     def set_stage(self, stage: str, payload) -> None:
-        names = {"preprocess": self.tr("preprocess"), "init": self.tr("init"), "forward": self.tr("forward"),
-                 "loss": self.tr("loss"), "backprop": self.tr("backprop"), "update": self.tr("update")}
+        names = {"preprocess": translate("StageStrip", "preprocess"), "init": translate("StageStrip", "init"), "forward": translate("StageStrip", "forward"),
+                 "loss": translate("StageStrip", "loss"), "backprop": translate("StageStrip", "backprop"), "update": translate("StageStrip", "update")}
         lit = {"preprocess": ("preprocess",), "init": ("init",),
                "step": ("forward", "loss", "backprop", "update")}.get(stage, ())
         self.stage = stage
         if stage == "step":
             m = payload
-            self.detail = (self.tr("step %1: forward → loss %2 → backprop (gradient norm %3) → update (lr %4)")
+            self.detail = (translate("StageStrip", "step %1: forward → loss %2 → backprop (gradient norm %3) → update (lr %4)")
                            .replace("%1", f"{m.step:,}").replace("%2", f"{m.loss:.3f}")
                            .replace("%3", f"{m.grad_norm:.2f}").replace("%4", f"{m.lr:.2e}"))
         elif stage == "init" and hasattr(payload, "n_params"):
-            self.detail = self.tr("model built with random weights: %1 parameters").replace("%1",
+            self.detail = translate("StageStrip", "model built with random weights: %1 parameters").replace("%1",
                                                                                              f"{payload.n_params:,}")
         elif isinstance(payload, str):
             self.detail = payload
         else:
-            self.detail = self.tr("preparing the data (tokenizing)…")
+            self.detail = translate("StageStrip", "preparing the data (tokenizing)…")
         cells = []
         for key in STAGES:
             on = key in lit
@@ -88,7 +89,7 @@ class LearnPanel(QDockWidget):
     demo_started = Signal(str)  # the lesson key whose Show me ran
 
     def __init__(self, window) -> None:
-        super().__init__(self.tr("Learn"), window)
+        super().__init__(translate("LearnPanel", "Learn"), window)
         self.setObjectName("learnPanel")
         self.window_ = window
         self.language = lesson_language()
@@ -106,8 +107,8 @@ class LearnPanel(QDockWidget):
         self.formula.setFrameShape(QFrame.StyledPanel)
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.formula.setAlignment(Qt.AlignCenter)
-        self.show_me_button = QPushButton(self.tr("Show me"), objectName="showMeButton")
-        self.show_me_button.setToolTip(self.tr("Set up this lesson's live demo in the app"))
+        self.show_me_button = QPushButton(translate("LearnPanel", "Show me"), objectName="showMeButton")
+        self.show_me_button.setToolTip(translate("LearnPanel", "Set up this lesson's live demo in the app"))
         self.show_me_button.clicked.connect(self.show_me)
         self.status = QLabel("", objectName="learnStatus", wordWrap=True)
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -184,7 +185,7 @@ class LearnPanel(QDockWidget):
     def _show_lesson(self, lesson) -> None:
         self.show_me_button.setEnabled(lesson is not None)
         if lesson is None:
-            self.text.setMarkdown(self.tr("No lessons found."))
+            self.text.setMarkdown(translate("LearnPanel", "No lessons found."))
             self.formula.hide()
             return
         self.text.setMarkdown(f"## {lesson.title}\n\n{lesson.body}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QTabWidget, QToolBar, QWidget)
 
@@ -14,15 +14,25 @@ from playground.core.errors import Failure
 from playground.core.paths import RESOURCES
 from playground.core.progress import Progress
 from playground.core.types import ModelInfo, ModelSource
+from playground.ui import i18n
 from playground.ui.architecture.tab import ArchitectureTab
 from playground.ui.basics.tab import BasicsTab
 from playground.ui.chat.tab import ChatTab
+from playground.ui.i18n import translate
 from playground.ui.optimize.tab import OptimizeTab
 from playground.ui.shell import presenter, theme
 from playground.ui.shell.context import TabContext
 from playground.ui.shell.model_selector import ModelSelector
 from playground.ui.training.tab import TrainingTab
 from playground.workers.model_controller import ModelController
+
+# Shown in both languages: the language being left may be the only one the user reads.
+RESTART_NOTICE = {
+    "en": "The menus and tabs will be in English the next time LLM Playground starts; the lessons already are.\n\n"
+          "下次启动 LLM Playground 时，菜单和标签页将显示为英文；课程已切换为英文。",
+    "zh_CN": "下次启动 LLM Playground 时，菜单和标签页将显示为中文；课程已切换为中文。\n\n"
+             "The menus and tabs will be in Chinese the next time LLM Playground starts; the lessons already are.",
+}
 
 
 class MainWindow(QMainWindow):
@@ -58,38 +68,38 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Model", self)
+        bar = QToolBar(translate("MainWindow", "Model"), self)
         bar.setObjectName("modelToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
-        bar.addWidget(QLabel(" Model "))
+        bar.addWidget(QLabel(translate("MainWindow", " Model ")))
         self.model_selector = ModelSelector(self.controller)
         self.model_selector.source_chosen.connect(self._on_model_selector_source_chosen)
         self.model_selector.open_folder_chosen.connect(self._on_open_folder_triggered)
         self.model_selector.open_gguf_chosen.connect(self._on_open_gguf_triggered)
         self.model_selector.scan_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         bar.addWidget(self.model_selector)
-        self.open_folder_action = QAction("Open model folder…", self, objectName="openModelFolderAction")
+        self.open_folder_action = QAction(translate("MainWindow", "Open model folder…"), self, objectName="openModelFolderAction")
         self.open_folder_action.setShortcut(QKeySequence.Open)
         self.open_folder_action.triggered.connect(self._on_open_folder_triggered)
         bar.addAction(self.open_folder_action)
-        self.open_gguf_action = QAction("Open GGUF file…", self, objectName="openGgufFileAction")
+        self.open_gguf_action = QAction(translate("MainWindow", "Open GGUF file…"), self, objectName="openGgufFileAction")
         self.open_gguf_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.open_gguf_action.setToolTip("Open a llama.cpp .gguf model file (converted once, then cached)")
+        self.open_gguf_action.setToolTip(translate("MainWindow", "Open a llama.cpp .gguf model file (converted once, then cached)"))
         self.open_gguf_action.triggered.connect(self._on_open_gguf_triggered)
         bar.addSeparator()
-        bar.addWidget(QLabel(" Device "))
+        bar.addWidget(QLabel(translate("MainWindow", " Device ")))
         self.device_selector = QComboBox(objectName="deviceSelector")
         self.device_selector.addItem("cpu")
-        self.device_selector.setToolTip("Where the model runs. GPUs appear when torch can see them.")
+        self.device_selector.setToolTip(translate("MainWindow", "Where the model runs. GPUs appear when torch can see them."))
         self.device_selector.activated.connect(self._on_device_or_dtype_activated)
         bar.addWidget(self.device_selector)
-        bar.addWidget(QLabel(" Precision "))
+        bar.addWidget(QLabel(translate("MainWindow", " Precision ")))
         self.dtype_selector = QComboBox(objectName="dtypeSelector")
         self.dtype_selector.addItems(["float32", "bfloat16"])
-        self.dtype_selector.setToolTip("Number format of the weights: bfloat16 halves memory; it is faster on GPUs "
+        self.dtype_selector.setToolTip(translate("MainWindow", "Number format of the weights: bfloat16 halves memory; it is faster on GPUs "
                                        "and on CPUs with native bf16, and its text leaves float32's after a few "
-                                       "tokens. float16 is offered on GPUs.")
+                                       "tokens. float16 is offered on GPUs."))
         self.dtype_selector.activated.connect(self._on_device_or_dtype_activated)
         bar.addWidget(self.dtype_selector)
         bar.addSeparator()
@@ -99,7 +109,7 @@ class MainWindow(QMainWindow):
         self.load_progress.setTextVisible(True)
         self.load_progress.hide()
         self._load_progress_action = bar.addWidget(self.load_progress)
-        self.cancel_load_button = QPushButton("Cancel", objectName="cancelLoadButton")
+        self.cancel_load_button = QPushButton(translate("MainWindow", "Cancel"), objectName="cancelLoadButton")
         self.cancel_load_button.clicked.connect(self.controller.cancel)
         self._cancel_action = bar.addWidget(self.cancel_load_button)
         self._load_progress_action.setVisible(False)
@@ -116,9 +126,11 @@ class MainWindow(QMainWindow):
         self.architecture_tab = ArchitectureTab(context, self)
         self.optimize_tab = OptimizeTab(context, self)
         self.basics_tab = BasicsTab(context, self)
-        for tab, title in ((self.chat_tab, "Chat"), (self.training_tab, "Training"),
-                           (self.architecture_tab, "Architecture"), (self.optimize_tab, "Optimize"),
-                           (self.basics_tab, "Basics")):
+        for tab, title in ((self.chat_tab, translate("MainWindow", "Chat")),
+                           (self.training_tab, translate("MainWindow", "Training")),
+                           (self.architecture_tab, translate("MainWindow", "Architecture")),
+                           (self.optimize_tab, translate("MainWindow", "Optimize")),
+                           (self.basics_tab, translate("MainWindow", "Basics"))):
             self.tabs.addTab(tab, title)
         # The hand-offs between tabs, all of them: each tab asks through a signal, the window answers.
         for tab in (self.training_tab, self.architecture_tab, self.optimize_tab):
@@ -142,53 +154,85 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         self.status_labels: dict[str, QLabel] = {}
-        for key, tip in (("model", "Current model"), ("params", "Parameter count"), ("device", "Device"),
-                         ("dtype", "Weight precision"),
-                         ("exactness", "Lower precision runs faster, but greedy replies can differ from "
-                                       "float32 after a few tokens (measured on the built-in model)."),
-                         ("memory", "Memory used by the app")):
+        for key, tip in (("model", translate("MainWindow", "Current model")), ("params", translate("MainWindow", "Parameter count")), ("device", translate("MainWindow", "Device")),
+                         ("dtype", translate("MainWindow", "Weight precision")),
+                         ("exactness", translate("MainWindow", "Lower precision runs faster, but greedy replies can differ from "
+                                       "float32 after a few tokens (measured on the built-in model).")),
+                         ("memory", translate("MainWindow", "Memory used by the app"))):
             label = QLabel("", objectName=f"status{key.capitalize()}")
             label.setToolTip(tip)
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
             self.status_labels[key] = label
-        self.status_labels["model"].setText("No model loaded")
+        self.status_labels["model"].setText(translate("MainWindow", "No model loaded"))
         self.status_labels["exactness"].setStyleSheet("color: #d08000;")
         self.status_labels["exactness"].hide()
         self._memory_timer = QTimer(self, interval=2000, timeout=self._update_memory)
         self._memory_timer.start()
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
         file_menu.addAction(self.open_folder_action)
         file_menu.addAction(self.open_gguf_action)
-        self.serve_action = QAction("Serve current model…", self, objectName="serveAction")
-        self.serve_action.setToolTip("Serve the current model over an OpenAI-compatible API on this machine")
+        self.serve_action = QAction(translate("MainWindow", "Serve current model…"), self, objectName="serveAction")
+        self.serve_action.setToolTip(translate("MainWindow", "Serve the current model over an OpenAI-compatible API on this machine"))
         self.serve_action.triggered.connect(self._on_serve_action_triggered)
         file_menu.addAction(self.serve_action)
         file_menu.addSeparator()
-        quit_action = QAction("Quit", self, objectName="quitAction", shortcut=QKeySequence.Quit)
+        quit_action = QAction(translate("MainWindow", "Quit"), self, objectName="quitAction", shortcut=QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        self.view_menu = self.menuBar().addMenu("&View")
-        zoom_in = QAction("Zoom in", self, objectName="zoomInAction")
+        self.view_menu = self.menuBar().addMenu(translate("MainWindow", "&View"))
+        zoom_in = QAction(translate("MainWindow", "Zoom in"), self, objectName="zoomInAction")
         zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++"), QKeySequence.ZoomIn])
         zoom_in.triggered.connect(lambda: self.set_zoom(self.zoom * 1.1))
-        zoom_out = QAction("Zoom out", self, objectName="zoomOutAction")
+        zoom_out = QAction(translate("MainWindow", "Zoom out"), self, objectName="zoomOutAction")
         zoom_out.setShortcuts([QKeySequence("Ctrl+-"), QKeySequence.ZoomOut])
         zoom_out.triggered.connect(lambda: self.set_zoom(self.zoom / 1.1))
-        zoom_reset = QAction("Actual size", self, objectName="zoomResetAction", shortcut=QKeySequence("Ctrl+0"))
+        zoom_reset = QAction(translate("MainWindow", "Actual size"), self, objectName="zoomResetAction", shortcut=QKeySequence("Ctrl+0"))
         zoom_reset.triggered.connect(lambda: self.set_zoom(1.0))
-        full_screen = QAction("Full screen", self, objectName="fullScreenAction", checkable=True)
+        full_screen = QAction(translate("MainWindow", "Full screen"), self, objectName="fullScreenAction", checkable=True)
         full_screen.setShortcut(QKeySequence("F11"))
         full_screen.toggled.connect(lambda on: self.showFullScreen() if on else self.showNormal())
-        self.dark_action = QAction("Dark theme", self, objectName="darkThemeAction", checkable=True)
+        self.dark_action = QAction(translate("MainWindow", "Dark theme"), self, objectName="darkThemeAction", checkable=True)
         self.dark_action.toggled.connect(self._on_dark_action_toggled)
         fast_engine = self.chat_tab.fast_engine_action  # a setting of the Chat tab
         for action in (zoom_in, zoom_out, zoom_reset, None, full_screen, self.dark_action, None, fast_engine):
             self.view_menu.addSeparator() if action is None else self.view_menu.addAction(action)
         self.zoom_actions = {"in": zoom_in, "out": zoom_out, "reset": zoom_reset}
+        self._build_language_menu()
+
+    def _build_language_menu(self) -> None:
+        """View ▸ Language: each language in its own words; the choice is stored and applies at the next start
+        (the lessons follow at once)."""
+        menu = self.view_menu.addMenu(translate("MainWindow", "Language"))
+        menu.setObjectName("languageMenu")
+        group = QActionGroup(self, exclusive=True)
+        self.language_actions: dict[str, QAction] = {}
+        for language, name in (("en", "languageEnglishAction"), ("zh_CN", "languageChineseAction")):
+            action = QAction(i18n.NATIVE_NAMES[language], self, objectName=name, checkable=True)
+            action.setChecked(language == i18n.ui_language())
+            action.triggered.connect(lambda _checked=False, lang=language: self.choose_language(lang))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[language] = action
+
+    def choose_language(self, language: str) -> QMessageBox | None:
+        """Store the UI language for the next start, show the lessons in it now, and say so (in both
+        languages: the one being left may be the one the user cannot read)."""
+        changed = language != i18n.ui_language()
+        i18n.set_ui_language(language)
+        self.language_actions[language].setChecked(True)
+        learn_panel = getattr(self, "learn_panel", None)
+        if learn_panel is not None:
+            learn_panel.set_language(language)
+        if not changed:
+            return None
+        box = QMessageBox(QMessageBox.Information, "Language / 语言", RESTART_NOTICE[language], QMessageBox.Ok, self)
+        box.setObjectName("languageRestartNotice")
+        box.open()
+        return box
 
     def _connect_controller(self) -> None:
         c = self.controller
@@ -270,7 +314,7 @@ class MainWindow(QMainWindow):
         source = opened_source(path)
         if self.controller.busy:
             self._queued_source = source
-            self.statusBar().showMessage(f"Busy loading a model: {source.name} opens as soon as it is done…")
+            self.statusBar().showMessage(translate("MainWindow", "Busy loading a model: {name} opens as soon as it is done…").format(name=source.name))
             return True
         return self.load_source(source)
 
@@ -289,14 +333,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_open_folder_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a Hugging Face model folder")
+        folder = QFileDialog.getExistingDirectory(self, translate("MainWindow", "Open a Hugging Face model folder"))
         if folder:
             self.open_model(folder)
 
     @Slot()
     def _on_open_gguf_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model file", "",
-                                              "GGUF models (*.gguf);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, translate("MainWindow", "Open a GGUF model file"), "",
+                                              translate("MainWindow", "GGUF models (*.gguf);;All files (*)"))
         if path:
             self.open_model(path)
 
@@ -312,8 +356,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_load_started(self, source: ModelSource) -> None:
         self.load_progress.setValue(0)
-        self.load_progress.setFormat(f"Loading {source.name}…")
-        self.statusBar().showMessage(f"Loading {source.name}…")
+        self.load_progress.setFormat(translate("MainWindow", "Loading {name}…").format(name=source.name))
+        self.statusBar().showMessage(translate("MainWindow", "Loading {name}…").format(name=source.name))
 
     @Slot(object)
     def _on_controller_load_progressed(self, progress: Progress) -> None:
@@ -341,12 +385,12 @@ class MainWindow(QMainWindow):
         self.refresh_sources()
         labels = self.status_labels
         labels["model"].setText(info.name)
-        labels["params"].setText(f"{fmt.count(info.n_params)} parameters")
-        labels["params"].setToolTip(f"{info.n_params:,} parameters")
+        labels["params"].setText(translate("MainWindow", "{n_params} parameters").format(n_params=fmt.count(info.n_params)))
+        labels["params"].setToolTip(translate("MainWindow", "{n_params:,} parameters").format(n_params=info.n_params))
         labels["device"].setText(info.device)
         labels["dtype"].setText(info.dtype)
         inexact = info.dtype != "float32"
-        labels["exactness"].setText("faster, not exact" if inexact else "")
+        labels["exactness"].setText(translate("MainWindow", "faster, not exact") if inexact else "")
         labels["exactness"].setVisible(inexact)
         self._update_memory()
         how = "from cache" if info.from_cache else ""
@@ -374,7 +418,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_load_failed(self, failure: Failure) -> None:
         self._on_controller_load_cancelled(failure)
-        self.show_error("Could not load the model", failure.message)
+        self.show_error(translate("MainWindow", "Could not load the model"), failure.message)
 
     @Slot(object)
     def _on_controller_load_cancelled(self, failure: Failure) -> None:
@@ -402,14 +446,14 @@ class MainWindow(QMainWindow):
 
         device = self.controller.session.info().device if self.controller.session else "cpu"
         try:
-            self.status_labels["memory"].setText(f"{fmt.nbytes(process_memory_bytes(device))} used")
+            self.status_labels["memory"].setText(translate("MainWindow", "{n0} used").format(n0=fmt.nbytes(process_memory_bytes(device))))
         except Exception:  # psutil missing or the GPU went away: the label is optional
             self.status_labels["memory"].setText("")
 
     @Slot()
     def _on_serve_action_triggered(self) -> None:
         if self.controller.session is None:
-            self.show_error("No model to serve", "Load a model first, then choose File → Serve current model.")
+            self.show_error(translate("MainWindow", "No model to serve"), translate("MainWindow", "Load a model first, then choose File → Serve current model."))
             return
         if self.server_panel is None:
             from playground.ui.shell.server_panel import ServerPanel

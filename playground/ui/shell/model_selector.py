@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from playground.core.types import ModelSource
+from playground.ui.i18n import translate
 from playground.workers.jobs import Jobs
 from playground.workers.base import FunctionWorker
 
@@ -28,7 +29,7 @@ class ModelSelector(QComboBox):
         self.setObjectName("modelSelector")
         self.setMinimumContentsLength(28)
         self.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.setToolTip("The model every tab uses. Pick one to load it.")
+        self.setToolTip(translate("ModelSelector", "The model every tab uses. Pick one to load it."))
         self.controller = controller
         self.sources: list[ModelSource] = []  # what the list offers, the current model included
         self._scanned: list[ModelSource] | None = None  # the last scan's models (None: no scan back yet)
@@ -69,8 +70,8 @@ class ModelSelector(QComboBox):
         for source in self.sources:
             self.addItem(source.name, source.key)
             self.setItemData(self.count() - 1, source.detail, Qt.ToolTipRole)
-        self.addItem("Open model folder…", OPEN_FOLDER_ITEM)
-        self.addItem("Open GGUF file…", OPEN_GGUF_ITEM)
+        self.addItem(translate("ModelSelector", "Open model folder…"), OPEN_FOLDER_ITEM)
+        self.addItem(translate("ModelSelector", "Open GGUF file…"), OPEN_GGUF_ITEM)
         self.select_current()
         self.blockSignals(False)
 

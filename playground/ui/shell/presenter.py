@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QLabel, QWidget
 
 from playground.core import lessons as core_lessons
+from playground.ui.i18n import translate
 from playground.ui.shell import theme
 from playground.ui.shell.demos import DEFAULT_SEED
 
@@ -74,21 +75,21 @@ class Presenter(QObject):
         self.scenes_name = ""  # the file the scenes came from ("" = the lessons)
         self.index = -1
         self.overlay = SceneOverlay(window)
-        self.action = QAction(self.tr("Presenter mode"), window, objectName="presenterMode", checkable=True)
+        self.action = QAction(translate("Presenter", "Presenter mode"), window, objectName="presenterMode", checkable=True)
         self.action.setShortcut(QKeySequence("F5"))
-        self.action.setToolTip(self.tr("Large fonts, high contrast, full screen; PageDown/PageUp step the "
+        self.action.setToolTip(translate("Presenter", "Large fonts, high contrast, full screen; PageDown/PageUp step the "
                                        "scenes (F5)"))
         self.action.toggled.connect(self.set_active)
-        self.next_action = QAction(self.tr("Next scene"), window, objectName="nextSceneAction")
+        self.next_action = QAction(translate("Presenter", "Next scene"), window, objectName="nextSceneAction")
         self.next_action.triggered.connect(self.next_scene)
-        self.previous_action = QAction(self.tr("Previous scene"), window, objectName="previousSceneAction")
+        self.previous_action = QAction(translate("Presenter", "Previous scene"), window, objectName="previousSceneAction")
         self.previous_action.triggered.connect(self.previous_scene)
-        self.open_action = QAction(self.tr("Open scenes…"), window, objectName="openScenesAction")
+        self.open_action = QAction(translate("Presenter", "Open scenes…"), window, objectName="openScenesAction")
         self.open_action.triggered.connect(self._on_open_action_triggered)
         for action in (self.next_action, self.previous_action):
             action.setShortcutVisibleInContextMenu(True)
-        self.next_action.setText(self.tr("Next scene") + "\tPageDown")
-        self.previous_action.setText(self.tr("Previous scene") + "\tPageUp")
+        self.next_action.setText(translate("Presenter", "Next scene") + "\tPageDown")
+        self.previous_action.setText(translate("Presenter", "Previous scene") + "\tPageUp")
 
     # ------------------------------------------------------------------ presenter mode
     def set_active(self, on: bool) -> None:
@@ -192,13 +193,13 @@ class Presenter(QObject):
                                                 error=True)
             return False
         self.set_scenes(loaded.items, Path(path).name)
-        message = self.tr("%1: %2 scenes. PageDown starts.").replace("%1", Path(path).name) \
+        message = translate("Presenter", "%1: %2 scenes. PageDown starts.").replace("%1", Path(path).name) \
             .replace("%2", str(len(loaded.items)))
         self.window.learn_panel.show_status("\n".join([message, *loaded.problems]), error=bool(loaded.problems))
         return True
 
     def _on_open_action_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open a scenes file"), "", "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self.window, translate("Presenter", "Open a scenes file"), "", "JSON (*.json)")
         if path:
             self.open_scenes(path)
 
@@ -218,7 +219,7 @@ class Presenter(QObject):
             return False
         self.index = index
         scene = self.scenes[index]
-        name = self.scenes_name or self.tr("scene %1").replace("%1", str(index + 1))
+        name = self.scenes_name or translate("Presenter", "scene %1").replace("%1", str(index + 1))
         self.window.learn_panel.run(scene.demo, name, seed=DEFAULT_SEED)
         self.overlay.show_text(f"{index + 1} / {len(self.scenes)} · {scene.title}")
         self.scene_changed.emit(index)
@@ -242,9 +243,9 @@ def install(window) -> None:
     panel.hide()
     learn = panel.toggleViewAction()
     learn.setObjectName("learnAction")
-    learn.setText(window.tr("Learn"))
+    learn.setText(translate("Presenter", "Learn"))
     learn.setShortcut(QKeySequence("F1"))
-    learn.setToolTip(window.tr("Lessons with a live demo (F1)"))
+    learn.setToolTip(translate("Presenter", "Lessons with a live demo (F1)"))
     window.presenter = presenter = Presenter(window)
     bar = window.findChild(QWidget, "modelToolbar")
     bar.addSeparator()

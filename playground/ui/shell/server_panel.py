@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from playground.ui.i18n import translate
 from playground.workers.server import ServerController, ServerStatus
 
 MAX_LOG_ROWS = 500
@@ -21,7 +22,7 @@ class ServerPanel(QDockWidget):
 
     def __init__(self, model_controller, parent: QWidget | None = None, *,
                  show_error: Callable[[str, str], object] | None = None) -> None:
-        super().__init__("Local server (OpenAI-compatible)", parent)
+        super().__init__(translate("ServerPanel", "Local server (OpenAI-compatible)"), parent)
         self.setObjectName("serverPanel")
         self.model_controller = model_controller
         self._show_error = show_error  # (title, message): the window's error dialog; None: the status says it
@@ -32,7 +33,7 @@ class ServerPanel(QDockWidget):
         self.server.failed.connect(self._on_server_failed)
         model_controller.model_changed.connect(self._on_model_controller_model_changed)
         self._build()
-        self._show_status(ServerStatus(False), "Stopped.")
+        self._show_status(ServerStatus(False), translate("ServerPanel", "Stopped."))
 
     def _build(self) -> None:
         body = QWidget(self)
@@ -40,13 +41,13 @@ class ServerPanel(QDockWidget):
         top = QHBoxLayout()
         self.status_label = QLabel(objectName="serverStatusLabel")
         self.url_field = QLineEdit(objectName="serverUrlField", readOnly=True)
-        self.url_field.setToolTip("The OpenAI base URL: give it to any OpenAI client (any API key works).")
+        self.url_field.setToolTip(translate("ServerPanel", "The OpenAI base URL: give it to any OpenAI client (any API key works)."))
         self.url_field.setMinimumWidth(260)
-        self.copy_button = QPushButton("Copy URL", objectName="serverCopyButton")
+        self.copy_button = QPushButton(translate("ServerPanel", "Copy URL"), objectName="serverCopyButton")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.start_button = QPushButton("Start server", objectName="serverStartButton")
+        self.start_button = QPushButton(translate("ServerPanel", "Start server"), objectName="serverStartButton")
         self.start_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop server", objectName="serverStopButton")
+        self.stop_button = QPushButton(translate("ServerPanel", "Stop server"), objectName="serverStopButton")
         self.stop_button.clicked.connect(self.stop)
         for widget in (self.status_label, self.url_field, self.copy_button, self.start_button, self.stop_button):
             top.addWidget(widget, 1 if widget is self.url_field else 0)
@@ -81,10 +82,10 @@ class ServerPanel(QDockWidget):
     def start(self) -> bool:
         session = self.model_controller.session
         if session is None:
-            self._show_status(ServerStatus(False), "Load a model first.")
+            self._show_status(ServerStatus(False), translate("ServerPanel", "Load a model first."))
             return False
         if self.server.start(session):
-            self._show_status(ServerStatus(False), "Starting…", busy=True)
+            self._show_status(ServerStatus(False), translate("ServerPanel", "Starting…"), busy=True)
             return True
         return False
 
@@ -92,7 +93,7 @@ class ServerPanel(QDockWidget):
     def stop(self) -> bool:
         if self.server.stop():
             self._hide_when_stopped = True
-            self._show_status(self.server.status(), "Stopping…", busy=True)
+            self._show_status(self.server.status(), translate("ServerPanel", "Stopping…"), busy=True)
             return True
         return False
 
@@ -114,7 +115,8 @@ class ServerPanel(QDockWidget):
     # ------------------------------------------------------------------ handlers
     @Slot(object)
     def _on_server_status_changed(self, status: ServerStatus) -> None:
-        self._show_status(status, f"Serving {status.model_id}" if status.running else "Stopped.")
+        self._show_status(status, translate("ServerPanel", "Serving {model_id}").format(model_id=status.model_id) if status.running
+                          else translate("ServerPanel", "Stopped."))
         if not status.running and self._hide_when_stopped:
             self._hide_when_stopped = False
             self.hide()  # its room goes back to the tabs; File → Serve current model brings it back
@@ -138,9 +140,9 @@ class ServerPanel(QDockWidget):
 
     @Slot(object)
     def _on_server_failed(self, failure) -> None:  # core.errors.Failure
-        self._show_status(self.server.status(), f"Could not serve: {failure.message}")
+        self._show_status(self.server.status(), translate("ServerPanel", "Could not serve: {message}").format(message=failure.message))
         if self._show_error is not None:
-            self._show_error("Could not start the server", failure.message)
+            self._show_error(translate("ServerPanel", "Could not start the server"), failure.message)
 
     @Slot(object)
     def _on_model_controller_model_changed(self, _info) -> None:
@@ -162,5 +164,5 @@ class ServerPanel(QDockWidget):
                 f"Python: OpenAI(base_url=\"{status.url}/v1\", api_key=\"none\").chat.completions.create("
                 f"model=\"{status.model_id}\", messages=[...])")
         else:
-            self.example_label.setText("Serves the current model to any OpenAI client on this machine "
-                                       "(127.0.0.1 only). Requests run one at a time.")
+            self.example_label.setText(translate("ServerPanel", "Serves the current model to any OpenAI client on this machine "
+                                       "(127.0.0.1 only). Requests run one at a time."))

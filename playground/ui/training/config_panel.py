@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -13,15 +13,16 @@ from playground.core.models.spec import ModelSpec
 from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_config
 from playground.core.training.config import OPTIMIZER_LABELS, TrainConfig
 from playground.core import format as fmt
+from playground.ui.i18n import translate
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 RACE_KEY = "race"
 CUSTOM_LABEL = "Custom architecture (from the config builder)"
-MODES = [("scratch", "Train from scratch"), ("full", "Fine-tune the current model (all weights)"),
-         ("lora", "Fine-tune the current model (LoRA)")]
-SOURCES = [("builtin", "Built-in English corpus"), ("synthetic", "Synthetic task"), ("file", "Text file (.txt/.md)"),
-           ("folder", "Folder of text files"), ("jsonl", "Chat file (JSONL)")]
-TOKENIZER_LABELS = {"char": "Characters", "bpe": "Byte-level BPE (trained on the data)", "model": "The model's own"}
+MODES = [("scratch", QT_TRANSLATE_NOOP("TrainConfigPanel", "Train from scratch")), ("full", QT_TRANSLATE_NOOP("TrainConfigPanel", "Fine-tune the current model (all weights)")),
+         ("lora", QT_TRANSLATE_NOOP("TrainConfigPanel", "Fine-tune the current model (LoRA)"))]
+SOURCES = [("builtin", QT_TRANSLATE_NOOP("TrainConfigPanel", "Built-in English corpus")), ("synthetic", QT_TRANSLATE_NOOP("TrainConfigPanel", "Synthetic task")), ("file", QT_TRANSLATE_NOOP("TrainConfigPanel", "Text file (.txt/.md)")),
+           ("folder", QT_TRANSLATE_NOOP("TrainConfigPanel", "Folder of text files")), ("jsonl", QT_TRANSLATE_NOOP("TrainConfigPanel", "Chat file (JSONL)"))]
+TOKENIZER_LABELS = {"char": QT_TRANSLATE_NOOP("TrainConfigPanel", "Characters"), "bpe": QT_TRANSLATE_NOOP("TrainConfigPanel", "Byte-level BPE (trained on the data)"), "model": QT_TRANSLATE_NOOP("TrainConfigPanel", "The model's own")}
 
 
 def _spin(name: str, lo: int, hi: int, value: int, tip: str = "", step: int = 1) -> QSpinBox:
@@ -36,7 +37,7 @@ def _combo(name: str, items: list[tuple[str, str]], tip: str = "") -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(12)
     for key, label in items:
-        combo.addItem(label, key)
+        combo.addItem(translate("TrainConfigPanel", label), key)
     combo.setToolTip(tip)
     return combo
 
@@ -54,7 +55,7 @@ class TrainConfigPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.base_model, self.base_label = "", "no model loaded"
+        self.base_model, self.base_label = "", translate("TrainConfigPanel", "no model loaded")
         self._loading = False
         self._hidden = TrainConfig()  # settings without a widget (sample length, …) come from the preset
         self._spec_vocab = 0  # the vocabulary of an architecture from the config builder (0: none)
@@ -79,12 +80,12 @@ class TrainConfigPanel(QWidget):
 
     # ------------------------------------------------------------------ building
     def _build_preset(self) -> QWidget:
-        box = QGroupBox("Preset")
+        box = QGroupBox(translate("TrainConfigPanel", "Preset"))
         lay = QVBoxLayout(box)
         self.preset_combo = _combo("presetCombo", [])
         for key, preset in PRESETS.items():
             self.preset_combo.addItem(preset.label, key)
-        self.preset_combo.addItem("Optimizer race: SGD, Momentum, RMSprop, Adam", RACE_KEY)
+        self.preset_combo.addItem(translate("TrainConfigPanel", "Optimizer race: SGD, Momentum, RMSprop, Adam"), RACE_KEY)
         self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # every preset's name fits
         self.preset_combo.setPlaceholderText(CUSTOM_LABEL)  # shown while no preset is current
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
@@ -94,35 +95,35 @@ class TrainConfigPanel(QWidget):
         return box
 
     def _build_mode(self) -> QWidget:
-        box = QGroupBox("What to train")
+        box = QGroupBox(translate("TrainConfigPanel", "What to train"))
         lay = QVBoxLayout(box)
-        self.mode_combo = _combo("modeCombo", MODES, "From scratch builds a new model; fine-tuning starts from "
-                                 "the model selected in the toolbar.")
+        self.mode_combo = _combo("modeCombo", MODES, translate("TrainConfigPanel", "From scratch builds a new model; fine-tuning starts from "
+                                 "the model selected in the toolbar."))
         self.base_label_widget = QLabel(objectName="baseModelLabel", wordWrap=True)
         lay.addWidget(self.mode_combo)
         lay.addWidget(self.base_label_widget)
         return box
 
     def _build_model(self) -> QWidget:
-        self.model_box = QGroupBox("Model (from scratch)")
+        self.model_box = QGroupBox(translate("TrainConfigPanel", "Model (from scratch)"))
         form = QFormLayout(self.model_box)
         self.family_combo = _combo("familyCombo", [("gpt2", "GPT-2 (LayerNorm, learned positions)"),
                                                    ("llama", "Llama (RMSNorm, RoPE, SwiGLU, GQA)")])
-        self.layers_spin = _spin("layersSpin", 1, 96, 4, "Transformer blocks stacked on top of each other")
-        self.heads_spin = _spin("headsSpin", 1, 64, 4, "Attention heads; must divide the width")
-        self.kv_heads_spin = _spin("kvHeadsSpin", 0, 64, 0, "Key/value heads (Llama grouped-query attention); "
-                                   "0 = one per head. Must divide the heads.")
-        self.kv_heads_spin.setSpecialValueText("= heads")
-        self.width_spin = _spin("widthSpin", 8, 8192, 128, "Embedding width (n_embd / hidden_size)", 16)
-        self.ffn_spin = _spin("ffnSpin", 0, 32768, 0, "MLP hidden width; 0 = automatic (4× width for GPT-2, "
-                              "≈ 8/3× for Llama)", 64)
-        self.ffn_spin.setSpecialValueText("auto")
-        self.context_spin = _spin("contextSpin", 4, 8192, 64, "Longest sequence the model reads", 16)
+        self.layers_spin = _spin("layersSpin", 1, 96, 4, translate("TrainConfigPanel", "Transformer blocks stacked on top of each other"))
+        self.heads_spin = _spin("headsSpin", 1, 64, 4, translate("TrainConfigPanel", "Attention heads; must divide the width"))
+        self.kv_heads_spin = _spin("kvHeadsSpin", 0, 64, 0, translate("TrainConfigPanel", "Key/value heads (Llama grouped-query attention); "
+                                   "0 = one per head. Must divide the heads."))
+        self.kv_heads_spin.setSpecialValueText(translate("TrainConfigPanel", "= heads"))
+        self.width_spin = _spin("widthSpin", 8, 8192, 128, translate("TrainConfigPanel", "Embedding width (n_embd / hidden_size)"), 16)
+        self.ffn_spin = _spin("ffnSpin", 0, 32768, 0, translate("TrainConfigPanel", "MLP hidden width; 0 = automatic (4× width for GPT-2, "
+                              "≈ 8/3× for Llama)"), 64)
+        self.ffn_spin.setSpecialValueText(translate("TrainConfigPanel", "auto"))
+        self.context_spin = _spin("contextSpin", 4, 8192, 64, translate("TrainConfigPanel", "Longest sequence the model reads"), 16)
         self.dropout_spin = QDoubleSpinBox(objectName="dropoutSpin", minimum=0.0, maximum=0.9, singleStep=0.05)
-        for label, widget in (("Family", self.family_combo), ("Layers", self.layers_spin),
-                              ("Heads", self.heads_spin), ("KV heads", self.kv_heads_spin),
-                              ("Width", self.width_spin), ("FFN width", self.ffn_spin),
-                              ("Context", self.context_spin), ("Dropout", self.dropout_spin)):
+        for label, widget in ((translate("TrainConfigPanel", "Family"), self.family_combo), (translate("TrainConfigPanel", "Layers"), self.layers_spin),
+                              (translate("TrainConfigPanel", "Heads"), self.heads_spin), (translate("TrainConfigPanel", "KV heads"), self.kv_heads_spin),
+                              (translate("TrainConfigPanel", "Width"), self.width_spin), (translate("TrainConfigPanel", "FFN width"), self.ffn_spin),
+                              (translate("TrainConfigPanel", "Context"), self.context_spin), (translate("TrainConfigPanel", "Dropout"), self.dropout_spin)):
             form.addRow(label, widget)
         self.param_label = QLabel(objectName="paramCountLabel", wordWrap=True)
         self.param_label.setTextFormat(Qt.RichText)
@@ -130,24 +131,24 @@ class TrainConfigPanel(QWidget):
         return self.model_box
 
     def _build_lora(self) -> QWidget:
-        self.lora_box = QGroupBox("LoRA adapters")
+        self.lora_box = QGroupBox(translate("TrainConfigPanel", "LoRA adapters"))
         form = QFormLayout(self.lora_box)
-        self.lora_rank_spin = _spin("loraRankSpin", 1, 256, 8, "Rank of each adapter (A: d×r, B: r×d)")
-        self.lora_alpha_spin = _spin("loraAlphaSpin", 1, 1024, 16, "Scale: the adapter is multiplied by alpha/r")
+        self.lora_rank_spin = _spin("loraRankSpin", 1, 256, 8, translate("TrainConfigPanel", "Rank of each adapter (A: d×r, B: r×d)"))
+        self.lora_alpha_spin = _spin("loraAlphaSpin", 1, 1024, 16, translate("TrainConfigPanel", "Scale: the adapter is multiplied by alpha/r"))
         self.lora_targets_edit = QLineEdit("q_proj, v_proj", objectName="loraTargetsEdit")
-        self.lora_targets_edit.setToolTip("Linear layers that get adapters, e.g. q_proj, k_proj, v_proj, o_proj, "
-                                          "gate_proj, up_proj, down_proj")
-        form.addRow("Rank", self.lora_rank_spin)
-        form.addRow("Alpha", self.lora_alpha_spin)
-        form.addRow("Targets", self.lora_targets_edit)
+        self.lora_targets_edit.setToolTip(translate("TrainConfigPanel", "Linear layers that get adapters, e.g. q_proj, k_proj, v_proj, o_proj, "
+                                          "gate_proj, up_proj, down_proj"))
+        form.addRow(translate("TrainConfigPanel", "Rank"), self.lora_rank_spin)
+        form.addRow(translate("TrainConfigPanel", "Alpha"), self.lora_alpha_spin)
+        form.addRow(translate("TrainConfigPanel", "Targets"), self.lora_targets_edit)
         return self.lora_box
 
     def _build_data(self) -> QWidget:
-        box = QGroupBox("Data")
+        box = QGroupBox(translate("TrainConfigPanel", "Data"))
         form = QFormLayout(box)
         self.source_combo = _combo("dataSourceCombo", SOURCES)
-        self.path_edit = QLineEdit(objectName="dataPathEdit", placeholderText="Choose a file or folder…")
-        browse = QPushButton("Browse…", objectName="browseDataButton")
+        self.path_edit = QLineEdit(objectName="dataPathEdit", placeholderText=translate("TrainConfigPanel", "Choose a file or folder…"))
+        browse = QPushButton(translate("TrainConfigPanel", "Browse…"), objectName="browseDataButton")
         browse.clicked.connect(self._on_browse_clicked)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -155,48 +156,49 @@ class TrainConfigPanel(QWidget):
         self.path_row = QWidget()
         self.path_row.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.task_combo = _combo("taskCombo", [(t, t) for t in ("copy", "reverse", "sort", "add")])
-        self.digits_spin = _spin("taskDigitsSpin", 1, 16, 6, "Digits per example (per number for 'add')")
+        self.task_combo = _combo("taskCombo", [("copy", QT_TRANSLATE_NOOP("TrainConfigPanel", "copy")), ("reverse", QT_TRANSLATE_NOOP("TrainConfigPanel", "reverse")),
+                                                   ("sort", QT_TRANSLATE_NOOP("TrainConfigPanel", "sort")), ("add", QT_TRANSLATE_NOOP("TrainConfigPanel", "add"))])
+        self.digits_spin = _spin("taskDigitsSpin", 1, 16, 6, translate("TrainConfigPanel", "Digits per example (per number for 'add')"))
         self.tokenizer_combo = _combo("tokenizerCombo", list(TOKENIZER_LABELS.items()))
-        self.bpe_spin = _spin("bpeVocabSpin", 260, 65536, 512, "How many tokens the BPE tokenizer learns", 64)
+        self.bpe_spin = _spin("bpeVocabSpin", 260, 65536, 512, translate("TrainConfigPanel", "How many tokens the BPE tokenizer learns"), 64)
         self.data_form = form
-        for label, widget in (("Source", self.source_combo), ("Path", self.path_row), ("Task", self.task_combo),
-                              ("Digits", self.digits_spin), ("Tokenizer", self.tokenizer_combo),
-                              ("BPE vocab", self.bpe_spin)):
+        for label, widget in ((translate("TrainConfigPanel", "Source"), self.source_combo), (translate("TrainConfigPanel", "Path"), self.path_row), (translate("TrainConfigPanel", "Task"), self.task_combo),
+                              (translate("TrainConfigPanel", "Digits"), self.digits_spin), (translate("TrainConfigPanel", "Tokenizer"), self.tokenizer_combo),
+                              (translate("TrainConfigPanel", "BPE vocab"), self.bpe_spin)):
             form.addRow(label, widget)
         return box
 
     def _build_optim(self) -> QWidget:
-        box = QGroupBox("Optimization")
+        box = QGroupBox(translate("TrainConfigPanel", "Optimization"))
         form = QFormLayout(box)
         self.optimizer_combo = _combo("optimizerCombo", list(OPTIMIZER_LABELS.items()))
         self.lr_spin = SciSpinBox(3e-3, 1e-8, 100.0, objectName="lrSpin")
-        self.lr_spin.setToolTip("Peak learning rate (arrows halve/double it)")
-        self.schedule_combo = _combo("scheduleCombo", [("constant", "Constant"), ("linear", "Linear decay"),
-                                                       ("cosine", "Warm-up + cosine")])
-        self.warmup_spin = _spin("warmupSpin", 0, 100000, 0, "Steps of linear warm-up", 10)
+        self.lr_spin.setToolTip(translate("TrainConfigPanel", "Peak learning rate (arrows halve/double it)"))
+        self.schedule_combo = _combo("scheduleCombo", [("constant", translate("TrainConfigPanel", "Constant")), ("linear", translate("TrainConfigPanel", "Linear decay")),
+                                                       ("cosine", translate("TrainConfigPanel", "Warm-up + cosine"))])
+        self.warmup_spin = _spin("warmupSpin", 0, 100000, 0, translate("TrainConfigPanel", "Steps of linear warm-up"), 10)
         self.wd_spin = SciSpinBox(0.0, 0.0, 10.0, objectName="weightDecaySpin")
-        self.wd_spin.setToolTip("L2 weight decay (decoupled for AdamW)")
+        self.wd_spin.setToolTip(translate("TrainConfigPanel", "L2 weight decay (decoupled for AdamW)"))
         self.l1_spin = SciSpinBox(0.0, 0.0, 10.0, objectName="l1Spin")
-        self.l1_spin.setToolTip("L1 penalty: pushes weights to exactly zero")
+        self.l1_spin.setToolTip(translate("TrainConfigPanel", "L1 penalty: pushes weights to exactly zero"))
         self.clip_spin = SciSpinBox(1.0, 0.0, 1e4, objectName="gradClipSpin")
-        self.clip_spin.setToolTip("Clip the gradient norm to this; 0 = off")
-        self.batch_spin = _spin("batchSizeSpin", 1, 4096, 32, "Sequences per micro-batch")
-        self.accum_spin = _spin("gradAccumSpin", 1, 512, 1, "Micro-batches per optimizer step")
-        self.steps_spin = _spin("maxStepsSpin", 1, 10_000_000, 1000, "Optimizer steps", 100)
-        self.eval_spin = _spin("evalEverySpin", 0, 100000, 50, "Steps between validation losses (0 = never)", 10)
-        self.sample_spin = _spin("sampleEverySpin", 0, 100000, 50, "Steps between samples (0 = never)", 10)
-        self.seed_spin = _spin("trainSeedSpin", 0, 2**31 - 1, 1337, "Same seed + same settings = the same run")
+        self.clip_spin.setToolTip(translate("TrainConfigPanel", "Clip the gradient norm to this; 0 = off"))
+        self.batch_spin = _spin("batchSizeSpin", 1, 4096, 32, translate("TrainConfigPanel", "Sequences per micro-batch"))
+        self.accum_spin = _spin("gradAccumSpin", 1, 512, 1, translate("TrainConfigPanel", "Micro-batches per optimizer step"))
+        self.steps_spin = _spin("maxStepsSpin", 1, 10_000_000, 1000, translate("TrainConfigPanel", "Optimizer steps"), 100)
+        self.eval_spin = _spin("evalEverySpin", 0, 100000, 50, translate("TrainConfigPanel", "Steps between validation losses (0 = never)"), 10)
+        self.sample_spin = _spin("sampleEverySpin", 0, 100000, 50, translate("TrainConfigPanel", "Steps between samples (0 = never)"), 10)
+        self.seed_spin = _spin("trainSeedSpin", 0, 2**31 - 1, 1337, translate("TrainConfigPanel", "Same seed + same settings = the same run"))
         self.device_combo = QComboBox(objectName="trainDeviceCombo")
         self.device_combo.addItem("cpu")
-        self.bf16_check = QCheckBox("bfloat16 autocast", objectName="bf16Check")
-        for label, widget in (("Optimizer", self.optimizer_combo), ("Learning rate", self.lr_spin),
-                              ("Schedule", self.schedule_combo), ("Warm-up steps", self.warmup_spin),
-                              ("Weight decay (L2)", self.wd_spin), ("L1 penalty", self.l1_spin),
-                              ("Gradient clip", self.clip_spin), ("Batch size", self.batch_spin),
-                              ("Grad accumulation", self.accum_spin), ("Steps", self.steps_spin),
-                              ("Validate every", self.eval_spin), ("Sample every", self.sample_spin),
-                              ("Seed", self.seed_spin), ("Device", self.device_combo), ("", self.bf16_check)):
+        self.bf16_check = QCheckBox(translate("TrainConfigPanel", "bfloat16 autocast"), objectName="bf16Check")
+        for label, widget in ((translate("TrainConfigPanel", "Optimizer"), self.optimizer_combo), (translate("TrainConfigPanel", "Learning rate"), self.lr_spin),
+                              (translate("TrainConfigPanel", "Schedule"), self.schedule_combo), (translate("TrainConfigPanel", "Warm-up steps"), self.warmup_spin),
+                              (translate("TrainConfigPanel", "Weight decay (L2)"), self.wd_spin), (translate("TrainConfigPanel", "L1 penalty"), self.l1_spin),
+                              (translate("TrainConfigPanel", "Gradient clip"), self.clip_spin), (translate("TrainConfigPanel", "Batch size"), self.batch_spin),
+                              (translate("TrainConfigPanel", "Grad accumulation"), self.accum_spin), (translate("TrainConfigPanel", "Steps"), self.steps_spin),
+                              (translate("TrainConfigPanel", "Validate every"), self.eval_spin), (translate("TrainConfigPanel", "Sample every"), self.sample_spin),
+                              (translate("TrainConfigPanel", "Seed"), self.seed_spin), (translate("TrainConfigPanel", "Device"), self.device_combo), ("", self.bf16_check)):
             form.addRow(label, widget)
         return box
 
@@ -293,8 +295,8 @@ class TrainConfigPanel(QWidget):
         _select(self.preset_combo, key)
         if key == RACE_KEY:
             self.preset_description.setText(
-                "Trains the same small GPT four times, once per optimizer (each with a learning rate that suits "
-                "it), and overlays their loss curves.")
+                translate("TrainConfigPanel", "Trains the same small GPT four times, once per optimizer (each with a learning rate that suits "
+                "it), and overlays their loss curves."))
             self.set_config(race_base())
             return
         self.preset_description.setText(PRESETS[key].description)
@@ -323,10 +325,10 @@ class TrainConfigPanel(QWidget):
     def _on_browse_clicked(self) -> None:
         source = self.source_combo.currentData()
         if source == "folder":
-            path = QFileDialog.getExistingDirectory(self, "Choose a folder of .txt/.md files")
+            path = QFileDialog.getExistingDirectory(self, translate("TrainConfigPanel", "Choose a folder of .txt/.md files"))
         else:
             filters = "Chat files (*.jsonl)" if source == "jsonl" else "Text (*.txt *.md);;All files (*)"
-            path = QFileDialog.getOpenFileName(self, "Choose training data", "", filters)[0]
+            path = QFileDialog.getOpenFileName(self, translate("TrainConfigPanel", "Choose training data"), "", filters)[0]
         if path:
             if source in ("builtin", "synthetic"):
                 _select(self.source_combo, "folder" if source == "folder" else "file")
@@ -340,7 +342,7 @@ class TrainConfigPanel(QWidget):
         self.model_box.setVisible(scratch)
         self.lora_box.setVisible(mode == "lora")
         self.base_label_widget.setVisible(not scratch)
-        self.base_label_widget.setText(f"Base model: <b>{self.base_label}</b>")
+        self.base_label_widget.setText(translate("TrainConfigPanel", "Base model: <b>{base_label}</b>").format(base_label=self.base_label))
         self.kv_heads_spin.setEnabled(self.family_combo.currentData() == "llama")
         for widget, visible in ((self.path_row, source in ("file", "folder", "jsonl")),
                                 (self.task_combo, source == "synthetic"), (self.digits_spin, source == "synthetic"),
@@ -360,11 +362,13 @@ class TrainConfigPanel(QWidget):
     def _vocab_text(self, cfg: TrainConfig, vocab: int) -> str:
         """'vocab ≈ 105', or, for the config builder's architecture, where its own vocabulary went."""
         if not self._spec_vocab or self._spec_vocab == vocab:
-            return f"vocab ≈ {vocab:,}"
+            return translate("TrainConfigPanel", "vocab ≈ {vocab:,}").format(vocab=vocab)
         d = cfg.data
-        why = ("the synthetic task's tokens" if d.source == "synthetic" else
-               "BPE tokenizer" if d.tokenizer == "bpe" else "char tokenizer")
-        return f"vocabulary {self._spec_vocab:,} → {vocab:,} ({why})"
+        why = (translate("TrainConfigPanel", "the synthetic task's tokens") if d.source == "synthetic" else
+               translate("TrainConfigPanel", "BPE tokenizer") if d.tokenizer == "bpe" else
+               translate("TrainConfigPanel", "char tokenizer"))
+        return translate("TrainConfigPanel", "vocabulary {spec:,} → {vocab:,} ({why})").format(spec=self._spec_vocab, vocab=vocab,
+                                                                                            why=why)
 
     def memory_problem(self) -> str | None:
         """Why the form's run cannot fit this machine's memory (needed vs available), or None."""
@@ -384,7 +388,5 @@ class TrainConfigPanel(QWidget):
         n = param_breakdown(cfg.model.with_vocab(vocab)).total
         mem = run_memory(cfg, vocab)  # the Architecture tab's figure for the same model, batch and length
         self.param_label.setText(
-            f"<b>{fmt.count(n)}</b> parameters ({n:,}, {self._vocab_text(cfg, vocab)})<br>"
-            f"Training memory ≈ <b>{fmt.nbytes(mem.total)}</b> (weights {fmt.nbytes(mem.weights)}, "
-            f"optimizer {fmt.nbytes(mem.optimizer)}, activations {fmt.nbytes(mem.activations)})")
-        self.param_label.setToolTip("Counted exactly from the architecture; memory is an estimate.")
+            translate("TrainConfigPanel", "<b>{n}</b> parameters ({n1:,}, {n2})<br>Training memory ≈ <b>{total}</b> (weights {weights}, optimizer {optimizer}, activations {activations})").format(n=fmt.count(n), n1=n, n2=self._vocab_text(cfg, vocab), total=fmt.nbytes(mem.total), weights=fmt.nbytes(mem.weights), optimizer=fmt.nbytes(mem.optimizer), activations=fmt.nbytes(mem.activations)))
+        self.param_label.setToolTip(translate("TrainConfigPanel", "Counted exactly from the architecture; memory is an estimate."))

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
+from playground.ui.i18n import translate
 from playground.ui.training.config_panel import TrainConfigPanel
 from playground.ui.training.runs import RunsPanel
 from playground.ui.training.samples import SampleView
@@ -31,18 +32,18 @@ def _settings_column(tab) -> QWidget:
     tab.config_scroll.setWidget(tab.panel)
     tab.message = QLabel(objectName="configMessage", wordWrap=True)
     tab.message.setStyleSheet("color: #c62828; font-weight: bold;")
-    tab.start_button = QPushButton("Start", objectName="startTrainingButton")
-    tab.pause_button = QPushButton("Pause", objectName="pauseTrainingButton")
-    tab.stop_button = QPushButton("Stop", objectName="stopTrainingButton")
+    tab.start_button = QPushButton(translate("TrainingTab", "Start"), objectName="startTrainingButton")
+    tab.pause_button = QPushButton(translate("TrainingTab", "Pause"), objectName="pauseTrainingButton")
+    tab.stop_button = QPushButton(translate("TrainingTab", "Stop"), objectName="stopTrainingButton")
     bold = tab.start_button.font()
     bold.setBold(True)  # a font, not a style sheet: that drew the button white in the dark theme, even disabled
     tab.start_button.setFont(bold)
     tab.start_button.clicked.connect(tab._on_start_button_clicked)
     tab.pause_button.clicked.connect(tab._on_pause_button_clicked)
     tab.stop_button.clicked.connect(tab._on_stop_button_clicked)
-    export = QPushButton("Export run config…", objectName="exportConfigButton")
+    export = QPushButton(translate("TrainingTab", "Export run config…"), objectName="exportConfigButton")
     export.clicked.connect(tab._on_export_button_clicked)
-    load = QPushButton("Open config…", objectName="importConfigButton")
+    load = QPushButton(translate("TrainingTab", "Open config…"), objectName="importConfigButton")
     load.clicked.connect(tab._on_import_button_clicked)
     return column(tab.config_scroll, tab.message, row(tab.start_button, tab.pause_button, tab.stop_button),
                   row(export, load))
@@ -50,9 +51,9 @@ def _settings_column(tab) -> QWidget:
 
 def _monitor(tab) -> QWidget:
     tab.progress = QProgressBar(objectName="trainingProgress", textVisible=True)
-    tab.progress.setFormat("Not started")
+    tab.progress.setFormat(translate("layout", "Not started"))
     tab.progress.setValue(0)
-    tab.status = QLabel("Pick a preset and press Start.", objectName="trainingStatus", wordWrap=True)
+    tab.status = QLabel(translate("TrainingTab", "Pick a preset and press Start."), objectName="trainingStatus", wordWrap=True)
     tab.status.setAlignment(Qt.AlignLeft | Qt.AlignTop)
     tab._fit_to_font()
     tab.plots = TrainingPlots()
@@ -64,8 +65,8 @@ def _monitor(tab) -> QWidget:
     tab.runs.resume_requested.connect(tab._on_runs_resume_requested)
     top = column(tab.progress, tab.status, tab.plots, stretch=2)
     bottom = QSplitter(Qt.Horizontal)
-    bottom.addWidget(_group("Samples", tab.sample_view))
-    bottom.addWidget(_group("Runs", tab.runs))
+    bottom.addWidget(_group(translate("layout", "Samples"), tab.sample_view))
+    bottom.addWidget(_group(translate("layout", "Runs"), tab.runs))
     bottom.setSizes([600, 400])
     right = QSplitter(Qt.Vertical)
     right.addWidget(top)

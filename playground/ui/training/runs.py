@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
 
+from playground.ui.i18n import translate
+
 STATUS_MARKS = {"finished": "✓", "stopped": "■", "diverged": "✗", "failed": "✗", "running": "▶",
                 "damaged": "⚠", "interrupted": "↯"}
 
@@ -63,15 +65,15 @@ class RunsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget(objectName="runsList")
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.list.setToolTip("Past runs. Select several (Ctrl/Shift-click) to overlay their loss curves.")
+        self.list.setToolTip(translate("RunsPanel", "Past runs. Select several (Ctrl/Shift-click) to overlay their loss curves."))
         self.list.itemSelectionChanged.connect(self._on_list_item_selection_changed)
         layout.addWidget(self.list, 1)
         row = QHBoxLayout()
-        self.chat_button = QPushButton("Chat with this model", objectName="chatWithModelButton")
-        self.inspect_button = QPushButton("Inspect architecture", objectName="inspectModelButton")
-        self.resume_button = QPushButton("Resume", objectName="resumeRunButton")
-        self.resume_button.setToolTip("Continue the selected run exactly where its last checkpoint left off")
-        self.delete_button = QPushButton("Delete", objectName="deleteRunButton")
+        self.chat_button = QPushButton(translate("RunsPanel", "Chat with this model"), objectName="chatWithModelButton")
+        self.inspect_button = QPushButton(translate("RunsPanel", "Inspect architecture"), objectName="inspectModelButton")
+        self.resume_button = QPushButton(translate("RunsPanel", "Resume"), objectName="resumeRunButton")
+        self.resume_button.setToolTip(translate("RunsPanel", "Continue the selected run exactly where its last checkpoint left off"))
+        self.delete_button = QPushButton(translate("RunsPanel", "Delete"), objectName="deleteRunButton")
         self.chat_button.clicked.connect(lambda: self._emit_for_current(self.chat_requested))
         self.inspect_button.clicked.connect(lambda: self._emit_for_current(self.inspect_requested))
         self.resume_button.clicked.connect(lambda: self._emit_for_current(self.resume_requested))
@@ -106,7 +108,7 @@ class RunsPanel(QWidget):
     def _on_worker_failed(self, failure) -> None:  # core.errors.Failure
         self._listing = False
         self.list.clear()
-        item = QListWidgetItem(f"Could not list the runs: {failure.message}")
+        item = QListWidgetItem(translate("RunsPanel", "Could not list the runs: {message}").format(message=failure.message))
         item.setFlags(Qt.NoItemFlags)
         self.list.addItem(item)
 
@@ -177,7 +179,7 @@ class RunsPanel(QWidget):
 
         runs = self.selected_runs()
         names = ", ".join(p.name for p in runs)
-        answer = QMessageBox.question(self, "Delete runs", f"Delete {names} and its checkpoints from disk?")
+        answer = QMessageBox.question(self, translate("RunsPanel", "Delete runs"), translate("RunsPanel", "Delete {names} and its checkpoints from disk?").format(names=names))
         if answer != QMessageBox.Yes:
             return
         for run in runs:

@@ -7,11 +7,13 @@ import html
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from playground.ui.i18n import translate
+
 
 class SampleView(QTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="sampleView", readOnly=True)
-        self.setPlaceholderText("Samples from the model appear here while it trains.")
+        self.setPlaceholderText(translate("SampleView", "Samples from the model appear here while it trains."))
         self.setLineWrapMode(QTextEdit.WidgetWidth)
         font = QFontDatabase.systemFont(QFontDatabase.FixedFont)
         self.document().setDefaultFont(font)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from playground.core.errors import Failure
 from playground.core.types import ModelSource
+from playground.ui.i18n import translate
 from playground.ui.shell.context import TabContext
 from playground.ui.training.layout import build
 from playground.ui.training.runs import MetricsReader
@@ -104,8 +105,8 @@ class TrainingTab(QWidget):
         index = self.panel.mode_combo.findData("scratch")
         self.panel.mode_combo.setCurrentIndex(index)
         self.panel.preset_description.setText(
-            "Architecture from the Architecture tab's config builder. Its vocabulary is replaced by the one "
-            "the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start.")
+            translate("TrainingTab", "Architecture from the Architecture tab's config builder. Its vocabulary is replaced by the one "
+            "the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start."))
         self.panel.set_custom_architecture(spec_from_hf_config(config), int(config.get("vocab_size") or 0))
         self.navigate_requested.emit("trainingTab")
 
@@ -166,10 +167,10 @@ class TrainingTab(QWidget):
         self.sample_view.clear()
         self.progress.setRange(0, cfg.max_steps)
         self.progress.setValue(0)
-        self.progress.setFormat("Preparing…")
-        self.pause_button.setText("Pause")
+        self.progress.setFormat(translate("TrainingTab", "Preparing…"))
+        self.pause_button.setText(translate("TrainingTab", "Pause"))
         self.status.setStyleSheet("")
-        self.status.setText(f"Starting {cfg.name or 'a new run'}…")
+        self.status.setText(translate("TrainingTab", "Starting {n0}…").format(n0=cfg.name or translate("TrainingTab", "a new run")))
         self._update_buttons()
         self._progress_timer.start()
         self.stage_changed.emit("preprocess", cfg)
@@ -181,12 +182,12 @@ class TrainingTab(QWidget):
             return
         if worker.paused:
             worker.resume()
-            self.pause_button.setText("Pause")
-            self.status.setText("Training…")
+            self.pause_button.setText(translate("TrainingTab", "Pause"))
+            self.status.setText(translate("TrainingTab", "Training…"))
         else:
             worker.pause()
-            self.pause_button.setText("Resume")
-            self.status.setText("Paused. Press Resume to continue, or Stop to save a checkpoint and end.")
+            self.pause_button.setText(translate("TrainingTab", "Resume"))
+            self.status.setText(translate("TrainingTab", "Paused. Press Resume to continue, or Stop to save a checkpoint and end."))
 
     @Slot()
     def _on_stop_button_clicked(self) -> None:
@@ -195,7 +196,7 @@ class TrainingTab(QWidget):
             self._jobs.stop(JOB)  # resumes a paused run first
             self._outcome = "stopping…"
             self._update_progress()
-            self.status.setText("Stopping: saving a checkpoint…")
+            self.status.setText(translate("TrainingTab", "Stopping: saving a checkpoint…"))
 
     def shutdown(self) -> None:
         self._queue = []
@@ -229,8 +230,7 @@ class TrainingTab(QWidget):
     def _on_worker_run_started(self, started) -> None:
         self._run_dir = Path(started.run_dir)
         self._origin = None
-        self.status.setText(f"Training {self._run_dir.name}: {started.n_params:,} parameters "
-                            f"({started.trainable_params:,} trained) · {started.data_description}")
+        self.status.setText(translate("TrainingTab", "Training {name}: {n_params:,} parameters ({trainable_params:,} trained) · {data_description}").format(name=self._run_dir.name, n_params=started.n_params, trainable_params=started.trainable_params, data_description=started.data_description))
         self.runs.set_busy_run(self._run_dir)
         self.runs.refresh()
         self.stage_changed.emit("init", started)
@@ -249,10 +249,9 @@ class TrainingTab(QWidget):
         s0, e0 = self._origin or (m.step, m.elapsed)
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
         worker = self._jobs.worker(JOB)
-        paused = " · paused" if worker is not None and worker.paused else ""
-        tail = self._outcome or f"ETA {eta}{paused}"  # a stopped run has no time left to estimate
-        self.progress.setFormat(f"Step {m.step:,} / {m.max_steps:,} · loss {m.loss:.3f} · "
-                                f"{m.tokens_per_s:,.0f} tokens/s · {tail}")
+        paused = translate("TrainingTab", " · paused") if worker is not None and worker.paused else ""
+        tail = self._outcome or translate("TrainingTab", "ETA {eta}{paused}").format(eta=eta, paused=paused)  # a stopped run has no time left to estimate
+        self.progress.setFormat(translate("TrainingTab", "Step {step:,} / {max_steps:,} · loss {loss:.3f} · {tokens_per_s:,.0f} tokens/s · {tail}").format(step=m.step, max_steps=m.max_steps, loss=m.loss, tokens_per_s=m.tokens_per_s, tail=tail))
 
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)
@@ -267,7 +266,7 @@ class TrainingTab(QWidget):
         self.status.setStyleSheet("color: #c62828; font-weight: bold;" if failed else "")
         self.status.setText(f"{result.run_dir.name}: {result.message}")
         if failed:
-            self._show_error("Training stopped: the loss diverged", result.message)
+            self._show_error(translate("TrainingTab", "Training stopped: the loss diverged"), result.message)
         if self._racing:
             self._race_runs.append(result.run_dir)
         self._last_result = result
@@ -279,8 +278,8 @@ class TrainingTab(QWidget):
         self._queue, self._latest = [], None  # the timer's last ticks keep "Failed", not the step and ETA
         self.status.setStyleSheet("color: #c62828; font-weight: bold;")
         self.status.setText(failure.message)
-        self.progress.setFormat("Failed")
-        self._show_error("Training failed", failure.message)
+        self.progress.setFormat(translate("TrainingTab", "Failed"))
+        self._show_error(translate("TrainingTab", "Training failed"), failure.message)
 
     @Slot(object)
     def _on_job_cancelled(self, failure: Failure) -> None:
@@ -289,7 +288,7 @@ class TrainingTab(QWidget):
         self._queue = []
         self.status.setStyleSheet("")
         self.status.setText(failure.message)
-        self.progress.setFormat("Stopped")
+        self.progress.setFormat(translate("TrainingTab", "Stopped"))
 
     @Slot(str)
     def _on_jobs_job_done(self, _name: str) -> None:
@@ -344,7 +343,7 @@ class TrainingTab(QWidget):
 
     @Slot(object)
     def _on_metrics_reader_read_failed(self, failure) -> None:  # core.errors.Failure
-        self._show_error("Cannot read the run's metrics", failure.message)
+        self._show_error(translate("TrainingTab", "Cannot read the run's metrics"), failure.message)
 
     @Slot(object)
     def _on_runs_resume_requested(self, run_dir: Path) -> None:
@@ -353,7 +352,7 @@ class TrainingTab(QWidget):
         try:
             cfg = load_train_config(Path(run_dir) / "config.json")
         except ConfigError as exc:
-            self._show_error("Cannot resume", str(exc))
+            self._show_error(translate("TrainingTab", "Cannot resume"), str(exc))
             return
         cfg = cfg.replace(max_steps=max(cfg.max_steps, self.panel.steps_spin.value()))
         self.panel.set_config(cfg)
@@ -365,7 +364,7 @@ class TrainingTab(QWidget):
         if self.controller is None:
             return False
         if self.controller.busy:
-            self.status.setText("Another model is loading; try again in a moment.")
+            self.status.setText(translate("TrainingTab", "Another model is loading; try again in a moment."))
             return False
         source = ModelSource("run", f"run: {run_dir.name}", str(run_dir / "model"), detail=str(run_dir))
         device = str(self.controller.session.device).split(":")[0] if self.controller.session else "cpu"
@@ -387,7 +386,7 @@ class TrainingTab(QWidget):
     def _on_export_button_clicked(self) -> None:
         from playground.core.training.config import save_train_config
 
-        path = QFileDialog.getSaveFileName(self, "Export run config", "train_config.json", "JSON (*.json)")[0]
+        path = QFileDialog.getSaveFileName(self, translate("TrainingTab", "Export run config"), "train_config.json", "JSON (*.json)")[0]
         if path:
             save_train_config(self.panel.config(), path)
 
@@ -395,10 +394,10 @@ class TrainingTab(QWidget):
     def _on_import_button_clicked(self) -> None:
         from playground.core.training.config import ConfigError, load_train_config
 
-        path = QFileDialog.getOpenFileName(self, "Open a run config", "", "JSON (*.json)")[0]
+        path = QFileDialog.getOpenFileName(self, translate("TrainingTab", "Open a run config"), "", "JSON (*.json)")[0]
         if not path:
             return
         try:
             self.panel.set_config(load_train_config(path))
         except ConfigError as exc:
-            self._show_error("Cannot open the config", str(exc))
+            self._show_error(translate("TrainingTab", "Cannot open the config"), str(exc))

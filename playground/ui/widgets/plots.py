@@ -14,6 +14,8 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGraphicsItem, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QVBoxLayout, QWidget)
 
+from playground.ui.i18n import translate
+
 OVERLAY_COLORS = ["#e6550d", "#31a354", "#756bb1", "#d62728", "#17becf", "#bcbd22", "#8c564b", "#e377c2"]
 SMOOTHING = 0.8  # exponential moving average of the raw loss (and of throughput)
 FIELDS = ("step", "tokens", "loss", "smoothed", "lr", "grad_norm", "tokens_per_s", "tokens_per_s_smoothed", "val_loss")
@@ -106,15 +108,15 @@ class TrainingPlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("x axis"))
+        bar.addWidget(QLabel(translate("TrainingPlots", "x axis")))
         self.x_combo = QComboBox(objectName="xAxisCombo")
-        self.x_combo.addItems(["Steps", "Tokens"])
+        self.x_combo.addItems([translate("TrainingPlots", "Steps"), translate("TrainingPlots", "Tokens")])
         self.x_combo.currentIndexChanged.connect(self._on_x_combo_changed)
-        self.log_check = QCheckBox("Log scale (y)", objectName="logYCheck")
+        self.log_check = QCheckBox(translate("TrainingPlots", "Log scale (y)"), objectName="logYCheck")
         self.log_check.toggled.connect(self._on_log_check_toggled)
-        self.csv_button = QPushButton("Export CSV…", objectName="exportCsvButton")
+        self.csv_button = QPushButton(translate("TrainingPlots", "Export CSV…"), objectName="exportCsvButton")
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
-        self.png_button = QPushButton("Export PNG…", objectName="exportPngButton")
+        self.png_button = QPushButton(translate("TrainingPlots", "Export PNG…"), objectName="exportPngButton")
         self.png_button.clicked.connect(self._on_png_button_clicked)
         for widget in (self.x_combo, self.log_check):
             bar.addWidget(widget)
@@ -132,11 +134,12 @@ class TrainingPlots(QWidget):
         import pyqtgraph as pg
 
         grid = self._grid
-        self.loss_plot = _plot("lossPlot", "Loss", "cross-entropy")
+        self.loss_plot = _plot("lossPlot", translate("TrainingPlots", "Loss"), translate("TrainingPlots", "cross-entropy"))
         self.loss_plot.addLegend(offset=(-10, 10))
-        self.lr_plot = _plot("lrPlot", "Learning rate", "lr")
-        self.grad_plot = _plot("gradNormPlot", "Gradient norm", "‖g‖")
-        self.speed_plot = _plot("throughputPlot", "Throughput (smoothed)", "tokens/s")
+        self.lr_plot = _plot("lrPlot", translate("TrainingPlots", "Learning rate"), "lr")
+        self.grad_plot = _plot("gradNormPlot", translate("TrainingPlots", "Gradient norm"), "‖g‖")
+        self.speed_plot = _plot("throughputPlot", translate("TrainingPlots", "Throughput (smoothed)"),
+                                translate("TrainingPlots", "tokens/s"))
         grid.addWidget(self.loss_plot, 0, 0, 1, 3)
         grid.addWidget(self.lr_plot, 1, 0)
         grid.addWidget(self.grad_plot, 1, 1)
@@ -343,7 +346,7 @@ class TrainingPlots(QWidget):
         size = f"{max(7.0, self.font().pointSizeF())}pt"
         color = self.palette().color(self.foregroundRole()).name()
         style = {"font-size": size, "color": color}
-        label = "tokens" if self.x_combo.currentIndex() == 1 else "step"
+        label = translate("TrainingPlots", "tokens") if self.x_combo.currentIndex() == 1 else translate("TrainingPlots", "step")
         for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
             item = plot.getPlotItem()
             item.setTitle(item.titleLabel.text, size=size, color=color)
@@ -408,13 +411,13 @@ class TrainingPlots(QWidget):
 
     @Slot()
     def _on_csv_button_clicked(self) -> None:
-        path = QFileDialog.getSaveFileName(self, "Export metrics as CSV", "metrics.csv", "CSV (*.csv)")[0]
+        path = QFileDialog.getSaveFileName(self, translate("TrainingPlots", "Export metrics as CSV"), "metrics.csv", "CSV (*.csv)")[0]
         if path:
             self.export_csv(path)
 
     @Slot()
     def _on_png_button_clicked(self) -> None:
-        path = QFileDialog.getSaveFileName(self, "Export plots as PNG", "training.png", "PNG (*.png)")[0]
+        path = QFileDialog.getSaveFileName(self, translate("TrainingPlots", "Export plots as PNG"), "training.png", "PNG (*.png)")[0]
         if path:
             self.export_png(path)
 

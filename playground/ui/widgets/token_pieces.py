@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from playground.ui.widgets.contrast import MutedLabel
+from playground.ui.i18n import translate
 
-TOKENS_LEGEND = ("Each token has its own tint (two alternate, so every boundary shows); bold purple: control "
+TOKENS_LEGEND = (QT_TRANSLATE_NOOP("TokenPiecesView", "Each token has its own tint (two alternate, so every boundary shows); bold purple: control "
                  "tokens of the chat template; red: unknown (<unk>); ‹e8 8d›: bytes of a character cut across "
-                 "tokens. · is a space, ↵ a newline, ⇥ a tab. Hover a token for its id.")
+                 "tokens. · is a space, ↵ a newline, ⇥ a tab. Hover a token for its id."))
 
 
 def piece_tints(dark: bool) -> tuple[QColor, QColor]:
@@ -83,7 +85,7 @@ class TokenPiecesView(QWidget):
         self.split = split
         self.title.setText(f"<b>{html.escape(split.name)}</b>")
         more = f" (the first {MAX_DRAWN:,} are drawn)" if split.count > MAX_DRAWN else ""
-        self.summary.setText(f"{split.summary()}{more} · vocabulary {split.vocab_size:,}")
+        self.summary.setText(translate("TokenPiecesView", "{n0}{more} · vocabulary {vocab_size:,}").format(n0=split.summary(), more=more, vocab_size=split.vocab_size))
         self._draw()
 
     def show_message(self, text: str) -> None:

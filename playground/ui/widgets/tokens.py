@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 
 _VISIBLE = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "␍"}
-NEAR_TIE_LEGEND = ("Dotted underline: a near-tie, a greedy pick whose runner-up was almost as likely (at least "
+NEAR_TIE_LEGEND = QT_TRANSLATE_NOOP("Tokens", "Dotted underline: a near-tie, a greedy pick whose runner-up was almost as likely (at least "
                    "90% as likely); a small change, such as another engine or int8 weights, can flip it and "
                    "everything after it.")
 

@@ -21,7 +21,7 @@ DOCUMENTED = {
     "blockDiagram", "branchLabel", "branchNextButton", "branchPrevButton", "chatInputTokenCount", "chatModeCombo",
     "chatTokensToggle", "configBuilder", "contextMeter", "deviceSelector",
     "distillAlphaSpin", "distillTemperatureSpin", "dtypeSelector", "engineCombo", "engineStatusLabel",
-    "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "guessModeToggle", "guessRevealButton", "importanceCombo", "learnPanel", "logitLensView",
+    "evalPromptEdit", "evalTokensSpin", "gradNormPlot", "groupSizeCombo", "guessModeToggle", "guessRevealButton", "importanceCombo", "languageMenu", "learnPanel", "logitLensView",
     "lossPlot", "lrPlot", "modelSelector", "moduleTree", "optimizeMessage", "optimizeReport", "optimizerCombo",
     "pplTokensSpin", "presenterMode", "presetCombo", "pruneHeadsSpin", "runOptimizeButton", "runsList", "sampleView", "sceneOverlay", "showMeButton",
     "sparsitySpin", "startDistillButton", "techniqueList", "tokenizerBpeView", "tokenizerCharView",

@@ -1,0 +1,3156 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AnatomyView</name>
+    <message>
+        <source>Module</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>% of total</source>
+        <translation>占总数 %</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>the current model</source>
+        <translation>当前模型</translation>
+    </message>
+    <message>
+        <source>the config builder&apos;s model (meta device, no weights)</source>
+        <translation>配置构建器的模型（meta 设备，无权重）</translation>
+    </message>
+    <message>
+        <source>No model loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>查看</translation>
+    </message>
+</context>
+<context>
+    <name>ArchitectureTab</name>
+    <message>
+        <source>Anatomy</source>
+        <translation>结构剖析</translation>
+    </message>
+    <message>
+        <source>Config builder</source>
+        <translation>配置构建器</translation>
+    </message>
+    <message>
+        <source>Attention &amp;&amp; logit lens</source>
+        <translation>注意力与 logit 透镜</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <source>Type text to look inside the model (Ctrl+Enter runs it)</source>
+        <translation>输入文本以查看模型内部（Ctrl+Enter 运行）</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run the text through the model once and capture every head (Ctrl+Enter)</source>
+        <translation>让文本通过模型一次，并捕获每个注意力头（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Take the current chat</source>
+        <translation>使用当前对话</translation>
+    </message>
+    <message>
+        <source>Use the Chat tab&apos;s conversation (with the model&apos;s replies) as the input</source>
+        <translation>将“对话”标签页中的对话（含模型回复）作为输入</translation>
+    </message>
+    <message>
+        <source>Attention heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>Logit lens</source>
+        <translation>Logit 透镜</translation>
+    </message>
+    <message>
+        <source>The model changed while the text was running: press Run again.</source>
+        <translation>文本运行期间模型已更换：请再按一次“运行”。</translation>
+    </message>
+    <message>
+        <source>No model loaded. Pick one in the toolbar, or inspect the config builder&apos;s model.</source>
+        <translation>未加载模型。请在工具栏中选择一个，或查看配置构建器中的模型。</translation>
+    </message>
+    <message>
+        <source>Mapping the modules…</source>
+        <translation>正在映射模块…</translation>
+    </message>
+    <message>
+        <source>Could not map the modules: {message}</source>
+        <translation>无法映射模块：{message}</translation>
+    </message>
+    <message>
+        <source>Load a model first (toolbar), then press Run.</source>
+        <translation>请先（从工具栏）加载模型，再按“运行”。</translation>
+    </message>
+    <message>
+        <source>Type some text first: the model needs at least one token to look at.</source>
+        <translation>请先输入一些文本：模型至少需要一个词元才能查看。</translation>
+    </message>
+    <message>
+        <source>Running the model with attention capture… (waits if the chat is using the model)</source>
+        <translation>正在运行模型并捕获注意力…（如果对话正在使用模型，会等待）</translation>
+    </message>
+    <message>
+        <source>{num_tokens} tokens{cut} · {num_layers} layers × {num_heads} heads ({num_kv_heads} key/value heads) · captured in {seconds:.2f} s · the model&apos;s next token: “{next_token_id}”</source>
+        <translation>{num_tokens} 个词元{cut} · {num_layers} 层 × {num_heads} 个头（{num_kv_heads} 个键/值头）· 捕获用时 {seconds:.2f} 秒 · 模型的下一个词元：“{next_token_id}”</translation>
+    </message>
+    <message>
+        <source>Could not capture attention: {message}</source>
+        <translation>无法捕获注意力：{message}</translation>
+    </message>
+    <message>
+        <source>There is no Chat tab to take the conversation from: paste the text here instead.</source>
+        <translation>没有可获取对话的“对话”标签页：请直接把文本粘贴到这里。</translation>
+    </message>
+    <message>
+        <source>The chat is empty: send a message in the Chat tab first, then take it here.</source>
+        <translation>对话为空：请先在“对话”标签页发送一条消息，再在这里使用它。</translation>
+    </message>
+</context>
+<context>
+    <name>AttentionView</name>
+    <message>
+        <source>Every head</source>
+        <translation>每个头</translation>
+    </message>
+    <message>
+        <source>Average over heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>√ contrast</source>
+        <translation>√ 对比度</translation>
+    </message>
+    <message>
+        <source>Colour by √weight so small weights stay visible (hover shows the exact value)</source>
+        <translation>按 √权重 着色，让小权重也可见（悬停显示精确值）</translation>
+    </message>
+    <message>
+        <source>All heads for this token</source>
+        <translation>此词元的所有注意力头</translation>
+    </message>
+    <message>
+        <source>Export grid…</source>
+        <translation>导出网格…</translation>
+    </message>
+    <message>
+        <source>Export heatmap…</source>
+        <translation>导出热力图…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>  Query token</source>
+        <translation>  查询词元</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Export as PNG</source>
+        <translation>导出为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsCore</name>
+    <message>
+        <source>Bowl</source>
+        <translation>碗形</translation>
+    </message>
+    <message>
+        <source>A round bowl, L = (x² + y²)/2: every optimizer finds the bottom.</source>
+        <translation>圆形的碗，L = (x² + y²)/2：每个优化器都能找到碗底。</translation>
+    </message>
+    <message>
+        <source>Elongated valley</source>
+        <translation>狭长山谷</translation>
+    </message>
+    <message>
+        <source>Steep across, shallow along (curvatures 4 and 0.05). SGD zig-zags across and crawls along; momentum builds up speed along the valley, adaptive rates rescale each direction.</source>
+        <translation>横向陡峭、纵向平缓（曲率 4 和 0.05）。SGD 横向来回震荡、纵向缓慢爬行；动量沿山谷方向不断加速，自适应学习率则对每个方向分别缩放。</translation>
+    </message>
+    <message>
+        <source>Rosenbrock</source>
+        <translation>Rosenbrock 函数</translation>
+    </message>
+    <message>
+        <source>L = (1 − x)² + 100 (y − x²)²: a curved, nearly flat valley floor with the minimum at (1, 1). Easy to reach the valley, hard to follow it.</source>
+        <translation>L = (1 − x)² + 100 (y − x²)²：弯曲且几乎平坦的谷底，最小值在 (1, 1)。到达谷底容易，沿谷底前进困难。</translation>
+    </message>
+    <message>
+        <source>Saddle</source>
+        <translation>鞍点</translation>
+    </message>
+    <message>
+        <source>A saddle point at the origin between two minima at (0, ±1). Starting almost on the ridge, the gradient across is tiny: SGD lingers near the saddle, adaptive methods escape quickly.</source>
+        <translation>原点处是鞍点，两侧最小值位于 (0, ±1)。起点几乎在山脊上，横向梯度极小：SGD 在鞍点附近徘徊，自适应方法则很快逃离。</translation>
+    </message>
+    <message>
+        <source>Noisy gradients</source>
+        <translation>带噪声的梯度</translation>
+    </message>
+    <message>
+        <source>An oval bowl whose gradient carries seeded random noise, as a mini-batch gradient does. No optimizer settles on the minimum: each ends in a jittering cloud around it, tighter for smaller steps (Momentum&apos;s steps are about η/(1 − β), ten times SGD&apos;s at β = 0.9).</source>
+        <translation>椭圆形的碗，其梯度带有（固定种子的）随机噪声，就像小批量梯度一样。没有优化器能停在最小值上：每个都在其周围抖动成一团，步长越小越集中（动量的步长约为 η/(1 − β)，β = 0.9 时是 SGD 的十倍）。</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Steps straight down the slope: long steps where it is steep, tiny ones where it is flat.</source>
+        <translation>沿坡度直接向下走：陡处步子大，平处步子小。</translation>
+    </message>
+    <message>
+        <source>v remembers past gradients: it builds up speed along any direction that persists and cancels zig-zags.</source>
+        <translation>v 记住过去的梯度：在持续的方向上不断加速，并抵消来回震荡。</translation>
+    </message>
+    <message>
+        <source>Divides each coordinate by all its past gradients: steep directions slow down, and every step shrinks over time.</source>
+        <translation>每个坐标除以其全部历史梯度：陡峭方向会放慢，且每一步随时间越来越小。</translation>
+    </message>
+    <message>
+        <source>Like AdaGrad, but forgets old gradients: its steps do not shrink for ever.</source>
+        <translation>与 AdaGrad 类似，但会遗忘旧梯度：步长不会一直缩小。</translation>
+    </message>
+    <message>
+        <source>Momentum (m) divided by RMSprop&apos;s running size (v); m̂ and v̂ undo the zero start of the first steps.</source>
+        <translation>动量 (m) 除以 RMSprop 的滑动幅度 (v)；m̂ 和 v̂ 修正最初几步从零开始带来的偏差。</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsPlot</name>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsTab</name>
+    <message>
+        <source>Decision boundary</source>
+        <translation>决策边界</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>手写数字</translation>
+    </message>
+    <message>
+        <source>Optimizer paths</source>
+        <translation>优化器路径</translation>
+    </message>
+</context>
+<context>
+    <name>BasicsViews</name>
+    <message>
+        <source>Hidden neurons appear here while it trains.</source>
+        <translation>训练时，隐藏层神经元会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Layer {n}</source>
+        <translation>第 {n} 层</translation>
+    </message>
+    <message>
+        <source>What each hidden neuron sees</source>
+        <translation>每个隐藏神经元看到的内容</translation>
+    </message>
+    <message>
+        <source>Draw a digit (left button); right-click to clear</source>
+        <translation>用左键画一个数字；右键清空</translation>
+    </message>
+    <message>
+        <source>True label {true}, the network said {predicted} ({confidence} sure)</source>
+        <translation>真实标签 {true}，网络判断为 {predicted}（置信度 {confidence}）</translation>
+    </message>
+</context>
+<context>
+    <name>BranchBar</name>
+    <message>
+        <source>Show the previous branch of the last reply</source>
+        <translation>显示最后一条回复的上一个分支</translation>
+    </message>
+    <message>
+        <source>Which branch of the last reply is shown, of how many</source>
+        <translation>显示的是最后一条回复的第几个分支，共几个</translation>
+    </message>
+    <message>
+        <source>Show the next branch of the last reply</source>
+        <translation>显示最后一条回复的下一个分支</translation>
+    </message>
+    <message>
+        <source>Branch from token {n0}</source>
+        <translation>从第 {n0} 个词元分支</translation>
+    </message>
+    <message>
+        <source>The reply as first written</source>
+        <translation>最初写出的回复</translation>
+    </message>
+</context>
+<context>
+    <name>ChatInput</name>
+    <message>
+        <source>Message the model…  (Enter sends, Shift+Enter for a new line)</source>
+        <translation>给模型发消息…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+</context>
+<context>
+    <name>ChatLayout</name>
+    <message>
+        <source>chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>completion</source>
+        <translation>续写</translation>
+    </message>
+    <message>
+        <source>chat: the model&apos;s chat template (turns). completion: the model continues the text as is (models trained here have no chat template).</source>
+        <translation>对话：使用模型的对话模板（按轮次）。续写：模型按原样续写文本（这里训练的模型没有对话模板）。</translation>
+    </message>
+    <message>
+        <source>What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, several times faster on a CPU, slightly different text. Exact (ONNX fp32): full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, ~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; runs on a GPU. Experimental (ONNX int8): 8-bit weights; may change greedy answers (it flips near-ties, the dotted tokens).</source>
+        <translation>运行模型的引擎。快速（ONNX int4）：ONNX Runtime 上的 4 位权重，在 CPU 上快好几倍，文本略有不同。精确（ONNX fp32）：ONNX Runtime 上的全精度权重，贪心词元与 PyTorch 相同，在 CPU 上约快 2 倍。精确（PyTorch）：与 transformers 逐词元一致；可在 GPU 上运行。实验性（ONNX int8）：8 位权重；可能改变贪心回答（会翻转近似平局，即带点线的词元）。</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示</translation>
+    </message>
+    <message>
+        <source>Show the system prompt: instructions placed before the conversation</source>
+        <translation>显示系统提示：放在对话之前的指令</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Show the conversation as the model reads it, split into its tokens (chat template and system prompt included); hover a token for its id</source>
+        <translation>按模型读取的方式显示对话，切分为词元（包括对话模板和系统提示）；悬停词元可查看其 id</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>比较…</translation>
+    </message>
+    <message>
+        <source>Answer one prompt under 2–4 sampling settings side by side</source>
+        <translation>用 2–4 组采样设置并排回答同一个提示</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export the conversation as a Markdown file</source>
+        <translation>将对话导出为 Markdown 文件</translation>
+    </message>
+    <message>
+        <source>Open a saved conversation (JSON)</source>
+        <translation>打开已保存的对话（JSON）</translation>
+    </message>
+    <message>
+        <source>Save the conversation with its settings and token probabilities (JSON)</source>
+        <translation>保存对话及其设置和词元概率（JSON）</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Start a new conversation</source>
+        <translation>开始新对话</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <source>System prompt (optional). Empty: the model&apos;s own default, if it has one.</source>
+        <translation>系统提示（可选）。留空：使用模型自带的默认提示（如果有）。</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the reply (Esc); the text so far is kept</source>
+        <translation>停止回复（Esc）；已生成的文本会保留</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Answer the last message again (a new sample unless the seed is fixed)</source>
+        <translation>重新回答最后一条消息（除非固定了种子，否则是新的采样）</translation>
+    </message>
+    <message>
+        <source>Tokens in what you are typing, by this model&apos;s tokenizer (the chat template adds a few around each message)</source>
+        <translation>你正在输入的内容按此模型分词器计的词元数（对话模板会在每条消息周围再加几个）</translation>
+    </message>
+    <message>
+        <source>Decode speed, time to the first token and the engine of the last reply, why it ended, and its near-ties. {NEAR_TIE_LEGEND}</source>
+        <translation>最后一次回复的解码速度、首个词元耗时和引擎、结束原因，以及其中的近似平局。{NEAR_TIE_LEGEND}</translation>
+    </message>
+    <message>
+        <source>context %v / %m tokens</source>
+        <translation>上下文 %v / %m 个词元</translation>
+    </message>
+    <message>
+        <source>Tokens the conversation uses of the model&apos;s context window</source>
+        <translation>对话占用的模型上下文窗口词元数</translation>
+    </message>
+    <message>
+        <source>Why this token?</source>
+        <translation>为什么是这个词元？</translation>
+    </message>
+    <message>
+        <source>What the model looked at to write the token charted here, and what each layer would have written (also: right-click a token)</source>
+        <translation>模型写出此处图表中的词元时关注了什么，以及每层本会写出什么（也可右键单击词元）</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Next-token distribution</source>
+        <translation>下一个词元的分布</translation>
+    </message>
+    <message>
+        <source>✎ Editing message {n0}: Send replaces it and everything after it. Esc cancels.</source>
+        <translation>✎ 正在编辑第 {n0} 条消息：“发送”会替换它及其后的所有内容。Esc 取消。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTab</name>
+    <message>
+        <source>No model is loaded yet. Pick one in the Model list at the top.</source>
+        <translation>尚未加载模型。请在顶部的模型列表中选择一个。</translation>
+    </message>
+    <message>
+        <source>Engine: {n0}</source>
+        <translation>引擎：{n0}</translation>
+    </message>
+    <message>
+        <source>Message {n0} copied to the clipboard.</source>
+        <translation>第 {n0} 条消息已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>This model has no chat template.</source>
+        <translation>此模型没有对话模板。</translation>
+    </message>
+    <message>
+        <source>Stop the reply before opening another conversation.</source>
+        <translation>请先停止回复，再打开另一个对话。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Ask the model something. Each reply token is tinted by how likely it was: hover a token for the alternatives, click it for the whole distribution. A dotted token of a greedy reply is a near-tie: the runner-up was almost as likely.</source>
+        <translation>向模型提问吧。回复中的每个词元按其概率着色：悬停查看备选词元，单击查看完整分布。贪心回复中带点线的词元是“近似平局”：第二名几乎一样可能。</translation>
+    </message>
+    <message>
+        <source>This reply has branches: ‹ › under the chat switches between them (last reply)</source>
+        <translation>这条回复有分支：对话下方的 ‹ › 可在分支之间切换（最后一条回复）</translation>
+    </message>
+    <message>
+        <source>Why this token?</source>
+        <translation>为什么是这个词元？</translation>
+    </message>
+    <message>
+        <source>What the model looked at to write this token, and what each layer predicted</source>
+        <translation>模型写出这个词元时关注了什么，以及每层预测了什么</translation>
+    </message>
+    <message>
+        <source>Branch from here with</source>
+        <translation>从这里分支，改用</translation>
+    </message>
+    <message>
+        <source>Go on from this position with this token instead, as a new branch of the reply</source>
+        <translation>改用这个词元从此位置继续，作为回复的新分支</translation>
+    </message>
+</context>
+<context>
+    <name>CompareColumn</name>
+    <message>
+        <source>Setting {n}</source>
+        <translation>设置 {n}</translation>
+    </message>
+    <message>
+        <source>The reply under these settings appears here.</source>
+        <translation>此设置下的回复会显示在这里。</translation>
+    </message>
+    <message>
+        <source>waiting…</source>
+        <translation>等待中…</translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>Compare sampling settings</source>
+        <translation>比较采样设置</translation>
+    </message>
+    <message>
+        <source>One prompt, answered under each setting below</source>
+        <translation>同一个提示，按下面每组设置分别回答</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>The same seed for every column, so only the settings differ.</source>
+        <translation>每一列使用相同的种子，因此只有设置不同。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Next-token distribution</source>
+        <translation>下一个词元的分布</translation>
+    </message>
+    <message>
+        <source>Type a prompt first.</source>
+        <translation>请先输入提示。</translation>
+    </message>
+    <message>
+        <source>No model is loaded. Pick one in the Model list at the top of the window.</source>
+        <translation>未加载模型。请在窗口顶部的模型列表中选择一个。</translation>
+    </message>
+    <message>
+        <source>Click a token of a reply to see the distribution it was sampled from.</source>
+        <translation>单击回复中的某个词元，查看它被采样时的分布。</translation>
+    </message>
+    <message>
+        <source>Setting {column}, token {token}</source>
+        <translation>设置 {column}，第 {token} 个词元</translation>
+    </message>
+    <message>
+        <source>generating…</source>
+        <translation>生成中…</translation>
+    </message>
+    <message>
+        <source>{token_ids} tokens · {tokens_per_second:.1f} tokens/s · first token {time_to_first_token:.2f} s · {reason} · {engine}{steps}</source>
+        <translation>{token_ids} 个词元 · {tokens_per_second:.1f} 词元/秒 · 首个词元 {time_to_first_token:.2f} 秒 · {reason} · {engine}{steps}</translation>
+    </message>
+    <message>
+        <source>skipped (stopped)</source>
+        <translation>已跳过（已停止）</translation>
+    </message>
+    <message>
+        <source>Generation failed: {message}</source>
+        <translation>生成失败：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigBuilder</name>
+    <message>
+        <source>Vocabulary V</source>
+        <translation>词表大小 V</translation>
+    </message>
+    <message>
+        <source>Distinct tokens the model knows</source>
+        <translation>模型认识的不同词元数</translation>
+    </message>
+    <message>
+        <source>Width d</source>
+        <translation>宽度 d</translation>
+    </message>
+    <message>
+        <source>Size of every token&apos;s vector (hidden size)</source>
+        <translation>每个词元向量的大小（隐藏层大小）</translation>
+    </message>
+    <message>
+        <source>Layers L</source>
+        <translation>层数 L</translation>
+    </message>
+    <message>
+        <source>How many Transformer blocks are stacked</source>
+        <translation>堆叠多少个 Transformer 块</translation>
+    </message>
+    <message>
+        <source>Query heads h</source>
+        <translation>查询头数 h</translation>
+    </message>
+    <message>
+        <source>Attention heads per layer; each gets d / h dimensions</source>
+        <translation>每层的注意力头数；每个头分得 d / h 维</translation>
+    </message>
+    <message>
+        <source>Key/value heads h_kv</source>
+        <translation>键/值头数 h_kv</translation>
+    </message>
+    <message>
+        <source>Llama: query heads share fewer K/V heads (GQA) → a smaller KV cache</source>
+        <translation>Llama：查询头共享更少的 K/V 头（GQA）→ KV 缓存更小</translation>
+    </message>
+    <message>
+        <source>MLP width f</source>
+        <translation>MLP 宽度 f</translation>
+    </message>
+    <message>
+        <source>Hidden size of the feed-forward network (GPT-2: 4·d)</source>
+        <translation>前馈网络的隐藏层大小（GPT-2：4·d）</translation>
+    </message>
+    <message>
+        <source>Context P</source>
+        <translation>上下文 P</translation>
+    </message>
+    <message>
+        <source>Longest input, in tokens</source>
+        <translation>最长输入（词元数）</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>模型族</translation>
+    </message>
+    <message>
+        <source>Tie the LM head to the token embedding</source>
+        <translation>将 LM 头与词元嵌入绑定（权重共享）</translation>
+    </message>
+    <message>
+        <source>Head width d_h</source>
+        <translation>头宽度 d_h</translation>
+    </message>
+    <message>
+        <source>Train this</source>
+        <translation>训练这个</translation>
+    </message>
+    <message>
+        <source>Open the Training tab with this architecture</source>
+        <translation>用此架构打开“训练”标签页</translation>
+    </message>
+    <message>
+        <source>Show its anatomy</source>
+        <translation>查看其结构</translation>
+    </message>
+    <message>
+        <source>Map this config&apos;s modules on the meta device (no weights)</source>
+        <translation>在 meta 设备上映射此配置的模块（不分配权重）</translation>
+    </message>
+    <message>
+        <source>Start from the current model</source>
+        <translation>从当前模型开始</translation>
+    </message>
+    <message>
+        <source>Formulas exist for the GPT-2 and Llama families only</source>
+        <translation>只有 GPT-2 和 Llama 模型族有公式</translation>
+    </message>
+    <message>
+        <source>Counting on the meta device…</source>
+        <translation>正在 meta 设备上计数…</translation>
+    </message>
+    <message>
+        <source>{n0} Built on the meta device in {n1:.0f} ms without allocating weights: sum(p.numel()) = {n_params:,}</source>
+        <translation>{n0} 已在 meta 设备上构建，用时 {n1:.0f} 毫秒，未分配权重：sum(p.numel()) = {n_params:,}</translation>
+    </message>
+    <message>
+        <source> (formula: {formula:,})</source>
+        <translation>（公式：{formula:,}）</translation>
+    </message>
+    <message>
+        <source>transformers could not build this config: {message}</source>
+        <translation>transformers 无法构建此配置：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionBoundaryPage</name>
+    <message>
+        <source>Circles</source>
+        <translation>同心圆</translation>
+    </message>
+    <message>
+        <source>Two spirals</source>
+        <translation>双螺旋</translation>
+    </message>
+    <message>
+        <source>Gaussian blobs</source>
+        <translation>高斯团簇</translation>
+    </message>
+    <message>
+        <source>orange (class 0)</source>
+        <translation>橙色（类别 0）</translation>
+    </message>
+    <message>
+        <source>blue (class 1)</source>
+        <translation>蓝色（类别 1）</translation>
+    </message>
+    <message>
+        <source>The class a click on the plot adds (Shift-click adds the other one)</source>
+        <translation>在图上单击时添加的类别（Shift+单击添加另一类）</translation>
+    </message>
+    <message>
+        <source>Remove added points</source>
+        <translation>移除添加的点</translation>
+    </message>
+    <message>
+        <source>Overfitting preset</source>
+        <translation>过拟合预设</translation>
+    </message>
+    <message>
+        <source>Few noisy points, a big network: watch the test loss leave the train loss behind, then turn on Dropout or L2</source>
+        <translation>少量带噪声的点、大网络：观察测试损失与训练损失逐渐拉开，然后开启 Dropout 或 L2</translation>
+    </message>
+    <message>
+        <source>Spirals preset</source>
+        <translation>螺旋预设</translation>
+    </message>
+    <message>
+        <source>Two spirals with less noise and a network that can learn them (2 × 32 neurons)</source>
+        <translation>噪声较小的双螺旋，以及能学会它的网络（2 × 32 个神经元）</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>Test split</source>
+        <translation>测试集比例</translation>
+    </message>
+    <message>
+        <source>Click adds</source>
+        <translation>单击添加</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Train one epoch, then pause</source>
+        <translation>训练一轮，然后暂停</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>New initial weights (from the seed): start again</source>
+        <translation>新的初始权重（由种子决定）：重新开始</translation>
+    </message>
+    <message>
+        <source>Decision boundary (click to add a point)</source>
+        <translation>决策边界（单击添加一个点）</translation>
+    </message>
+    <message>
+        <source>Press Play to train.</source>
+        <translation>按“播放”开始训练。</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Two spirals are too hard for this small network (it stays near 60%): press Spirals preset for 2 × 32 neurons and less noise, or add neurons yourself.</source>
+        <translation>双螺旋对这个小网络来说太难了（准确率停在 60% 左右）：按“螺旋预设”使用 2 × 32 个神经元和更小的噪声，或自己增加神经元。</translation>
+    </message>
+    <message>
+        <source>Overfitting preset: press Play and watch the test loss climb away from the train loss. Then set Dropout to 0.5 (or L2 to 0.001) and play again: the gap closes.</source>
+        <translation>过拟合预设：按“播放”，观察测试损失逐渐高于训练损失。然后把 Dropout 设为 0.5（或 L2 设为 0.001）再播放：差距会缩小。</translation>
+    </message>
+    <message>
+        <source>Spirals preset: 2 hidden layers of 32 neurons, learning rate 0.01, noise 0.05. Press Play: after about a hundred epochs the boundary winds along both arms.</source>
+        <translation>螺旋预设：2 个隐藏层，每层 32 个神经元，学习率 0.01，噪声 0.05。按“播放”：大约一百轮后，边界会沿着两条螺旋臂缠绕。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source> · done</source>
+        <translation> · 完成</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} · loss train {train_loss}, test {test_loss} · accuracy train {train_accuracy}, test {test_accuracy} · ‖w‖ {norm}</source>
+        <translation>第 {epoch} 轮 · 损失 训练 {train_loss}，测试 {test_loss} · 准确率 训练 {train_accuracy}，测试 {test_accuracy} · ‖w‖ {norm}</translation>
+    </message>
+</context>
+<context>
+    <name>Demos</name>
+    <message>
+        <source>Loading the model… the demo starts as soon as it is ready.</source>
+        <translation>正在加载模型… 模型就绪后演示立即开始。</translation>
+    </message>
+    <message>
+        <source>Config builder: %1 side by side.</source>
+        <translation>配置构建器：%1 并排对比。</translation>
+    </message>
+    <message>
+        <source>Time ≈ 6·N·D / FLOP/s for %1, with this machine&apos;s measured FLOP/s (bottom right).</source>
+        <translation>%1 的时间 ≈ 6·N·D / FLOP/s，使用本机实测的 FLOP/s（右下角）。</translation>
+    </message>
+    <message>
+        <source>Attention: every head of the model on one sentence. Click a head, then a token.</source>
+        <translation>注意力：模型的每个注意力头作用在同一句话上。单击一个头，再单击一个词元。</translation>
+    </message>
+    <message>
+        <source>a training run is already going: stop it first (Training tab, Stop)</source>
+        <translation>已有训练在运行：请先停止它（“训练”标签页，停止）</translation>
+    </message>
+    <message>
+        <source>Runs list: your newest from-scratch run and LoRA fine-tune, overlaid.</source>
+        <translation>运行列表：你最新的从头训练和 LoRA 微调运行，叠加对比。</translation>
+    </message>
+    <message>
+        <source>No %1 run yet: start this preset, then the “%2” preset; Show me again overlays the two.</source>
+        <translation>还没有 %1 运行：先运行此预设，再运行“%2”预设；再次点“演示给我看”即可叠加对比两者。</translation>
+    </message>
+    <message>
+        <source>Training: each stage is named below as it happens.</source>
+        <translation>训练：每个阶段发生时会在下方标出。</translation>
+    </message>
+    <message>
+        <source>Optimizer race: SGD, Momentum, RMSprop and Adam, one after another, overlaid.</source>
+        <translation>优化器竞赛：SGD、Momentum、RMSprop 和 Adam 依次训练并叠加对比。</translation>
+    </message>
+    <message>
+        <source>Two runs, without and with dropout %1 + weight decay %2: compare train and validation loss.</source>
+        <translation>两次运行，分别不带和带 dropout %1 + 权重衰减 %2：比较训练损失和验证损失。</translation>
+    </message>
+    <message>
+        <source>Temperature focused: change it and watch the chart.</source>
+        <translation>已聚焦温度：改变它并观察图表。</translation>
+    </message>
+    <message>
+        <source>A reply with a fixed seed; its first token&apos;s distribution is charted. Change the temperature.</source>
+        <translation>一条固定种子的回复；图表显示其首个词元的分布。试着改变温度。</translation>
+    </message>
+    <message>
+        <source>a reply is running: stop it first</source>
+        <translation>有回复正在生成：请先停止它</translation>
+    </message>
+    <message>
+        <source>The Optimize tab is busy: its report fills when the running job ends.</source>
+        <translation>“优化”标签页正忙：当前任务结束后报告会填入。</translation>
+    </message>
+    <message>
+        <source>Compressing with %1 and measuring against the original.</source>
+        <translation>正在用 %1 压缩，并与原模型对比测量。</translation>
+    </message>
+</context>
+<context>
+    <name>DigitsPage</name>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Compare optimizers</source>
+        <translation>比较优化器</translation>
+    </message>
+    <message>
+        <source>Train this network once per optimizer, from the same initial weights, and overlay their curves</source>
+        <translation>用每个优化器各训练一次这个网络（相同的初始权重），并叠加它们的曲线</translation>
+    </message>
+    <message>
+        <source>The classic MLP: Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax), on 1,797 8×8 digits (80% train, 20% test).</source>
+        <translation>经典 MLP：Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax)，数据为 1,797 张 8×8 手写数字（80% 训练，20% 测试）。</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>Train to see which digits it confuses.</source>
+        <translation>训练后可查看它会混淆哪些数字。</translation>
+    </message>
+    <message>
+        <source>Row: the true digit · hover a cell for its share</source>
+        <translation>行：真实数字 · 鼠标悬停在单元格上查看占比</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Train, then draw a digit.</source>
+        <translation>先训练，再画一个数字。</translation>
+    </message>
+    <message>
+        <source>Draw a digit</source>
+        <translation>画一个数字</translation>
+    </message>
+    <message>
+        <source>Misclassified test digits (true → predicted)</source>
+        <translation>误分类的测试数字（真实 → 预测）</translation>
+    </message>
+    <message>
+        <source>Epochs: a comparison needs a number of epochs (above 0).</source>
+        <translation>轮数：比较需要设定轮数（大于 0）。</translation>
+    </message>
+    <message>
+        <source>Comparing SGD, Momentum, AdaGrad, RMSprop and Adam from the same initial weights…</source>
+        <translation>正在从相同的初始权重比较 SGD、动量、AdaGrad、RMSprop 和 Adam…</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} · accuracy train {train_accuracy}, test {test_accuracy} · loss train {train_loss}, test {test_loss}</source>
+        <translation>第 {epoch} 轮 · 准确率 训练 {train_accuracy}，测试 {test_accuracy} · 损失 训练 {train_loss}，测试 {test_loss}</translation>
+    </message>
+    <message>
+        <source>Test accuracy: {accuracies}. Best: {best}.</source>
+        <translation>测试准确率：{accuracies}。最佳：{best}。</translation>
+    </message>
+    <message>
+        <source>Done: {accuracy} of the test digits right.</source>
+        <translation>完成：测试数字的准确率为 {accuracy}。</translation>
+    </message>
+    <message>
+        <source>Confusion matrix (share of each true digit)</source>
+        <translation>混淆矩阵（每个真实数字的占比）</translation>
+    </message>
+    <message>
+        <source>true</source>
+        <translation>真实</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Draw a digit: the bars are the network&apos;s probabilities.</source>
+        <translation>画一个数字：条形是网络给出的概率。</translation>
+    </message>
+    <message>
+        <source>Train first: then the network says what you drew.</source>
+        <translation>请先训练：之后网络会说出你画的是什么。</translation>
+    </message>
+    <message>
+        <source>It says {digit} ({share}).</source>
+        <translation>它认为是 {digit}（{share}）。</translation>
+    </message>
+</context>
+<context>
+    <name>DistillPanel</name>
+    <message>
+        <source>Student (same tokenizer as the current model)</source>
+        <translation>学生模型（与当前模型使用相同分词器）</translation>
+    </message>
+    <message>
+        <source>Transformer blocks</source>
+        <translation>Transformer 块</translation>
+    </message>
+    <message>
+        <source>Attention heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>Key/value heads (llama; 0 = one per head)</source>
+        <translation>键/值头数（llama；0 = 每个头一个）</translation>
+    </message>
+    <message>
+        <source>Width of every token&apos;s vector</source>
+        <translation>每个词元向量的宽度</translation>
+    </message>
+    <message>
+        <source>Longest sequence</source>
+        <translation>最长序列</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>模型族</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>KV heads</source>
+        <translation>KV 头数</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Distillation</source>
+        <translation>蒸馏</translation>
+    </message>
+    <message>
+        <source>Optimizer steps</source>
+        <translation>优化器步数</translation>
+    </message>
+    <message>
+        <source>Sequences per step</source>
+        <translation>每步的序列数</translation>
+    </message>
+    <message>
+        <source>Tokens per sequence</source>
+        <translation>每个序列的词元数</translation>
+    </message>
+    <message>
+        <source>T &gt; 1 softens the teacher&apos;s distribution so the student also learns how it ranks the unlikely tokens.</source>
+        <translation>T &gt; 1 会软化教师模型的分布，让学生模型也学到它如何排序那些不太可能的词元。</translation>
+    </message>
+    <message>
+        <source>Share of the loss from matching the teacher (KL); the rest is ordinary cross-entropy on the text.</source>
+        <translation>来自匹配教师模型（KL）的损失占比；其余是文本上普通的交叉熵。</translation>
+    </message>
+    <message>
+        <source>built-in corpus</source>
+        <translation>内置语料</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批</translation>
+    </message>
+    <message>
+        <source>Sequence length</source>
+        <translation>序列长度</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Temperature T</source>
+        <translation>温度 T</translation>
+    </message>
+    <message>
+        <source>Teacher share α</source>
+        <translation>教师占比 α</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Distill a student</source>
+        <translation>蒸馏一个学生模型</translation>
+    </message>
+    <message>
+        <source>Train the student on the current model&apos;s soft targets, then measure it.</source>
+        <translation>用当前模型的软目标训练学生模型，然后测量它。</translation>
+    </message>
+    <message>
+        <source>Text to distil on</source>
+        <translation>用于蒸馏的文本</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.md);;All (*)</source>
+        <translation>文本 (*.txt *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{n} ({embedding} in the embedding)</source>
+        <translation>{n}（其中嵌入层 {embedding}）</translation>
+    </message>
+    <message>
+        <source>load a model to count</source>
+        <translation>加载模型后计数</translation>
+    </message>
+</context>
+<context>
+    <name>EngineSwitcher</name>
+    <message>
+        <source>Exact (PyTorch)</source>
+        <translation>精确 (PyTorch)</translation>
+    </message>
+    <message>
+        <source>Fast (GGUF)</source>
+        <translation>快速 (GGUF)</translation>
+    </message>
+    <message>
+        <source>Exact (GGUF)</source>
+        <translation>精确 (GGUF)</translation>
+    </message>
+    <message>
+        <source>Fast (ONNX int4)</source>
+        <translation>快速 (ONNX int4)</translation>
+    </message>
+    <message>
+        <source>Exact (ONNX fp32)</source>
+        <translation>精确 (ONNX fp32)</translation>
+    </message>
+    <message>
+        <source>Experimental (ONNX int8)</source>
+        <translation>实验性 (ONNX int8)</translation>
+    </message>
+    <message>
+        <source>Fast engine unavailable: {reason}. {consequence}.</source>
+        <translation>快速引擎不可用：{reason}。{consequence}。</translation>
+    </message>
+    <message>
+        <source>Fast chat engine (ONNX)</source>
+        <translation>快速对话引擎 (ONNX)</translation>
+    </message>
+    <message>
+        <source>Chat on ONNX Runtime (4- or 8-bit weights, several times faster on a CPU). Off: every reply runs on PyTorch.</source>
+        <translation>在 ONNX Runtime 上对话（4 位或 8 位权重，在 CPU 上快数倍）。关闭：每条回复都在 PyTorch 上运行。</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <source>The fast engine cannot run this model: {reason}. Replies use PyTorch.</source>
+        <translation>快速引擎无法运行此模型：{reason}。回复使用 PyTorch。</translation>
+    </message>
+    <message>
+        <source> (View ▸ Fast chat engine)</source>
+        <translation>（视图 ▸ 快速对话引擎）</translation>
+    </message>
+    <message>
+        <source>This reply uses {engine}</source>
+        <translation>本条回复使用{engine}</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>preparing {precision}…</source>
+        <translation>正在准备 {precision}…</translation>
+    </message>
+    <message>
+        <source>Building the ONNX model of the fast engine (first time only). Replies use PyTorch until it is ready.</source>
+        <translation>正在构建快速引擎的 ONNX 模型（仅首次）。就绪之前，回复使用 PyTorch。</translation>
+    </message>
+    <message>
+        <source>preparing {precision} {percent}</source>
+        <translation>正在准备 {precision} {percent}</translation>
+    </message>
+    <message>
+        <source>{engine} is ready: ONNX Runtime, built for {model}.</source>
+        <translation>{engine} 已就绪：ONNX Runtime，为 {model} 构建。</translation>
+    </message>
+    <message>
+        <source>{engine} is ready: the next reply uses it.</source>
+        <translation>{engine} 已就绪：下一条回复将使用它。</translation>
+    </message>
+    <message>
+        <source>Replies use {engine}</source>
+        <translation>回复使用{engine}</translation>
+    </message>
+    <message>
+        <source>Turned off: View ▸ Fast chat engine (ONNX)</source>
+        <translation>已关闭：视图 ▸ 快速对话引擎 (ONNX)</translation>
+    </message>
+</context>
+<context>
+    <name>GuessMode</name>
+    <message>
+        <source>Guess the next token</source>
+        <translation>猜下一个词元</translation>
+    </message>
+    <message>
+        <source>For an audience: the reply pauses before every token; press Space (PageDown in presenter mode) to reveal it with its distribution</source>
+        <translation>面向观众：回复在每个词元前暂停；按空格键（演示模式下按 PageDown）揭晓词元及其分布</translation>
+    </message>
+    <message>
+        <source>Reveal</source>
+        <translation>揭晓</translation>
+    </message>
+    <message>
+        <source>Reveal the token (Space when focused); press again for the next</source>
+        <translation>揭晓词元（获得焦点时按空格）；再按一次进入下一个</translation>
+    </message>
+    <message>
+        <source>Stop the reply first, then switch guess mode.</source>
+        <translation>请先停止回复，再切换猜词模式。</translation>
+    </message>
+    <message>
+        <source>Token %1</source>
+        <translation>第 %1 个词元</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Token %1&lt;/b&gt;: %2 (%3)</source>
+        <translation>&lt;b&gt;第 %1 个词元&lt;/b&gt;：%2（%3）</translation>
+    </message>
+    <message>
+        <source>Next token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
+        <source>Guess the next token…</source>
+        <translation>猜下一个词元…</translation>
+    </message>
+    <message>
+        <source>Press again for the next token</source>
+        <translation>再按一次显示下一个词元</translation>
+    </message>
+</context>
+<context>
+    <name>LearnPanel</name>
+    <message>
+        <source>Learn</source>
+        <translation>学习</translation>
+    </message>
+    <message>
+        <source>Show me</source>
+        <translation>演示给我看</translation>
+    </message>
+    <message>
+        <source>Set up this lesson&apos;s live demo in the app</source>
+        <translation>在应用中搭建本课的现场演示</translation>
+    </message>
+    <message>
+        <source>No lessons found.</source>
+        <translation>没有找到课程。</translation>
+    </message>
+</context>
+<context>
+    <name>LogitLensView</name>
+    <message>
+        <source>Each position costs one LM-head pass per layer; at most 64 at a time</source>
+        <translation>每个位置每层需要一次 LM 头计算；一次最多 64 个</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Run some text to see the answer form layer by layer.</source>
+        <translation>运行一段文本，逐层查看答案如何形成。</translation>
+    </message>
+    <message>
+        <source>Positions from</source>
+        <translation>位置起点</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Running the logit lens…</source>
+        <translation>正在运行 logit 透镜…</translation>
+    </message>
+    <message>
+        <source>{last} layers × {positions} positions in {seconds:.1f} s. Each cell: the next token the model would predict if it stopped after that layer (final norm + LM head). Stronger blue = more probable; bold = already the final answer; hover for the top 5.</source>
+        <translation>{last} 层 × {positions} 个位置，用时 {seconds:.1f} 秒。每个单元格：如果模型在该层之后停止（最终归一化 + LM 头），它会预测的下一个词元。蓝色越深 = 概率越高；粗体 = 已是最终答案；悬停查看前 5 名。</translation>
+    </message>
+    <message>
+        <source>Export as PNG</source>
+        <translation>导出为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source> Model </source>
+        <translation> 模型 </translation>
+    </message>
+    <message>
+        <source>Open model folder…</source>
+        <translation>打开模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Open GGUF file…</source>
+        <translation>打开 GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>Open a llama.cpp .gguf model file (converted once, then cached)</source>
+        <translation>打开 llama.cpp 的 .gguf 模型文件（只转换一次，之后缓存）</translation>
+    </message>
+    <message>
+        <source> Device </source>
+        <translation> 设备 </translation>
+    </message>
+    <message>
+        <source>Where the model runs. GPUs appear when torch can see them.</source>
+        <translation>模型运行的位置。torch 能看到 GPU 时会列出它们。</translation>
+    </message>
+    <message>
+        <source> Precision </source>
+        <translation> 精度 </translation>
+    </message>
+    <message>
+        <source>Number format of the weights: bfloat16 halves memory; it is faster on GPUs and on CPUs with native bf16, and its text leaves float32&apos;s after a few tokens. float16 is offered on GPUs.</source>
+        <translation>权重的数值格式：bfloat16 使内存减半；在 GPU 和原生支持 bf16 的 CPU 上更快，几个词元后其文本会与 float32 的不同。GPU 上还提供 float16。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Optimize</source>
+        <translation>优化</translation>
+    </message>
+    <message>
+        <source>Basics</source>
+        <translation>基础</translation>
+    </message>
+    <message>
+        <source>Current model</source>
+        <translation>当前模型</translation>
+    </message>
+    <message>
+        <source>Parameter count</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Weight precision</source>
+        <translation>权重精度</translation>
+    </message>
+    <message>
+        <source>Lower precision runs faster, but greedy replies can differ from float32 after a few tokens (measured on the built-in model).</source>
+        <translation>较低精度运行更快，但几个词元之后贪心回复可能与 float32 不同（在内置模型上测得）。</translation>
+    </message>
+    <message>
+        <source>Memory used by the app</source>
+        <translation>本应用占用的内存</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Serve current model…</source>
+        <translation>服务当前模型…</translation>
+    </message>
+    <message>
+        <source>Serve the current model over an OpenAI-compatible API on this machine</source>
+        <translation>在本机通过 OpenAI 兼容 API 提供当前模型</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>实际大小</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>深色主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Busy loading a model: {name} opens as soon as it is done…</source>
+        <translation>正在加载模型：完成后立即打开 {name}…</translation>
+    </message>
+    <message>
+        <source>Open a Hugging Face model folder</source>
+        <translation>打开 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Open a GGUF model file</source>
+        <translation>打开 GGUF 模型文件</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>{n_params} parameters</source>
+        <translation>{n_params} 参数</translation>
+    </message>
+    <message>
+        <source>{n_params:,} parameters</source>
+        <translation>{n_params:,} 个参数</translation>
+    </message>
+    <message>
+        <source>faster, not exact</source>
+        <translation>更快，但不精确</translation>
+    </message>
+    <message>
+        <source>Could not load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <source>{n0} used</source>
+        <translation>已用 {n0}</translation>
+    </message>
+    <message>
+        <source>No model to serve</source>
+        <translation>没有可服务的模型</translation>
+    </message>
+    <message>
+        <source>Load a model first, then choose File → Serve current model.</source>
+        <translation>请先加载模型，再选择“文件 → 服务当前模型”。</translation>
+    </message>
+</context>
+<context>
+    <name>MeasurePanel</name>
+    <message>
+        <source>Measure</source>
+        <translation>测量</translation>
+    </message>
+    <message>
+        <source>Every variant answers this prompt greedily; the answers sit side by side.</source>
+        <translation>每个变体都用贪心方式回答这个提示；答案并排显示。</translation>
+    </message>
+    <message>
+        <source>Tokens generated per answer (also what tokens/s is measured on).</source>
+        <translation>每个回答生成的词元数（词元/秒 也在此上测量）。</translation>
+    </message>
+    <message>
+        <source>Held-out tokens scored for perplexity (more = steadier, slower).</source>
+        <translation>用于计算困惑度的留出词元数（越多越稳定，也越慢）。</translation>
+    </message>
+    <message>
+        <source>built-in text (pydoc topics)</source>
+        <translation>内置文本（pydoc 主题）</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Measure perplexity on your own .txt file instead of the built-in text.</source>
+        <translation>在你自己的 .txt 文件上测量困惑度，而不是内置文本。</translation>
+    </message>
+    <message>
+        <source>Built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Answer tokens</source>
+        <translation>回答词元数</translation>
+    </message>
+    <message>
+        <source>Perplexity tokens</source>
+        <translation>困惑度词元数</translation>
+    </message>
+    <message>
+        <source>Perplexity text</source>
+        <translation>困惑度文本</translation>
+    </message>
+    <message>
+        <source>Text to measure perplexity on</source>
+        <translation>用于测量困惑度的文本</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.md);;All (*)</source>
+        <translation>文本 (*.txt *.md);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelSelector</name>
+    <message>
+        <source>The model every tab uses. Pick one to load it.</source>
+        <translation>所有标签页共用的模型。选择一个即可加载。</translation>
+    </message>
+    <message>
+        <source>Open model folder…</source>
+        <translation>打开模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Open GGUF file…</source>
+        <translation>打开 GGUF 文件…</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkControls</name>
+    <message>
+        <source>loss = cross-entropy + λ₁·Σ|w| + λ₂·Σw²</source>
+        <translation>损失 = 交叉熵 + λ₁·Σ|w| + λ₂·Σw²</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Hidden layers between the input and the output (0: a linear classifier)</source>
+        <translation>输入与输出之间的隐藏层数（0：线性分类器）</translation>
+    </message>
+    <message>
+        <source>Neurons in each hidden layer</source>
+        <translation>每个隐藏层的神经元数</translation>
+    </message>
+    <message>
+        <source>Share of hidden outputs zeroed at random while training (none at test time)</source>
+        <translation>训练时随机置零的隐藏层输出比例（测试时不置零）</translation>
+    </message>
+    <message>
+        <source>Batch normalization</source>
+        <translation>批归一化</translation>
+    </message>
+    <message>
+        <source>Normalize each hidden layer&apos;s inputs over the batch, before the activation</source>
+        <translation>在激活函数之前，按批对每个隐藏层的输入做归一化</translation>
+    </message>
+    <message>
+        <source>Residual connections</source>
+        <translation>残差连接</translation>
+    </message>
+    <message>
+        <source>h + layer(h) wherever a layer&apos;s input and output widths match</source>
+        <translation>只要某层的输入与输出宽度相同，就使用 h + 层(h)</translation>
+    </message>
+    <message>
+        <source>SGD: w -= lr·g · Momentum: a running velocity (0.9) · AdaGrad: lr shrinks per weight with its summed g² · RMSprop: divides by a running RMS of g · Adam: momentum and RMS, bias-corrected</source>
+        <translation>SGD：w -= η·g（η 为学习率）· 动量：滑动速度 (0.9) · AdaGrad：每个权重的 η 随其累积 g² 缩小 · RMSprop：除以 g 的滑动均方根 · Adam：动量加均方根，并做偏差修正</translation>
+    </message>
+    <message>
+        <source>Learning rate: the step size (arrows halve or double it)</source>
+        <translation>学习率：步长（箭头将其减半或加倍）</translation>
+    </message>
+    <message>
+        <source>Examples per optimizer step</source>
+        <translation>每个优化器步的样本数</translation>
+    </message>
+    <message>
+        <source>λ₁: pushes weights to exactly zero</source>
+        <translation>λ₁：把权重推向恰好为零</translation>
+    </message>
+    <message>
+        <source>λ₂: shrinks every weight (weight decay)</source>
+        <translation>λ₂：缩小每个权重（权重衰减）</translation>
+    </message>
+    <message>
+        <source>Initial weights and batch order</source>
+        <translation>初始权重与批次顺序</translation>
+    </message>
+    <message>
+        <source>Stop after this many epochs (0: never)</source>
+        <translation>训练这么多轮后停止（0：不停止）</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Hidden layers</source>
+        <translation>隐藏层</translation>
+    </message>
+    <message>
+        <source>Neurons per layer</source>
+        <translation>每层神经元</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>丢弃率</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+</context>
+<context>
+    <name>OptimizeTab</name>
+    <message>
+        <source>Export the report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>Compress &amp;&amp; measure</source>
+        <translation>压缩并测量</translation>
+    </message>
+    <message>
+        <source>Make a variant for every ticked technique and measure it (and the original).</source>
+        <translation>为每个勾选的技术生成一个变体并测量（原模型也测）。</translation>
+    </message>
+    <message>
+        <source>Quantize &amp;&amp; prune</source>
+        <translation>量化与剪枝</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save variant…</source>
+        <translation>保存变体…</translation>
+    </message>
+    <message>
+        <source>Load into Chat</source>
+        <translation>载入对话</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>导出 Markdown…</translation>
+    </message>
+    <message>
+        <source>Save the report as a table.</source>
+        <translation>将报告保存为表格。</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Save the raw numbers.</source>
+        <translation>保存原始数据。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Drop the selected row and free its model&apos;s memory.</source>
+        <translation>删除所选行并释放其模型的内存。</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Drop every row and free the variants&apos; memory.</source>
+        <translation>删除所有行并释放各变体的内存。</translation>
+    </message>
+    <message>
+        <source>Distill</source>
+        <translation>蒸馏</translation>
+    </message>
+    <message>
+        <source>Load a model first (toolbar, top left).</source>
+        <translation>请先加载模型（工具栏，左上角）。</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Measured {outcome} model(s). Select a row to save it or load it into Chat.</source>
+        <translation>已测量 {outcome} 个模型。选择一行可保存它或载入对话。</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Cancelled; the rows measured so far stay.</source>
+        <translation>已取消；已测量的行会保留。</translation>
+    </message>
+    <message>
+        <source>Report cleared.</source>
+        <translation>报告已清空。</translation>
+    </message>
+    <message>
+        <source>Report written to {written}</source>
+        <translation>报告已写入 {written}</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {n1}. Choose another folder.</source>
+        <translation>无法写入 {path}：{n1}。请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>OptimizerPathsPanel</name>
+    <message>
+        <source>Learning rate η (SGD, Momentum)</source>
+        <translation>学习率 η（SGD、动量）</translation>
+    </message>
+    <message>
+        <source>Step size η (AdaGrad, RMSprop, Adam)</source>
+        <translation>步长 η（AdaGrad、RMSprop、Adam）</translation>
+    </message>
+    <message>
+        <source>Momentum β</source>
+        <translation>动量 β</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Start point</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <source>SGD and Momentum move θ by η × the gradient: a steep surface needs a small η. AdaGrad, RMSprop and Adam divide the gradient by its running size first, so their step size is roughly how far θ moves in one step, in plot units, however steep the surface.</source>
+        <translation>SGD 和动量让 θ 移动 η × 梯度：曲面越陡，η 需要越小。AdaGrad、RMSprop 和 Adam 先把梯度除以其滑动幅度，因此无论曲面多陡，它们的步长大致就是 θ 每步移动的距离（以图的单位计）。</translation>
+    </message>
+    <message>
+        <source>η (SGD, Momentum)</source>
+        <translation>η（SGD、动量）</translation>
+    </message>
+    <message>
+        <source>η (AdaGrad, RMSprop, Adam)</source>
+        <translation>η（AdaGrad、RMSprop、Adam）</translation>
+    </message>
+    <message>
+        <source>Learning rates</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Averaging and steps</source>
+        <translation>滑动平均与步数</translation>
+    </message>
+    <message>
+        <source>Surface</source>
+        <translation>曲面</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>{speed} steps/s</source>
+        <translation>{speed} 步/秒</translation>
+    </message>
+    <message>
+        <source>Start: ({x}, {y}). Click the plot to start somewhere else.</source>
+        <translation>起点：({x}, {y})。单击图上其他位置可更换起点。</translation>
+    </message>
+    <message>
+        <source>Computing the paths…</source>
+        <translation>正在计算路径…</translation>
+    </message>
+    <message>
+        <source>Could not compute the paths: {failure}</source>
+        <translation>无法计算路径：{failure}</translation>
+    </message>
+    <message>
+        <source>step {step} / {steps}</source>
+        <translation>第 {step} / {steps} 步</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>OptimizerSide</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Distance
+to minimum</source>
+        <translation>到最小值
+的距离</translation>
+    </message>
+    <message>
+        <source>Update rules (g = ∇L(θ))</source>
+        <translation>更新规则（g = ∇L(θ)）</translation>
+    </message>
+    <message>
+        <source>At step {step} of {steps}:</source>
+        <translation>第 {step} 步（共 {steps} 步）：</translation>
+    </message>
+    <message>
+        <source>After {step} steps:</source>
+        <translation>{step} 步之后：</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>发散</translation>
+    </message>
+    <message>
+        <source>(step {step})</source>
+        <translation>（第 {step} 步）</translation>
+    </message>
+</context>
+<context>
+    <name>Presenter</name>
+    <message>
+        <source>Presenter mode</source>
+        <translation>演示模式</translation>
+    </message>
+    <message>
+        <source>Large fonts, high contrast, full screen; PageDown/PageUp step the scenes (F5)</source>
+        <translation>大字体、高对比度、全屏；PageDown/PageUp 切换场景（F5）</translation>
+    </message>
+    <message>
+        <source>Next scene</source>
+        <translation>下一个场景</translation>
+    </message>
+    <message>
+        <source>Previous scene</source>
+        <translation>上一个场景</translation>
+    </message>
+    <message>
+        <source>Open scenes…</source>
+        <translation>打开场景…</translation>
+    </message>
+    <message>
+        <source>%1: %2 scenes. PageDown starts.</source>
+        <translation>%1：%2 个场景。按 PageDown 开始。</translation>
+    </message>
+    <message>
+        <source>Open a scenes file</source>
+        <translation>打开场景文件</translation>
+    </message>
+    <message>
+        <source>scene %1</source>
+        <translation>场景 %1</translation>
+    </message>
+    <message>
+        <source>Learn</source>
+        <translation>学习</translation>
+    </message>
+    <message>
+        <source>Lessons with a live demo (F1)</source>
+        <translation>带现场演示的课程（F1）</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyController</name>
+    <message>
+        <source>Waiting for the first token… · {engine_name}</source>
+        <translation>等待首个词元… · {engine_name}</translation>
+    </message>
+    <message>
+        <source>Branching from token {n0}… · {engine_name}</source>
+        <translation>正在从第 {n0} 个词元分支… · {engine_name}</translation>
+    </message>
+    <message>
+        <source>context %v / %m tokens</source>
+        <translation>上下文 %v / %m 个词元</translation>
+    </message>
+    <message>
+        <source> · oldest left out</source>
+        <translation> · 最早的内容已略去</translation>
+    </message>
+    <message>
+        <source>Generating… {steps} tokens · {rate:.1f} tokens/s · first token {elapsed:.2f} s · {engine}</source>
+        <translation>正在生成… {steps} 个词元 · {rate:.1f} 词元/秒 · 首个词元 {elapsed:.2f} 秒 · {engine}</translation>
+    </message>
+    <message>
+        <source>The last reply failed.</source>
+        <translation>最后一次回复失败。</translation>
+    </message>
+</context>
+<context>
+    <name>RunsPanel</name>
+    <message>
+        <source>Past runs. Select several (Ctrl/Shift-click) to overlay their loss curves.</source>
+        <translation>以往的运行。选择多个（Ctrl/Shift 单击）可叠加它们的损失曲线。</translation>
+    </message>
+    <message>
+        <source>Chat with this model</source>
+        <translation>与此模型对话</translation>
+    </message>
+    <message>
+        <source>Inspect architecture</source>
+        <translation>查看架构</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the selected run exactly where its last checkpoint left off</source>
+        <translation>从所选运行最后一个检查点处精确继续</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Could not list the runs: {message}</source>
+        <translation>无法列出运行记录：{message}</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>删除运行记录</translation>
+    </message>
+    <message>
+        <source>Delete {names} and its checkpoints from disk?</source>
+        <translation>从磁盘删除 {names} 及其检查点？</translation>
+    </message>
+</context>
+<context>
+    <name>SampleView</name>
+    <message>
+        <source>Samples from the model appear here while it trains.</source>
+        <translation>训练期间，模型生成的样本显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingPanel</name>
+    <message>
+        <source>0 (greedy)</source>
+        <translation>0（贪心）</translation>
+    </message>
+    <message>
+        <source>Divides the logits before softmax. Low = safe and repetitive, high = surprising. 0 always picks the most likely token (greedy).</source>
+        <translation>在 softmax 之前除以 logits。低 = 稳妥而重复，高 = 出人意料。0 总是选最可能的词元（贪心）。</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Only the k most likely tokens can be picked. 0 = off.</source>
+        <translation>只能从最可能的 k 个词元中选取。0 = 关闭。</translation>
+    </message>
+    <message>
+        <source>Nucleus sampling: only the most likely tokens whose probabilities add up to p can be picked. 1 = off.</source>
+        <translation>核采样：只能从概率累计达到 p 的最可能词元中选取。1 = 关闭。</translation>
+    </message>
+    <message>
+        <source>Above 1, tokens already in the conversation become less likely. 1 = off.</source>
+        <translation>大于 1 时，对话中已出现的词元概率降低。1 = 关闭。</translation>
+    </message>
+    <message>
+        <source>The longest reply, in tokens.</source>
+        <translation>回复的最大长度（词元数）。</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>A fixed seed reproduces a sampled reply exactly. Lowest value = random.</source>
+        <translation>固定种子可精确复现一次采样回复。最小值 = 随机。</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Slide past a full context</source>
+        <translation>超出上下文后滑动窗口</translation>
+    </message>
+    <message>
+        <source>When prompt and reply fill the model&apos;s context, keep writing from its last context-length tokens (the oldest, the prompt first, are forgotten; each token past it re-reads the whole window). Off: the reply stops with “context full”. Small models trained here have learned positions: nothing exists past their context.</source>
+        <translation>当提示和回复填满模型的上下文时，继续基于最后一个上下文长度的词元写下去（最早的内容——先是提示——会被遗忘；超出后的每个词元都要重读整个窗口）。关闭：回复在“上下文已满”时停止。这里训练的小模型使用学习的位置编码：超出其上下文就不存在位置。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPanel</name>
+    <message>
+        <source>Local server (OpenAI-compatible)</source>
+        <translation>本地服务器（OpenAI 兼容）</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>The OpenAI base URL: give it to any OpenAI client (any API key works).</source>
+        <translation>OpenAI 基础 URL：可提供给任何 OpenAI 客户端（任意 API 密钥均可）。</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>复制 URL</translation>
+    </message>
+    <message>
+        <source>Start server</source>
+        <translation>启动服务器</translation>
+    </message>
+    <message>
+        <source>Stop server</source>
+        <translation>停止服务器</translation>
+    </message>
+    <message>
+        <source>Load a model first.</source>
+        <translation>请先加载模型。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Serving {model_id}</source>
+        <translation>正在提供 {model_id}</translation>
+    </message>
+    <message>
+        <source>Could not serve: {message}</source>
+        <translation>无法提供服务：{message}</translation>
+    </message>
+    <message>
+        <source>Could not start the server</source>
+        <translation>无法启动服务器</translation>
+    </message>
+    <message>
+        <source>Serves the current model to any OpenAI client on this machine (127.0.0.1 only). Requests run one at a time.</source>
+        <translation>在本机（仅 127.0.0.1）为任何 OpenAI 客户端提供当前模型。请求逐个处理。</translation>
+    </message>
+</context>
+<context>
+    <name>StageStrip</name>
+    <message>
+        <source>preprocess</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>forward</source>
+        <translation>前向</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>backprop</source>
+        <translation>反向传播</translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>step %1: forward → loss %2 → backprop (gradient norm %3) → update (lr %4)</source>
+        <translation>第 %1 步：前向 → 损失 %2 → 反向传播（梯度范数 %3）→ 更新（学习率 %4）</translation>
+    </message>
+    <message>
+        <source>model built with random weights: %1 parameters</source>
+        <translation>已用随机权重构建模型：%1 个参数</translation>
+    </message>
+    <message>
+        <source>preparing the data (tokenizing)…</source>
+        <translation>正在准备数据（分词）…</translation>
+    </message>
+</context>
+<context>
+    <name>StatsPanel</name>
+    <message>
+        <source>Training assumptions</source>
+        <translation>训练假设</translation>
+    </message>
+    <message>
+        <source>Matrix-multiply speed of this machine (measured; type your own, e.g. a GPU&apos;s)</source>
+        <translation>本机的矩阵乘法速度（实测；也可输入你自己的，例如 GPU 的）</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>测量</translation>
+    </message>
+    <message>
+        <source>Time a few 1024×1024 matrix multiplies on this device (about a second)</source>
+        <translation>在此设备上计时几次 1024×1024 矩阵乘法（约一秒）</translation>
+    </message>
+    <message>
+        <source>Training tokens D: type 2.7B, 500M, …</source>
+        <translation>训练词元数 D：可输入 2.7B、500M、…</translation>
+    </message>
+    <message>
+        <source>compute-optimal (20·N)</source>
+        <translation>计算最优（20·N）</translation>
+    </message>
+    <message>
+        <source>mixed bf16</source>
+        <translation>混合 bf16</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Training tokens D</source>
+        <translation>训练词元数 D</translation>
+    </message>
+    <message>
+        <source>Batch B × length T</source>
+        <translation>批大小 B × 长度 T</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No model yet. Load one from the toolbar, or pick a preset.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;还没有模型。请从工具栏加载一个，或选择一个预设。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>TechniquePanel</name>
+    <message>
+        <source>activation</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Techniques</source>
+        <translation>技术</translation>
+    </message>
+    <message>
+        <source>Tick one or more; each makes a variant of the current model (the model itself is never changed).</source>
+        <translation>勾选一项或多项；每项生成当前模型的一个变体（模型本身不会改变）。</translation>
+    </message>
+    <message>
+        <source>Magnitude pruning: the fraction of each layer&apos;s weights set to zero (0–0.99). {safe:g} keeps the built-in model usable; from 0.35 on it breaks.</source>
+        <translation>幅值剪枝：每层权重中置零的比例（0–0.99）。{safe:g} 时内置模型仍可用；从 0.35 起就会失效。</translation>
+    </message>
+    <message>
+        <source>Head pruning: query heads removed in every layer (the least important ones).</source>
+        <translation>注意力头剪枝：每层移除的查询头数（最不重要的那些）。</translation>
+    </message>
+    <message>
+        <source>MLP pruning: the fraction of hidden channels removed in every layer.</source>
+        <translation>MLP 剪枝：每层移除的隐藏通道比例。</translation>
+    </message>
+    <message>
+        <source>How heads/channels are ranked. activation: their measured contribution on a little calibration text; weight: the norms of their weights (no data).</source>
+        <translation>注意力头/通道的排序方式。激活：在少量校准文本上测得的贡献；权重：其权重的范数（无需数据）。</translation>
+    </message>
+    <message>
+        <source>Weight-only int8/int4: how many weights share one scale. Smaller groups are more accurate and cost a little more memory.</source>
+        <translation>仅权重 int8/int4：多少个权重共享一个缩放因子。分组越小越精确，内存开销略大。</translation>
+    </message>
+    <message>
+        <source>Sparsity</source>
+        <translation>稀疏度</translation>
+    </message>
+    <message>
+        <source>Heads to remove / layer</source>
+        <translation>每层移除的头数</translation>
+    </message>
+    <message>
+        <source>MLP channels to remove</source>
+        <translation>要移除的 MLP 通道比例</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>重要性</translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation>分组大小</translation>
+    </message>
+</context>
+<context>
+    <name>TokenDistributionChart</name>
+    <message>
+        <source>Click a token of a reply to see the distribution it was sampled from.</source>
+        <translation>单击回复中的某个词元，查看它被采样时的分布。</translation>
+    </message>
+    <message>
+        <source>Click another token to branch the reply from here with it</source>
+        <translation>单击另一个词元，用它从这里分支回复</translation>
+    </message>
+    <message>
+        <source>probability (%)</source>
+        <translation>概率 (%)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{heading}&lt;/b&gt;: sampled &lt;b&gt;{sampled}&lt;/b&gt;&lt;br&gt;raw softmax {sampled_raw:.1%} → {sampled_final:.1%} with the settings now ({kept:,} of {vocab_size:,} tokens can be picked)&lt;br&gt;&lt;i&gt;Axis 0–{scale} %, kept while this token is shown.&lt;/i&gt;</source>
+        <translation>&lt;b&gt;{heading}&lt;/b&gt;：采样得到 &lt;b&gt;{sampled}&lt;/b&gt;&lt;br&gt;原始 softmax {sampled_raw:.1%} → 按当前设置 {sampled_final:.1%}（{vocab_size:,} 个词元中有 {kept:,} 个可被选中）&lt;br&gt;&lt;i&gt;坐标轴 0–{scale} %，显示此词元期间保持不变。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>{n0} raw softmax &amp;nbsp; {n1} after your settings &amp;nbsp; {n2} sampled &amp;nbsp; &lt;i&gt;cut&lt;/i&gt; = removed by top-k/top-p</source>
+        <translation>{n0} 原始 softmax &amp;nbsp; {n1} 按你的设置 &amp;nbsp; {n2} 已采样 &amp;nbsp; &lt;i&gt;截断&lt;/i&gt; = 被 top-k/top-p 移除</translation>
+    </message>
+</context>
+<context>
+    <name>TokenInspector</name>
+    <message>
+        <source>&lt;b&gt;{heading}&lt;/b&gt;: running the model…</source>
+        <translation>&lt;b&gt;{heading}&lt;/b&gt;：正在运行模型…</translation>
+    </message>
+</context>
+<context>
+    <name>TokenPiecesView</name>
+    <message>
+        <source>Each token has its own tint (two alternate, so every boundary shows); bold purple: control tokens of the chat template; red: unknown (&lt;unk&gt;); ‹e8 8d›: bytes of a character cut across tokens. · is a space, ↵ a newline, ⇥ a tab. Hover a token for its id.</source>
+        <translation>每个词元有自己的底色（两种交替，所以每个边界都可见）；粗体紫色：对话模板的控制词元；红色：未知（&lt;unk&gt;）；‹e8 8d›：被切分到多个词元中的字符字节。· 是空格，↵ 是换行，⇥ 是制表符。悬停词元可查看其 id。</translation>
+    </message>
+    <message>
+        <source>{n0}{more} · vocabulary {vocab_size:,}</source>
+        <translation>{n0}{more} · 词表 {vocab_size:,}</translation>
+    </message>
+</context>
+<context>
+    <name>TokenizerPage</name>
+    <message>
+        <source>Spelling: strawberry</source>
+        <translation>拼写：strawberry</translation>
+    </message>
+    <message>
+        <source>Chinese costs more</source>
+        <translation>中文更费词元</translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>Python code</source>
+        <translation>Python 代码</translation>
+    </message>
+    <message>
+        <source>Emoji</source>
+        <translation>表情符号</translation>
+    </message>
+    <message>
+        <source>The model never sees letters, only token ids: to it “strawberry” is a few tokens, so counting its r&apos;s means remembering how each token is spelled. Characters make every letter a token, but text gets long, and any character the corpus never had is &lt;unk&gt;. A BPE trained on English gives Chinese 3 byte tokens per character: the same sentence costs several times more tokens.</source>
+        <translation>模型看不到字母，只看到词元 id：对它来说 “strawberry” 只是几个词元，所以要数其中的 r，就得记住每个词元的拼写。按字符切分时每个字母都是一个词元，但文本会变长，而语料中从未出现过的字符都是 &lt;unk&gt;。在英文上训练的 BPE 会让每个汉字占 3 个字节词元：同一句话要多花好几倍的词元。</translation>
+    </message>
+    <message>
+        <source>Type text to see how each tokenizer splits it</source>
+        <translation>输入文本，查看各分词器如何切分它</translation>
+    </message>
+    <message>
+        <source>Examples…</source>
+        <translation>示例…</translation>
+    </message>
+    <message>
+        <source>Put an example in the box</source>
+        <translation>把一个示例放进输入框</translation>
+    </message>
+    <message>
+        <source>The current model&apos;s tokenizer</source>
+        <translation>当前模型的分词器</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>Byte-level BPE</source>
+        <translation>字节级 BPE</translation>
+    </message>
+    <message>
+        <source>No model loaded: pick one in the toolbar to see its tokenizer.</source>
+        <translation>未加载模型：请在工具栏中选择一个以查看其分词器。</translation>
+    </message>
+    <message>
+        <source>Training a small BPE on the built-in corpus (once, about a second)…</source>
+        <translation>正在内置语料上训练一个小型 BPE（仅一次，约一秒）…</translation>
+    </message>
+    <message>
+        <source>Could not split the text: {message}</source>
+        <translation>无法切分文本：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>Tokens</name>
+    <message>
+        <source>Dotted underline: a near-tie, a greedy pick whose runner-up was almost as likely (at least 90% as likely); a small change, such as another engine or int8 weights, can flip it and everything after it.</source>
+        <translation>点状下划线：近似平局，即贪心选择的第二名几乎一样可能（至少为其 90%）；很小的变化（如换一个引擎或 int8 权重）就可能翻转它及其后的全部内容。</translation>
+    </message>
+</context>
+<context>
+    <name>TokensController</name>
+    <message>
+        <source>{count:,} token</source>
+        <translation>{count:,} 个词元</translation>
+    </message>
+    <message>
+        <source>{count:,} tokens</source>
+        <translation>{count:,} 个词元</translation>
+    </message>
+</context>
+<context>
+    <name>TrainConfigPanel</name>
+    <message>
+        <source>Train from scratch</source>
+        <translation>从头训练</translation>
+    </message>
+    <message>
+        <source>Fine-tune the current model (all weights)</source>
+        <translation>微调当前模型（全部权重）</translation>
+    </message>
+    <message>
+        <source>Fine-tune the current model (LoRA)</source>
+        <translation>微调当前模型（LoRA）</translation>
+    </message>
+    <message>
+        <source>Built-in English corpus</source>
+        <translation>内置英文语料</translation>
+    </message>
+    <message>
+        <source>Synthetic task</source>
+        <translation>合成任务</translation>
+    </message>
+    <message>
+        <source>Text file (.txt/.md)</source>
+        <translation>文本文件（.txt/.md）</translation>
+    </message>
+    <message>
+        <source>Folder of text files</source>
+        <translation>文本文件所在文件夹</translation>
+    </message>
+    <message>
+        <source>Chat file (JSONL)</source>
+        <translation>对话文件（JSONL）</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>Byte-level BPE (trained on the data)</source>
+        <translation>字节级 BPE（在数据上训练）</translation>
+    </message>
+    <message>
+        <source>The model&apos;s own</source>
+        <translation>模型自带的</translation>
+    </message>
+    <message>
+        <source>no model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Optimizer race: SGD, Momentum, RMSprop, Adam</source>
+        <translation>优化器竞赛：SGD、Momentum、RMSprop、Adam</translation>
+    </message>
+    <message>
+        <source>What to train</source>
+        <translation>训练什么</translation>
+    </message>
+    <message>
+        <source>From scratch builds a new model; fine-tuning starts from the model selected in the toolbar.</source>
+        <translation>从头训练会构建新模型；微调则从工具栏中选中的模型开始。</translation>
+    </message>
+    <message>
+        <source>Model (from scratch)</source>
+        <translation>模型（从头训练）</translation>
+    </message>
+    <message>
+        <source>Transformer blocks stacked on top of each other</source>
+        <translation>相互堆叠的 Transformer 块</translation>
+    </message>
+    <message>
+        <source>Attention heads; must divide the width</source>
+        <translation>注意力头数；必须能整除宽度</translation>
+    </message>
+    <message>
+        <source>Key/value heads (Llama grouped-query attention); 0 = one per head. Must divide the heads.</source>
+        <translation>键/值头数（Llama 分组查询注意力）；0 = 每个头一个。必须能整除头数。</translation>
+    </message>
+    <message>
+        <source>= heads</source>
+        <translation>= 头数</translation>
+    </message>
+    <message>
+        <source>Embedding width (n_embd / hidden_size)</source>
+        <translation>嵌入宽度（n_embd / hidden_size）</translation>
+    </message>
+    <message>
+        <source>MLP hidden width; 0 = automatic (4× width for GPT-2, ≈ 8/3× for Llama)</source>
+        <translation>MLP 隐藏层宽度；0 = 自动（GPT-2 为 4× 宽度，Llama 约为 8/3×）</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Longest sequence the model reads</source>
+        <translation>模型读取的最长序列</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>模型族</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>KV heads</source>
+        <translation>KV 头数</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>FFN width</source>
+        <translation>FFN 宽度</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>丢弃率</translation>
+    </message>
+    <message>
+        <source>LoRA adapters</source>
+        <translation>LoRA 适配器</translation>
+    </message>
+    <message>
+        <source>Rank of each adapter (A: d×r, B: r×d)</source>
+        <translation>每个适配器的秩（A：d×r，B：r×d）</translation>
+    </message>
+    <message>
+        <source>Scale: the adapter is multiplied by alpha/r</source>
+        <translation>缩放：适配器乘以 alpha/r</translation>
+    </message>
+    <message>
+        <source>Linear layers that get adapters, e.g. q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj</source>
+        <translation>添加适配器的线性层，例如 q_proj、k_proj、v_proj、o_proj、gate_proj、up_proj、down_proj</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>秩</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>α</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>目标层</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Choose a file or folder…</source>
+        <translation>选择文件或文件夹…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>reverse</source>
+        <translation>反转</translation>
+    </message>
+    <message>
+        <source>sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>add</source>
+        <translation>加法</translation>
+    </message>
+    <message>
+        <source>Digits per example (per number for &apos;add&apos;)</source>
+        <translation>每个样例的位数（“加法”任务为每个数的位数）</translation>
+    </message>
+    <message>
+        <source>How many tokens the BPE tokenizer learns</source>
+        <translation>BPE 分词器学习的词元数</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <source>BPE vocab</source>
+        <translation>BPE 词表</translation>
+    </message>
+    <message>
+        <source>Optimization</source>
+        <translation>优化</translation>
+    </message>
+    <message>
+        <source>Peak learning rate (arrows halve/double it)</source>
+        <translation>峰值学习率（箭头键减半/加倍）</translation>
+    </message>
+    <message>
+        <source>Constant</source>
+        <translation>恒定</translation>
+    </message>
+    <message>
+        <source>Linear decay</source>
+        <translation>线性衰减</translation>
+    </message>
+    <message>
+        <source>Warm-up + cosine</source>
+        <translation>预热 + 余弦</translation>
+    </message>
+    <message>
+        <source>Steps of linear warm-up</source>
+        <translation>线性预热的步数</translation>
+    </message>
+    <message>
+        <source>L2 weight decay (decoupled for AdamW)</source>
+        <translation>L2 权重衰减（AdamW 为解耦式）</translation>
+    </message>
+    <message>
+        <source>L1 penalty: pushes weights to exactly zero</source>
+        <translation>L1 惩罚：把权重推向恰好为零</translation>
+    </message>
+    <message>
+        <source>Clip the gradient norm to this; 0 = off</source>
+        <translation>将梯度范数裁剪到此值；0 = 关闭</translation>
+    </message>
+    <message>
+        <source>Sequences per micro-batch</source>
+        <translation>每个微批的序列数</translation>
+    </message>
+    <message>
+        <source>Micro-batches per optimizer step</source>
+        <translation>每个优化器步的微批数</translation>
+    </message>
+    <message>
+        <source>Optimizer steps</source>
+        <translation>优化器步数</translation>
+    </message>
+    <message>
+        <source>Steps between validation losses (0 = never)</source>
+        <translation>两次验证损失之间的步数（0 = 从不）</translation>
+    </message>
+    <message>
+        <source>Steps between samples (0 = never)</source>
+        <translation>两次采样之间的步数（0 = 从不）</translation>
+    </message>
+    <message>
+        <source>Same seed + same settings = the same run</source>
+        <translation>相同种子 + 相同设置 = 相同的运行</translation>
+    </message>
+    <message>
+        <source>bfloat16 autocast</source>
+        <translation>bfloat16 自动混合精度</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>预热步数</translation>
+    </message>
+    <message>
+        <source>Weight decay (L2)</source>
+        <translation>权重衰减（L2）</translation>
+    </message>
+    <message>
+        <source>L1 penalty</source>
+        <translation>L1 惩罚</translation>
+    </message>
+    <message>
+        <source>Gradient clip</source>
+        <translation>梯度裁剪</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Grad accumulation</source>
+        <translation>梯度累积</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Validate every</source>
+        <translation>验证间隔</translation>
+    </message>
+    <message>
+        <source>Sample every</source>
+        <translation>采样间隔</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Trains the same small GPT four times, once per optimizer (each with a learning rate that suits it), and overlays their loss curves.</source>
+        <translation>用同一个小 GPT 训练四次，每个优化器一次（各用适合它的学习率），并叠加它们的损失曲线。</translation>
+    </message>
+    <message>
+        <source>Choose a folder of .txt/.md files</source>
+        <translation>选择包含 .txt/.md 文件的文件夹</translation>
+    </message>
+    <message>
+        <source>Choose training data</source>
+        <translation>选择训练数据</translation>
+    </message>
+    <message>
+        <source>Base model: &lt;b&gt;{base_label}&lt;/b&gt;</source>
+        <translation>基础模型：&lt;b&gt;{base_label}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>vocab ≈ {vocab:,}</source>
+        <translation>词表 ≈ {vocab:,}</translation>
+    </message>
+    <message>
+        <source>the synthetic task&apos;s tokens</source>
+        <translation>合成任务的词元</translation>
+    </message>
+    <message>
+        <source>BPE tokenizer</source>
+        <translation>BPE 分词器</translation>
+    </message>
+    <message>
+        <source>char tokenizer</source>
+        <translation>字符分词器</translation>
+    </message>
+    <message>
+        <source>vocabulary {spec:,} → {vocab:,} ({why})</source>
+        <translation>词表 {spec:,} → {vocab:,}（{why}）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{n}&lt;/b&gt; parameters ({n1:,}, {n2})&lt;br&gt;Training memory ≈ &lt;b&gt;{total}&lt;/b&gt; (weights {weights}, optimizer {optimizer}, activations {activations})</source>
+        <translation>&lt;b&gt;{n}&lt;/b&gt; 个参数（{n1:,}，{n2}）&lt;br&gt;训练内存 ≈ &lt;b&gt;{total}&lt;/b&gt;（权重 {weights}，优化器 {optimizer}，激活 {activations}）</translation>
+    </message>
+    <message>
+        <source>Counted exactly from the architecture; memory is an estimate.</source>
+        <translation>参数量按架构精确计算；内存为估计值。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPlots</name>
+    <message>
+        <source>x axis</source>
+        <translation>横轴</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Log scale (y)</source>
+        <translation>对数刻度（y）</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>Throughput (smoothed)</source>
+        <translation>吞吐量（平滑）</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元数</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Export metrics as CSV</source>
+        <translation>将指标导出为 CSV</translation>
+    </message>
+    <message>
+        <source>Export plots as PNG</source>
+        <translation>将图表导出为 PNG</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingTab</name>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Export run config…</source>
+        <translation>导出运行配置…</translation>
+    </message>
+    <message>
+        <source>Open config…</source>
+        <translation>打开配置…</translation>
+    </message>
+    <message>
+        <source>Pick a preset and press Start.</source>
+        <translation>选择一个预设，然后按“开始”。</translation>
+    </message>
+    <message>
+        <source>Architecture from the Architecture tab&apos;s config builder. Its vocabulary is replaced by the one the tokenizer learns from the data (see below). Check the data and optimizer settings, then press Start.</source>
+        <translation>架构来自“架构”标签页的配置构建器。其词表会被分词器从数据中学到的词表替换（见下文）。检查数据和优化器设置，然后按“开始”。</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>准备中…</translation>
+    </message>
+    <message>
+        <source>Starting {n0}…</source>
+        <translation>正在启动 {n0}…</translation>
+    </message>
+    <message>
+        <source>a new run</source>
+        <translation>新的运行</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Paused. Press Resume to continue, or Stop to save a checkpoint and end.</source>
+        <translation>已暂停。按“继续”恢复，或按“停止”保存检查点并结束。</translation>
+    </message>
+    <message>
+        <source>Stopping: saving a checkpoint…</source>
+        <translation>正在停止：保存检查点…</translation>
+    </message>
+    <message>
+        <source>Training {name}: {n_params:,} parameters ({trainable_params:,} trained) · {data_description}</source>
+        <translation>正在训练 {name}：{n_params:,} 个参数（其中 {trainable_params:,} 个参与训练）· {data_description}</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source>ETA {eta}{paused}</source>
+        <translation>剩余 {eta}{paused}</translation>
+    </message>
+    <message>
+        <source>Step {step:,} / {max_steps:,} · loss {loss:.3f} · {tokens_per_s:,.0f} tokens/s · {tail}</source>
+        <translation>第 {step:,} / {max_steps:,} 步 · 损失 {loss:.3f} · {tokens_per_s:,.0f} 词元/秒 · {tail}</translation>
+    </message>
+    <message>
+        <source>Training stopped: the loss diverged</source>
+        <translation>训练已停止：损失发散</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation>训练失败</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Cannot read the run&apos;s metrics</source>
+        <translation>无法读取该运行的指标</translation>
+    </message>
+    <message>
+        <source>Cannot resume</source>
+        <translation>无法继续</translation>
+    </message>
+    <message>
+        <source>Another model is loading; try again in a moment.</source>
+        <translation>另一个模型正在加载，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Export run config</source>
+        <translation>导出运行配置</translation>
+    </message>
+    <message>
+        <source>Open a run config</source>
+        <translation>打开运行配置</translation>
+    </message>
+    <message>
+        <source>Cannot open the config</source>
+        <translation>无法打开配置</translation>
+    </message>
+</context>
+<context>
+    <name>VariantActionsMixin</name>
+    <message>
+        <source>This variant is the Chat tab&apos;s fast engine (ONNX Runtime), kept in the app&apos;s cache and used automatically for this model: there is no model folder to save. Use Load into Chat.</source>
+        <translation>此变体就是“对话”标签页的快速引擎（ONNX Runtime），保存在应用缓存中并自动用于此模型：没有可保存的模型文件夹。请使用“载入对话”。</translation>
+    </message>
+    <message>
+        <source>Save the selected variant as a model folder (safetensors + JSON).</source>
+        <translation>将所选变体保存为模型文件夹（safetensors + JSON）。</translation>
+    </message>
+    <message>
+        <source>Make the selected variant the current model (saves it first).</source>
+        <translation>将所选变体设为当前模型（会先保存）。</translation>
+    </message>
+    <message>
+        <source>Chat with the current model on this fast engine: selects it in the Chat tab&apos;s Engine box.</source>
+        <translation>在这个快速引擎上与当前模型对话：会在“对话”标签页的引擎框中选中它。</translation>
+    </message>
+    <message>
+        <source>Saved to {folder}. Open it any time with File → Open model folder.</source>
+        <translation>已保存到 {folder}。随时可用“文件 → 打开模型文件夹”打开。</translation>
+    </message>
+    <message>
+        <source>This row was measured on {base_name}. Load that model again to chat with it on {engine_name}.</source>
+        <translation>这一行是在 {base_name} 上测量的。请重新加载该模型，才能用 {engine_name} 与它对话。</translation>
+    </message>
+    <message>
+        <source>Chat now answers with {engine_name}: the same ONNX model this row measured (the Engine box in the Chat tab switches back any time).</source>
+        <translation>对话现在使用 {engine_name} 回答：与这一行测量的是同一个 ONNX 模型（随时可在“对话”标签页的引擎框中切换回来）。</translation>
+    </message>
+    <message>
+        <source>The model is busy loading; try again in a moment.</source>
+        <translation>模型正在加载，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Loading {name} into Chat…</source>
+        <translation>正在将 {name} 载入对话…</translation>
+    </message>
+</context>
+<context>
+    <name>WhyAttentionView</name>
+    <message>
+        <source>Every head</source>
+        <translation>每个头</translation>
+    </message>
+    <message>
+        <source>One row per layer and head instead of each layer&apos;s mean over its heads</source>
+        <translation>每层每个头一行，而不是每层所有头的平均</translation>
+    </message>
+    <message>
+        <source>Attention when writing “{n0}”</source>
+        <translation>写出“{n0}”时的注意力</translation>
+    </message>
+    <message>
+        <source>What the position that wrote it attends to: {what}. Click a row to tint the text by it; hover for the exact weight, wheel to zoom.</source>
+        <translation>写出它的位置关注的内容：{what}。单击一行可按其给文本着色；悬停查看精确权重，滚轮缩放。</translation>
+    </message>
+    <message>
+        <source>&lt;small&gt;Tinted by {which}; reading the boxed token, the model wrote “{n1}”.&lt;/small&gt;&lt;br&gt;&lt;div style=&apos;line-height:150%&apos;&gt;{parts}&lt;/div&gt;</source>
+        <translation>&lt;small&gt;按 {which} 着色；读到方框中的词元时，模型写出了“{n1}”。&lt;/small&gt;&lt;br&gt;&lt;div style=&apos;line-height:150%&apos;&gt;{parts}&lt;/div&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>WhyLensView</name>
+    <message>
+        <source>Logit lens: “{n0}” {target_ranks}.</source>
+        <translation>Logit 透镜：“{n0}” {target_ranks}。</translation>
+    </message>
+    <message>
+        <source>What each layer would write if the model stopped there (final norm + LM head). First column: the chance and rank of the token written; then each layer&apos;s top predictions, tinted by probability; bold = the token written.</source>
+        <translation>如果模型在该层停止，每层会写出什么（最终归一化 + LM 头）。第一列：所写词元的概率和排名；之后是每层的最高预测，按概率着色；粗体 = 实际写出的词元。</translation>
+    </message>
+</context>
+<context>
+    <name>WhyToken</name>
+    <message>
+        <source>&lt;b&gt;{heading}&lt;/b&gt; · {token_ids} tokens{cut} · {seconds:.2f} s</source>
+        <translation>&lt;b&gt;{heading}&lt;/b&gt; · {token_ids} 个词元{cut} · {seconds:.2f} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>WhyTokenPanel</name>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Hide this panel (Why this token? opens it again)</source>
+        <translation>隐藏此面板（“为什么是这个词元？”可再次打开）</translation>
+    </message>
+</context>
+<context>
+    <name>layout</name>
+    <message>
+        <source>Not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+</context>
+</TS>
