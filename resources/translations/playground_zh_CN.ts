@@ -2393,8 +2393,24 @@ to minimum</source>
         <translation>每个词元有自己的底色（两种交替，所以每个边界都可见）；粗体紫色：对话模板的控制词元；红色：未知（&lt;unk&gt;）；‹e8 8d›：被切分到多个词元中的字符字节。· 是空格，↵ 是换行，⇥ 是制表符。悬停词元可查看其 id。</translation>
     </message>
     <message>
-        <source>{n0}{more} · vocabulary {vocab_size:,}</source>
-        <translation>{n0}{more} · 词表 {vocab_size:,}</translation>
+        <source>Characters (the built-in corpus)</source>
+        <translation>字符（内置语料库）</translation>
+    </message>
+    <message>
+        <source>Byte-level BPE, {n:,} tokens (trained on the built-in corpus)</source>
+        <translation>字节级 BPE，{n:,} 个词元（在内置语料库上训练）</translation>
+    </message>
+    <message>
+        <source> (the first {n:,} are drawn)</source>
+        <translation>（仅绘制前 {n:,} 个）</translation>
+    </message>
+    <message>
+        <source> · {ratio:.1f} characters per token</source>
+        <translation> · 每个词元 {ratio:.1f} 个字符</translation>
+    </message>
+    <message>
+        <source>{count:,} tokens · {chars:,} characters{per}{more} · vocabulary {vocab_size:,}</source>
+        <translation>{count:,} 个词元 · {chars:,} 个字符{per}{more} · 词表 {vocab_size:,}</translation>
     </message>
 </context>
 <context>

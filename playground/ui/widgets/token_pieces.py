@@ -66,6 +66,18 @@ def insert_pieces(cursor: QTextCursor, pieces, dark: bool, first: int = 0) -> No
 MAX_DRAWN = 5000  # pieces drawn at most: a pasted book splits in a worker, but drawing it would stall the window
 
 
+def _split_name(name: str) -> str:
+    """The corpus tokenizers' names (core.inspect.tokenizer.CORPUS_NAMES) in the UI's language."""
+    from playground.core.inspect.tokenizer import BPE_VOCAB_SIZE, CORPUS_NAMES
+
+    if name == CORPUS_NAMES["char"]:
+        return translate("TokenPiecesView", "Characters (the built-in corpus)")
+    if name == CORPUS_NAMES["bpe"]:
+        return translate("TokenPiecesView", "Byte-level BPE, {n:,} tokens (trained on the built-in corpus)").format(
+            n=BPE_VOCAB_SIZE)
+    return name
+
+
 class TokenPiecesView(QWidget):
     """A title ("SmolLM2 · 12 tokens · …") over the split text; `show_split` / `show_message`."""
 
@@ -83,9 +95,14 @@ class TokenPiecesView(QWidget):
 
     def show_split(self, split) -> None:
         self.split = split
-        self.title.setText(f"<b>{html.escape(split.name)}</b>")
-        more = f" (the first {MAX_DRAWN:,} are drawn)" if split.count > MAX_DRAWN else ""
-        self.summary.setText(translate("TokenPiecesView", "{n0}{more} · vocabulary {vocab_size:,}").format(n0=split.summary(), more=more, vocab_size=split.vocab_size))
+        self.title.setText(f"<b>{html.escape(_split_name(split.name))}</b>")
+        more = translate("TokenPiecesView", " (the first {n:,} are drawn)").format(n=MAX_DRAWN) \
+            if split.count > MAX_DRAWN else ""
+        per = translate("TokenPiecesView", " · {ratio:.1f} characters per token").format(
+            ratio=split.chars / split.count) if split.count else ""
+        self.summary.setText(translate("TokenPiecesView", "{count:,} tokens · {chars:,} characters{per}{more} · "
+                                       "vocabulary {vocab_size:,}").format(
+            count=split.count, chars=split.chars, per=per, more=more, vocab_size=split.vocab_size))
         self._draw()
 
     def show_message(self, text: str) -> None:
