@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 PACKAGE_STAMP := $(VENV)/.stamp-package
 
-.PHONY: run test slow bench smoke lint clean translations package package-test
+.PHONY: run test slow bench smoke lint clean translations package package-test screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ TS := resources/translations/playground_zh_CN.ts
 translations: $(RUN_STAMP)
 	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find playground/ui -name '*.py' | sort) -ts $(TS)
 	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
+
+# Every tab, presenter mode and the Chinese UI at 1600×1000, offscreen, into docs/screenshots/ (the README shows them).
+screenshots: $(RUN_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m playground.ui.shell.screenshots docs/screenshots
 
 # The double-clickable app: dist/LLMPlayground/ and dist/LLMPlayground-<version>-linux-x86_64.tar.gz
 # (packaging/README.md). package-test runs it with an empty environment, as a user would.

@@ -28,8 +28,10 @@ ADVANCED = ("systemPromptButton", "chatTokensToggle", "compareButton", "openChat
             "bf16Check", "exportGridButton", "exportHeatmapButton", "exportReportMarkdownButton",
             "exportReportCsvButton", "openModelFolderAction", "fromCurrentModelButton", "inspectConfigButton")
 PEN_SCALE = 2.0
-# Fusion draws a check box's frame a shade darker than the window: on black it vanished.
-HIGH_CONTRAST_SHEET = (" QCheckBox::indicator { border: 2px solid #ffffff; background: #000000; }"
+# Fusion draws a check box's frame a shade darker than the window: on black it vanished. Its label takes the
+# colour it had when the sheet was set (before the high-contrast palette): black on black, so it is set too.
+HIGH_CONTRAST_SHEET = (" QCheckBox { color: #ffffff; }"
+                       " QCheckBox::indicator { border: 2px solid #ffffff; background: #000000; }"
                        " QCheckBox::indicator:checked { background: #ffd500; }")
 
 
