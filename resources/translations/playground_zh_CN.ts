@@ -2949,6 +2949,73 @@ to minimum</source>
     </message>
 </context>
 <context>
+    <name>TrainingPresets</name>
+    <message>
+        <source>Char-level GPT on Python&apos;s docs (default)</source>
+        <translation>字符级 GPT，在 Python 文档上训练（默认）</translation>
+    </message>
+    <message>
+        <source>A 4-layer GPT reads Python&apos;s built-in documentation one character at a time. Within a couple of minutes on a laptop CPU it starts writing English words.</source>
+        <translation>一个 4 层 GPT 逐字符阅读 Python 自带的文档。在笔记本电脑的 CPU 上，几分钟内它就开始写出英文单词。</translation>
+    </message>
+    <message>
+        <source>Char-level Llama (RMSNorm, RoPE, SwiGLU, GQA)</source>
+        <translation>字符级 Llama（RMSNorm、RoPE、SwiGLU、GQA）</translation>
+    </message>
+    <message>
+        <source>The same task with a Llama-style block: RMSNorm, rotary positions, SwiGLU and 2 key/value heads shared by 4 query heads.</source>
+        <translation>同样的任务，换成 Llama 式的模块：RMSNorm、旋转位置编码、SwiGLU，以及由 4 个查询头共享的 2 个键/值头。</translation>
+    </message>
+    <message>
+        <source>GPT with a BPE tokenizer (512 tokens)</source>
+        <translation>使用 BPE 分词器的 GPT（512 个词元）</translation>
+    </message>
+    <message>
+        <source>A byte-level BPE tokenizer is trained on the corpus first; each token is a piece of a word.</source>
+        <translation>先在语料库上训练一个字节级 BPE 分词器；每个词元是单词的一部分。</translation>
+    </message>
+    <message>
+        <source>Synthetic task: copy</source>
+        <translation>合成任务：复制</translation>
+    </message>
+    <message>
+        <source>Learn to copy 6 digits after &apos;=&apos;. The attention pattern is a clean diagonal offset by the prompt length.</source>
+        <translation>学习在“=”之后复制 6 个数字。注意力模式是一条按提示长度偏移的清晰对角线。</translation>
+    </message>
+    <message>
+        <source>Synthetic task: reverse</source>
+        <translation>合成任务：反转</translation>
+    </message>
+    <message>
+        <source>Learn to write 6 digits backwards: each answer digit attends to its mirror in the prompt (an anti-diagonal).</source>
+        <translation>学习把 6 个数字倒着写：答案中的每个数字都关注提示中与它镜像对应的数字（一条反对角线）。</translation>
+    </message>
+    <message>
+        <source>Synthetic task: sort</source>
+        <translation>合成任务：排序</translation>
+    </message>
+    <message>
+        <source>Learn to sort 6 digits.</source>
+        <translation>学习给 6 个数字排序。</translation>
+    </message>
+    <message>
+        <source>Synthetic task: add</source>
+        <translation>合成任务：加法</translation>
+    </message>
+    <message>
+        <source>Learn to add two 3-digit numbers.</source>
+        <translation>学习两个三位数相加。</translation>
+    </message>
+    <message>
+        <source>Fine-tune SmolLM2 with LoRA on a small chat file</source>
+        <translation>用 LoRA 在一个小型对话文件上微调 SmolLM2</translation>
+    </message>
+    <message>
+        <source>LoRA adapters (rank 8 on q_proj/v_proj) teach the built-in SmolLM2 the replies in resources/chat_example.jsonl. The loss counts only the assistant&apos;s tokens.</source>
+        <translation>LoRA 适配器（在 q_proj/v_proj 上，秩为 8）教内置的 SmolLM2 学会 resources/chat_example.jsonl 中的回复。损失只计算助手的词元。</translation>
+    </message>
+</context>
+<context>
     <name>TrainingTab</name>
     <message>
         <source>Start</source>

@@ -14,6 +14,7 @@ from playground.core.training.presets import DEFAULT_PRESET, PRESETS, preset_con
 from playground.core.training.config import OPTIMIZER_LABELS, TrainConfig
 from playground.core import format as fmt
 from playground.ui.i18n import translate
+from playground.ui.training.preset_texts import preset_text
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 RACE_KEY = "race"
@@ -84,7 +85,7 @@ class TrainConfigPanel(QWidget):
         lay = QVBoxLayout(box)
         self.preset_combo = _combo("presetCombo", [])
         for key, preset in PRESETS.items():
-            self.preset_combo.addItem(preset.label, key)
+            self.preset_combo.addItem(preset_text(preset.label), key)
         self.preset_combo.addItem(translate("TrainConfigPanel", "Optimizer race: SGD, Momentum, RMSprop, Adam"), RACE_KEY)
         self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # every preset's name fits
         self.preset_combo.setPlaceholderText(CUSTOM_LABEL)  # shown while no preset is current
@@ -299,7 +300,7 @@ class TrainConfigPanel(QWidget):
                 "it), and overlays their loss curves."))
             self.set_config(race_base())
             return
-        self.preset_description.setText(PRESETS[key].description)
+        self.preset_description.setText(preset_text(PRESETS[key].description))
         self.set_config(preset_config(key))
 
     @property

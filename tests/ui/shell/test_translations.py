@@ -45,7 +45,7 @@ DATA_COMBOS = {"modelSelector", "deviceSelector", "dtypeSelector", "presetCombo"
                "builderFamilyCombo", "builderPresetCombo"}
 # Not this pass, listed so that nothing else slips through: texts that come from playground.core (its messages
 # stay English).
-LATER = {"presetDescription"}
+LATER: set[str] = set()
 # Widgets that show the user's or the model's text, not the UI's.
 DATA_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
