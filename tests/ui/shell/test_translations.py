@@ -37,6 +37,8 @@ ALLOWED_WORDS = {
     "KiB", "MiB", "GiB", "TiB", "ms", "Transformer", "meta",
     # the tokenizer page's example is about spelling an English word
     "strawberry",
+    # code the Architecture tab quotes (its meta-device check: "sum(p.numel()) = …", shown once it has run)
+    "sum", "p.numel",
 }
 _ALLOWED = {word.lower() for word in ALLOWED_WORDS}
 # Combo boxes whose items are data (model names, presets, devices, numbers), not UI words.
