@@ -18,6 +18,16 @@ from playground.core.imports import heavy_imports
 from playground.core.progress import Throttle
 
 
+def drain(events) -> list:
+    """Everything in the deque `events` (filled by a worker thread), oldest first, leaving it empty (GUI thread)."""
+    out = []
+    while True:
+        try:
+            out.append(events.popleft())
+        except IndexError:
+            return out
+
+
 class Worker(QObject):
     """Base for workers: `run()` does the job; `stop()` (GUI thread) asks it to end early.
 

@@ -15,7 +15,7 @@ from collections import deque
 from PySide6.QtCore import Slot
 
 from playground.core.basics.trainer import Gate
-from playground.workers.base import FunctionWorker, Worker
+from playground.workers.base import FunctionWorker, Worker, drain
 
 BOUNDARY_RESOLUTION = 80  # cells per side of the decision-boundary image
 THUMBNAIL_RESOLUTION = 24  # cells per side of each hidden neuron's thumbnail
@@ -40,12 +40,7 @@ class BasicsWorker(Worker):
 
     def drain(self) -> list:
         """Every EpochReport since the last call, oldest first (GUI thread)."""
-        out = []
-        while True:
-            try:
-                out.append(self.events.popleft())
-            except IndexError:
-                return out
+        return drain(self.events)
 
     def stop(self) -> None:
         super().stop()

@@ -14,7 +14,7 @@ from collections import deque
 
 from PySide6.QtCore import Slot
 
-from playground.workers.base import Worker
+from playground.workers.base import Worker, drain
 
 # TrainStarted, list[dict] (a resumed run's earlier metrics.jsonl rows), StepMetrics, Sample, str
 EVENT_KINDS = ("started", "history", "metrics", "sample", "status")
@@ -29,12 +29,7 @@ class TrainWorker(Worker):
 
     def drain(self) -> list[tuple[str, object]]:
         """Everything reported since the last call, oldest first (GUI thread)."""
-        out = []
-        while True:
-            try:
-                out.append(self.events.popleft())
-            except IndexError:
-                return out
+        return drain(self.events)
 
     def stop(self) -> None:
         """Stop (a paused run is resumed first, so it can save its checkpoint and end)."""

@@ -15,12 +15,12 @@ import time
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QT_TRANSLATE_NOOP, QTimer, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from playground.core.basics import datasets
 from playground.core.basics.mlp import MLPSpec, TrainSettings, check
 from playground.core.errors import Failure, PlaygroundError
-from playground.ui.basics.controls import NetworkControls
+from playground.ui.basics.controls import NetworkControls, controls_column
 from playground.ui.basics.plotting import SteppedRange, curve, make_plot
 from playground.ui.basics.views import CLASS_COLORS, NeuronThumbnails, two_class_lut
 from playground.workers.basics import BasicsWorker
@@ -117,19 +117,8 @@ class DecisionBoundaryPage(QWidget):
             buttons.addWidget(b)
         self.message = QLabel("", objectName="basicsMessage", wordWrap=True)
 
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(data_box)
-        side_layout.addWidget(self.controls)
-        side_layout.addStretch(1)
-        scroll = QScrollArea(objectName="basicsControlsScroll", widgetResizable=True)
-        scroll.setWidget(side)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self._scroll, self._side = scroll, side
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(scroll, 1)
+        left, left_layout, self._scroll, self._side = controls_column((data_box, self.controls),
+                                                                      "basicsControlsScroll")
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.message)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from playground.core.basics.mlp import (ACTIVATIONS, MAX_HIDDEN_LAYERS, OPTIMIZER_LABELS, OPTIMIZERS, MLPSpec,
                                         TrainSettings)
@@ -133,3 +132,21 @@ class NetworkControls(QWidget):
                       self.batch_norm.isChecked(), self.residual.isChecked())
         return TrainSettings(mlp, self.optimizer.currentData(), self.lr.value(), self.batch.value(),
                              self.l1.value(), self.l2.value(), self.seed.value(), self.epochs.value())
+
+
+def controls_column(widgets, scroll_name: str):
+    """A page's left column: `widgets` stacked in a scroll area (never scrolling sideways) over room the page
+    fills with its buttons and message. Returns (column, its layout, the scroll area, the scrolled widget)."""
+    side = QWidget()
+    side_layout = QVBoxLayout(side)
+    for widget in widgets:
+        side_layout.addWidget(widget)
+    side_layout.addStretch(1)
+    scroll = QScrollArea(objectName=scroll_name, widgetResizable=True)
+    scroll.setWidget(side)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll, 1)
+    return column, layout, scroll, side

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
 from playground.core.basics.mlp import OPTIMIZERS, MLPSpec, TrainSettings, check
 from playground.core.errors import Failure, PlaygroundError
-from playground.ui.basics.controls import NetworkControls, optimizer_label
+from playground.ui.basics.controls import NetworkControls, controls_column, optimizer_label
 from playground.ui.basics.plotting import SteppedRange, curve, make_plot
 from playground.ui.basics.views import DigitPad, MisclassifiedGallery, ProbabilityBars
 from playground.ui.widgets.heatmap import HeatmapData, HeatmapView
@@ -60,18 +60,7 @@ class DigitsPage(QWidget):
         self.compare_button.clicked.connect(self._on_compare_button_clicked)
         self.message = QLabel(translate("DigitsPage", "The classic MLP: Dense(128, ReLU) → Dropout(0.2) → Dense(10, softmax), "
                                         "on 1,797 8×8 digits (80% train, 20% test)."), objectName="digitsMessage", wordWrap=True)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(self.controls)
-        side_layout.addStretch(1)
-        scroll = QScrollArea(objectName="digitsControlsScroll", widgetResizable=True)
-        scroll.setWidget(side)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self._scroll, self._side = scroll, side
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(scroll, 1)
+        left, left_layout, self._scroll, self._side = controls_column((self.controls,), "digitsControlsScroll")
         buttons = QHBoxLayout()
         buttons.addWidget(self.train_button)
         buttons.addWidget(self.compare_button)
