@@ -53,7 +53,7 @@ bench: $(DEV_STAMP)
 # then compile the .qm the app loads. Both files are committed, so `make run` needs neither tool.
 TS := resources/translations/playground_zh_CN.ts
 translations: $(RUN_STAMP)
-	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find playground/ui -name '*.py' | sort) -ts $(TS)
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find playground/ui -name "*.py" | sort) $$(grep -rl QT_TRANSLATE_NOOP playground/core | sort) -ts $(TS)
 	$(VENV)/bin/pyside6-lrelease $(TS) -qm $(TS:.ts=.qm)
 
 # Every tab, presenter mode and the Chinese UI at 1600×1000, offscreen, into docs/screenshots/ (the README shows them).

@@ -4,6 +4,8 @@ window uses these at start-up). One precision per quantity: counts, bytes and FL
 
 from __future__ import annotations
 
+from playground.core.i18n import QT_TRANSLATE_NOOP
+
 
 def count(n: float) -> str:
     """134_515_008 -> '134.5M'; below a thousand the plain integer."""
@@ -32,6 +34,11 @@ def flops(n: float) -> str:
         if abs(n) >= size:
             return f"{n / size:.1f} {unit}FLOP"
     return f"{n:.0f} FLOP"
+
+
+# duration()'s units, marked for the UI's translation (core/i18n.py; ui.i18n.duration shows them translated)
+DURATION_UNITS = (QT_TRANSLATE_NOOP("Core", "years"), QT_TRANSLATE_NOOP("Core", "days"),
+                  QT_TRANSLATE_NOOP("Core", "h"), QT_TRANSLATE_NOOP("Core", "min"))
 
 
 def duration(seconds: float) -> str:

@@ -29,6 +29,27 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
     return QCoreApplication.translate(context, text, disambiguation, n)
 
 
+def core_text(text: str) -> str:
+    """A label the core marked with `QT_TRANSLATE_NOOP("Core", …)` (core/i18n.py), in the UI's language;
+    any other text comes back as it is."""
+    return QCoreApplication.translate("Core", text)
+
+
+def model_name(name: str) -> str:
+    """A model's display name with the core's "(built-in)" in the UI's language."""
+    from playground.core.models.sources import BUILTIN_SUFFIX
+
+    return name[:-len(BUILTIN_SUFFIX)] + core_text(BUILTIN_SUFFIX) if name.endswith(BUILTIN_SUFFIX) else name
+
+
+def duration(seconds: float) -> str:
+    """`core.format.duration` with its unit in the UI's language ("1.5 years" → "1.5 年")."""
+    from playground.core import format as fmt
+
+    number, _, unit = fmt.duration(seconds).rpartition(" ")
+    return f"{number} {core_text(unit)}"
+
+
 def ui_language() -> str:
     """The language the UI starts in: the setting, else the system locale's, else English."""
     chosen = str(QSettings().value(LANGUAGE_KEY, "") or "")

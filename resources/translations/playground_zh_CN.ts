@@ -91,12 +91,28 @@
         <translation>文本运行期间模型已更换：请再按一次“运行”。</translation>
     </message>
     <message>
+        <source>{family} block × {layers}</source>
+        <translation>{family} 块 × {layers}</translation>
+    </message>
+    <message>
         <source>No model loaded. Pick one in the toolbar, or inspect the config builder&apos;s model.</source>
         <translation>未加载模型。请在工具栏中选择一个，或查看配置构建器中的模型。</translation>
     </message>
     <message>
         <source>Mapping the modules…</source>
         <translation>正在映射模块…</translation>
+    </message>
+    <message>
+        <source>on the meta device (no weights allocated)</source>
+        <translation>在 meta 设备上（不分配权重）</translation>
+    </message>
+    <message>
+        <source>on the real model</source>
+        <translation>在真实模型上</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{title}&lt;/b&gt; · {type_name} · {n_params} parameters · output shapes for a sample input of 1 × {tokens} tokens, {where}</source>
+        <translation>&lt;b&gt;{title}&lt;/b&gt; · {type_name} · {n_params} 个参数 · 输出形状来自 1 × {tokens} 个词元的示例输入，{where}</translation>
     </message>
     <message>
         <source>Could not map the modules: {message}</source>
@@ -129,6 +145,14 @@
     <message>
         <source>The chat is empty: send a message in the Chat tab first, then take it here.</source>
         <translation>对话为空：请先在“对话”标签页发送一条消息，再在这里使用它。</translation>
+    </message>
+    <message>
+        <source>measured on {device}, {size}² {dtype} matmul</source>
+        <translation>在 {device} 上测得，{size}² {dtype} 矩阵乘法</translation>
+    </message>
+    <message>
+        <source>a guess: measuring failed ({message})</source>
+        <translation>估计值：测量失败（{message}）</translation>
     </message>
 </context>
 <context>
@@ -172,6 +196,14 @@
     <message>
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Click a token to follow it.</source>
+        <translation>单击一个词元，查看它的注意力。</translation>
+    </message>
+    <message>
+        <source>Tinted by how much “{token}” attends to each earlier token.</source>
+        <translation>颜色表示“{token}”对之前每个词元的注意力有多大。</translation>
     </message>
     <message>
         <source>Export as PNG</source>
@@ -295,6 +327,37 @@
     </message>
 </context>
 <context>
+    <name>BlockDiagram</name>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+    <message>
+        <source>× {n} layers</source>
+        <translation>× {n} 层</translation>
+    </message>
+    <message>
+        <source>layer {layer} of {n}</source>
+        <translation>第 {layer} 层（共 {n} 层）</translation>
+    </message>
+    <message>
+        <source>{count} per layer</source>
+        <translation>每层 {count}</translation>
+    </message>
+    <message>
+        <source>Load a model or pick a preset to see its parts.</source>
+        <translation>加载一个模型或选择一个预设，查看它的组成部分。</translation>
+    </message>
+    <message>
+        <source>→ next-token probabilities (softmax over V)</source>
+        <translation>→ 下一个词元的概率（对 V 做 softmax）</translation>
+    </message>
+    <message>
+        <source>{count} per layer&lt;br&gt;× {n} layers = {total}</source>
+        <translation>每层 {count}&lt;br&gt;× {n} 层 = {total}</translation>
+    </message>
+</context>
+<context>
     <name>BranchBar</name>
     <message>
         <source>Show the previous branch of the last reply</source>
@@ -315,6 +378,37 @@
     <message>
         <source>The reply as first written</source>
         <translation>最初写出的回复</translation>
+    </message>
+</context>
+<context>
+    <name>Branching</name>
+    <message>
+        <source>A reply is streaming: wait for it to end (or press Stop), then click the token again to branch.</source>
+        <translation>回复正在生成：等它结束（或按“停止”），再单击该词元来分支。</translation>
+    </message>
+    <message>
+        <source>No model is loaded yet. Pick one in the Model list at the top.</source>
+        <translation>还没有加载模型。请在顶部的“模型”列表中选择一个。</translation>
+    </message>
+    <message>
+        <source>Only the last reply can branch: the turns after this one answered it as it is. To go another way from here, edit your message after it.</source>
+        <translation>只有最后一条回复可以分支：之后的对话轮次是针对它原样作答的。想从这里换一条路，请编辑它后面你的消息。</translation>
+    </message>
+    <message>
+        <source>This reply was saved without its tokens, so it cannot branch. Regenerate it first.</source>
+        <translation>这条回复保存时没有带上词元，所以不能分支。请先重新生成它。</translation>
+    </message>
+    <message>
+        <source>That reply was written by another model. Load it again to branch it.</source>
+        <translation>这条回复是另一个模型写的。请重新加载那个模型再分支。</translation>
+    </message>
+    <message>
+        <source>“{token}” is the token the reply already has there: click another one to branch.</source>
+        <translation>“{token}”就是回复在这里已有的词元：请单击另一个词元来分支。</translation>
+    </message>
+    <message>
+        <source>“{token}” would end the reply there: click a token to go on with.</source>
+        <translation>“{token}”会让回复在这里结束：请单击一个可以继续写下去的词元。</translation>
     </message>
 </context>
 <context>
@@ -614,6 +708,18 @@
 <context>
     <name>ConfigBuilder</name>
     <message>
+        <source>GPT-2 (LayerNorm, learned positions, GELU)</source>
+        <translation>GPT-2（LayerNorm、学习的位置嵌入、GELU）</translation>
+    </message>
+    <message>
+        <source>Llama (RMSNorm, RoPE, SwiGLU, grouped-query)</source>
+        <translation>Llama（RMSNorm、RoPE、SwiGLU、分组查询注意力）</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
         <source>Vocabulary V</source>
         <translation>词表大小 V</translation>
     </message>
@@ -724,6 +830,237 @@
     <message>
         <source>transformers could not build this config: {message}</source>
         <translation>transformers 无法构建此配置：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>Core</name>
+    <message>
+        <source>Token embedding</source>
+        <translation>词元嵌入</translation>
+    </message>
+    <message>
+        <source>Position embedding</source>
+        <translation>位置嵌入</translation>
+    </message>
+    <message>
+        <source>Norm (before attention)</source>
+        <translation>归一化 (注意力之前)</translation>
+    </message>
+    <message>
+        <source>Self-attention</source>
+        <translation>自注意力</translation>
+    </message>
+    <message>
+        <source>Norm (before MLP)</source>
+        <translation>归一化 (MLP 之前)</translation>
+    </message>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>Final norm</source>
+        <translation>最终归一化</translation>
+    </message>
+    <message>
+        <source>LM head</source>
+        <translation>LM 头</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>measured from the modules</source>
+        <translation>从模块中统计</translation>
+    </message>
+    <message>
+        <source>biases</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>Position embedding (learned)</source>
+        <translation>位置嵌入 (学习得到)</translation>
+    </message>
+    <message>
+        <source>LayerNorm (before attention)</source>
+        <translation>LayerNorm (注意力之前)</translation>
+    </message>
+    <message>
+        <source>Self-attention (Q, K, V, output)</source>
+        <translation>自注意力 (Q、K、V、输出)</translation>
+    </message>
+    <message>
+        <source>LayerNorm (before MLP)</source>
+        <translation>LayerNorm (MLP 之前)</translation>
+    </message>
+    <message>
+        <source>MLP (GELU)</source>
+        <translation>MLP (GELU)</translation>
+    </message>
+    <message>
+        <source>Final LayerNorm</source>
+        <translation>最终 LayerNorm</translation>
+    </message>
+    <message>
+        <source>Rotary positions (RoPE)</source>
+        <translation>旋转位置编码 (RoPE)</translation>
+    </message>
+    <message>
+        <source>0 (computed, not learned)</source>
+        <translation>0（计算得到，不是学习的）</translation>
+    </message>
+    <message>
+        <source>RMSNorm (before attention)</source>
+        <translation>RMSNorm (注意力之前)</translation>
+    </message>
+    <message>
+        <source>RMSNorm (before MLP)</source>
+        <translation>RMSNorm (MLP 之前)</translation>
+    </message>
+    <message>
+        <source>MLP (SwiGLU: gate, up, down)</source>
+        <translation>MLP (SwiGLU：门控、上投影、下投影)</translation>
+    </message>
+    <message>
+        <source>Final RMSNorm</source>
+        <translation>最终 RMSNorm</translation>
+    </message>
+    <message>
+        <source>0 (tied: reuses the token embedding)</source>
+        <translation>0（绑定：复用词元嵌入）</translation>
+    </message>
+    <message>
+        <source>(built-in)</source>
+        <translation>（内置）</translation>
+    </message>
+    <message>
+        <source>bfloat16 cast</source>
+        <translation>转为 bfloat16</translation>
+    </message>
+    <message>
+        <source>Every weight in 16-bit brain float: half the memory, same layers.</source>
+        <translation>每个权重都用 16 位 bfloat16 浮点格式存储：内存减半，层结构不变。</translation>
+    </message>
+    <message>
+        <source>float16 cast</source>
+        <translation>转为 float16</translation>
+    </message>
+    <message>
+        <source>Every weight in 16-bit IEEE float: half the memory; fast on GPUs.</source>
+        <translation>每个权重都用 16 位 IEEE 浮点存储：内存减半；在 GPU 上很快。</translation>
+    </message>
+    <message>
+        <source>Dynamic int8 (torch)</source>
+        <translation>动态 int8 量化 (torch)</translation>
+    </message>
+    <message>
+        <source>Linear weights in int8 with per-channel scales; activations are quantized on the fly and the matmul runs in int8 kernels (CPU only).</source>
+        <translation>线性层权重为 int8，每个通道一个缩放因子；激活值在运行时量化，矩阵乘法在 int8 内核中运行（仅 CPU）。</translation>
+    </message>
+    <message>
+        <source>Weight-only int8</source>
+        <translation>仅权重 int8 量化</translation>
+    </message>
+    <message>
+        <source>Linear weights stored as int8 + a scale per group; dequantized to float in every forward pass. Works on every device.</source>
+        <translation>线性层权重存为 int8，每组一个缩放因子；每次前向传播时反量化为浮点数。适用于所有设备。</translation>
+    </message>
+    <message>
+        <source>Weight-only int4</source>
+        <translation>仅权重 int4 量化</translation>
+    </message>
+    <message>
+        <source>Linear weights packed two per byte (int4) + a scale per group; dequantized in every forward pass.</source>
+        <translation>线性层权重每字节打包两个 (int4)，每组一个缩放因子；每次前向传播时反量化。</translation>
+    </message>
+    <message>
+        <source>Magnitude pruning</source>
+        <translation>幅度剪枝</translation>
+    </message>
+    <message>
+        <source>Zero the smallest weights of every Linear layer (unstructured). The matrices keep their shape; the zeros are what a sparse format could skip.</source>
+        <translation>把每个线性层中最小的权重置零（非结构化）。矩阵形状不变；稀疏格式可以跳过这些零。</translation>
+    </message>
+    <message>
+        <source>Prune attention heads</source>
+        <translation>剪枝注意力头</translation>
+    </message>
+    <message>
+        <source>Remove whole query heads in every layer, least important first: the attention projections really shrink.</source>
+        <translation>在每一层中移除整个查询头，先移除最不重要的：注意力投影矩阵真正变小。</translation>
+    </message>
+    <message>
+        <source>Prune MLP channels</source>
+        <translation>剪枝 MLP 通道</translation>
+    </message>
+    <message>
+        <source>Remove the least important hidden channels of every MLP: the feed-forward matrices really shrink.</source>
+        <translation>移除每个 MLP 中最不重要的隐藏通道：前馈矩阵真正变小。</translation>
+    </message>
+    <message>
+        <source>ONNX int4 (fast engine)</source>
+        <translation>ONNX int4（快速引擎）</translation>
+    </message>
+    <message>
+        <source>The Chat tab&apos;s fast engine: the model exported to ONNX Runtime GenAI with 4-bit weights (built once, ~30 s, then cached). Llama-family models.</source>
+        <translation>对话页的快速引擎：把模型导出到 ONNX Runtime GenAI，权重为 4 位（只构建一次，约 30 秒，之后使用缓存）。适用于 Llama 系列模型。</translation>
+    </message>
+    <message>
+        <source>ONNX int8 (experimental)</source>
+        <translation>ONNX int8（实验性）</translation>
+    </message>
+    <message>
+        <source>The fast engine with 8-bit weights, experimental: may change greedy answers (perplexity stays close, but it flips near-ties: the built-in model answers the capital of France in French). Llama-family models.</source>
+        <translation>权重为 8 位的快速引擎，实验性：可能改变贪心解码的回答（困惑度相近，但会翻转近似平局：内置模型会用法语回答法国的首都）。适用于 Llama 系列模型。</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Non-zero</source>
+        <translation>非零</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>On disk</source>
+        <translation>磁盘占用</translation>
+    </message>
+    <message>
+        <source>Tokens/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Greedy answer</source>
+        <translation>贪心回答</translation>
+    </message>
+    <message>
+        <source>years</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>分钟</translation>
     </message>
 </context>
 <context>
@@ -1541,6 +1878,14 @@
         <translation>更快，但不精确</translation>
     </message>
     <message>
+        <source>Loaded {name} in {seconds:.1f} s from cache</source>
+        <translation>已从缓存加载 {name}，用时 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
+        <source>Loaded {name} in {seconds:.1f} s</source>
+        <translation>已加载 {name}，用时 {seconds:.1f} 秒</translation>
+    </message>
+    <message>
         <source>Could not load the model</source>
         <translation>无法加载模型</translation>
     </message>
@@ -2036,6 +2381,17 @@ to minimum</source>
     </message>
 </context>
 <context>
+    <name>ReportTable</name>
+    <message>
+        <source>{name}: {dtype} on {device}</source>
+        <translation>{name}：{dtype}，在 {device} 上</translation>
+    </message>
+    <message>
+        <source>{nonzero:,} of {total:,} weights are non-zero ({zeros:.1%} zeros)</source>
+        <translation>{total:,} 个权重中有 {nonzero:,} 个非零（{zeros:.1%} 为零）</translation>
+    </message>
+</context>
+<context>
     <name>RunsPanel</name>
     <message>
         <source>Past runs. Select several (Ctrl/Shift-click) to overlay their loss curves.</source>
@@ -2064,6 +2420,22 @@ to minimum</source>
     <message>
         <source>Could not list the runs: {message}</source>
         <translation>无法列出运行记录：{message}</translation>
+    </message>
+    <message>
+        <source>loss {loss:.3f}</source>
+        <translation>损失 {loss:.3f}</translation>
+    </message>
+    <message>
+        <source>training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>{n} steps</source>
+        <translation>{n} 步</translation>
+    </message>
+    <message>
+        <source>damaged: {message}</source>
+        <translation>已损坏：{message}</translation>
     </message>
     <message>
         <source>Delete runs</source>
@@ -2154,6 +2526,26 @@ to minimum</source>
 </context>
 <context>
     <name>ServerPanel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tokens in → out</source>
+        <translation>词元 输入 → 输出</translation>
+    </message>
+    <message>
+        <source>Seconds</source>
+        <translation>秒</translation>
+    </message>
     <message>
         <source>Local server (OpenAI-compatible)</source>
         <translation>本地服务器（OpenAI 兼容）</translation>
@@ -2249,6 +2641,10 @@ to minimum</source>
 <context>
     <name>StatsPanel</name>
     <message>
+        <source>not measured yet</source>
+        <translation>尚未测量</translation>
+    </message>
+    <message>
         <source>Training assumptions</source>
         <translation>训练假设</translation>
     </message>
@@ -2293,8 +2689,128 @@ to minimum</source>
         <translation>精度</translation>
     </message>
     <message>
+        <source>typed in</source>
+        <translation>手动输入</translation>
+    </message>
+    <message>
         <source>&lt;p&gt;No model yet. Load one from the toolbar, or pick a preset.&lt;/p&gt;</source>
         <translation>&lt;p&gt;还没有模型。请从工具栏加载一个，或选择一个预设。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>✓ equals sum(p.numel()) of the instantiated model</source>
+        <translation>✓ 等于实例化模型的 sum(p.numel())</translation>
+    </message>
+    <message>
+        <source>✗ the instantiated model has {n}</source>
+        <translation>✗ 实例化模型有 {n} 个</translation>
+    </message>
+    <message>
+        <source>  (symbols: V vocabulary, d width, L layers, h heads, h_kv key/value heads, d_h head width, f MLP width, P context)</source>
+        <translation>（符号：V 词表大小，d 宽度，L 层数，h 注意力头数，h_kv 键/值头数，d_h 头宽度，f MLP 宽度，P 上下文长度）</translation>
+    </message>
+    <message>
+        <source>Parameters N = {exact} ({short})</source>
+        <translation>参数量 N = {exact}（{short}）</translation>
+    </message>
+    <message>
+        <source>Tied weights count once.</source>
+        <translation>绑定的权重只计一次。</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>部分</translation>
+    </message>
+    <message>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Weights in memory = N × bytes per parameter</source>
+        <translation>权重占用的内存 = N × 每个参数的字节数</translation>
+    </message>
+    <message>
+        <source>int4 needs a little more for its scales (~4.5 bits per weight in GGUF Q4).</source>
+        <translation>int4 还需要一点空间存缩放因子（GGUF Q4 中约每个权重 4.5 位）。</translation>
+    </message>
+    <message>
+        <source>Compute per token ≈ 2·N + 2·L·T·h·d_h = {flops}</source>
+        <translation>每个词元的计算量 ≈ 2·N + 2·L·T·h·d_h = {flops}</translation>
+    </message>
+    <message>
+        <source>2·N = {dense} (N without the embedding lookup, with the LM head) + attention at the full context T = {context}: 2 × {layers} × {context} × {heads} × {head_size} = {attention}.</source>
+        <translation>2·N = {dense}（N 不含嵌入查表，含 LM 头）+ 完整上下文 T = {context} 时的注意力：2 × {layers} × {context} × {heads} × {head_size} = {attention}。</translation>
+    </message>
+    <message>
+        <source>That is one forward pass; training adds the backward pass (2×), so ≈ 6·N per token.</source>
+        <translation>这是一次前向传播；训练还要加上反向传播（2 倍），所以每个词元约 6·N。</translation>
+    </message>
+    <message>
+        <source>Grouped-query attention: {heads} query heads share {kv_heads} key/value heads, so the cache is {ratio}× smaller than with one K/V per head.</source>
+        <translation>分组查询注意力：{heads} 个查询头共享 {kv_heads} 个键/值头，所以缓存比每个头一组 K/V 小 {ratio} 倍。</translation>
+    </message>
+    <message>
+        <source>KV cache = 2·L·h_kv·d_h × 2 bytes (bf16)</source>
+        <translation>KV 缓存 = 2·L·h_kv·d_h × 2 字节（bf16）</translation>
+    </message>
+    <message>
+        <source>2 × {layers} × {kv_heads} × {head_size} × 2 = &lt;b&gt;{per_token} per token&lt;/b&gt;; at the full context of {context} tokens: &lt;b&gt;{full}&lt;/b&gt; per sequence.</source>
+        <translation>2 × {layers} × {kv_heads} × {head_size} × 2 = &lt;b&gt;每个词元 {per_token}&lt;/b&gt;；在 {context} 个词元的完整上下文下：每个序列 &lt;b&gt;{full}&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>(speed {how}; real training reaches maybe 30–50 % of a plain matmul, so expect 2–3× longer)</source>
+        <translation>（速度：{how}；真实训练大约只能达到纯矩阵乘法的 30–50 %，所以预计要多花 2–3 倍时间）</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>(Chinchilla, Hoffmann et al. 2022)</source>
+        <translation>（Chinchilla，Hoffmann 等，2022）</translation>
+    </message>
+    <message>
+        <source>Compute-optimal data ≈ 20·N = &lt;b&gt;{tokens} tokens&lt;/b&gt; {source}.</source>
+        <translation>计算最优的数据量 ≈ 20·N = &lt;b&gt;{tokens} 个词元&lt;/b&gt;{source}。</translation>
+    </message>
+    <message>
+        <source>Time ≈ 6·N·D / FLOP/s = 6 × {n} × {d} / {flops}/s = &lt;b&gt;{duration}&lt;/b&gt; {caveat}.</source>
+        <translation>时间 ≈ 6·N·D / FLOP/s = 6 × {n} × {d} / {flops}/s = &lt;b&gt;{duration}&lt;/b&gt;{caveat}。</translation>
+    </message>
+    <message>
+        <source>Activations (B = {batch}, T = {length})</source>
+        <translation>激活值（B = {batch}，T = {length}）</translation>
+    </message>
+    <message>
+        <source>Weights (fp32)</source>
+        <translation>权重（fp32）</translation>
+    </message>
+    <message>
+        <source>Gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>AdamW states (m, v)</source>
+        <translation>AdamW 状态（m, v）</translation>
+    </message>
+    <message>
+        <source>Memory = weights + gradients + optimizer states + activations</source>
+        <translation>内存 = 权重 + 梯度 + 优化器状态 + 激活值</translation>
+    </message>
+    <message>
+        <source>(4 + 4 + 8 bytes per parameter; activations ≈ L·B·T·(34·d + 5·h·T) bytes in 16-bit, twice that in fp32, + the fp32 logits B·T·V·4; the Training tab&apos;s estimate is the same formula)</source>
+        <translation>（每个参数 4 + 4 + 8 字节；激活值 ≈ L·B·T·(34·d + 5·h·T) 字节（16 位），fp32 时翻倍，再加上 fp32 的 logits B·T·V·4；训练页的估算用的是同一个公式）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
     </message>
 </context>
 <context>
@@ -2563,6 +3079,14 @@ to minimum</source>
     <message>
         <source>Model (from scratch)</source>
         <translation>模型（从头训练）</translation>
+    </message>
+    <message>
+        <source>GPT-2 (LayerNorm, learned positions)</source>
+        <translation>GPT-2（LayerNorm、学习的位置嵌入）</translation>
+    </message>
+    <message>
+        <source>Llama (RMSNorm, RoPE, SwiGLU, GQA)</source>
+        <translation>Llama（RMSNorm、RoPE、SwiGLU、GQA）</translation>
     </message>
     <message>
         <source>Transformer blocks stacked on top of each other</source>

@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.i18n import QT_TRANSLATE_NOOP
+
 # Module path → the part of the block diagram it belongs to (first match wins).
 _PART_PATTERNS = [
     (r"(^|\.)(embed_tokens|wte|word_embeddings)$", "embed"),
@@ -144,10 +146,17 @@ def module_tree(model, input_ids: list[int] | None = None, *,
 
 
 _MEASURED_LABELS = {
-    "embed": "Token embedding", "pos_embed": "Position embedding", "attn_norm": "Norm (before attention)",
-    "attn": "Self-attention", "mlp_norm": "Norm (before MLP)", "mlp": "MLP", "final_norm": "Final norm",
-    "lm_head": "LM head", "other": "Other",
+    "embed": QT_TRANSLATE_NOOP("Core", "Token embedding"),
+    "pos_embed": QT_TRANSLATE_NOOP("Core", "Position embedding"),
+    "attn_norm": QT_TRANSLATE_NOOP("Core", "Norm (before attention)"),
+    "attn": QT_TRANSLATE_NOOP("Core", "Self-attention"),
+    "mlp_norm": QT_TRANSLATE_NOOP("Core", "Norm (before MLP)"),
+    "mlp": QT_TRANSLATE_NOOP("Core", "MLP"),
+    "final_norm": QT_TRANSLATE_NOOP("Core", "Final norm"),
+    "lm_head": QT_TRANSLATE_NOOP("Core", "LM head"),
+    "other": QT_TRANSLATE_NOOP("Core", "Other"),
 }
+MEASURED = QT_TRANSLATE_NOOP("Core", "measured from the modules")  # the formula column of a measured part
 
 
 def measured_breakdown(tree: ModuleNode):
@@ -167,7 +176,7 @@ def measured_breakdown(tree: ModuleNode):
             part = diagram_part(node.path)
             part = part if part in _MEASURED_LABELS else "other"
             totals[part] = totals.get(part, 0) + own
-    parts = tuple(Part(key, label, "measured from the modules", totals[key])
+    parts = tuple(Part(key, label, MEASURED, totals[key])
                   for key, label in _MEASURED_LABELS.items() if key in totals)
     return ParamBreakdown(parts, max(len(layers), 1))
 

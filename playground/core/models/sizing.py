@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playground.core.i18n import QT_TRANSLATE_NOOP
 from playground.core.models.spec import ModelSpec
 
+BIASES = QT_TRANSLATE_NOOP("Core", "biases")  # a formula's "+ biases" (the UI translates the word)
 BYTES_PER_PARAM = {"fp32": 4.0, "bf16": 2.0, "int8": 1.0, "int4": 0.5}
 OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adagrad": 1, "rmsprop": 1, "adam": 2, "adamw": 2}  # per weight
 
@@ -61,38 +63,43 @@ def param_breakdown(spec: ModelSpec) -> ParamBreakdown:
     n = lambda *xs: " × ".join(f"{x:,}" for x in xs)  # noqa: E731 - "49,152 × 576"
     if spec.family == "gpt2":  # every GPT-2 projection has a bias
         parts = [
-            Part("embed", "Token embedding", "V·d", V * d, numbers=n(V, d)),
-            Part("pos_embed", "Position embedding (learned)", "P·d", spec.context_length * d,
-                 numbers=n(spec.context_length, d)),
-            Part("attn_norm", "LayerNorm (before attention)", "2·d", 2 * d, True, n(2, d)),
-            Part("attn", "Self-attention (Q, K, V, output)", "4·d² + 4·d", 4 * d * d + 4 * d, True,
-                 f"4 × {d:,}² + 4 × {d:,}"),
-            Part("mlp_norm", "LayerNorm (before MLP)", "2·d", 2 * d, True, n(2, d)),
-            Part("mlp", "MLP (GELU)", "2·d·f + f + d", 2 * d * f + f + d, True, f"2 × {d:,} × {f:,} + {f:,} + {d:,}"),
-            Part("final_norm", "Final LayerNorm", "2·d", 2 * d, numbers=n(2, d)),
+            Part("embed", QT_TRANSLATE_NOOP("Core", "Token embedding"), "V·d", V * d, numbers=n(V, d)),
+            Part("pos_embed", QT_TRANSLATE_NOOP("Core", "Position embedding (learned)"), "P·d",
+                 spec.context_length * d, numbers=n(spec.context_length, d)),
+            Part("attn_norm", QT_TRANSLATE_NOOP("Core", "LayerNorm (before attention)"), "2·d", 2 * d, True,
+                 n(2, d)),
+            Part("attn", QT_TRANSLATE_NOOP("Core", "Self-attention (Q, K, V, output)"), "4·d² + 4·d",
+                 4 * d * d + 4 * d, True, f"4 × {d:,}² + 4 × {d:,}"),
+            Part("mlp_norm", QT_TRANSLATE_NOOP("Core", "LayerNorm (before MLP)"), "2·d", 2 * d, True, n(2, d)),
+            Part("mlp", QT_TRANSLATE_NOOP("Core", "MLP (GELU)"), "2·d·f + f + d", 2 * d * f + f + d, True,
+                 f"2 × {d:,} × {f:,} + {f:,} + {d:,}"),
+            Part("final_norm", QT_TRANSLATE_NOOP("Core", "Final LayerNorm"), "2·d", 2 * d, numbers=n(2, d)),
         ]
     else:
         qkv_bias = (h + 2 * kv) * dh if spec.qkv_bias else 0
         o_bias = d if spec.o_bias else 0
         attn = d * (h + 2 * kv) * dh + h * dh * d + qkv_bias + o_bias
-        bias_note = " + biases" if spec.qkv_bias or spec.o_bias else ""
+        bias_note = " + " + BIASES if spec.qkv_bias or spec.o_bias else ""
         mlp_bias = 2 * f + d if spec.mlp_bias else 0
         if kv != h:
             gqa, gqa_numbers = "d·(h + 2·h_kv)·d_h + h·d_h·d", f"{d:,} × ({h} + 2 × {kv}) × {dh} + {h} × {dh} × {d:,}"
         else:
             gqa, gqa_numbers = "4·d·h·d_h", f"4 × {d:,} × {h} × {dh}"
         parts = [
-            Part("embed", "Token embedding", "V·d", V * d, numbers=n(V, d)),
-            Part("pos_embed", "Rotary positions (RoPE)", "0 (computed, not learned)", 0),
-            Part("attn_norm", "RMSNorm (before attention)", "d", d, True, f"{d:,}"),
-            Part("attn", "Self-attention (Q, K, V, output)", gqa + bias_note, attn, True, gqa_numbers),
-            Part("mlp_norm", "RMSNorm (before MLP)", "d", d, True, f"{d:,}"),
-            Part("mlp", "MLP (SwiGLU: gate, up, down)", "3·d·f" + (" + biases" if mlp_bias else ""),
-                 3 * d * f + mlp_bias, True, n(3, d, f)),
-            Part("final_norm", "Final RMSNorm", "d", d, numbers=f"{d:,}"),
+            Part("embed", QT_TRANSLATE_NOOP("Core", "Token embedding"), "V·d", V * d, numbers=n(V, d)),
+            Part("pos_embed", QT_TRANSLATE_NOOP("Core", "Rotary positions (RoPE)"),
+                 QT_TRANSLATE_NOOP("Core", "0 (computed, not learned)"), 0),
+            Part("attn_norm", QT_TRANSLATE_NOOP("Core", "RMSNorm (before attention)"), "d", d, True, f"{d:,}"),
+            Part("attn", QT_TRANSLATE_NOOP("Core", "Self-attention (Q, K, V, output)"), gqa + bias_note, attn, True,
+                 gqa_numbers),
+            Part("mlp_norm", QT_TRANSLATE_NOOP("Core", "RMSNorm (before MLP)"), "d", d, True, f"{d:,}"),
+            Part("mlp", QT_TRANSLATE_NOOP("Core", "MLP (SwiGLU: gate, up, down)"),
+                 "3·d·f" + (" + " + BIASES if mlp_bias else ""), 3 * d * f + mlp_bias, True, n(3, d, f)),
+            Part("final_norm", QT_TRANSLATE_NOOP("Core", "Final RMSNorm"), "d", d, numbers=f"{d:,}"),
         ]
-    parts.append(Part("lm_head", "LM head", "0 (tied: reuses the token embedding)" if spec.tie_embeddings
-                      else "V·d", 0 if spec.tie_embeddings else V * d, numbers="" if spec.tie_embeddings else n(d, V)))
+    tied = QT_TRANSLATE_NOOP("Core", "0 (tied: reuses the token embedding)")
+    parts.append(Part("lm_head", QT_TRANSLATE_NOOP("Core", "LM head"), tied if spec.tie_embeddings else "V·d",
+                      0 if spec.tie_embeddings else V * d, numbers="" if spec.tie_embeddings else n(d, V)))
     return ParamBreakdown(tuple(parts), L)
 
 

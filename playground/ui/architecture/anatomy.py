@@ -74,7 +74,7 @@ class AnatomyView(QWidget):
     def clear(self, message: str) -> None:
         self.tree.clear()
         self._items.clear()
-        self.diagram.set_breakdown(None, "No model")
+        self.diagram.set_breakdown(None, translate("BlockDiagram", "No model"))
         self.stats.set_subject(None)
         self.title.setText(message)
 

@@ -239,8 +239,9 @@ class AttentionView(QWidget):
                 style += "border: 2px solid #ff4d4d; font-weight: bold;"
             parts.append(f"<a href='tok:{i}' style='text-decoration:none'><span style='{style}'>{shown}</span></a>")
         parts.append("</div>")
-        hint = ("Click a token to follow it." if self._query is None else
-                f"Tinted by how much “{html.escape(self._labels[self._query])}” attends to each earlier token.")
+        hint = (translate("AttentionView", "Click a token to follow it.") if self._query is None else
+                translate("AttentionView", "Tinted by how much “{token}” attends to each earlier token.").format(
+                    token=html.escape(self._labels[self._query])))
         self.strip.setHtml(f"<small>{hint}</small><br>" + "".join(parts))
 
     # ------------------------------------------------------------------ handlers

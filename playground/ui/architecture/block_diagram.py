@@ -6,11 +6,15 @@ Selecting a module in the tree highlights its box; clicking a box asks the tree 
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from playground.core import format as fmt
+from playground.ui.architecture.stats import part_formula
+from playground.ui.i18n import core_text, translate
 from playground.ui.widgets.heatmap import save_png
 
 # Box colors per part (hue), readable on light and dark backgrounds.
@@ -34,14 +38,16 @@ class BlockDiagram(QWidget):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._parts: dict = {}  # key → Part
         self._num_layers = 0
-        self._title = "No model"
+        self._title = translate("BlockDiagram", "No model")
         self._highlight: str | None = None
         self._layer: int | None = None
         self._rects: dict[str, QRectF] = {}
 
     # ------------------------------------------------------------------ state
     def set_breakdown(self, breakdown, title: str) -> None:
-        self._parts = {p.key: p for p in breakdown.parts} if breakdown is not None else {}
+        # the core's labels and formulas, in the UI's language
+        self._parts = {p.key: dataclasses.replace(p, label=core_text(p.label), formula=part_formula(p.formula))
+                       for p in breakdown.parts} if breakdown is not None else {}
         self._num_layers = breakdown.num_layers if breakdown is not None else 0
         self._title = title
         self.updateGeometry()
@@ -143,7 +149,7 @@ class BlockDiagram(QWidget):
         p.drawText(area.adjusted(8, 4, -8, 0), Qt.AlignTop | Qt.AlignHCenter, self._title)
         if not self._parts:
             p.setFont(self.font())
-            p.drawText(area, Qt.AlignCenter, "Load a model or pick a preset to see its parts.")
+            p.drawText(area, Qt.AlignCenter, self._empty_text())
             return
         self._paint_block_frame(p, text)
         self._paint_arrows(p, text)
@@ -152,7 +158,7 @@ class BlockDiagram(QWidget):
                 self._paint_box(p, key, text)
         p.setFont(self.font())
         p.setPen(text)
-        p.drawText(self._rects["output"], Qt.AlignCenter, "→ next-token probabilities (softmax over V)")
+        p.drawText(self._rects["output"], Qt.AlignCenter, self._output_text())
 
     def _dimmed(self, key: str) -> bool:
         h = self._highlight
@@ -176,13 +182,36 @@ class BlockDiagram(QWidget):
         small.setBold(True)
         p.setFont(small)
         p.setPen(text)
-        label = f"× {self._num_layers} layers"
+        p.drawText(rect.adjusted(12, 5, -12, 0), Qt.AlignTop | Qt.AlignRight, self._block_label())
+
+    def _block_label(self) -> str:
+        label = translate("BlockDiagram", "× {n} layers").format(n=self._num_layers)
         if self._layer is not None:
-            label = f"layer {self._layer} of {self._num_layers}"
+            label = translate("BlockDiagram", "layer {layer} of {n}").format(layer=self._layer, n=self._num_layers)
         per_layer = sum(part.count for part in self._parts.values() if part.per_layer)
         if per_layer:
-            label += f"  ·  {fmt.count(per_layer)} per layer"
-        p.drawText(rect.adjusted(12, 5, -12, 0), Qt.AlignTop | Qt.AlignRight, label)
+            label += "  ·  " + translate("BlockDiagram", "{count} per layer").format(count=fmt.count(per_layer))
+        return label
+
+    @staticmethod
+    def _empty_text() -> str:
+        return translate("BlockDiagram", "Load a model or pick a preset to see its parts.")
+
+    @staticmethod
+    def _output_text() -> str:
+        return translate("BlockDiagram", "→ next-token probabilities (softmax over V)")
+
+    def texts(self) -> list[str]:
+        """Every string the diagram draws now (the translation test reads them: painted text has no widget)."""
+        if not self._parts:
+            return [self._title, self._empty_text()]
+        boxes = [text for part in self._parts.values() for text in (part.label, self._formula_line(part))]
+        return [self._title, self._block_label(), self._output_text(), *boxes]
+
+    def _formula_line(self, part) -> str:
+        if part.per_layer:
+            return part.formula + " = " + translate("BlockDiagram", "{count} per layer").format(count=fmt.count(part.count))
+        return part.formula
 
     def _paint_arrows(self, p: QPainter, text: QColor) -> None:
         r = self._rects
@@ -252,7 +281,7 @@ class BlockDiagram(QWidget):
             half = inner.height() / 2
             top = QRectF(inner.left(), inner.top(), inner.width(), half)
             self._two_sided(p, top, part.label, right, bold, bold)
-            formula = part.formula + (f" = {fmt.count(part.count)} per layer" if part.per_layer else "")
+            formula = self._formula_line(part)
             bottom = QRectF(inner.left(), inner.top() + half, inner.width(), half)
             self._two_sided(p, bottom, formula, "", self.font())
         p.setOpacity(1.0)
@@ -293,9 +322,11 @@ class BlockDiagram(QWidget):
             tip = f"<b>{info.label}</b><br>{info.formula}"
             if info.numbers:
                 tip += f" = {info.numbers}"
-            tip += f" = {fmt.exact(info.count)}"
             if info.per_layer:
-                tip += f" per layer<br>× {self._num_layers} layers = {fmt.exact(total)}"
+                tip += " = " + translate("BlockDiagram", "{count} per layer<br>× {n} layers = {total}").format(
+                    count=fmt.exact(info.count), n=self._num_layers, total=fmt.exact(total))
+            else:
+                tip += f" = {fmt.exact(info.count)}"
             QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         else:
             QToolTip.hideText()

@@ -14,9 +14,9 @@ from playground.ui.architecture.stats import StatsPanel, Subject
 from playground.ui.i18n import translate
 from playground.workers.jobs import Jobs
 
-FAMILIES = [("GPT-2 (LayerNorm, learned positions, GELU)", "gpt2"),
-            ("Llama (RMSNorm, RoPE, SwiGLU, grouped-query)", "llama")]
-CUSTOM = "Custom"
+FAMILIES = [(QT_TRANSLATE_NOOP("ConfigBuilder", "GPT-2 (LayerNorm, learned positions, GELU)"), "gpt2"),
+            (QT_TRANSLATE_NOOP("ConfigBuilder", "Llama (RMSNorm, RoPE, SwiGLU, grouped-query)"), "llama")]
+CUSTOM = QT_TRANSLATE_NOOP("ConfigBuilder", "Custom")  # the preset entry of an edited config (shown translated)
 
 # (field, label, tooltip, maximum); the spin box is named "builder" + Field: the Training tab has its own
 # layersSpin, headsSpin, …, and a script looking one up must get one of them, not whichever comes first.
@@ -56,11 +56,12 @@ class ConfigBuilder(QWidget):
         from playground.core.models.presets import PRESETS
 
         self.preset_combo = QComboBox(objectName="builderPresetCombo")
-        self.preset_combo.addItems([*PRESETS, CUSTOM])
+        self._custom = translate("ConfigBuilder", CUSTOM)
+        self.preset_combo.addItems([*PRESETS, self._custom])
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
         self.family_combo = QComboBox(objectName="builderFamilyCombo")
         for label, key in FAMILIES:
-            self.family_combo.addItem(label, key)
+            self.family_combo.addItem(translate("ConfigBuilder", label), key)
         self.family_combo.currentIndexChanged.connect(self._on_field_changed)
         form = QFormLayout()
         form.addRow(translate("ConfigBuilder", "Preset"), self.preset_combo)
@@ -140,7 +141,7 @@ class ConfigBuilder(QWidget):
     def set_spec(self, spec, *, custom: bool = True) -> None:
         """Fill the fields from a ModelSpec (marked "Custom" unless it is a preset)."""
         if custom:
-            self.preset_combo.setCurrentText(CUSTOM)
+            self.preset_combo.setCurrentText(self._custom)
         self._applying, self._base = True, spec
         try:
             self.family_combo.setCurrentIndex(self.family_combo.findData(spec.family))
@@ -200,7 +201,7 @@ class ConfigBuilder(QWidget):
     # ------------------------------------------------------------------ reacting
     @Slot(int)
     def _on_preset_combo_activated(self, _index: int) -> None:
-        if self.preset_combo.currentText() != CUSTOM:
+        if self.preset_combo.currentText() != self._custom:
             self.apply_preset(self.preset_combo.currentText())
 
     @Slot()
@@ -210,7 +211,7 @@ class ConfigBuilder(QWidget):
         llama = self.family_combo.currentData() == "llama"
         self.spins["kvHeadsSpin"].setEnabled(llama)
         if self.sender() in (*self.spins.values(), self.family_combo, self.tie_check):
-            self.preset_combo.setCurrentText(CUSTOM)
+            self.preset_combo.setCurrentText(self._custom)
         spec, error = self.spec(), self.error()
         self.head_dim_label.setText(f"d / h = {spec.n_embd / spec.n_head:g}")
         self.error_label.setText(error)
@@ -224,7 +225,7 @@ class ConfigBuilder(QWidget):
         from playground.core.models.sizing import param_breakdown
 
         breakdown = param_breakdown(spec)
-        self.stats.set_subject(Subject(self.preset_combo.currentText() if self.preset_combo.currentText() != CUSTOM
+        self.stats.set_subject(Subject(self.preset_combo.currentText() if self.preset_combo.currentText() != self._custom
                                        else "Custom config", spec, breakdown.total, breakdown))
         self.check_label.setText(translate("ConfigBuilder", "Counting on the meta device…"))
         self._check_due = True

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
                                QPushButton, QSpinBox, QTextBrowser, QVBoxLayout, QWidget)
 
 from playground.core import format as fmt
-from playground.ui.i18n import translate
+from playground.ui.i18n import core_text, duration, translate
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class StatsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName(name)
         self._subject: Subject | None = None
-        self._flops_note = "not measured yet"
+        self._flops_note = translate("StatsPanel", "not measured yet")
         self.view = QTextBrowser(objectName=f"{name}Text")
         self.view.setOpenLinks(False)
         layout = QVBoxLayout(self)
@@ -135,7 +135,7 @@ class StatsPanel(QWidget):
 
     @Slot(float)
     def _on_flops_spin_value_changed(self, value: float) -> None:
-        self._flops_note = "typed in"
+        self._flops_note = translate("StatsPanel", "typed in")
         self.flops_edited.emit(value * 1e9)
         self.refresh()
 
@@ -194,24 +194,31 @@ class StatsPanel(QWidget):
         for part in (b.parts if b is not None else ()):
             total = part.count * (b.num_layers if part.per_layer else 1)
             share = _share(total, s.n_params)
-            formula = part.formula + (f"<br><span style='color:{muted}'>= {part.numbers}</span>" if part.numbers else "")
+            formula = part_formula(part.formula) + (
+                f"<br><span style='color:{muted}'>= {part.numbers}</span>" if part.numbers else "")
             count = (f"{fmt.exact(part.count)} × {b.num_layers}<br>= {fmt.exact(total)}" if part.per_layer
                      else fmt.exact(total))
-            rows.append(f"<tr><td>{part.label}</td><td>{formula}</td><td align='right'>{count}</td>"
+            rows.append(f"<tr><td>{core_text(part.label)}</td><td>{formula}</td><td align='right'>{count}</td>"
                         f"<td align='right'>{share}</td></tr>")
         check = ""
         if s.verified is not None:
             ok = s.verified == s.n_params
             check = (f"<p style='color:{'#2e9d4f' if ok else '#d35400'}'>"
-                     + ("✓ equals sum(p.numel()) of the instantiated model" if ok else
-                        f"✗ the instantiated model has {fmt.exact(s.verified)}") + "</p>")
-        family = "" if s.spec is None else ("  (symbols: V vocabulary, d width, L layers, h heads, h_kv key/value "
-                                            "heads, d_h head width, f MLP width, P context)")
-        return (f"<h4>Parameters N = {fmt.exact(s.n_params)} ({fmt.count(s.n_params)})</h4>{check}"
-                f"<p style='color:{muted}'>Tied weights count once.{family}</p>"
+                     + (translate("StatsPanel", "✓ equals sum(p.numel()) of the instantiated model") if ok else
+                        translate("StatsPanel", "✗ the instantiated model has {n}").format(n=fmt.exact(s.verified)))
+                     + "</p>")
+        family = "" if s.spec is None else translate(
+            "StatsPanel", "  (symbols: V vocabulary, d width, L layers, h heads, h_kv key/value heads, d_h head "
+            "width, f MLP width, P context)")
+        heading = translate("StatsPanel", "Parameters N = {exact} ({short})").format(
+            exact=fmt.exact(s.n_params), short=fmt.count(s.n_params))
+        tied = translate("StatsPanel", "Tied weights count once.")
+        part, formula = translate("StatsPanel", "Part"), translate("StatsPanel", "Formula")
+        count, share = translate("StatsPanel", "Count"), translate("StatsPanel", "Share")
+        return (f"<h4>{heading}</h4>{check}<p style='color:{muted}'>{tied}{family}</p>"
                 "<table cellspacing='0' cellpadding='3' width='100%'>"
-                "<tr><th align='left'>Part</th><th align='left'>Formula</th><th align='right'>Count</th>"
-                f"<th align='right'>Share</th></tr>{''.join(rows)}</table>")
+                f"<tr><th align='left'>{part}</th><th align='left'>{formula}</th><th align='right'>{count}</th>"
+                f"<th align='right'>{share}</th></tr>{''.join(rows)}</table>")
 
     @staticmethod
     def _memory_html(n: int, muted: str) -> str:
@@ -220,56 +227,84 @@ class StatsPanel(QWidget):
         cells = "".join(f"<td align='center'><b>{fmt.nbytes(n * b)}</b><br>"
                         f"<span style='color:{muted}'>{name} · {b:g} B</span></td>"
                         for name, b in BYTES_PER_PARAM.items())
-        return (f"<h4>Weights in memory = N × bytes per parameter</h4><table width='100%'><tr>{cells}</tr></table>"
-                f"<p style='color:{muted}'>int4 needs a little more for its scales (~4.5 bits per weight in GGUF Q4).</p>")
+        heading = translate("StatsPanel", "Weights in memory = N × bytes per parameter")
+        return (f"<h4>{heading}</h4>"
+                f"<table width='100%'><tr>{cells}</tr></table><p style='color:{muted}'>"
+                + translate("StatsPanel", "int4 needs a little more for its scales (~4.5 bits per weight in GGUF Q4).")
+                + "</p>")
 
     @staticmethod
     def _compute_html(stats, muted: str) -> str:
         spec = stats.spec
         attention = stats.flops_per_token - stats.flops_per_token_dense
-        return (f"<h4>Compute per token ≈ 2·N + 2·L·T·h·d_h = {fmt.flops(stats.flops_per_token)}</h4>"
-                f"<p>2·N = {fmt.flops(stats.flops_per_token_dense)} (N without the embedding lookup, "
-                f"with the LM head) + attention at the full context T = {spec.context_length:,}: "
-                f"2 × {spec.n_layer} × {spec.context_length:,} × {spec.n_head} × {spec.head_size} = "
-                f"{fmt.flops(attention)}.<br><span style='color:{muted}'>That is one forward pass; training "
-                f"adds the backward pass (2×), so ≈ 6·N per token.</span></p>")
+        heading = translate("StatsPanel", "Compute per token ≈ 2·N + 2·L·T·h·d_h = {flops}").format(
+            flops=fmt.flops(stats.flops_per_token))
+        body = translate(
+            "StatsPanel", "2·N = {dense} (N without the embedding lookup, with the LM head) + attention at the "
+            "full context T = {context}: 2 × {layers} × {context} × {heads} × {head_size} = {attention}.").format(
+            dense=fmt.flops(stats.flops_per_token_dense), context=f"{spec.context_length:,}", layers=spec.n_layer,
+            heads=spec.n_head, head_size=spec.head_size, attention=fmt.flops(attention))
+        note = translate("StatsPanel", "That is one forward pass; training adds the backward pass (2×), so ≈ 6·N "
+                         "per token.")
+        return f"<h4>{heading}</h4><p>{body}<br><span style='color:{muted}'>{note}</span></p>"
 
     @staticmethod
     def _kv_html(stats, muted: str) -> str:
         spec = stats.spec
         gqa = ""
         if spec.kv_heads != spec.n_head:
-            gqa = (f"<br><span style='color:{muted}'>Grouped-query attention: {spec.n_head} query heads share "
-                   f"{spec.kv_heads} key/value heads, so the cache is {spec.n_head // spec.kv_heads}× "
-                   "smaller than with one K/V per head.</span>")
-        return (f"<h4>KV cache = 2·L·h_kv·d_h × 2 bytes (bf16)</h4>"
-                f"<p>2 × {spec.n_layer} × {spec.kv_heads} × {spec.head_size} × 2 = "
-                f"<b>{fmt.nbytes(stats.kv_bytes_per_token)} per token</b>; at the full context of "
-                f"{spec.context_length:,} tokens: <b>{fmt.nbytes(stats.kv_bytes_full_context)}</b> per "
-                f"sequence.{gqa}</p>")
+            gqa = f"<br><span style='color:{muted}'>" + translate(
+                "StatsPanel", "Grouped-query attention: {heads} query heads share {kv_heads} key/value heads, so the "
+                "cache is {ratio}× smaller than with one K/V per head.").format(
+                heads=spec.n_head, kv_heads=spec.kv_heads, ratio=spec.n_head // spec.kv_heads) + "</span>"
+        heading = translate("StatsPanel", "KV cache = 2·L·h_kv·d_h × 2 bytes (bf16)")
+        body = translate(
+            "StatsPanel", "2 × {layers} × {kv_heads} × {head_size} × 2 = <b>{per_token} per token</b>; at the full "
+            "context of {context} tokens: <b>{full}</b> per sequence.").format(
+            layers=spec.n_layer, kv_heads=spec.kv_heads, head_size=spec.head_size,
+            per_token=fmt.nbytes(stats.kv_bytes_per_token), context=f"{spec.context_length:,}",
+            full=fmt.nbytes(stats.kv_bytes_full_context))
+        return f"<h4>{heading}</h4><p>{body}{gqa}</p>"
 
     def _training_html(self, s: Subject, muted: str) -> str:
         from playground.core.models import sizing as arch
 
         n, tokens = s.n_params, self.tokens_spin.value()
         seconds = arch.training_seconds(n, tokens, self.flops())
-        html = [f"<h4>Training</h4><p>Compute-optimal data ≈ 20·N = <b>{fmt.count(20 * n)} tokens</b> "
-                f"<span style='color:{muted}'>(Chinchilla, Hoffmann et al. 2022)</span>.<br>"
-                f"Time ≈ 6·N·D / FLOP/s = 6 × {fmt.count(n)} × {fmt.count(tokens)} / "
-                f"{fmt.flops(self.flops())}/s = <b>{fmt.duration(seconds)}</b> "
-                f"<span style='color:{muted}'>(speed {self._flops_note}; real training reaches maybe 30–50 % "
-                "of a plain matmul, so expect 2–3× longer)</span>.</p>"]
+        source = translate("StatsPanel", "(Chinchilla, Hoffmann et al. 2022)")
+        source = f"<span style='color:{muted}'>{source}</span>"
+        optimal = translate("StatsPanel", "Compute-optimal data ≈ 20·N = <b>{tokens} tokens</b> {source}.").format(
+            tokens=fmt.count(20 * n), source=source)
+        caveat = translate("StatsPanel", "(speed {how}; real training reaches maybe 30–50 % of a plain matmul, so "
+                           "expect 2–3× longer)").format(how=self._flops_note)
+        time_line = translate("StatsPanel", "Time ≈ 6·N·D / FLOP/s = 6 × {n} × {d} / {flops}/s = <b>{duration}</b> "
+                              "{caveat}.").format(
+            n=fmt.count(n), d=fmt.count(tokens), flops=fmt.flops(self.flops()), duration=duration(seconds),
+            caveat=f"<span style='color:{muted}'>{caveat}</span>")
+        heading = translate("StatsPanel", "Training")
+        html = [f"<h4>{heading}</h4><p>{optimal}<br>{time_line}</p>"]
         if s.spec is not None:
             mem = arch.training_memory(s.spec, batch_size=self.batch_spin.value(), seq_len=self.seq_spin.value(),
                                        bf16=self.precision_combo.currentIndex() == 0, n_params=n)
-            per = "4 + 4 + 8"
-            rows = [("Weights (fp32)", mem.weights), ("Gradients", mem.gradients), ("AdamW states (m, v)", mem.optimizer),
-                    (f"Activations (B = {self.batch_spin.value()}, T = {self.seq_spin.value():,})", mem.activations)]
+            activations = translate("StatsPanel", "Activations (B = {batch}, T = {length})").format(
+                batch=self.batch_spin.value(), length=f"{self.seq_spin.value():,}")
+            rows = [(translate("StatsPanel", "Weights (fp32)"), mem.weights),
+                    (translate("StatsPanel", "Gradients"), mem.gradients),
+                    (translate("StatsPanel", "AdamW states (m, v)"), mem.optimizer), (activations, mem.activations)]
             cells = "".join(f"<tr><td>{name}</td><td align='right'>{fmt.nbytes(v)}</td></tr>" for name, v in rows)
-            html.append(f"<p>Memory = weights + gradients + optimizer states + activations "
-                        f"<span style='color:{muted}'>({per} bytes per parameter; activations ≈ "
-                        "L·B·T·(34·d + 5·h·T) bytes in 16-bit, twice that in fp32, + the fp32 logits B·T·V·4; "
-                        "the Training tab's estimate is the same formula)</span></p>"
-                        f"<table cellpadding='2'>{cells}<tr><td><b>Total</b></td>"
+            formula = translate("StatsPanel", "Memory = weights + gradients + optimizer states + activations")
+            how = translate("StatsPanel", "(4 + 4 + 8 bytes per parameter; activations ≈ L·B·T·(34·d + 5·h·T) bytes in "
+                            "16-bit, twice that in fp32, + the fp32 logits B·T·V·4; the Training tab's estimate is "
+                            "the same formula)")
+            total = translate("StatsPanel", "Total")
+            html.append(f"<p>{formula} <span style='color:{muted}'>{how}</span></p>"
+                        f"<table cellpadding='2'>{cells}<tr><td><b>{total}</b></td>"
                         f"<td align='right'><b>{fmt.nbytes(mem.total)}</b></td></tr></table>")
         return "".join(html)
+
+
+def part_formula(formula: str) -> str:
+    """A breakdown formula in the UI's language: the core marks its words ("0 (tied: …)", "+ biases")."""
+    from playground.core.models.sizing import BIASES
+
+    return core_text(formula).replace(BIASES, core_text(BIASES))

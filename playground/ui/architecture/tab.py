@@ -21,7 +21,7 @@ from playground.ui.architecture.config_builder import ConfigBuilder
 from playground.ui.architecture.logit_lens import LogitLensView
 from playground.ui.architecture.stats import Subject
 from playground.ui.architecture.tokenizer_page import TokenizerPage
-from playground.ui.i18n import translate
+from playground.ui.i18n import model_name, translate
 from playground.ui.shell.context import TabContext
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
@@ -144,16 +144,16 @@ class ArchitectureTab(QWidget):
             n = breakdown.total
         except (ValueError, TypeError):
             spec, breakdown, n = None, None, info.n_params
-        self.anatomy.stats.set_subject(Subject(info.name, spec, n, breakdown, info.n_params if verified is None
+        self.anatomy.stats.set_subject(Subject(model_name(info.name), spec, n, breakdown, info.n_params if verified is None
                                                else verified))
-        self.anatomy.diagram.set_breakdown(breakdown, self._diagram_title(spec, info.name))
+        self.anatomy.diagram.set_breakdown(breakdown, self._diagram_title(spec, model_name(info.name)))
 
     @staticmethod
     def _diagram_title(spec, name: str) -> str:
         if spec is None:
             return name
         family = "GPT-2" if spec.family == "gpt2" else "Llama"
-        return f"{family} block × {spec.n_layer}"
+        return translate("ArchitectureTab", "{family} block × {layers}").format(family=family, layers=spec.n_layer)
 
     def refresh_anatomy(self) -> None:
         """Map the model chosen in the Anatomy page (a worker; the tree fills when it is done)."""
@@ -180,14 +180,17 @@ class ArchitectureTab(QWidget):
         from playground.core.inspect.anatomy import measured_breakdown
         from playground.core.models.sizing import param_breakdown
 
-        where = "on the meta device (no weights allocated)" if anatomy.on_meta else "on the real model"
-        self.anatomy.show_tree(anatomy.tree, f"<b>{anatomy.title}</b> · {anatomy.tree.type_name} · "
-                                             f"{anatomy.n_params:,} parameters · output shapes for a sample input "
-                                             f"of 1 × {anatomy.sample_tokens} tokens, {where}")
+        where = (translate("ArchitectureTab", "on the meta device (no weights allocated)") if anatomy.on_meta
+                 else translate("ArchitectureTab", "on the real model"))
+        self.anatomy.show_tree(anatomy.tree, translate(
+            "ArchitectureTab", "<b>{title}</b> · {type_name} · {n_params} parameters · output shapes for a sample "
+            "input of 1 × {tokens} tokens, {where}").format(
+            title=model_name(anatomy.title), type_name=anatomy.tree.type_name, n_params=f"{anatomy.n_params:,}",
+            tokens=anatomy.sample_tokens, where=where))
         breakdown = param_breakdown(anatomy.spec) if anatomy.spec is not None else measured_breakdown(anatomy.tree)
         n = breakdown.total
-        self.anatomy.stats.set_subject(Subject(anatomy.title, anatomy.spec, n, breakdown, anatomy.n_params))
-        self.anatomy.diagram.set_breakdown(breakdown, self._diagram_title(anatomy.spec, anatomy.title))
+        self.anatomy.stats.set_subject(Subject(model_name(anatomy.title), anatomy.spec, n, breakdown, anatomy.n_params))
+        self.anatomy.diagram.set_breakdown(breakdown, self._diagram_title(anatomy.spec, model_name(anatomy.title)))
         self.anatomy_shown.emit(anatomy)
 
     @Slot(object)
@@ -308,7 +311,7 @@ class ArchitectureTab(QWidget):
         self._flops_started = True
         typed = QSettings().value(FLOPS_KEY)
         if typed is not None:
-            self._set_flops(float(typed), "typed in")
+            self._set_flops(float(typed), translate("StatsPanel", "typed in"))
         else:
             self._measure_flops(use_cache=True)
 
@@ -329,12 +332,14 @@ class ArchitectureTab(QWidget):
     @Slot(object)
     def _on_flops_finished(self, measurement) -> None:
         self._set_flops(measurement.flops_per_second,
-                        f"measured on {measurement.device}, {measurement.size}² {measurement.dtype} matmul")
+                        translate("ArchitectureTab", "measured on {device}, {size}² {dtype} matmul").format(
+                            device=measurement.device, size=measurement.size, dtype=measurement.dtype))
         self.flops_measured.emit(measurement.flops_per_second)
 
     @Slot(object)
     def _on_flops_failed(self, failure: Failure) -> None:
-        self._set_flops(50e9, f"a guess: measuring failed ({failure.message})")
+        self._set_flops(50e9, translate("ArchitectureTab", "a guess: measuring failed ({message})").format(
+            message=failure.message))
 
     def _set_flops(self, value: float, note: str) -> None:
         for stats in (self.anatomy.stats, self.builder.stats):
@@ -346,7 +351,7 @@ class ArchitectureTab(QWidget):
         QSettings().setValue(FLOPS_KEY, value)
         for stats in (self.anatomy.stats, self.builder.stats):
             if stats is not self.sender():
-                stats.set_flops(value, "typed in")
+                stats.set_flops(value, translate("StatsPanel", "typed in"))
 
     # ------------------------------------------------------------------ plumbing
     @Slot(str)

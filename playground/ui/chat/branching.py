@@ -19,9 +19,6 @@ from playground.ui.i18n import translate
 from playground.ui.widgets.contrast import MutedLabel
 from playground.ui.widgets.tokens import visible_token
 
-STREAMING = "A reply is streaming: wait for it to end (or press Stop), then click the token again to branch."
-NOT_LAST = ("Only the last reply can branch: the turns after this one answered it as it is. To go another way "
-            "from here, edit your message after it.")
 
 
 class BranchBar(QWidget):
@@ -139,21 +136,26 @@ class Branching(QObject):
 
         tab, session = self.tab, self.tab.controller.session
         if tab.is_generating():
-            return STREAMING
+            return translate("Branching", "A reply is streaming: wait for it to end (or press Stop), then click the "
+                             "token again to branch.")
         if session is None:
-            return "No model is loaded yet. Pick one in the Model list at the top."
+            return translate("Branching", "No model is loaded yet. Pick one in the Model list at the top.")
         if message_index != self.last_reply_index():
-            return NOT_LAST
+            return translate("Branching", "Only the last reply can branch: the turns after this one answered it as "
+                             "it is. To go another way from here, edit your message after it.")
         message = tab.messages[message_index]
         if not 0 <= token_index < len(message.tokens):
-            return "This reply was saved without its tokens, so it cannot branch. Regenerate it first."
+            return translate("Branching", "This reply was saved without its tokens, so it cannot branch. Regenerate "
+                             "it first.")
         if not session.wrote(message.model_key):
-            return "That reply was written by another model. Load it again to branch it."
+            return translate("Branching", "That reply was written by another model. Load it again to branch it.")
         text = visible_token(token_text(session.tokenizer, token_id))
         if token_id == message.tokens[token_index].token_id:
-            return f"“{text}” is the token the reply already has there: click another one to branch."
+            return translate("Branching", "“{token}” is the token the reply already has there: click another one to "
+                             "branch.").format(token=text)
         if token_id in eos_ids(session.model, session.tokenizer):
-            return f"“{text}” would end the reply there: click a token to go on with."
+            return translate("Branching", "“{token}” would end the reply there: click a token to go on with.").format(
+                token=text)
         return ""
 
     # ------------------------------------------------------------------ switching

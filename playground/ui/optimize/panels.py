@@ -12,7 +12,7 @@ from playground.core.optimize.compression.spec import (IMPORTANCE, METHODS, SAFE
 from playground.core.optimize.evaluation import EvalSettings
 from playground.core.optimize.onnx_variants import VARIANTS, OnnxVariant
 from playground.core.optimize.report import HEADERS, cells
-from playground.ui.i18n import translate
+from playground.ui.i18n import core_text, translate
 
 DEFAULT_CHECKED = ("bfloat16", "int8-dynamic", "int4-weight")
 # key -> (label, tip): the torch compressions, then the fast engine's ONNX builds
@@ -51,9 +51,9 @@ class TechniquePanel(QGroupBox):
         self.list.setToolTip(translate("TechniquePanel", "Tick one or more; each makes a variant of the current model (the model itself "
                              "is never changed)."))
         for key, (label, tip) in TECHNIQUES.items():
-            item = QListWidgetItem(label)
+            item = QListWidgetItem(core_text(label))
             item.setData(Qt.UserRole, key)
-            item.setToolTip(tip)
+            item.setToolTip(core_text(tip))
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if key in DEFAULT_CHECKED else Qt.Unchecked)
             self.list.addItem(item)
@@ -190,7 +190,7 @@ class ReportTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(HEADERS), parent)
         self.setObjectName("optimizeReport")
-        self.setHorizontalHeaderLabels(list(HEADERS))
+        self.setHorizontalHeaderLabels([core_text(h) for h in HEADERS])
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -207,7 +207,7 @@ class ReportTable(QTableWidget):
         self.setRowCount(len(rows))
         for r, (row, base) in enumerate(zip(rows, bases)):
             for c, text in enumerate(cells(row, base)):
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(core_text(text) if c == 0 else text)
                 item.setToolTip(self._tooltip(row, text, c))
                 if 0 < c < len(HEADERS) - 1:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -218,9 +218,11 @@ class ReportTable(QTableWidget):
     def _tooltip(row, text: str, column: int) -> str:
         if column == 0:
             extra = f"\n{row.note}" if row.note else ""
-            return f"{row.name}: {row.dtype} on {row.device}{extra}"
+            return translate("ReportTable", "{name}: {dtype} on {device}").format(
+                name=core_text(row.name), dtype=row.dtype, device=row.device) + extra
         if column == 2:
-            return f"{row.params_nonzero:,} of {row.params_total:,} weights are non-zero ({row.sparsity:.1%} zeros)"
+            return translate("ReportTable", "{nonzero:,} of {total:,} weights are non-zero ({zeros:.1%} zeros)").format(
+                nonzero=row.params_nonzero, total=row.params_total, zeros=row.sparsity)
         return text
 
     def cell_text(self, row: int, column: int) -> str:

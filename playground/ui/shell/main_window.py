@@ -18,7 +18,7 @@ from playground.ui import i18n
 from playground.ui.architecture.tab import ArchitectureTab
 from playground.ui.basics.tab import BasicsTab
 from playground.ui.chat.tab import ChatTab
-from playground.ui.i18n import translate
+from playground.ui.i18n import model_name, translate
 from playground.ui.optimize.tab import OptimizeTab
 from playground.ui.shell import presenter, theme
 from playground.ui.shell.context import TabContext
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         source = opened_source(path)
         if self.controller.busy:
             self._queued_source = source
-            self.statusBar().showMessage(translate("MainWindow", "Busy loading a model: {name} opens as soon as it is done…").format(name=source.name))
+            self.statusBar().showMessage(translate("MainWindow", "Busy loading a model: {name} opens as soon as it is done…").format(name=model_name(source.name)))
             return True
         return self.load_source(source)
 
@@ -356,8 +356,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_load_started(self, source: ModelSource) -> None:
         self.load_progress.setValue(0)
-        self.load_progress.setFormat(translate("MainWindow", "Loading {name}…").format(name=source.name))
-        self.statusBar().showMessage(translate("MainWindow", "Loading {name}…").format(name=source.name))
+        self.load_progress.setFormat(translate("MainWindow", "Loading {name}…").format(name=model_name(source.name)))
+        self.statusBar().showMessage(translate("MainWindow", "Loading {name}…").format(name=model_name(source.name)))
 
     @Slot(object)
     def _on_controller_load_progressed(self, progress: Progress) -> None:
@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         self._refresh_device_choices(info)
         self.refresh_sources()
         labels = self.status_labels
-        labels["model"].setText(info.name)
+        labels["model"].setText(model_name(info.name))
         labels["params"].setText(translate("MainWindow", "{n_params} parameters").format(n_params=fmt.count(info.n_params)))
         labels["params"].setToolTip(translate("MainWindow", "{n_params:,} parameters").format(n_params=info.n_params))
         labels["device"].setText(info.device)
@@ -393,8 +393,9 @@ class MainWindow(QMainWindow):
         labels["exactness"].setText(translate("MainWindow", "faster, not exact") if inexact else "")
         labels["exactness"].setVisible(inexact)
         self._update_memory()
-        how = "from cache" if info.from_cache else ""
-        self.statusBar().showMessage(f"Loaded {info.name} in {info.load_seconds:.1f} s {how}".strip(), 5000)
+        loaded = (translate("MainWindow", "Loaded {name} in {seconds:.1f} s from cache") if info.from_cache
+                  else translate("MainWindow", "Loaded {name} in {seconds:.1f} s"))
+        self.statusBar().showMessage(loaded.format(name=model_name(info.name), seconds=info.load_seconds), 5000)
         self.settings.setValue("model/last", info.source_key)
 
     def _refresh_device_choices(self, info: ModelInfo) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from playground.core.types import ModelSource
-from playground.ui.i18n import translate
+from playground.ui.i18n import model_name, translate
 from playground.workers.jobs import Jobs
 from playground.workers.base import FunctionWorker
 
@@ -68,7 +68,7 @@ class ModelSelector(QComboBox):
         self.blockSignals(True)
         self.clear()
         for source in self.sources:
-            self.addItem(source.name, source.key)
+            self.addItem(model_name(source.name), source.key)
             self.setItemData(self.count() - 1, source.detail, Qt.ToolTipRole)
         self.addItem(translate("ModelSelector", "Open model folder…"), OPEN_FOLDER_ITEM)
         self.addItem(translate("ModelSelector", "Open GGUF file…"), OPEN_GGUF_ITEM)

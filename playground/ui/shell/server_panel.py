@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,7 +14,9 @@ from playground.ui.i18n import translate
 from playground.workers.server import ServerController, ServerStatus
 
 MAX_LOG_ROWS = 500
-LOG_COLUMNS = ("Time", "Request", "Status", "Tokens in → out", "Seconds")
+LOG_COLUMNS = (QT_TRANSLATE_NOOP("ServerPanel", "Time"), QT_TRANSLATE_NOOP("ServerPanel", "Request"),
+               QT_TRANSLATE_NOOP("ServerPanel", "Status"), QT_TRANSLATE_NOOP("ServerPanel", "Tokens in → out"),
+               QT_TRANSLATE_NOOP("ServerPanel", "Seconds"))
 
 
 class ServerPanel(QDockWidget):
@@ -57,7 +59,7 @@ class ServerPanel(QDockWidget):
         self.example_label.setWordWrap(True)
         layout.addWidget(self.example_label)
         self.log_table = QTableWidget(0, len(LOG_COLUMNS), objectName="serverRequestLog")
-        self.log_table.setHorizontalHeaderLabels(LOG_COLUMNS)
+        self.log_table.setHorizontalHeaderLabels([translate("ServerPanel", c) for c in LOG_COLUMNS])
         self.log_table.verticalHeader().hide()
         self.log_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.log_table.setSelectionBehavior(QAbstractItemView.SelectRows)

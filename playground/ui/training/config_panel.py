@@ -108,8 +108,9 @@ class TrainConfigPanel(QWidget):
     def _build_model(self) -> QWidget:
         self.model_box = QGroupBox(translate("TrainConfigPanel", "Model (from scratch)"))
         form = QFormLayout(self.model_box)
-        self.family_combo = _combo("familyCombo", [("gpt2", "GPT-2 (LayerNorm, learned positions)"),
-                                                   ("llama", "Llama (RMSNorm, RoPE, SwiGLU, GQA)")])
+        self.family_combo = _combo("familyCombo", [
+            ("gpt2", translate("TrainConfigPanel", "GPT-2 (LayerNorm, learned positions)")),
+            ("llama", translate("TrainConfigPanel", "Llama (RMSNorm, RoPE, SwiGLU, GQA)"))])
         self.layers_spin = _spin("layersSpin", 1, 96, 4, translate("TrainConfigPanel", "Transformer blocks stacked on top of each other"))
         self.heads_spin = _spin("headsSpin", 1, 64, 4, translate("TrainConfigPanel", "Attention heads; must divide the width"))
         self.kv_heads_spin = _spin("kvHeadsSpin", 0, 64, 0, translate("TrainConfigPanel", "Key/value heads (Llama grouped-query attention); "

@@ -120,11 +120,13 @@ class RunsPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for run in found:
-            loss = f" · loss {run.last_loss:.3f}" if isinstance(run.last_loss, (int, float)) else ""
+            loss = (" · " + translate("RunsPanel", "loss {loss:.3f}").format(loss=run.last_loss)
+                    if isinstance(run.last_loss, (int, float)) else "")
             mark = STATUS_MARKS.get(run.status, "·")
-            what = "training…" if run.status == "running" else f"{run.steps} steps{loss}"
+            what = (translate("RunsPanel", "training…") if run.status == "running"
+                    else translate("RunsPanel", "{n} steps").format(n=run.steps) + loss)
             if run.status == "damaged":
-                what = f"damaged: {run.message}"
+                what = translate("RunsPanel", "damaged: {message}").format(message=run.message)
             item = QListWidgetItem(f"{mark} {run.name} · {what}")
             item.setData(Qt.UserRole, str(run.path))
             item.setData(Qt.UserRole + 1, run.has_model)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from playground.core.errors import Failure
 from playground.core.types import ModelSource
-from playground.ui.i18n import translate
+from playground.ui.i18n import model_name, translate
 from playground.ui.shell.context import TabContext
 from playground.ui.training.layout import build
 from playground.ui.training.runs import MetricsReader
@@ -379,7 +379,7 @@ class TrainingTab(QWidget):
         if session is None:
             return
         base = "builtin" if session.source.kind == "builtin" else session.source.path
-        self.panel.set_base_model(base, info.name)
+        self.panel.set_base_model(base, model_name(info.name))
 
     # ------------------------------------------------------------------ config files
     @Slot()

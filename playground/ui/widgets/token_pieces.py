@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from playground.ui.widgets.contrast import MutedLabel
-from playground.ui.i18n import translate
+from playground.ui.i18n import model_name, translate
 
 TOKENS_LEGEND = (QT_TRANSLATE_NOOP("TokenPiecesView", "Each token has its own tint (two alternate, so every boundary shows); bold purple: control "
                  "tokens of the chat template; red: unknown (<unk>); ‹e8 8d›: bytes of a character cut across "
@@ -75,7 +75,7 @@ def _split_name(name: str) -> str:
     if name == CORPUS_NAMES["bpe"]:
         return translate("TokenPiecesView", "Byte-level BPE, {n:,} tokens (trained on the built-in corpus)").format(
             n=BPE_VOCAB_SIZE)
-    return name
+    return model_name(name)
 
 
 class TokenPiecesView(QWidget):

@@ -8,9 +8,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit,
-                               QListWidget, QMenu, QPlainTextEdit, QTabBar, QTabWidget, QTextEdit, QWidget)
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDockWidget, QGroupBox,
+                               QLabel, QLineEdit, QListWidget, QMenu, QPlainTextEdit, QStatusBar, QTabBar, QTabWidget,
+                               QTextBrowser, QTextEdit, QWidget)
 
 from playground.core.lessons import LESSONS_DIR
 from playground.ui import i18n
@@ -29,12 +30,14 @@ ALLOWED_WORDS = {
     "logit", "logits", "GFLOP", "FLOP", "FFN", "GQA", "alpha", "id", "safetensors", "torch", "Python", "JSONL",
     # activation functions, layers and a data set's name (the Basics tab)
     "ReLU", "tanh", "sigmoid", "GELU", "Dense", "Dropout", "XOR", "Rosenbrock",
+    # the Transformer's parts by their papers' names, and a paper's authors
+    "LayerNorm", "RMSNorm", "RoPE", "SwiGLU", "Chinchilla", "Hoffmann", "IEEE", "GenAI",
     # devices and number formats
     "cpu", "gpu", "cuda", "float32", "float16", "bfloat16", "bf16", "fp32", "int8", "int4",
     # keys
     "Ctrl", "Shift", "Enter", "Esc", "Space", "PageDown", "PageUp", "F1", "F5", "F11",
     # units and architecture names
-    "KiB", "MiB", "GiB", "TiB", "ms", "Transformer", "meta",
+    "KiB", "MiB", "GiB", "TiB", "ms", "Transformer", "meta", "KFLOP", "MFLOP", "TFLOP", "PFLOP",
     # the tokenizer page's example is about spelling an English word
     "strawberry",
     # code the Architecture tab quotes (its meta-device check: "sum(p.numel()) = …", shown once it has run)
@@ -48,9 +51,22 @@ DATA_COMBOS = {"modelSelector", "deviceSelector", "dtypeSelector", "presetCombo"
 # Not this pass, listed so that nothing else slips through: texts that come from playground.core (its messages
 # stay English).
 LATER: set[str] = set()
+# Lists whose items are UI words (others list the user's runs, files and models).
+UI_LISTS = {"lessonList", "techniqueList"}
+# Read-only text views that the UI writes (the others show the model's tokens or a lesson's own Markdown).
+UI_TEXT_VIEWS = {"modelSummaryText", "configSummaryText"}
+# Widgets that paint their text (no child widget holds it): they list it in `texts()`.
+PAINTED = {"blockDiagram"}
 # Widgets that show the user's or the model's text, not the UI's.
 DATA_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
+
+
+def _is_name(word: str) -> bool:
+    """A model's name ("SmolLM2-135M-Instruct": an allowed name, then its size) or a transformers class
+    ("LlamaForCausalLM")."""
+    return bool(re.fullmatch(r"[A-Z]\w*For[A-Z]\w*", word)) or (
+        "-" in word and word.split("-")[0].lower() in _ALLOWED and any(c.isdigit() for c in word))
 
 
 def latin_words(text: str) -> list[str]:
@@ -60,7 +76,8 @@ def latin_words(text: str) -> list[str]:
     words = []
     for word in _WORD.findall(text):
         word = word.rstrip(".")
-        if len(word) > 1 and word.lower() not in _ALLOWED and not re.fullmatch(r"[A-Za-z]?\d[\w.]*|\d+[A-Za-z]+", word):
+        if len(word) > 1 and word.lower() not in _ALLOWED and not re.fullmatch(r"[A-Za-z]?\d[\w.]*|\d+[A-Za-z]+", word) \
+                and not _is_name(word):
             words.append(word)
     return words
 
@@ -99,9 +116,27 @@ def visible_texts(root: QWidget):
             yield f"{where} action {action.objectName() or '(unnamed)'}", action.text()
             if action.toolTip() != action.text().replace("&", ""):
                 yield f"{where} action {action.objectName()} tooltip", action.toolTip()
-        if isinstance(w, QListWidget) and w.objectName() == "lessonList":
+        if isinstance(w, QListWidget) and w.objectName() in UI_LISTS:
             for i in range(w.count()):
                 yield f"{where} item {i}", w.item(i).text()
+                yield f"{where} item {i} tooltip", w.item(i).toolTip()
+        if isinstance(w, QAbstractItemView) and w.model() is not None and not isinstance(w, QListWidget):
+            for i in range(_columns(w.model())):
+                yield f"{where} header {i}", str(w.model().headerData(i, Qt.Horizontal, Qt.DisplayRole) or "")
+        if isinstance(w, QTextBrowser) and w.objectName() in UI_TEXT_VIEWS:
+            yield where, w.toPlainText()
+        if isinstance(w, QStatusBar):
+            yield where, w.currentMessage()
+        if hasattr(w, "texts") and w.objectName() in PAINTED:
+            for text in w.texts():
+                yield where + " (painted)", text
+
+
+def _columns(model) -> int:
+    try:
+        return model.columnCount(QModelIndex())
+    except TypeError:  # a list model: no header
+        return 0
 
 
 def untranslated(root: QWidget) -> list[str]:
@@ -158,6 +193,19 @@ def test_every_visible_string_of_the_window_has_a_chinese_translation(qtbot, zh_
     assert zh_window.tabs.tabText(0) == "对话"
     basics = zh_window.findChild(QTabWidget, "basicsPages")  # its pages are built when first shown: all were
     assert all(basics.widget(i).findChildren(QLabel) for i in range(basics.count()))
+    assert untranslated(zh_window) == []
+
+
+def test_with_the_built_in_model_loaded_every_tab_still_reads_in_chinese(qtbot, zh_window, builtin_session):
+    """What appears only with a model: the status bar, the Architecture tab's summary, block diagram and
+    formulas, the Optimize tab's techniques and report headers (labels the core marks for translation)."""
+    zh_window.controller.adopt(builtin_session)
+    show_every_page(qtbot, zh_window)
+    summary = zh_window.findChild(QTextBrowser, "modelSummaryText")
+    qtbot.waitUntil(lambda: "嵌入" in summary.toPlainText(), timeout=30_000)  # the anatomy worker has reported
+    diagram = zh_window.findChild(QWidget, "blockDiagram")
+    assert any("层" in text for text in diagram.texts())
+    assert "内置" in zh_window.findChild(QLabel, "statusModel").text()
     assert untranslated(zh_window) == []
 
 
@@ -220,3 +268,15 @@ def test_the_ui_language_follows_the_setting_else_english(monkeypatch):
     QSettings().setValue(i18n.LANGUAGE_KEY, "en")
     assert i18n.ui_language() == "en"
     assert i18n.install_translators("en") == []
+
+
+def test_the_cores_marked_labels_show_in_the_ui_language(qapp, chinese):
+    from playground.core.models.sources import BUILTIN_NAME
+    from playground.core.optimize.compression.spec import METHODS
+
+    assert i18n.core_text(METHODS["int4-weight"][0]) == "仅权重 int4 量化"
+    assert i18n.model_name(BUILTIN_NAME) == "SmolLM2-135M-Instruct （内置）"
+    assert i18n.duration(3 * 365.25 * 86400) == "3.0 年" and i18n.duration(90) == "1.5 分钟"
+    assert i18n.core_text("a text nobody marked") == "a text nobody marked"
+    i18n.remove_translators()
+    assert i18n.model_name(BUILTIN_NAME) == BUILTIN_NAME and i18n.duration(90) == "1.5 min"

@@ -5,28 +5,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.core.errors import PlaygroundError
+from playground.core.i18n import QT_TRANSLATE_NOOP
 
 
 class CompressionError(PlaygroundError):
     """A compression choice that cannot apply to this model/platform (message meant for the user)."""
 
 
-# key -> (label shown to the user, one-line explanation)
+# key -> (label shown to the user, one-line explanation), marked for the UI's translation (core/i18n.py)
 METHODS: dict[str, tuple[str, str]] = {
-    "bfloat16": ("bfloat16 cast", "Every weight in 16-bit brain float: half the memory, same layers."),
-    "float16": ("float16 cast", "Every weight in 16-bit IEEE float: half the memory; fast on GPUs."),
-    "int8-dynamic": ("Dynamic int8 (torch)", "Linear weights in int8 with per-channel scales; activations are "
-                     "quantized on the fly and the matmul runs in int8 kernels (CPU only)."),
-    "int8-weight": ("Weight-only int8", "Linear weights stored as int8 + a scale per group; dequantized to "
-                    "float in every forward pass. Works on every device."),
-    "int4-weight": ("Weight-only int4", "Linear weights packed two per byte (int4) + a scale per group; "
-                    "dequantized in every forward pass."),
-    "magnitude": ("Magnitude pruning", "Zero the smallest weights of every Linear layer (unstructured). "
-                  "The matrices keep their shape; the zeros are what a sparse format could skip."),
-    "heads": ("Prune attention heads", "Remove whole query heads in every layer, least important first: "
-              "the attention projections really shrink."),
-    "mlp": ("Prune MLP channels", "Remove the least important hidden channels of every MLP: the "
-            "feed-forward matrices really shrink."),
+    "bfloat16": (
+        QT_TRANSLATE_NOOP("Core", "bfloat16 cast"),
+        QT_TRANSLATE_NOOP("Core", "Every weight in 16-bit brain float: half the memory, same layers.")),
+    "float16": (
+        QT_TRANSLATE_NOOP("Core", "float16 cast"),
+        QT_TRANSLATE_NOOP("Core", "Every weight in 16-bit IEEE float: half the memory; fast on GPUs.")),
+    "int8-dynamic": (
+        QT_TRANSLATE_NOOP("Core", "Dynamic int8 (torch)"),
+        QT_TRANSLATE_NOOP("Core", "Linear weights in int8 with per-channel scales; activations are quantized on "
+                          "the fly and the matmul runs in int8 kernels (CPU only).")),
+    "int8-weight": (
+        QT_TRANSLATE_NOOP("Core", "Weight-only int8"),
+        QT_TRANSLATE_NOOP("Core", "Linear weights stored as int8 + a scale per group; dequantized to float in "
+                          "every forward pass. Works on every device.")),
+    "int4-weight": (
+        QT_TRANSLATE_NOOP("Core", "Weight-only int4"),
+        QT_TRANSLATE_NOOP("Core", "Linear weights packed two per byte (int4) + a scale per group; dequantized in "
+                          "every forward pass.")),
+    "magnitude": (
+        QT_TRANSLATE_NOOP("Core", "Magnitude pruning"),
+        QT_TRANSLATE_NOOP("Core", "Zero the smallest weights of every Linear layer (unstructured). The matrices "
+                          "keep their shape; the zeros are what a sparse format could skip.")),
+    "heads": (
+        QT_TRANSLATE_NOOP("Core", "Prune attention heads"),
+        QT_TRANSLATE_NOOP("Core", "Remove whole query heads in every layer, least important first: the "
+                          "attention projections really shrink.")),
+    "mlp": (
+        QT_TRANSLATE_NOOP("Core", "Prune MLP channels"),
+        QT_TRANSLATE_NOOP("Core", "Remove the least important hidden channels of every MLP: the feed-forward "
+                          "matrices really shrink.")),
 }
 QUANTIZED = ("int8-dynamic", "int8-weight", "int4-weight")
 IMPORTANCE = ("activation", "weight")
