@@ -39,6 +39,14 @@
         <source>Inspect</source>
         <translation>查看</translation>
     </message>
+    <message>
+        <source>0 (tied)</source>
+        <translation>0（绑定）</translation>
+    </message>
+    <message>
+        <source>This module&apos;s weight is the same tensor as {module}&apos;s: counted once, there.</source>
+        <translation>这个模块的权重与 {module} 的是同一个张量：只在那里计一次。</translation>
+    </message>
 </context>
 <context>
     <name>ArchitectureTab</name>

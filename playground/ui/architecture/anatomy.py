@@ -95,7 +95,7 @@ class AnatomyView(QWidget):
         self.title.setText(title)
 
     def _add(self, parent: QTreeWidgetItem | None, node, total: int) -> QTreeWidgetItem:
-        params = fmt.exact(node.params) if not node.tied_to else "0 (tied)"
+        params = fmt.exact(node.params) if not node.tied_to else translate("AnatomyView", "0 (tied)")
         item = QTreeWidgetItem([node.name, params, f"{100 * node.params / total:.2f} %",
                                 _shape_text(node.output_shape), node.type_name])
         item.setData(0, PATH_ROLE, node.path)
@@ -103,7 +103,8 @@ class AnatomyView(QWidget):
         for col in (1, 2):
             item.setTextAlignment(col, Qt.AlignRight | Qt.AlignVCenter)
         if node.tied_to:
-            item.setToolTip(1, f"This module's weight is the same tensor as {node.tied_to}'s: counted once, there.")
+            item.setToolTip(1, translate("AnatomyView", "This module's weight is the same tensor as {module}'s: counted "
+                                         "once, there.").format(module=node.tied_to))
         self._items[node.path] = item
         if parent is not None:
             parent.addChild(item)
