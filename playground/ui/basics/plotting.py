@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGraphicsItem
 
 from playground.ui.i18n import translate
+from playground.ui.widgets.plot_text import follow_font
 
 
 def make_plot(name: str, title: str, y_label: str, x_label: str | None = None, *, legend: bool = True,
@@ -28,6 +29,7 @@ def make_plot(name: str, title: str, y_label: str, x_label: str | None = None, *
         item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         item.getAxis(axis).enableAutoSIPrefix(False)  # a loss axis up to 0.8 reads 0.8, not 800 (×0.001)
     widget.setMinimumHeight(140)
+    follow_font(widget)  # zoom and presenter mode reach the title, labels and legend
     return widget
 
 

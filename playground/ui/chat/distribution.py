@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QT_TRANSLATE_NOOP, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ SAMPLED_COLOR = QColor(255, 140, 0)
 BAR = 0.38  # bar thickness, in rows
 EMPTY_CAPTION = QT_TRANSLATE_NOOP("TokenDistributionChart", "Click a token of a reply to see the distribution it was sampled from.")
 SCALES = (2, 5, 10, 20, 25, 40, 50, 60, 80, 100)  # x axis ends, in percent: each a multiple of its tick step
+PLOT_MIN_HEIGHT = 260  # px: room for the top tokens at any zoom
 ROOM = 1.22  # the x range goes past the scale's end to leave room for the value labels
 
 
@@ -57,7 +58,7 @@ class TokenDistributionChart(QWidget):
         self.value_labels: list = []  # pyqtgraph.TextItem per row
         layout.addWidget(self.caption)
         layout.addWidget(self.legend)
-        self._plot_slot = QWidget(minimumHeight=260)  # where the plot goes; holds its place until then
+        self._plot_slot = QWidget(minimumHeight=PLOT_MIN_HEIGHT)  # where the plot goes; holds its place until then
         self._plot_slot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         layout.addWidget(self._plot_slot, 1)
         self._apply_style()
@@ -73,9 +74,15 @@ class TokenDistributionChart(QWidget):
             return self._plot
         import pyqtgraph as pg
 
-        plot = pg.PlotWidget()
+        class Plot(pg.PlotWidget):
+            def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+                # asks for its minimum (pyqtgraph asks 390 px): the side column then fits without a scroll
+                # bar at 1.5× fonts; the stretch gives it the room there is
+                return QSize(super().sizeHint().width(), PLOT_MIN_HEIGHT)
+
+        plot = Plot()
         plot.setObjectName("tokenDistributionPlot")
-        plot.setMinimumHeight(260)
+        plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         plot.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
@@ -129,7 +136,10 @@ class TokenDistributionChart(QWidget):
         self._apply_axis_label()
 
     def _apply_axis_label(self) -> None:
-        self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"), color=self.palette().color(QPalette.Text).name())
+        # in the widget's font size (pyqtgraph's default is 9 pt), so zoom and presenter mode reach it
+        size = f"{max(7.0, self.font().pointSizeF())}pt"
+        self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"),
+                                             color=self.palette().color(QPalette.Text).name(), **{"font-size": size})
 
     def show_view(self, view, heading: str, *, same_token: bool = False) -> None:
         """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply.

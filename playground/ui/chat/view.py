@@ -7,7 +7,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (QAction, QColor, QFont, QPainter, QPalette, QTextBlockFormat, QTextCharFormat,
+                           QTextCursor)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextBrowser, QWidget
 
 from playground.ui.i18n import translate
@@ -47,6 +48,25 @@ class TokenTextView(QTextBrowser):
         self.clickable_tokens = clickable_tokens
         self._spans: dict[str, tuple[int, int]] = {}  # anchor href → document positions
         self.anchorClicked.connect(self._on_anchor_clicked)
+
+    # Qt draws a text view's placeholder on one line, cut at the right edge: this one wraps (drawn below).
+    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 - Qt override
+        self._placeholder = text
+        super().setPlaceholderText("")
+        self.viewport().update()
+
+    def placeholderText(self) -> str:  # noqa: N802 - Qt override
+        return getattr(self, "_placeholder", "")
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.placeholderText() and self.document().isEmpty():
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.PlaceholderText))
+            margin = int(self.document().documentMargin())
+            painter.drawText(self.viewport().rect().adjusted(margin, margin, -margin, -margin),
+                             Qt.AlignTop | Qt.AlignLeft | Qt.TextWordWrap, self.placeholderText())
+            painter.end()
 
     def dark(self) -> bool:
         return self.palette().color(QPalette.Base).lightness() < 128

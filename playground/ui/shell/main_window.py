@@ -273,9 +273,11 @@ class MainWindow(QMainWindow):
                                                                  or self.height() > area.height()):
             self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
 
-    def set_zoom(self, zoom: float) -> None:
+    def set_zoom(self, zoom: float, *, remember: bool = True) -> None:
+        """`remember`: stored for the next start (presenter mode's zoom is not: a crash there would keep it)."""
         self.zoom = theme.apply_zoom(zoom, self)
-        self.settings.setValue("view/zoom", self.zoom)
+        if remember:
+            self.settings.setValue("view/zoom", self.zoom)
         self.zoom_changed.emit(self.zoom)
 
     @Slot(bool)

@@ -123,7 +123,7 @@ class Presenter(QObject):
         self._saved["sheets"] = [(box, box.styleSheet()) for box in w.findChildren(QCheckBox)]
         for box, sheet in self._saved["sheets"]:
             box.setStyleSheet(sheet + HIGH_CONTRAST_SHEET)
-        w.set_zoom(max(w.zoom * PRESENTER_ZOOM, PRESENTER_ZOOM))
+        w.set_zoom(max(w.zoom * PRESENTER_ZOOM, PRESENTER_ZOOM), remember=False)
         theme.apply_high_contrast()
         self._thicken_plots()
         QApplication.instance().installEventFilter(self)

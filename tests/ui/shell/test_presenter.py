@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from playground.ui.shell import theme
 
@@ -55,6 +55,49 @@ def test_presenter_mode_restores_the_dark_theme_and_thickens_plot_lines(qtbot, w
     assert plots.smooth_curve.opts["pen"].widthF() == width
     assert theme.is_dark() and QApplication.palette().color(QPalette.Window).name() == dark
     assert window.dark_action.isChecked()
+
+
+def _point_size(html_label) -> float:
+    import re
+
+    return float(re.findall(r"font-size:\s*([\d.]+)pt", html_label)[-1])  # the label's span, not the body
+
+
+def test_presenter_mode_enlarges_plot_titles_legends_and_the_distribution_axis_and_nothing_scrolls(qtbot, window):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QScrollArea
+
+    window.resize(1600, 1000)
+    window.show_tab("basicsTab")
+    basics = window.tab("basicsTab")
+    basics.pages.setCurrentIndex(1)  # Digits: its plots are built when first shown
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "digitsAccuracyPlot") is not None, timeout=10_000)
+    plot = window.findChild(QWidget, "digitsAccuracyPlot").getPlotItem()
+    axis = window.chat_tab.chart.plot.getAxis("bottom")
+    before = (_point_size(plot.titleLabel.item.toHtml()), _point_size(axis.label.toHtml()))
+    window.presenter.set_active(True)
+    window.showNormal()
+    window.resize(1600, 1000)  # a 1600-wide projector
+    window.show_tab("chatTab")
+    qtbot.wait(200)
+    after = (_point_size(plot.titleLabel.item.toHtml()), _point_size(axis.label.toHtml()))
+    assert all(a >= 1.5 * b - 1e-6 for a, b in zip(after, before)), (before, after)
+    side = window.chat_tab.findChild(QScrollArea)
+    assert not side.verticalScrollBar().isVisible()  # the whole side column fits, "Why this token?" too
+    assert float(QSettings().value("view/zoom", 1.0)) == 1.0  # presenter zoom is not kept for the next start
+    window.presenter.set_active(False)
+
+
+def test_the_chat_placeholder_wraps_instead_of_running_off_the_edge(qtbot, window):
+    view = window.chat_tab.findChild(QWidget, "chatView")
+    assert view.placeholderText().startswith("Ask the model something")
+    assert view.toPlainText() == ""
+    window.resize(900, 700)
+    qtbot.wait(100)
+    image = view.viewport().grab().toImage()
+    ink_rows = [y for y in range(min(image.height(), 200)) if any(
+        image.pixelColor(x, y).lightness() < 200 for x in range(0, image.width(), 2))]
+    assert ink_rows and max(ink_rows) - min(ink_rows) > 2.5 * view.fontMetrics().height()  # three lines or more
 
 
 def test_page_down_and_up_step_the_lesson_scenes(qtbot, window):
