@@ -1,5 +1,7 @@
 """The engines' names, as the command line, the settings and the Chat tab's combo spell them."""
 
+from playground.core.i18n import QT_TRANSLATE_NOOP
+
 EXACT = "exact"
 # The GGUF engine (`gguf_engine`): the model file's own quantized blocks on ONNX Runtime.
 GGUF_FAST, GGUF_EXACT = "gguf-fast", "gguf-exact"
@@ -12,7 +14,11 @@ EXACT_NAME = "Exact (PyTorch)"
 # int8 flips near-ties that float32 and int4 keep: the built-in model answers "What is the capital of
 # France?" with "L'Étoile, la Cité…" (perplexity only +0.7%; its first token is "The" 15.2% vs "L" 14.0%)
 EXPERIMENTAL = ("int8",)
-EXPERIMENTAL_NOTE = "experimental: may change greedy answers"
+EXPERIMENTAL_NOTE = QT_TRANSLATE_NOOP("Core", "experimental: may change greedy answers")
+# what engine_note says (the UI shows it translated: core_text(ENGINE_NOTE).format(…))
+ENGINE_NOTE = QT_TRANSLATE_NOOP("Core", "{engine}: {note}. Its {choice} weights flip greedy picks the model barely made "
+                                        "(near-ties, dotted in the chat): the built-in model answers the capital of "
+                                        "France in French. Fast (ONNX int4) and Exact keep them.")
 
 
 def engine_name(choice: str) -> str:
@@ -31,9 +37,7 @@ def engine_note(choice: str) -> str:
     """What the user should know before choosing `choice` ("" for the steady engines)."""
     if choice not in EXPERIMENTAL:
         return ""
-    return (f"{engine_name(choice)}: {EXPERIMENTAL_NOTE}. Its {choice} weights flip greedy picks the model "
-            "barely made (near-ties, dotted in the chat): the built-in model answers the capital of France in "
-            "French. Fast (ONNX int4) and Exact keep them.")
+    return ENGINE_NOTE.format(engine=engine_name(choice), note=EXPERIMENTAL_NOTE, choice=choice)
 
 
 GGUF_ENTRIES = {GGUF_FAST: "Fast (GGUF)", GGUF_EXACT: "Exact (GGUF)"}  # engineCombo's entries

@@ -135,13 +135,15 @@ class AttentionView(QWidget):
         boost = self.boost_check.isChecked()
         if self._average():
             images = [[colorize(c.average_thumbs[layer], boost=boost, causal=True)] for layer in range(c.num_layers)]
-            heads, labels, tips = [AVERAGE], ["mean"], [f"the mean of its {c.num_heads} heads"]
+            heads, labels = [AVERAGE], [translate("AttentionView", "mean")]
+            tips = [translate("AttentionView", "the mean of its {heads} heads").format(heads=c.num_heads)]
         else:
             images = [[colorize(c.thumbs[layer, head], boost=boost, causal=True) for head in range(c.num_heads)]
                       for layer in range(c.num_layers)]
             heads = list(range(c.num_heads))
             labels = [f"H{h}" for h in heads]
-            tips = [f"head {h} (key/value head {c.kv_head(h)} of {c.num_kv_heads})" for h in heads]
+            tips = [translate("AttentionView", "head {head} (key/value head {kv_head} of {kv_heads})").format(
+                head=h, kv_head=c.kv_head(h), kv_heads=c.num_kv_heads) for h in heads]
         self.grid.set_cells(images, heads, labels, tips)
         self.grid.set_marker(None if self._query is None else (self._query + 0.5) / c.num_tokens)
 
@@ -158,12 +160,14 @@ class AttentionView(QWidget):
         self.across_button.blockSignals(False)
         self.grid.select(layer, head)
         if head == AVERAGE:
-            values, title = head_average(c.attentions, layer), f"Layer {layer}, mean of {c.num_heads} heads"
+            values = head_average(c.attentions, layer)
+            title = translate("AttentionView", "Layer {layer}, mean of {heads} heads").format(layer=layer, heads=c.num_heads)
         else:
             values = c.attentions[layer, head].astype("float32")
-            title = f"Layer {layer}, head {head} (shares key/value head {c.kv_head(head)})"
+            title = translate("AttentionView", "Layer {layer}, head {head} (shares key/value head {kv_head})").format(
+                layer=layer, head=head, kv_head=c.kv_head(head))
         self.heatmap.set_min_row_height(0)  # a head's tokens × tokens: all of it, zoom to read
-        self.heatmap.set_data(HeatmapData(values, self._labels, self._labels, title + " · rows: queries, columns: keys"))
+        self.heatmap.set_data(HeatmapData(values, self._labels, self._labels, title + translate("AttentionView", " · rows: queries, columns: keys")))
         self.heatmap.mark_row(self._query)
         self._update_strip()
 
@@ -198,7 +202,8 @@ class AttentionView(QWidget):
         else:
             rows = tuple(f"L{layer}·H{head}" for layer in range(c.num_layers) for head in range(c.num_heads))
             group = c.num_heads
-        title = f"What token {query} “{self._labels[query]}” attends to, in every layer and head"
+        title = translate("AttentionView", "What token {query} “{token}” attends to, in every layer and head").format(
+            query=query, token=self._labels[query])
         self.heatmap.set_min_row_height(ACROSS_ROW_HEIGHT)
         self.heatmap.set_data(HeatmapData(values, rows, self._labels[: query + 1], title, causal=False,
                                           row_axis="", col_axis="key", row_group=group, group_labels=layers))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from playground.ui.i18n import translate
 from playground.ui.widgets.heatmap import save_png
 
 
@@ -59,6 +60,15 @@ class AttentionGrid(QWidget):
     def cell_count(self) -> int:
         rows, cols = self.shape()
         return rows * cols
+
+    def tip(self, row: int, col: int) -> str:
+        """The tooltip of one cell: its layer and head."""
+        return translate("AttentionGrid", "Layer {layer}, {head}. Click to open it.").format(
+            layer=row, head=self._col_tips[col])
+
+    def texts(self) -> list[str]:
+        """What it paints and shows on hover (the head labels and each column's tooltip), for the UI's tests."""
+        return [*self._col_labels, *(self.tip(0, col) for col in range(len(self._col_tips)) if self._images)]
 
     # ------------------------------------------------------------------ geometry
     def _margins(self) -> tuple[int, int]:
@@ -152,7 +162,7 @@ class AttentionGrid(QWidget):
             self._hover = cell
             self.update()
         if cell is not None:
-            tip = f"Layer {cell[0]}, {self._col_tips[cell[1]]}. Click to open it."
+            tip = self.tip(*cell)
             QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         self.setCursor(Qt.PointingHandCursor if cell else Qt.ArrowCursor)
 

@@ -179,8 +179,8 @@ class ConfigBuilder(QWidget):
         except ValueError as exc:
             return str(exc)
         if spec.n_embd % spec.n_head:
-            return (f"The width d = {spec.n_embd} must be divisible by the heads h = {spec.n_head} "
-                    "(each head gets d / h dimensions).")
+            return translate("ConfigBuilder", "The width d = {width} must be divisible by the heads h = {heads} "
+                             "(each head gets d / h dimensions).").format(width=spec.n_embd, heads=spec.n_head)
         return ""
 
     def config_dict(self) -> dict:
@@ -226,7 +226,7 @@ class ConfigBuilder(QWidget):
 
         breakdown = param_breakdown(spec)
         self.stats.set_subject(Subject(self.preset_combo.currentText() if self.preset_combo.currentText() != self._custom
-                                       else "Custom config", spec, breakdown.total, breakdown))
+                                       else translate("ConfigBuilder", "Custom config"), spec, breakdown.total, breakdown))
         self.check_label.setText(translate("ConfigBuilder", "Counting on the meta device…"))
         self._check_due = True
         if self.isVisible():  # never at start-up: the check imports torch and transformers

@@ -43,11 +43,16 @@ class LensModel(QAbstractTableModel):
             if role == Qt.DisplayRole:
                 return self.input_labels[pos]
             if role == Qt.ToolTipRole:
-                return f"Input token {pos}: “{self.input_labels[pos]}”. Cells below: the token predicted after it."
+                return translate("LogitLensModel", "Input token {position}: “{token}”. Cells below: the token predicted after it.").format(
+                    position=pos, token=self.input_labels[pos])
             return None
         last = self.rowCount() - 1
         if role == Qt.DisplayRole:
-            return "embeddings" if section == 0 else f"layer {section}" + (" (output)" if section == last else "")
+            if section == 0:
+                return translate("LogitLensModel", "embeddings")
+            if section == last:
+                return translate("LogitLensModel", "layer {layer} (output)").format(layer=section)
+            return translate("LogitLensModel", "layer {layer}").format(layer=section)
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -68,9 +73,12 @@ class LensModel(QAbstractTableModel):
         if role == Qt.ToolTipRole:
             top = ", ".join(f"“{fmt.token_label(t, 20)}” {100 * float(p):.1f} %"
                             for t, p in zip(self.lens.top_tokens[layer][col], self.lens.top_probs[layer, col]))
-            where = "the embeddings" if layer == 0 else f"layer {layer}"
             pos = self.lens.positions[col]
-            return f"After “{self.input_labels[pos]}” (position {pos}), {where} predicts: {top}"
+            if layer == 0:
+                return translate("LogitLensModel", "After “{token}” (position {position}), the embeddings predict: {top}").format(
+                    token=self.input_labels[pos], position=pos, top=top)
+            return translate("LogitLensModel", "After “{token}” (position {position}), layer {layer} predicts: {top}").format(
+                token=self.input_labels[pos], position=pos, layer=layer, top=top)
         return None
 
     def _agrees(self, layer: int, col: int) -> bool:

@@ -105,7 +105,7 @@ class ArchitectureTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.inner, 1)
-        self.attention.clear("Load a model, type some text and press Run.")
+        self.attention.clear(translate("ArchitectureTab", "Load a model, type some text and press Run."))
         return page
 
     def show_page(self, name: str) -> None:
@@ -130,8 +130,8 @@ class ArchitectureTab(QWidget):
             self.status.setText(translate("ArchitectureTab", "The model changed while the text was running: press Run again."))
         if self._capture_session is not None:
             self._capture_session = None
-            self.attention.clear("The model changed: press Run to look inside the new one.")
-            self.lens_view.clear("The model changed: press Run.")
+            self.attention.clear(translate("ArchitectureTab", "The model changed: press Run to look inside the new one."))
+            self.lens_view.clear(translate("ArchitectureTab", "The model changed: press Run."))
             self.status.setText("")
 
     def _show_current_model_numbers(self, info: ModelInfo, verified: int | None = None) -> None:
@@ -161,7 +161,8 @@ class ArchitectureTab(QWidget):
 
         if self.anatomy.source() == "config":
             if self.builder.error():
-                self.anatomy.clear(f"The config builder's model cannot be built: {self.builder.error()}")
+                self.anatomy.clear(translate("ArchitectureTab", "The config builder's model cannot be built: {error}").format(
+                    error=self.builder.error()))
                 return
             worker = FunctionWorker(inspect_jobs.anatomy, config=self.builder.config_dict(),
                                     title=self.builder.preset_combo.currentText())
@@ -255,7 +256,8 @@ class ArchitectureTab(QWidget):
         if self._running_session is not self.controller.session:
             return  # the model changed while it ran
         self._capture_session = self._running_session
-        cut = f" (the first {capture.truncated} tokens were cut to fit)" if capture.truncated else ""
+        cut = translate("ArchitectureTab", " (the first {count} tokens were cut to fit)").format(
+            count=capture.truncated) if capture.truncated else ""
         self.status.setText(
             translate("ArchitectureTab", "{num_tokens} tokens{cut} · {num_layers} layers × {num_heads} heads ({num_kv_heads} key/value heads) · captured in {seconds:.2f} s · the model's next token: “{next_token_id}”").format(num_tokens=capture.num_tokens, cut=cut, num_layers=capture.num_layers, num_heads=capture.num_heads, num_kv_heads=capture.num_kv_heads, seconds=capture.seconds, next_token_id=self._token_text(capture.next_token_id)))
         self.attention.set_capture(capture)
@@ -291,7 +293,7 @@ class ArchitectureTab(QWidget):
 
     @Slot(object)
     def _on_lens_failed(self, failure: Failure) -> None:
-        self.lens_view.clear(f"The logit lens failed: {failure.message}")
+        self.lens_view.clear(translate("ArchitectureTab", "The logit lens failed: {message}").format(message=failure.message))
 
     @Slot()
     def _on_chat_button_clicked(self) -> None:

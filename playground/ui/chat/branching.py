@@ -124,8 +124,8 @@ class Branching(QObject):
             tab.messages[:message_index], reply_room(settings, session.context_length))
         self.charted = None
         tab.why.set_charted(None)
-        tab.inspector.clear(f"Branching at token {token_index + 1}: click a token of the new branch to see its "
-                            "distribution.")
+        tab.inspector.clear(translate("Branching", "Branching at token {number}: click a token of the new branch to see "
+                                      "its distribution.").format(number=token_index + 1))
         tab.replies.start_fork(session, prompt, settings, engine, index=message_index, fork=token_index,
                                token_id=token_id, mode=tab.mode(), sliding_window=tab.sampling.sliding_window())
         return True
@@ -179,7 +179,7 @@ class Branching(QObject):
         tab.view.render(tab.messages, tab.mode())  # and refresh(), on messages_changed
         self.charted = None
         tab.why.set_charted(None)
-        tab.inspector.clear(f"Branch {branch + 1} of {len(message.branches)} is shown. Click one of its tokens "
-                            "to see its distribution.")
+        tab.inspector.clear(translate("Branching", "Branch {number} of {count} is shown. Click one of its tokens to see "
+                                      "its distribution.").format(number=branch + 1, count=len(message.branches)))
         tab.ui.stats.setText(message.note)
         return True

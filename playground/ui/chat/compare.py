@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPlainTe
 
 from playground.ui.chat.distribution import TokenDistributionChart
 from playground.ui.chat.inspector import TokenInspector
+from playground.ui.chat.engines import engine_label
 from playground.ui.chat.replies import ties_note
 from playground.ui.chat.view import TokenTextView
 from playground.ui.chat.sampling_panel import RANDOM_SEED, SamplingPanel
@@ -205,7 +206,7 @@ class CompareView(QDialog):
         self._inspected = column_index
         self.distribution.show()
         if model_key != session.source.key:
-            self.inspector.clear("Another model wrote these replies. Run the comparison again to inspect them.")
+            self.inspector.clear(translate("CompareView", "Another model wrote these replies. Run the comparison again to inspect them."))
             return False
         context = list(prompt_ids) + [step.token_id for step in steps[:token_index]]
         self.inspector.inspect(session, context, steps[token_index].token_id,
@@ -244,10 +245,12 @@ class CompareView(QDialog):
     @Slot(object)
     def _on_worker_column_finished(self, done) -> None:
         r = done.result
-        reason = {"eos": "ended by the model", "length": "reached max tokens", "stopped": "stopped",
-                  "context": f"context full ({r.prompt_tokens + len(r.token_ids)} tokens)"}[r.stop_reason]
+        reason = {"eos": translate("CompareView", "ended by the model"),
+                  "length": translate("CompareView", "reached max tokens"), "stopped": translate("CompareView", "stopped"),
+                  "context": translate("CompareView", "context full ({count} tokens)").format(
+                      count=r.prompt_tokens + len(r.token_ids))}[r.stop_reason]
         self.columns[done.column].stats.setText(
-            translate("CompareView", "{token_ids} tokens · {tokens_per_second:.1f} tokens/s · first token {time_to_first_token:.2f} s · {reason} · {engine}{steps}").format(token_ids=len(r.token_ids), tokens_per_second=r.tokens_per_second, time_to_first_token=r.time_to_first_token, reason=reason, engine=done.engine, steps=ties_note(self.columns[done.column].steps)))
+            translate("CompareView", "{token_ids} tokens · {tokens_per_second:.1f} tokens/s · first token {time_to_first_token:.2f} s · {reason} · {engine}{steps}").format(token_ids=len(r.token_ids), tokens_per_second=r.tokens_per_second, time_to_first_token=r.time_to_first_token, reason=reason, engine=engine_label(done.engine), steps=ties_note(self.columns[done.column].steps)))
 
     @Slot(object)
     def _on_job_finished(self, results) -> None:

@@ -13,6 +13,7 @@ the reply runs on PyTorch and a one-line notice says why.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -21,9 +22,10 @@ from PySide6.QtCore import QObject, QSettings, QT_TRANSLATE_NOOP, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from playground.core.engines.names import CHOICES, EXPERIMENTAL, GGUF_MODES, engine_name, engine_note
+from playground.core.engines.names import (CHOICES, ENGINE_NOTE, EXPERIMENTAL, EXPERIMENTAL_NOTE, GGUF_MODES,
+                                           engine_name)
 from playground.core.errors import Failure
-from playground.ui.i18n import translate
+from playground.ui.i18n import core_text, translate
 from playground.workers.base import FunctionWorker
 from playground.workers.jobs import Jobs
 
@@ -36,9 +38,27 @@ ENGINE_LABELS = (QT_TRANSLATE_NOOP("EngineSwitcher", "Exact (PyTorch)"), QT_TRAN
                  QT_TRANSLATE_NOOP("EngineSwitcher", "Experimental (ONNX int8)"))
 
 
+# the GGUF engine's names in a reply's stats line (core.engines.names.gguf_engine_name)
+GGUF_NAMES = (QT_TRANSLATE_NOOP("EngineSwitcher", "Fast (GGUF {blocks}, int8 activations)"),
+              QT_TRANSLATE_NOOP("EngineSwitcher", "Exact (GGUF {blocks})"))
+_GGUF_NAME = re.compile(r"(Fast|Exact) \(GGUF (.+?)(, int8 activations)?\)")
+
+
 def engine_label(name: str) -> str:
-    """Engine `name` ("Fast (GGUF)"…) as engineCombo shows it (a name not listed above as it is)."""
+    """Engine `name` ("Fast (GGUF)", "Exact (GGUF Q4_1)"…) in the UI's language (a name not listed above as
+    it is)."""
+    match = _GGUF_NAME.fullmatch(name)
+    if match and (match.group(1) == "Fast") == bool(match.group(3)):
+        return translate("EngineSwitcher", GGUF_NAMES[0 if match.group(3) else 1]).format(blocks=match.group(2))
     return translate("EngineSwitcher", name)
+
+
+def engine_note(choice: str) -> str:
+    """core.engines.names.engine_note in the UI's language: what to know before choosing `choice`."""
+    if choice not in EXPERIMENTAL:
+        return ""
+    return core_text(ENGINE_NOTE).format(engine=engine_label(engine_name(choice)), note=core_text(EXPERIMENTAL_NOTE),
+                                         choice=choice)
 
 
 def fallback_notice(fallback, consequence: str) -> str:

@@ -12,6 +12,8 @@ from typing import Callable, Sequence
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from playground.ui.i18n import translate
+
 LAST_FOLDER = "chat/last_folder"
 
 
@@ -38,12 +40,12 @@ class ConversationFiles:
         `fields`: conversation.save_conversation's (system_prompt, mode, settings, model_name, model_key)."""
         from playground.core.generation.conversation import save_conversation
 
-        return self._write(save_conversation, path, messages, f"Saved to {path}.", fields)
+        return self._write(save_conversation, path, messages, translate("ConversationFiles", "Saved to {path}.").format(path=path), fields)
 
     def export_markdown(self, path: str | Path, messages: Sequence, **fields) -> bool:
         from playground.core.generation.conversation import export_markdown
 
-        return self._write(export_markdown, path, messages, f"Exported to {path}.", fields)
+        return self._write(export_markdown, path, messages, translate("ConversationFiles", "Exported to {path}.").format(path=path), fields)
 
     def _write(self, write: Callable, path: str | Path, messages: Sequence, done: str, fields: dict) -> bool:
         from playground.core.errors import PlaygroundError
@@ -71,9 +73,10 @@ class ConversationFiles:
     def opened_notice(path: str | Path, saved, session) -> str:
         """What to say once `saved` is the conversation; it may have been written by another model."""
         if session is not None and not session.wrote(saved.model_key):
-            return (f"Opened {Path(path).name}. It was written with {saved.model_name or 'another model'}; "
-                    "the current model continues it.")
-        return f"Opened {Path(path).name}."
+            return translate("ConversationFiles", "Opened {name}. It was written with {model}; the current model "
+                             "continues it.").format(name=Path(path).name,
+                                                     model=saved.model_name or translate("ConversationFiles", "another model"))
+        return translate("ConversationFiles", "Opened {name}.").format(name=Path(path).name)
 
     # ------------------------------------------------------------------ dialogs
     def connect_buttons(self, *, save: tuple, open_: tuple, export: tuple) -> None:
@@ -89,15 +92,16 @@ class ConversationFiles:
             action(path)
 
     def ask_save_path(self) -> str | None:
-        return self._ask(QFileDialog.getSaveFileName, "Save conversation", "chat.json", "Conversation (*.json)",
-                         ".json")
+        return self._ask(QFileDialog.getSaveFileName, translate("ConversationFiles", "Save conversation"), "chat.json",
+                         translate("ConversationFiles", "Conversation (*.json)"), ".json")
 
     def ask_open_path(self) -> str | None:
-        return self._ask(QFileDialog.getOpenFileName, "Open conversation", "",
-                         "Conversation (*.json);;All files (*)", "")
+        return self._ask(QFileDialog.getOpenFileName, translate("ConversationFiles", "Open conversation"), "",
+                         translate("ConversationFiles", "Conversation (*.json);;All files (*)"), "")
 
     def ask_export_path(self) -> str | None:
-        return self._ask(QFileDialog.getSaveFileName, "Export as Markdown", "chat.md", "Markdown (*.md)", ".md")
+        return self._ask(QFileDialog.getSaveFileName, translate("ConversationFiles", "Export as Markdown"), "chat.md",
+                         "Markdown (*.md)", ".md")
 
     def _ask(self, dialog, title: str, name: str, filters: str, suffix: str) -> str | None:
         folder = str(QSettings().value(LAST_FOLDER, str(Path.home())))

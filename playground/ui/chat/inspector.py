@@ -47,13 +47,13 @@ class TokenInspector(QObject):
         if not 0 <= token_index < len(reply.steps):
             return False
         if not session.wrote(reply.model_key):
-            self.clear("That reply was written by another model. Load it again to inspect its tokens.")
+            self.clear(translate("TokenInspector", "That reply was written by another model. Load it again to inspect its tokens."))
             return False
         prompt_ids = reply.prompt_ids if reply.prompt_ids is not None else rebuild_prompt()
         if prompt_ids is None:
             return False
         context = list(prompt_ids) + [s.token_id for s in reply.steps[:token_index]]
-        self.inspect(session, context, reply.steps[token_index].token_id, f"Token {token_index + 1} of this reply",
+        self.inspect(session, context, reply.steps[token_index].token_id, translate("TokenInspector", "Token {number} of this reply").format(number=token_index + 1),
                      engine=engine)
         return True
 
@@ -74,7 +74,7 @@ class TokenInspector(QObject):
 
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
-        self.clear(f"Could not run the model for that token: {failure.message}")
+        self.clear(translate("TokenInspector", "Could not run the model for that token: {message}").format(message=failure.message))
         self.failed.emit(failure)
 
     @Slot(str)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar
 
+from playground.ui.chat.engines import engine_label
 from playground.ui.i18n import translate
 from playground.workers.chat import ReplyStreamer
 
@@ -76,16 +77,22 @@ def ties_note(steps) -> str:
     from playground.core.generation.ties import near_tie
 
     count = sum(near_tie(step) is not None for step in steps)
-    return f" · {count} near-tie{'s' if count != 1 else ''} (dotted)" if count else ""
+    if not count:
+        return ""
+    return (translate("ReplyController", " · {count} near-tie (dotted)") if count == 1 else
+            translate("ReplyController", " · {count} near-ties (dotted)")).format(count=count)
 
 
 def stop_note(result, context_length: int) -> str:
     """Why a reply ended, for its stats line ("" when the model ended it)."""
     used = result.prompt_tokens + len(result.token_ids)
     if result.stop_reason == "context":
-        return f" · context full ({context_length} tokens)"
-    slid = f" · slid past the {context_length}-token context" if context_length and used > context_length else ""
-    return slid + {"eos": "", "length": " · reached max tokens", "stopped": " · stopped"}[result.stop_reason]
+        return translate("ReplyController", " · context full ({count} tokens)").format(count=context_length)
+    slid = translate("ReplyController", " · slid past the {count}-token context").format(count=context_length) \
+        if context_length and used > context_length else ""
+    reasons = {"eos": "", "length": translate("ReplyController", " · reached max tokens"),
+               "stopped": translate("ReplyController", " · stopped")}
+    return slid + reasons[result.stop_reason]
 
 
 class ReplyController(QObject):
@@ -199,7 +206,7 @@ class ReplyController(QObject):
         self.view.render(self.conversation.messages, request.mode)
         self.live = LiveReply(index, prompt, request.settings, request.engine, request.model_key,
                               list(base.tokens[:fork]), request.context_length, base, fork)
-        self.view.begin_reply(index, marks={fork: "⑂ This branch parts here from the reply it was forked from."})
+        self.view.begin_reply(index, marks={fork: translate("ReplyController", "⑂ This branch parts here from the reply it was forked from.")})
         self.view.append_reply(tuple(base.tokens[:fork]))
         self.set_context_used(len(prompt.ids) + fork)
 
@@ -220,7 +227,7 @@ class ReplyController(QObject):
         self.view.append_reply(steps)
         first, last = live.steps[0], live.steps[-1]
         rate = (len(live.steps) - 1) / (last.elapsed - first.elapsed) if last.elapsed > first.elapsed else 0.0
-        self.stats.setText(translate("ReplyController", "Generating… {steps} tokens · {rate:.1f} tokens/s · first token {elapsed:.2f} s · {engine}").format(steps=len(live.steps), rate=rate, elapsed=first.elapsed, engine=live.engine))
+        self.stats.setText(translate("ReplyController", "Generating… {steps} tokens · {rate:.1f} tokens/s · first token {elapsed:.2f} s · {engine}").format(steps=len(live.steps), rate=rate, elapsed=first.elapsed, engine=engine_label(live.engine)))
         self.set_context_used(len(live.prompt.ids) + len(live.steps))
 
     def _finish_live(self, text: str, note: str):
@@ -240,11 +247,14 @@ class ReplyController(QObject):
     def _on_streamer_finished(self, result) -> None:
         if self.live is None:
             return
-        branched = f" · branched at token {self.live.fork + 1}" if self.live.base is not None else ""
-        stats = (f"{len(result.token_ids)} tokens · {result.tokens_per_second:.1f} tokens/s · first token "
-                 f"{result.time_to_first_token:.2f} s · {self.live.engine}"
-                 f"{stop_note(result, self.live.context_length)}{branched}")
-        hint = ": tick “Slide past a full context” to go on" if result.stop_reason == "context" else ""
+        branched = translate("ReplyController", " · branched at token {number}").format(number=self.live.fork + 1) \
+            if self.live.base is not None else ""
+        stats = translate("ReplyController", "{count} tokens · {rate:.1f} tokens/s · first token {first:.2f} s · "
+                          "{engine}{stop}{branched}").format(
+            count=len(result.token_ids), rate=result.tokens_per_second, first=result.time_to_first_token,
+            engine=engine_label(self.live.engine), stop=stop_note(result, self.live.context_length), branched=branched)
+        hint = translate("ReplyController", ": tick “Slide past a full context” to go on") \
+            if result.stop_reason == "context" else ""
         ties = ties_note(self.live.steps)
         index, message = self._finish_live(result.text, stats + hint + ties)
         self.stats.setText(stats + ties)
@@ -260,10 +270,12 @@ class ReplyController(QObject):
         index, message = -1, None
         if self.live is not None and (self.live.steps or self.live.base is not None):
             text = "".join(step.text for step in self.live.steps)
-            index, message = self._finish_live(text, f"{len(self.live.steps)} tokens · interrupted")
+            index, message = self._finish_live(text, translate("ReplyController", "{count} tokens · interrupted").format(
+                count=len(self.live.steps)))
         self.live = None
-        self.conversation.messages.append(Message("error", f"The reply failed: {error} The conversation is "
-                                                           "kept; try again, or change the model, device or settings."))
+        self.conversation.messages.append(Message("error", translate(
+            "ReplyController", "The reply failed: {error} The conversation is kept; try again, or change the model, "
+            "device or settings.").format(error=error)))
         self.view.render(self.conversation.messages, mode)
         self.stats.setText(translate("ReplyController", "The last reply failed."))
         self.reply_finished.emit(ReplyFinished(index, message, None, error))

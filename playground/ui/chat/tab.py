@@ -331,7 +331,7 @@ class ChatTab(QWidget):
             self._model_key = info.source_key
             self._set_mode("chat" if info.has_chat_template else "completion")
             any_reply = any(m.role == "assistant" for m in self.messages)  # none on a fresh start
-            self.inspector.clear("The model changed. Click a token of one of its replies." if any_reply
+            self.inspector.clear(translate("ChatTab", "The model changed. Click a token of one of its replies.") if any_reply
                                  else translate("TokenDistributionChart", EMPTY_CAPTION))
         self._clear_error()
         self.ui.context_meter.setRange(0, max(1, info.context_length))

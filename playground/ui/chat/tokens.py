@@ -57,7 +57,7 @@ class TokensController(QObject):
         session = self._session()
         if session is None:
             self.jobs.stop("tokens view")
-            self.ui.view.set_token_split(None, "Load a model to see the tokens it reads (toolbar, Model).")
+            self.ui.view.set_token_split(None, translate("TokensController", "Load a model to see the tokens it reads (toolbar, Model)."))
             return
         worker = FunctionWorker(conversation_split, session.tokenizer, tuple(self._messages()),
                                 system_prompt=self._system_prompt(), mode=self._mode(), name=session.source.name)
@@ -67,10 +67,11 @@ class TokensController(QObject):
         if split.pieces:
             self.ui.view.set_token_split(split)
         else:
-            self.ui.view.set_token_split(None, "The conversation is empty: send a message to see its tokens.")
+            self.ui.view.set_token_split(None, translate("TokensController", "The conversation is empty: send a message to see its tokens."))
 
     def _on_split_failed(self, failure) -> None:
-        self.ui.view.set_token_split(None, f"Could not split the conversation into tokens: {failure.message}")
+        self.ui.view.set_token_split(None, translate("TokensController", "Could not split the conversation into tokens: {message}").format(
+            message=failure.message))
 
     # ------------------------------------------------------------------ the input's count
     def _start_count(self) -> None:

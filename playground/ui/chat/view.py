@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (QAction, QColor, QFont, QPainter, QPalette, QTextBlockFormat, QTextCharFormat,
                            QTextCursor)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextBrowser, QWidget
@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextBrowser, QWidget
 from playground.ui.i18n import translate
 from playground.ui.widgets.tokens import near_tie_color, prob_color, token_tooltip, visible_token
 
-TITLES = {"user": "You", "assistant": "Assistant", "notice": "", "error": ""}
+TITLES = {"user": QT_TRANSLATE_NOOP("ChatView", "You"), "assistant": QT_TRANSLATE_NOOP("ChatView", "Assistant"),
+          "notice": "", "error": ""}  # shown translated
 
 
 def branch_color(dark: bool) -> QColor:
@@ -23,16 +24,22 @@ def branch_color(dark: bool) -> QColor:
 
 def branch_label(message) -> str:
     """"branch 2/3" for a reply with branches, else ""."""
-    return f"branch {message.branch + 1}/{len(message.branches)}" if len(message.branches) > 1 else ""
+    if len(message.branches) <= 1:
+        return ""
+    return translate("ChatView", "branch {number}/{count}").format(number=message.branch + 1, count=len(message.branches))
 
 
 def divergence_marks(message) -> dict[int, str]:
     """{token index: what the mark there says} where the reply's other branches part from the one shown."""
     from playground.core.generation.branches import divergences
 
-    return {d.position: "⑂ Branches part here: " + ", ".join(
-        f"branch {n} has “{html.escape(visible_token(text))}”" if text else f"branch {n} ends here"
-        for n, text in d.others) for d in divergences(message)}
+    def other(n: int, text: str) -> str:
+        if text:
+            return translate("ChatView", "branch {number} has “{token}”").format(number=n, token=html.escape(visible_token(text)))
+        return translate("ChatView", "branch {number} ends here").format(number=n)
+
+    return {d.position: translate("ChatView", "⑂ Branches part here: {branches}").format(
+        branches=translate("ChatView", ", ").join(other(n, text) for n, text in d.others)) for d in divergences(message)}
 
 
 class TokenTextView(QTextBrowser):
@@ -225,7 +232,9 @@ class ChatView(TokenTextView):
     def begin_message(self, index: int, role: str, label: str = "") -> None:
         """The header of a message ("You · Edit · Copy"; `label` after the title, muted); the text that
         follows goes below it."""
-        title = TITLES[role] if not (role == "assistant" and self.mode == "completion") else "Model (continues)"
+        title = translate("ChatView", TITLES[role]) if TITLES[role] else ""
+        if role == "assistant" and self.mode == "completion":
+            title = translate("ChatView", "Model (continues)")
         self._new_block(role)
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Bold)
@@ -235,14 +244,15 @@ class ChatView(TokenTextView):
             muted.setForeground(self.muted())
             muted.setToolTip(translate("ChatView", "This reply has branches: ‹ › under the chat switches between them (last reply)"))
             self.append_text(f"  · {label}", muted)
-        actions = [("edit", "Edit"), ("copy", "Copy")] if role == "user" else [("copy", "Copy")]
+        edit, copy = ("edit", translate("ChatView", "Edit")), ("copy", translate("ChatView", "Copy"))
+        actions = [edit, copy] if role == "user" else [copy]
         for action, label in actions:
             link = QTextCharFormat()
             link.setAnchor(True)
             link.setAnchorHref(f"{action}:{index}")
             link.setForeground(self.palette().color(QPalette.Link))
-            link.setToolTip({"edit": "Edit this message and answer again from here (later turns are replaced)",
-                             "copy": "Copy this message to the clipboard"}[action])
+            link.setToolTip({"edit": translate("ChatView", "Edit this message and answer again from here (later turns are replaced)"),
+                             "copy": translate("ChatView", "Copy this message to the clipboard")}[action])
             self.append_text("   ", QTextCharFormat())
             start = self._end_cursor().position()
             self.append_text(label, link)
@@ -328,10 +338,10 @@ class ChatView(TokenTextView):
         note.setForeground(self.muted())
         note.setFontItalic(True)
         if split is None:
-            self.append_text(self._token_message or "Splitting the conversation into tokens…", note)
+            self.append_text(self._token_message or translate("ChatView", "Splitting the conversation into tokens…"), note)
         else:
-            self.append_text(f"{split.count:,} tokens: the conversation exactly as the model reads it, chat "
-                             "template included. Hover a token for its id.\n", note)
+            self.append_text(translate("ChatView", "{count:,} tokens: the conversation exactly as the model reads it, chat "
+                                       "template included. Hover a token for its id.").format(count=split.count) + "\n", note)
             insert_pieces(self._end_cursor(), split.pieces, self.dark())
         if self._live is not None:
             self._append_step_pieces(self._live[1], len(split.pieces) if split else 0)

@@ -102,18 +102,20 @@ class WhyToken(QObject):
             return False
         self.panel.open()
         if not session.wrote(reply.model_key):
-            self._stop("That reply was written by another model. Load it again to see why it wrote its tokens.")
+            self._stop(translate("WhyToken", "That reply was written by another model. Load it again to see why it wrote its tokens."))
             return False
         prompt_ids = reply.prompt_ids if reply.prompt_ids is not None else self._rebuild_prompt(message_index)
         if prompt_ids is None:
-            self._stop("The prompt of that reply cannot be rebuilt for this model.")
+            self._stop(translate("WhyToken", "The prompt of that reply cannot be rebuilt for this model."))
             return False
         step = reply.steps[token_index]
         context = list(prompt_ids) + [s.token_id for s in reply.steps[:token_index]]
-        written = "" if reply.engine in ("", EXACT_ENGINE) else f" (the reply was written by {reply.engine})"
-        self._heading = (f"Token {token_index + 1} of this reply, “{fmt.token_label(step.text, 30)}”: read on the "
-                         f"PyTorch model{written}")
-        self.panel.clear(f"{self._heading}: running the model over {len(context)} tokens…")
+        written = "" if reply.engine in ("", EXACT_ENGINE) else translate(
+            "WhyToken", " (the reply was written by {engine})").format(engine=reply.engine)
+        self._heading = translate("WhyToken", "Token {number} of this reply, “{token}”: read on the PyTorch model{written}").format(
+            number=token_index + 1, token=fmt.token_label(step.text, 30), written=written)
+        self.panel.clear(translate("WhyToken", "{heading}: running the model over {count} tokens…").format(
+            heading=self._heading, count=len(context)))
         self._ticket += 1
         worker = FunctionWorker(inspect_jobs.why_token, session, tuple(context), step.token_id)
         self._jobs.start(JOB, worker, self._if_current(self._on_job_finished),  # the newest request wins
@@ -141,7 +143,7 @@ class WhyToken(QObject):
 
     @Slot(object)
     def _on_job_finished(self, why) -> None:
-        cut = f"; the first {why.truncated} tokens were left out" if why.truncated else ""
+        cut = translate("WhyToken", "; the first {count} tokens were left out").format(count=why.truncated) if why.truncated else ""
         self.panel.caption.setText(translate("WhyToken", "<b>{heading}</b> · {token_ids} tokens{cut} · {seconds:.2f} s").format(heading=html.escape(self._heading), token_ids=len(why.token_ids), cut=cut, seconds=why.seconds))
         self.panel.attention.set_why(why)
         self.panel.lens.set_why(why)
@@ -149,13 +151,13 @@ class WhyToken(QObject):
 
     @Slot(object)
     def _on_job_failed(self, failure: Failure) -> None:
-        self.panel.clear(f"Could not look inside the model for that token: {failure.message}")
+        self.panel.clear(translate("WhyToken", "Could not look inside the model for that token: {message}").format(message=failure.message))
         self.failed.emit(failure)
 
     @Slot(object)
     def _on_controller_model_changed(self, _info) -> None:
         if self.panel.attention.why is not None or self.is_running():
-            self._stop("The model changed: click a token of one of its replies and “Why this token?” again.")
+            self._stop(translate("WhyToken", "The model changed: click a token of one of its replies and “Why this token?” again."))
 
     def clear(self) -> None:
         """The conversation was cleared."""

@@ -39,7 +39,7 @@ class WhyAttentionView(QWidget):
         self.per_head_button.toggled.connect(self._on_per_head_button_toggled)
         self.title = QLabel("", objectName="whyAttentionTitle", wordWrap=True)
         self.heatmap = HeatmapView("whyAttentionHeatmap")
-        self.heatmap.set_empty_text("Click “Why this token?” to see what the model looked at.")
+        self.heatmap.set_empty_text(translate("WhyAttentionView", "Click “Why this token?” to see what the model looked at."))
         self.heatmap.cell_clicked.connect(self._on_heatmap_cell_clicked)
         self.strip = QTextBrowser(objectName="whyTokenStrip")
         self.strip.setOpenLinks(False)
@@ -83,8 +83,9 @@ class WhyAttentionView(QWidget):
                                col_axis="token")
             self.heatmap.set_min_row_height(0)
         self.heatmap.set_data(data)
-        what = f"{why.num_layers} layers × {why.num_heads} heads" if self.per_head() else \
-            f"{why.num_layers} layers, each the mean of its {why.num_heads} heads"
+        what = (translate("WhyAttentionView", "{layers} layers × {heads} heads") if self.per_head() else
+                translate("WhyAttentionView", "{layers} layers, each the mean of its {heads} heads")).format(
+            layers=why.num_layers, heads=why.num_heads)
         self.title.setText(translate("WhyAttentionView", "Attention when writing “{n0}”").format(n0=html.escape(fmt.token_label(why.target_text, 30))))
         self.title.setToolTip(translate("WhyAttentionView", "What the position that wrote it attends to: {what}. Click a row to tint the text by it; hover for the exact weight, wheel to zoom.").format(what=what))
         self._update_strip()
@@ -121,7 +122,7 @@ class WhyAttentionView(QWidget):
             shown = html.escape(text.replace("\n", "↵"))
             parts.append(f"<a href='tok:{i}' style='text-decoration:none'><span style='padding:1px; "
                          f"background-color: rgb({r},{g},{b}); color:{ink}; {last}'>{shown}</span></a>")
-        which = "the mean of every row" if self._row is None else self.heatmap.data().row_labels[self._row]
+        which = translate("WhyAttentionView", "the mean of every row") if self._row is None else self.heatmap.data().row_labels[self._row]
         self.strip.setHtml(translate("WhyAttentionView", "<small>Tinted by {which}; reading the boxed token, the model wrote “{n1}”.</small><br><div style='line-height:150%'>{parts}</div>").format(which=html.escape(which), n1=html.escape(fmt.token_label(why.target_text, 30)), parts=''.join(parts)))
 
     @Slot(bool)
@@ -142,12 +143,14 @@ class WhyAttentionView(QWidget):
 def settled(ranks) -> str:
     """When the token written became, for good, the top prediction (ranks: 0 = top, per layer)."""
     if int(ranks[-1]) != 0:
-        return f"is the output's choice #{int(ranks[-1]) + 1}: sampling picked it, not the top one"
+        return translate("WhyLensView", "is the output's choice #{rank}: sampling picked it, not the top one").format(
+            rank=int(ranks[-1]) + 1)
     first = len(ranks) - 1
     while first > 0 and int(ranks[first - 1]) == 0:
         first -= 1
-    return "is the top prediction from the embeddings on" if first == 0 else \
-        f"is the top prediction from layer {first} on"
+    if first == 0:
+        return translate("WhyLensView", "is the top prediction from the embeddings on")
+    return translate("WhyLensView", "is the top prediction from layer {layer} on").format(layer=first)
 
 
 class WhyLensModel(QAbstractTableModel):
@@ -175,7 +178,11 @@ class WhyLensModel(QAbstractTableModel):
             return None
         if orientation == Qt.Horizontal:
             return f"“{fmt.token_label(self.why.target_text, 12)}”" if section == 0 else f"#{section}"
-        return "embed" if section == 0 else f"L{section}" + (" out" if section == self.rowCount() - 1 else "")
+        if section == 0:
+            return translate("WhyLensModel", "embed")
+        if section == self.rowCount() - 1:
+            return translate("WhyLensModel", "L{layer} out").format(layer=section)
+        return f"L{section}"
 
     def cell(self, layer: int, col: int) -> tuple[str, float, bool]:
         """(text, probability, bold: the token written as that layer's top prediction) of one cell."""
@@ -203,11 +210,16 @@ class WhyLensModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ToolTipRole:
-            where = "the embeddings alone" if index.row() == 0 else f"layer {index.row()}"
+            where = (translate("WhyLensModel", "the embeddings alone") if index.row() == 0 else
+                     translate("WhyLensModel", "layer {layer}").format(layer=index.row()))
             if index.column() == 0:
-                return (f"After {where}, the token written (“{fmt.token_label(self.why.target_text, 20)}”) had "
-                        f"{100 * prob:.2f} % and was the model's choice #{int(self.why.target_ranks[index.row()]) + 1}")
-            return f"After {where}, prediction #{index.column()}: {text}" + (" (the token written)" if written else "")
+                return translate("WhyLensModel", "After {where}, the token written (“{token}”) had {percent:.2f} % and "
+                                 "was the model's choice #{rank}").format(
+                    where=where, token=fmt.token_label(self.why.target_text, 20), percent=100 * prob,
+                    rank=int(self.why.target_ranks[index.row()]) + 1)
+            written_note = translate("WhyLensModel", " (the token written)") if written else ""
+            return translate("WhyLensModel", "After {where}, prediction #{rank}: {text}{written}").format(
+                where=where, rank=index.column(), text=text, written=written_note)
         return None
 
 

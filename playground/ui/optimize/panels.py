@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFi
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from playground.core.optimize.compression.spec import (IMPORTANCE, METHODS, SAFE_SPARSITY, CompressionSpec,
-                                                       sparsity_warning)
+from playground.core.optimize.compression.spec import (IMPORTANCE, METHODS, SAFE_SPARSITY, SPARSITY_WARNING,
+                                                       CompressionSpec, sparsity_warning)
 from playground.core.optimize.evaluation import EvalSettings
 from playground.core.optimize.onnx_variants import VARIANTS, OnnxVariant
 from playground.core.optimize.report import HEADERS, cells
@@ -97,7 +97,7 @@ class TechniquePanel(QGroupBox):
         layout.addLayout(form)
 
     def _update_sparsity_warning(self, *_args) -> None:
-        text = sparsity_warning(self.sparsity.value()) if "magnitude" in self.checked() else ""
+        text = sparsity_warning(self.sparsity.value(), core_text(SPARSITY_WARNING)) if "magnitude" in self.checked() else ""
         self.sparsity_warning.setText(text)
         self.sparsity_warning.setVisible(bool(text))
 

@@ -171,7 +171,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
             return translate("OptimizeTab", "Load a model first (toolbar, top left).")
         specs = self.techniques.specs()
         if not specs:
-            return "Tick at least one technique."
+            return translate("OptimizeTab", "Tick at least one technique.")
         device = session.info().device
         for spec in specs:
             try:
@@ -208,7 +208,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         """Start compressing + measuring with the current choices (what the button does)."""
         problem = self.validation_error()
         if problem or self.busy:
-            self.show_message(problem or "A job is already running.", error=True)
+            self.show_message(problem or translate("OptimizeTab", "A job is already running."), error=True)
             return False
         from playground.workers.optimize import OptimizeWorker
 
@@ -226,7 +226,7 @@ class OptimizeTab(VariantActionsMixin, QWidget):
         """Distil a student from the current model with the Distill page's settings (its button)."""
         problem = self.distill_error()
         if problem or self.busy:
-            self.show_message(problem or "A job is already running.", error=True)
+            self.show_message(problem or translate("OptimizeTab", "A job is already running."), error=True)
             return False
         from playground.workers.optimize import DistillWorker
 

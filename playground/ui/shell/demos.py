@@ -27,7 +27,8 @@ class DemoError(ValueError):
 def _arg(args: dict, name: str, kind: type | tuple, default=None):
     value = args.get(name, default)
     if value is None or (kind is not None and not isinstance(value, kind)) or isinstance(value, bool) and kind is int:
-        raise DemoError(f'"{name}" should be {getattr(kind, "__name__", kind)}, not {value!r}')
+        raise DemoError(translate("Demos", '"{name}" should be {kind}, not {value}').format(
+            name=name, kind=getattr(kind, "__name__", kind), value=repr(value)))
     return value
 
 
@@ -54,7 +55,8 @@ def config_compare(window, args: dict) -> str:
     names = _arg(args, "presets", list)
     unknown = [n for n in names if n not in PRESETS]
     if unknown or not names:
-        raise DemoError(f"unknown config builder preset(s) {unknown}; known: {list(PRESETS)}")
+        raise DemoError(translate("Demos", "unknown config builder preset(s) {unknown}; known: {known}").format(
+            unknown=unknown, known=list(PRESETS)))
     window.show_tab("architectureTab")
     window.architecture_tab.show_page("builder")
     window.architecture_tab.builder.compare_presets(names)
@@ -66,7 +68,7 @@ def compute_estimate(window, args: dict) -> str:
 
     name = _arg(args, "preset", str, "GPT-2 small (124M)")
     if name not in PRESETS:
-        raise DemoError(f"unknown config builder preset {name!r}")
+        raise DemoError(translate("Demos", "unknown config builder preset {name}").format(name=repr(name)))
     window.show_tab("architectureTab")
     window.architecture_tab.show_page("builder")
     window.architecture_tab.builder.apply_preset(name)
@@ -100,7 +102,8 @@ def _preset(key: str) -> None:
     from playground.core.training.presets import PRESETS
 
     if key not in PRESETS and key != "race":
-        raise DemoError(f"unknown training preset {key!r}; known: {[*PRESETS, 'race']}")
+        raise DemoError(translate("Demos", "unknown training preset {name}; known: {known}").format(
+            name=repr(key), known=[*PRESETS, "race"]))
 
 
 def _run_mode(run_dir: Path) -> str:
@@ -115,7 +118,7 @@ def _run_mode(run_dir: Path) -> str:
 def pretrain_vs_finetune(window, args: dict) -> str:
     presets = _arg(args, "presets", list, ["char-gpt", "lora-smollm2"])
     if len(presets) != 2:
-        raise DemoError('"presets" should name two training presets: from scratch, then fine-tuning')
+        raise DemoError(translate("Demos", '"presets" should name two training presets: from scratch, then fine-tuning'))
     scratch, finetune = presets
     for key in (scratch, finetune):
         _preset(key)
@@ -176,7 +179,7 @@ def regularization(window, args: dict) -> str:
 def sampling(window, args: dict, *, seed: int | None = None) -> str:
     temperature = float(_arg(args, "temperature", (int, float), 1.0))
     if not 0 <= temperature <= 2:
-        raise DemoError(f'"temperature" should be between 0 and 2, not {temperature}')
+        raise DemoError(translate("Demos", '"temperature" should be between 0 and 2, not {value}').format(value=temperature))
     chat = window.chat_tab
     window.show_tab("chatTab")
     chat.sampling.temperature.setValue(temperature)
@@ -222,7 +225,8 @@ def compression(window, args: dict) -> str:
     techniques = _arg(args, "techniques", list, ["bfloat16"])
     unknown = [t for t in techniques if t not in TECHNIQUES]
     if unknown:
-        raise DemoError(f"unknown technique(s) {unknown}; known: {list(TECHNIQUES)}")
+        raise DemoError(translate("Demos", "unknown technique(s) {unknown}; known: {known}").format(
+            unknown=unknown, known=list(TECHNIQUES)))
     tab = window.optimize_tab
     window.show_tab("optimizeTab")
 
@@ -250,7 +254,8 @@ def run_demo(window, demo, *, seed: int | None = None) -> str:
     """Set up `demo` (core.lessons.Demo); DemoError says what is wrong with it."""
     action = DEMOS.get(demo.action)
     if action is None:
-        raise DemoError(f"unknown demo action {demo.action!r}; known: {', '.join(sorted(DEMOS))}")
+        raise DemoError(translate("Demos", "unknown demo action {name}; known: {known}").format(
+            name=repr(demo.action), known=", ".join(sorted(DEMOS))))
     if demo.action in SEEDED:
         return action(window, demo.args, seed=seed)
     return action(window, demo.args)

@@ -139,8 +139,10 @@ class LearnPanel(QDockWidget):
         self.lessons = []
         for lesson in loaded.items:
             if lesson.demo.action not in DEMOS:
-                self.problems.append(f"Lesson {lesson.key}.json ({lesson.language}) skipped: unknown demo "
-                                     f"action {lesson.demo.action!r}; known: {', '.join(sorted(DEMOS))}")
+                self.problems.append(translate("LearnPanel", "Lesson {file} ({language}) skipped: unknown demo action "
+                                               "{action}; known: {known}").format(
+                    file=f"{lesson.key}.json", language=lesson.language, action=repr(lesson.demo.action),
+                    known=", ".join(sorted(DEMOS))))
                 continue
             self.lessons.append(lesson)
         current = self.current_lesson().key if self.current_lesson() else None

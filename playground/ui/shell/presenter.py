@@ -191,7 +191,7 @@ class Presenter(QObject):
         from pathlib import Path
 
         if not loaded.items:
-            self.window.learn_panel.show_status("; ".join(loaded.problems) or f"{Path(path).name} has no scenes",
+            self.window.learn_panel.show_status("; ".join(loaded.problems) or translate("Presenter", "{name} has no scenes").format(name=Path(path).name),
                                                 error=True)
             return False
         self.set_scenes(loaded.items, Path(path).name)

@@ -18,7 +18,7 @@ from playground.ui.training.preset_texts import preset_text
 from playground.ui.widgets.spinboxes import SciSpinBox
 
 RACE_KEY = "race"
-CUSTOM_LABEL = "Custom architecture (from the config builder)"
+CUSTOM_LABEL = QT_TRANSLATE_NOOP("TrainConfigPanel", "Custom architecture (from the config builder)")
 MODES = [("scratch", QT_TRANSLATE_NOOP("TrainConfigPanel", "Train from scratch")), ("full", QT_TRANSLATE_NOOP("TrainConfigPanel", "Fine-tune the current model (all weights)")),
          ("lora", QT_TRANSLATE_NOOP("TrainConfigPanel", "Fine-tune the current model (LoRA)"))]
 SOURCES = [("builtin", QT_TRANSLATE_NOOP("TrainConfigPanel", "Built-in English corpus")), ("synthetic", QT_TRANSLATE_NOOP("TrainConfigPanel", "Synthetic task")), ("file", QT_TRANSLATE_NOOP("TrainConfigPanel", "Text file (.txt/.md)")),
@@ -88,7 +88,7 @@ class TrainConfigPanel(QWidget):
             self.preset_combo.addItem(preset_text(preset.label), key)
         self.preset_combo.addItem(translate("TrainConfigPanel", "Optimizer race: SGD, Momentum, RMSprop, Adam"), RACE_KEY)
         self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # every preset's name fits
-        self.preset_combo.setPlaceholderText(CUSTOM_LABEL)  # shown while no preset is current
+        self.preset_combo.setPlaceholderText(translate("TrainConfigPanel", CUSTOM_LABEL))  # shown while no preset is current
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
         self.preset_description = QLabel(objectName="presetDescription", wordWrap=True)
         lay.addWidget(self.preset_combo)
@@ -329,7 +329,8 @@ class TrainConfigPanel(QWidget):
         if source == "folder":
             path = QFileDialog.getExistingDirectory(self, translate("TrainConfigPanel", "Choose a folder of .txt/.md files"))
         else:
-            filters = "Chat files (*.jsonl)" if source == "jsonl" else "Text (*.txt *.md);;All files (*)"
+            filters = (translate("TrainConfigPanel", "Chat files (*.jsonl)") if source == "jsonl" else
+                       translate("TrainConfigPanel", "Text (*.txt *.md);;All files (*)"))
             path = QFileDialog.getOpenFileName(self, translate("TrainConfigPanel", "Choose training data"), "", filters)[0]
         if path:
             if source in ("builtin", "synthetic"):

@@ -21,9 +21,9 @@ class SampleView(QTextEdit):
 
     def add_sample(self, sample) -> None:
         """One core `Sample`: a header with the step (and accuracy), the prompt in grey, then the text."""
-        head = f"step {sample.step:,}"
+        head = translate("SampleView", "step {step:,}").format(step=sample.step)
         if sample.accuracy is not None:
-            head += f" · {sample.accuracy:.0%} right"
+            head += translate("SampleView", " · {accuracy:.0%} right").format(accuracy=sample.accuracy)
         body = f'<span style="color:#888;">{html.escape(sample.prompt)}</span>' if sample.prompt else ""
         body += html.escape(sample.text)
         self.append(f'<div style="white-space: pre-wrap;"><b>── {head} ──</b><br>{body}</div>')

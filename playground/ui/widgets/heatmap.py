@@ -10,15 +10,20 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QLinearGradient, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
+
+from playground.ui.i18n import translate
 
 if TYPE_CHECKING:
     import numpy as np
 
 _LUT = None  # numpy is imported on first use: the window appears without it
-HINT = "Hover for the exact weight · wheel to zoom · drag to pan · double-click to reset"
+HINT = QT_TRANSLATE_NOOP("HeatmapView", "Hover for the exact weight · wheel to zoom · drag to pan · double-click to reset")
+# The hover line's axis words ("query 3 “the” → key 1 “cat”: 0.25"), shown in the UI's language.
+AXIS_WORDS = (QT_TRANSLATE_NOOP("HeatmapView", "query"), QT_TRANSLATE_NOOP("HeatmapView", "key"),
+              QT_TRANSLATE_NOOP("HeatmapView", "token"))
 
 
 def lut() -> np.ndarray:
@@ -101,8 +106,8 @@ class HeatmapView(QWidget):
         self._marked_row: int | None = None
         self._press: QPointF | None = None
         self._dragged = False
-        self._empty_text = "Run some text to see its attention."
-        self._hint = HINT
+        self._empty_text = translate("HeatmapView", "Run some text to see its attention.")
+        self._hint = translate("HeatmapView", HINT)
         self._min_row_height = 0.0  # pixels; 0: every row fits the view, however thin
         self._bar = QScrollBar(Qt.Vertical, self, objectName=f"{name}RowScroll")  # rows beyond the view
         self._bar.hide()
@@ -195,8 +200,15 @@ class HeatmapView(QWidget):
             return ""
         r, c = self._hover
         d = self._data
-        row = f"{d.row_axis} {r} “{d.row_labels[r]}”" if d.row_axis else d.row_labels[r]
-        return f"{row} → {d.col_axis} {c} “{d.col_labels[c]}”: {float(d.values[r, c]):.4f}"
+        row_axis, col_axis = translate("HeatmapView", d.row_axis), translate("HeatmapView", d.col_axis)
+        row = f"{row_axis} {r} “{d.row_labels[r]}”" if d.row_axis else d.row_labels[r]
+        return f"{row} → {col_axis} {c} “{d.col_labels[c]}”: {float(d.values[r, c]):.4f}"
+
+    def texts(self) -> list[str]:
+        """What it paints in words (the title and the hint line, or the empty text), for the UI's tests."""
+        if self._data is None:
+            return [self._empty_text]
+        return [self._data.title, self.hover_text() or self._hint]
 
     def export_png(self, path: str, size: QSize | None = None) -> bool:
         size = size or QSize(max(self.width(), 640), max(self.height(), 560))

@@ -147,10 +147,10 @@ class TrainingPlots(QWidget):
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
 
-        self.raw_curve = self.loss_plot.plot(pen=pg.mkPen("#9ecae1", width=1), name="train (raw)")
-        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen("#1f77b4", width=2.5), name="train (smoothed)")
+        self.raw_curve = self.loss_plot.plot(pen=pg.mkPen("#9ecae1", width=1), name=translate("TrainingPlots", "train (raw)"))
+        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen("#1f77b4", width=2.5), name=translate("TrainingPlots", "train (smoothed)"))
         self.val_curve = self.loss_plot.plot(pen=pg.mkPen("#ff7f0e", width=2), symbol="o", symbolSize=7,
-                                             symbolBrush="#ff7f0e", name="validation")
+                                             symbolBrush="#ff7f0e", name=translate("TrainingPlots", "validation"))
         self.legend = self.loss_plot.getPlotItem().legend
         self.lr_curve = self.lr_plot.plot(pen=pg.mkPen("#2ca02c", width=2))
         self.grad_curve = self.grad_plot.plot(pen=pg.mkPen("#d62728", width=1.5))
@@ -407,7 +407,7 @@ class TrainingPlots(QWidget):
         self.ensure_plots()
         self._flush()
         if not self.grab().save(str(path), "PNG"):
-            raise OSError(f"Could not write {path}")
+            raise OSError(translate("TrainingPlots", "Could not write {path}").format(path=path))
 
     @Slot()
     def _on_csv_button_clicked(self) -> None:

@@ -37,12 +37,18 @@ def unknown_color(dark: bool) -> QColor:
 
 
 def piece_tooltip(piece, position: int) -> str:
-    what = ("a control token (part of the chat template, not text)" if piece.special else
-            "unknown: this tokenizer has no token for the text here" if piece.unknown else
-            f"bytes {piece.shown} of a character cut across tokens"
-            + (f"; they complete “{html.escape(piece.text)}”" if piece.text else "") if piece.partial else
-            f"“{html.escape(piece.shown)}”")
-    return f"Token {position + 1} · id <b>{piece.token_id}</b><br>{what}"
+    if piece.special:
+        what = translate("TokenPiecesView", "a control token (part of the chat template, not text)")
+    elif piece.unknown:
+        what = translate("TokenPiecesView", "unknown: this tokenizer has no token for the text here")
+    elif piece.partial:
+        what = translate("TokenPiecesView", "bytes {bytes} of a character cut across tokens").format(bytes=piece.shown)
+        if piece.text:
+            what += translate("TokenPiecesView", "; they complete “{text}”").format(text=html.escape(piece.text))
+    else:
+        what = f"“{html.escape(piece.shown)}”"
+    head = translate("TokenPiecesView", "Token {number} · id <b>{id}</b>").format(number=position + 1, id=piece.token_id)
+    return f"{head}<br>{what}"
 
 
 def piece_format(piece, position: int, dark: bool) -> QTextCharFormat:

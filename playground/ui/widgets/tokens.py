@@ -8,6 +8,8 @@ import html
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 
+from playground.ui.i18n import translate
+
 _VISIBLE = {" ": "␣", "\n": "⏎", "\t": "⇥", "\r": "␍"}
 NEAR_TIE_LEGEND = QT_TRANSLATE_NOOP("Tokens", "Dotted underline: a near-tie, a greedy pick whose runner-up was almost as likely (at least "
                    "90% as likely); a small change, such as another engine or int8 weights, can flip it and "
@@ -39,8 +41,9 @@ def near_tie_color(dark: bool) -> QColor:
 
 def near_tie_text(tie) -> str:
     """"near-tie: 'The' 15.2% vs 'L' 14.0%" (ties.NearTie)."""
-    return (f"near-tie: '{visible_token(tie.chosen)}' {tie.chosen_prob:.1%} vs "
-            f"'{visible_token(tie.runner_up)}' {tie.runner_up_prob:.1%}")
+    return translate("Tokens", "near-tie: '{chosen}' {chosen_prob} vs '{runner_up}' {runner_up_prob}").format(
+        chosen=visible_token(tie.chosen), chosen_prob=f"{tie.chosen_prob:.1%}", runner_up=visible_token(tie.runner_up),
+        runner_up_prob=f"{tie.runner_up_prob:.1%}")
 
 
 def token_tooltip(step, *, clickable: bool = True) -> str:
@@ -49,13 +52,17 @@ def token_tooltip(step, *, clickable: bool = True) -> str:
     from playground.core.generation.ties import near_tie
 
     tie = near_tie(step)
-    head = (f"<b>⚠ {html.escape(near_tie_text(tie), quote=False)}</b> (raw softmax): the model barely preferred this token; "
-            "a small change (another engine, int8 weights) can flip it.<br>" if tie is not None else "")
+    head = translate("Tokens", "<b>⚠ {tie}</b> (raw softmax): the model barely preferred this token; a small change "
+                     "(another engine, int8 weights) can flip it.").format(
+        tie=html.escape(near_tie_text(tie), quote=False)) + "<br>" if tie is not None else ""
     rows = "".join(
         f"<tr><td>{'▶' if token_id == step.token_id else ''}</td>"
         f"<td><code>{html.escape(visible_token(text))}</code></td>"
         f"<td align='right'>&nbsp;{prob:.1%}</td></tr>"
         for token_id, text, prob in step.alternatives)
-    hint = "<br><i>Click to see the whole distribution.</i>" if clickable else ""
-    return (f"{head}<b><code>{html.escape(visible_token(step.text or ''))}</code></b> — {step.prob:.1%} when sampled "
-            f"(model's raw softmax: {step.raw_prob:.1%})<br>Top 5 at this position:<table>{rows}</table>{hint}")
+    hint = "<br><i>" + translate("Tokens", "Click to see the whole distribution.") + "</i>" if clickable else ""
+    token = f"<b><code>{html.escape(visible_token(step.text or ''))}</code></b>"
+    line = translate("Tokens", "{token} — {prob} when sampled (model's raw softmax: {raw_prob})").format(
+        token=token, prob=f"{step.prob:.1%}", raw_prob=f"{step.raw_prob:.1%}")
+    top = translate("Tokens", "Top 5 at this position:")
+    return f"{head}{line}<br>{top}<table>{rows}</table>{hint}"

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDockWidget, QGroupBox,
-                               QLabel, QLineEdit, QListWidget, QMenu, QPlainTextEdit, QStatusBar, QTabBar, QTabWidget,
-                               QTextBrowser, QTextEdit, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDockWidget, QDoubleSpinBox,
+                               QGroupBox, QLabel, QLineEdit, QListWidget, QMenu, QPlainTextEdit, QPushButton, QSpinBox,
+                               QStatusBar, QTabBar, QTabWidget, QTextBrowser, QTextEdit, QWidget)
 
 from playground.core.lessons import LESSONS_DIR
 from playground.ui import i18n
@@ -47,7 +47,9 @@ _ALLOWED = {word.lower() for word in ALLOWED_WORDS}
 # Combo boxes whose items are data (model names, presets, devices, numbers), not UI words.
 DATA_COMBOS = {"modelSelector", "deviceSelector", "dtypeSelector", "presetCombo", "optimizerCombo",
                "groupSizeCombo", "trainDeviceCombo", "studentFamilyCombo", "familyCombo",
-               "builderFamilyCombo", "builderPresetCombo"}
+               "builderFamilyCombo", "builderPresetCombo", "queryTokenCombo"}
+# Tables whose column headers are data (the input's tokens), not UI words.
+DATA_HEADERS = {"logitLensTable"}
 # Not this pass, listed so that nothing else slips through: texts that come from playground.core (its messages
 # stay English).
 LATER: set[str] = set()
@@ -56,7 +58,7 @@ UI_LISTS = {"lessonList", "techniqueList"}
 # Read-only text views that the UI writes (the others show the model's tokens or a lesson's own Markdown).
 UI_TEXT_VIEWS = {"modelSummaryText", "configSummaryText"}
 # Widgets that paint their text (no child widget holds it): they list it in `texts()`.
-PAINTED = {"blockDiagram"}
+PAINTED = {"blockDiagram", "attentionGrid", "attentionHeatmap", "whyAttentionHeatmap", "confusionMatrixView"}
 # Widgets that show the user's or the model's text, not the UI's.
 DATA_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
@@ -71,7 +73,9 @@ def _is_name(word: str) -> bool:
 
 def latin_words(text: str) -> list[str]:
     """The Latin words of `text` that a Chinese UI should not show (HTML tags, entities, placeholders and
-    accelerators removed; single letters are formula symbols, snake_case words code names, .ext extensions)."""
+    accelerators removed; single letters are formula symbols, snake_case words code names, .ext extensions;
+    “quoted” and <code> text is a token or the user's text)."""
+    text = re.sub(r"“[^”]*”|<code>.*?</code>", " ", text)
     text = re.sub(r"<[^>]*>|&[a-z]+;|\{[^}]*\}|&(?=\w)|\.[a-z]+\b|\w*_\w*", " ", text)
     words = []
     for word in _WORD.findall(text):
@@ -120,7 +124,8 @@ def visible_texts(root: QWidget):
             for i in range(w.count()):
                 yield f"{where} item {i}", w.item(i).text()
                 yield f"{where} item {i} tooltip", w.item(i).toolTip()
-        if isinstance(w, QAbstractItemView) and w.model() is not None and not isinstance(w, QListWidget):
+        if isinstance(w, QAbstractItemView) and w.model() is not None and not isinstance(w, QListWidget) \
+                and DATA_HEADERS.isdisjoint({w.objectName(), w.parentWidget() and w.parentWidget().objectName()}):
             for i in range(_columns(w.model())):
                 yield f"{where} header {i}", str(w.model().headerData(i, Qt.Horizontal, Qt.DisplayRole) or "")
         if isinstance(w, QTextBrowser) and w.objectName() in UI_TEXT_VIEWS:
@@ -280,3 +285,82 @@ def test_the_cores_marked_labels_show_in_the_ui_language(qapp, chinese):
     assert i18n.core_text("a text nobody marked") == "a text nobody marked"
     i18n.remove_translators()
     assert i18n.model_name(BUILTIN_NAME) == BUILTIN_NAME and i18n.duration(90) == "1.5 min"
+
+
+def _model_texts(model) -> list[str]:
+    """Every header (both directions) and tooltip of a table model: the logit lens's."""
+    rows, cols = model.rowCount(), model.columnCount()
+    texts = [str(model.headerData(r, Qt.Vertical, Qt.DisplayRole) or "") for r in range(rows)]
+    texts += [str(model.headerData(c, Qt.Horizontal, Qt.ToolTipRole) or "") for c in range(cols)]
+    texts += [str(model.data(model.index(r, c), Qt.ToolTipRole) or "") for r in range(rows) for c in range(cols)]
+    return texts
+
+
+def test_the_attention_page_and_the_logit_lens_read_in_chinese_after_a_run(qtbot, zh_window, builtin_session):
+    """Run on the built-in model: the heatmap's title, hint and hover line, the grid's labels and tooltips, the
+    token strip, a token followed across heads, the head average, and the logit lens's rows and tooltips."""
+    from PySide6.QtCore import QPoint
+
+    zh_window.controller.adopt(builtin_session)
+    tab = zh_window.architecture_tab
+    zh_window.show_tab("architectureTab")
+    tab.show_page("attention")
+    tab.findChild(QPlainTextEdit, "attentionInput").setPlainText("The capital of France is")
+    with qtbot.waitSignal(tab.lens_computed, timeout=180_000):
+        qtbot.mouseClick(tab.findChild(QPushButton, "runAttentionButton"), Qt.LeftButton)
+    heatmap, grid = zh_window.findChild(QWidget, "attentionHeatmap"), zh_window.findChild(QWidget, "attentionGrid")
+    assert "查询" in heatmap.texts()[0] and "滚轮缩放" in heatmap.texts()[1]
+    assert "单击打开" in grid.tip(3, 2)
+    strip = zh_window.findChild(QTextBrowser, "tokenStrip")
+    texts = [strip.toPlainText().splitlines()[0], *heatmap.texts(), *grid.texts()]
+
+    plot = heatmap._plot_rect(heatmap.rect().toRectF())
+    qtbot.mouseMove(heatmap, pos=QPoint(int(plot.center().x()), int(plot.center().y())))
+    qtbot.waitUntil(lambda: heatmap.hover_text() != "", timeout=5000)
+    assert "查询" in heatmap.hover_text() and "键" in heatmap.hover_text()
+    texts.append(heatmap.hover_text())
+
+    view = zh_window.findChild(QWidget, "attentionView")
+    view.select_query(2)  # followed across every layer and head
+    texts += [strip.toPlainText().splitlines()[0], *heatmap.texts()]
+    mode = zh_window.findChild(QComboBox, "attentionMode")
+    mode.setCurrentIndex(mode.findData("average"))
+    assert grid.texts()[0] == "平均"
+    texts += grid.texts()
+
+    tab.show_page("lens")
+    lens = zh_window.findChild(QWidget, "logitLensView").model
+    lens_texts = _model_texts(lens)
+    assert lens_texts[0] == "嵌入层" and "输出" in lens_texts[lens.rowCount() - 1]
+    texts += lens_texts
+    assert [f"{text!r} ({', '.join(words)})" for text in texts if (words := latin_words(text))] == []
+    assert untranslated(zh_window) == []
+
+
+def test_a_chat_reply_its_stats_line_and_token_tooltips_read_in_chinese(qtbot, zh_window, builtin_session):
+    """A short greedy reply: the stats line (speed, first token, engine, why it ended, its near-tie), the view's
+    headers, the near-tie token's tooltip and the distribution chart of a clicked token."""
+    zh_window.controller.adopt(builtin_session)
+    chat = zh_window.chat_tab
+    zh_window.show_tab("chatTab")
+    chat.findChild(QDoubleSpinBox, "temperatureSpin").setValue(0.0)
+    chat.findChild(QSpinBox, "maxTokensSpin").setValue(3)
+    chat.findChild(QPlainTextEdit, "chatInput").setPlainText("What is the capital of France?")
+    with qtbot.waitSignal(chat.reply_finished, timeout=300_000) as finished:
+        qtbot.mouseClick(chat.findChild(QPushButton, "sendButton"), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not chat.is_generating(), timeout=300_000)
+    assert finished.args[0].result.stop_reason == "length"
+    stats = zh_window.findChild(QLabel, "chatStatsLabel").text()
+    assert "词元/秒" in stats and "达到最大词元数" in stats and "近似平局" in stats and "精确" in stats
+    shown = chat.view.toPlainText()
+    assert "助手" in shown and "复制" in shown and "Assistant" not in shown
+
+    start, _end = chat.view._spans["tok:1:0"]  # the first token, "The": a near-tie on float32
+    cursor = chat.view.textCursor()
+    cursor.setPosition(start + 1)
+    tip = cursor.charFormat().toolTip()
+    assert "近似平局" in tip and "前 5 名" in tip and "单击查看完整分布" in tip
+    with qtbot.waitSignal(chat.distribution_shown, timeout=300_000):
+        chat.inspect_token(1, 0)
+    assert [f"{text!r} ({', '.join(words)})" for text in (stats, tip) if (words := latin_words(text))] == []
+    assert untranslated(zh_window) == []

@@ -54,13 +54,18 @@ SAFE_SPARSITY = 0.2  # the default: the model stays usable
 BREAKING_SPARSITY = 0.35  # from here on the built-in model breaks
 
 
-def sparsity_warning(sparsity: float) -> str:
-    """What to expect from magnitude pruning at `sparsity` ("" while the model stays usable)."""
+# what sparsity_warning says (the UI shows it translated: core_text(SPARSITY_WARNING).format(…))
+SPARSITY_WARNING = QT_TRANSLATE_NOOP("Core", "Sparsity {sparsity:.2f} breaks small models: on the built-in one perplexity "
+                                             "goes from 15.8 to 35 at 0.35, 53 at 0.4 and 352 at 0.5, and replies turn to "
+                                             "gibberish. {safe:g} keeps it usable (17.8).")
+
+
+def sparsity_warning(sparsity: float, template: str = SPARSITY_WARNING) -> str:
+    """What to expect from magnitude pruning at `sparsity` ("" while the model stays usable); `template`:
+    SPARSITY_WARNING or its translation."""
     if sparsity < BREAKING_SPARSITY - 1e-9:
         return ""
-    return (f"Sparsity {sparsity:.2f} breaks small models: on the built-in one perplexity goes from 15.8 to 35 "
-            f"at 0.35, 53 at 0.4 and 352 at 0.5, and replies turn to gibberish. {SAFE_SPARSITY:g} keeps it "
-            "usable (17.8).")
+    return template.format(sparsity=sparsity, safe=SAFE_SPARSITY)
 
 
 @dataclass(frozen=True)
