@@ -119,7 +119,7 @@ def make_tarball(bundle: Path) -> Path:
     machine = {"amd64": "x86_64"}.get(platform.machine().lower(), platform.machine().lower())
     target = bundle.parent / f"{APP}-{version()}-{sys.platform.replace('linux', 'linux')}-{machine}.tar.gz"
     tmp = target.with_suffix(".tmp")
-    with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
+    with tarfile.open(tmp, "w:gz", compresslevel=9) as tar:
         tar.add(bundle, arcname=APP)
     os.replace(tmp, target)
     return target
