@@ -93,8 +93,10 @@ _DROPPED = [
 # torch's Python sources (46 MB): PyInstaller's hook ships every module twice, compiled in the archive and
 # as .py. Only the config modules' sources are read (torch.utils._config_module tokenizes them for their
 # "@compile_ignored" comments when they are imported); TorchScript and torch.compile, which read the rest,
-# are never used by the app.
+# are never used by the app; nor the three modules whose `@torch.jit._overload` functions warn at import
+# ("Unable to retrieve source") without theirs.
 _TORCH_SOURCE_KEPT = re.compile(r"(^|_)config(_\w+)?\.py$")
+_TORCH_SOURCES = ("torch/functional.py", "torch/nn/functional.py", "torch/nn/modules/rnn.py")
 # Qt's translations: only those of the languages the app offers.
 _KEPT_TRANSLATIONS = ("qtbase_en", "qtbase_zh_CN")
 
@@ -109,7 +111,7 @@ def _dropped(path: str) -> bool:
         kept = _KEPT_FAMILIES or set(TRANSFORMERS_MODELS)
         return "." not in family and family not in kept and family != "__pycache__"
     if path.startswith("torch/") and path.endswith(".py"):
-        return not _TORCH_SOURCE_KEPT.search(path.rsplit("/", 1)[-1])
+        return path not in _TORCH_SOURCES and not _TORCH_SOURCE_KEPT.search(path.rsplit("/", 1)[-1])
     if "/translations/" in path and path.endswith(".qm"):
         return not path.rsplit("/", 1)[-1].startswith(_KEPT_TRANSLATIONS)
     return any(fnmatch.fnmatch(path, pattern) for pattern in _DROPPED)

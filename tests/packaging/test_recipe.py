@@ -34,6 +34,8 @@ import packaging_rules  # noqa: E402
     ("torch/bin/TCPStoreTest", False),
     ("torch/lib/libtorchbind_test.so", False),
     ("torch/nn/modules/linear.py", False),  # its compiled copy is in the archive
+    ("torch/nn/functional.py", True),  # its @torch.jit._overload functions warn without it
+    ("torch/nn/modules/rnn.py", True),
     ("torch/_dynamo/config.py", True),  # read by torch.utils._config_module when imported
     ("torch/_inductor/config.py", True),
     ("torch/fx/experimental/_config.py", True),
