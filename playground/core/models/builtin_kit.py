@@ -242,6 +242,7 @@ def write_kit(gguf: Path, engine_folder: Path, root: Path) -> Path:
     spec["initializers"] = table
     target = root / KIT_DIR
     tmp = Path(tempfile.mkdtemp(prefix=f"{KIT_DIR}.tmp-", dir=root))
+    tmp.chmod(0o755)  # (mkdtemp's is 0700: the app's other users could not read it)
     try:
         (tmp / HEADER_FILE).write_bytes(bytes(data[:start]))
         (tmp / EXTRA_FILE).write_bytes(bytes(extra))

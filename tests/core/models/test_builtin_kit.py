@@ -41,6 +41,7 @@ def test_a_gguf_comes_back_byte_for_byte_from_its_engines_blocks(types, tmp_path
     kit = builtin_kit.write_kit(gguf, _engine(gguf, root), root)
     spec = json.loads((kit / builtin_kit.KIT_FILE).read_text(encoding="utf-8"))
     assert spec["gguf"] == "tiny.gguf" and spec["weights"].startswith("onnx/")  # relative: the bundle moves
+    assert kit.stat().st_mode & 0o755 == 0o755  # readable by every user of an installed app
     restored = tmp_path / "restored.gguf"
     builtin_kit._restore_from(kit / builtin_kit.KIT_FILE, root, restored, verify=True)
     assert restored.read_bytes() == gguf.read_bytes()
