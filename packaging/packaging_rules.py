@@ -13,6 +13,9 @@ EXCLUDED_MODULES = [
     "torchvision", "torchaudio", "pandas", "scipy", "sklearn", "cv2", "PIL.ImageTk", "sentencepiece",
     # (torch imports parts of torch.testing._internal and torch.distributed itself: they stay)
     "hf_xet",  # the Hub's download accelerator: the app never downloads
+    # only torch.compile's partitioners, C++ extension builds, rich's syntax colouring and the test tools
+    # import these; the app and its child processes never do (checked with `python -X importtime`)
+    "networkx", "pygments", "setuptools", "pkg_resources",
 ]
 # transformers ships ~560 model families; the bundle keeps the ones the app builds, loads or imports
 # (the built-in Llama, GPT-2 for models trained here, what peft imports) and the common chat families a
@@ -73,7 +76,27 @@ _DROPPED = [
     # onnxruntime: its tools and tests, never run by the app
     "onnxruntime/tools/*", "onnxruntime/transformers/*", "onnxruntime/quantization/*/test*",
     "onnxruntime/datasets/*",
+    # torch's C++ test programs and test libraries
+    "torch/bin/*Test", "torch/lib/libtorchbind_test*", "torch/lib/libjitbackend_test*",
+    "torch/lib/libbackend_with_compiler*", "torch/lib/libaoti_custom_ops*",
+    # Qt platforms for framebuffers, EGL, VNC and Vulkan displays (the app opens windows on X11 and Wayland)
+    # and their input plugins; the GTK3 theme, whose GTK the bundle does not hold (so it never loaded, and on a
+    # system with GTK it would mix the bundle's cairo and pango with the system's) and the libraries only it needs
+    "PySide6/Qt/plugins/platforms/libqeglfs*", "PySide6/Qt/plugins/platforms/libqlinuxfb*",
+    "PySide6/Qt/plugins/platforms/libqminimalegl*", "PySide6/Qt/plugins/platforms/libqvnc*",
+    "PySide6/Qt/plugins/platforms/libqvkkhrdisplay*", "PySide6/Qt/plugins/generic/*",
+    "*libQt6EglFSDeviceIntegration*", "*libQt6EglFsKmsSupport*",
+    "PySide6/Qt/plugins/platformthemes/libqgtk3*",
+    "libcairo*", "libpango*", "libatk-*", "libgdk_pixbuf*", "libharfbuzz*", "libfribidi*", "libthai*",
+    "libdatrie*", "libpixman*", "libgraphite2*",
 ]
+# torch's Python sources (46 MB): PyInstaller's hook ships every module twice, compiled in the archive and
+# as .py. Only the config modules' sources are read (torch.utils._config_module tokenizes them for their
+# "@compile_ignored" comments when they are imported); TorchScript and torch.compile, which read the rest,
+# are never used by the app; nor the three modules whose `@torch.jit._overload` functions warn at import
+# ("Unable to retrieve source") without theirs.
+_TORCH_SOURCE_KEPT = re.compile(r"(^|_)config(_\w+)?\.py$")
+_TORCH_SOURCES = ("torch/functional.py", "torch/nn/functional.py", "torch/nn/modules/rnn.py")
 # Qt's translations: only those of the languages the app offers.
 _KEPT_TRANSLATIONS = ("qtbase_en", "qtbase_zh_CN")
 
@@ -87,6 +110,8 @@ def _dropped(path: str) -> bool:
         family = path.split("/")[2]
         kept = _KEPT_FAMILIES or set(TRANSFORMERS_MODELS)
         return "." not in family and family not in kept and family != "__pycache__"
+    if path.startswith("torch/") and path.endswith(".py"):
+        return path not in _TORCH_SOURCES and not _TORCH_SOURCE_KEPT.search(path.rsplit("/", 1)[-1])
     if "/translations/" in path and path.endswith(".qm"):
         return not path.rsplit("/", 1)[-1].startswith(_KEPT_TRANSLATIONS)
     return any(fnmatch.fnmatch(path, pattern) for pattern in _DROPPED)

