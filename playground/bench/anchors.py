@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from playground import foreign_environment
 from playground.bench.common import Row
 
 TOOLS = ("llama-bench", "llama-perplexity", "llama-tokenize")
@@ -62,7 +63,7 @@ def run_llama_bench(tools: Path, gguf: Path, repeats: int, *, prompt_tokens: int
                     gen_tokens: int = GEN_TOKENS, timeout: float = 600) -> LlamaBench:
     done = subprocess.run([str(tools / "llama-bench"), "-m", str(gguf), "-t", str(THREADS), "-p", str(prompt_tokens),
                            "-n", str(gen_tokens), "-r", str(max(repeats, 1)), "-o", "json"],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env=foreign_environment())
     if done.returncode != 0:
         raise RuntimeError(f"llama-bench failed ({done.returncode}): {done.stderr[-500:]}")
     return parse_llama_bench(done.stdout)
@@ -72,7 +73,7 @@ def llama_tokenize(tools: Path, gguf: Path, text_file: Path, timeout: float = 30
     """The ids llama.cpp makes of the file, as llama-perplexity does (no escapes, special tokens as text)."""
     done = subprocess.run([str(tools / "llama-tokenize"), "-m", str(gguf), "-f", str(text_file), "--ids",
                            "--no-escape", "--no-parse-special", "--log-disable"],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env=foreign_environment())
     if done.returncode != 0:
         raise RuntimeError(f"llama-tokenize failed ({done.returncode}): {done.stderr[-500:]}")
     return [int(i) for i in json.loads(done.stdout.strip().splitlines()[-1])]
@@ -98,7 +99,7 @@ def run_llama_perplexity(tools: Path, gguf: Path, text_file: Path, windows: int,
     done = subprocess.run([str(tools / "llama-perplexity"), "-m", str(gguf), "-f", str(text_file), "-c", str(context),
                            "--ppl-stride", str(stride), "-b", str(WINDOW), "--chunks", str(windows), "--no-escape",
                            "-t", str(THREADS), "--poll", "0"],  # no spinning: an accuracy figure, not a speed
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env=foreign_environment())
     if done.returncode != 0:
         raise RuntimeError(f"llama-perplexity failed ({done.returncode}): {done.stderr[-500:]}")
     return parse_llama_perplexity(done.stdout, done.stderr), bool(re.search(r"AMX_INT8 = 1", done.stderr))
@@ -155,3 +156,24 @@ def _perplexity_rows(session, tools: Path, gguf: Path, name: str, quick: bool, s
     return [Row(SECTION, f"{name}, perplexity on the bench's {scored} ids ({windows} windows of {WINDOW}, "
                          "tokenized identically)", ppl, "ppl", reference, "Exact float32, same ids",
                 "within 2%", abs(ppl / reference - 1) <= 0.02)]
+
+
+RATIO_FLOORS = (("Fast (GGUF", 1.0), ("Exact (GGUF", 0.8))  # issue 18's targets: decode vs llama.cpp's tg128
+
+
+def ratio_rows(rows: list[Row]) -> list[Row]:
+    """The GGUF engine's decode (the chat's path: full logits, softmax and top-5 every token) against
+    llama.cpp's tg128 measured in the same run; nothing when either section did not run."""
+    tg = next((r for r in rows if r.section == SECTION and f", tg{GEN_TOKENS} " in r.what), None)
+    if tg is None:
+        return []
+    out = []
+    for prefix, floor in RATIO_FLOORS:
+        row = next((r for r in rows if r.section == "engines" and r.what.startswith(prefix) and ", decode, " in r.what),
+                   None)
+        if row is not None:
+            engine = row.what.split(", decode, ")[0]
+            out.append(Row(SECTION, f"{engine}, decode with softmax + top-5 every token vs llama.cpp tg{GEN_TOKENS}",
+                           row.figure, "tok/s", tg.figure, f"llama.cpp tg{GEN_TOKENS}", f">= {floor:g}x",
+                           row.figure >= floor * tg.figure))
+    return out

@@ -12,7 +12,7 @@ import torch
 
 from playground.core.generation.engine import Engine
 from playground.core.generation.sampling import (Distribution, SamplingSettings, make_generator,
-                                                next_token_distribution, sample)
+                                                next_token_distribution, sample, top_indices)
 
 
 @dataclass(frozen=True)
@@ -166,14 +166,13 @@ def _next_logits(engine: Engine, history: list[int], window: int | None, prefill
 
 
 def _step(tokenizer, dist, index: int, token_id: int, piece: str, elapsed: float) -> TokenStep:
-    top = torch.topk(dist.final, min(5, dist.final.numel()))
-    raw_top = torch.topk(dist.raw, min(2, dist.raw.numel())).indices.tolist()
-    other = next((i for i in raw_top if i != token_id), None)
+    final = dist.final.tolist() if dist.final.device.type != "cpu" else dist.final.numpy()
+    top = [(i, float(final[i])) for i in top_indices(dist.final, 5)]
+    other = next((i for i in top_indices(dist.raw, 2) if i != token_id), None)
     return TokenStep(
         index=index, token_id=token_id, text=piece,
         prob=float(dist.final[token_id]), raw_prob=float(dist.raw[token_id]),
-        alternatives=tuple((int(i), token_text(tokenizer, int(i)), float(p))
-                           for p, i in zip(top.values, top.indices) if p > 0),
+        alternatives=tuple((i, token_text(tokenizer, i), p) for i, p in top if p > 0),
         elapsed=elapsed,
         runner_up=None if other is None else (other, token_text(tokenizer, other), float(dist.raw[other])))
 

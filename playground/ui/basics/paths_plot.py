@@ -8,6 +8,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
+from playground.ui.widgets.plot_text import style_plot_text
+
 # Okabe–Ito colours (told apart with colour-blindness too); the dark theme gets lighter blue and orange.
 PATH_COLORS = {"sgd": "#d55e00", "momentum": "#0072b2", "adagrad": "#009e73", "rmsprop": "#cc79a7",
                "adam": "#e69f00"}
@@ -177,16 +179,11 @@ class PathsPlot(QWidget):
             self._heads[key].setSymbolBrush(pg.mkBrush(color))
             self._heads[key].setSymbolPen(pg.mkPen(outline, width=1.5))
             self._heads[key].setPen(None)
-        size = f"{max(7.0, self.font().pointSizeF())}pt"
         item = self.plot.getPlotItem()
         for axis, label in (("bottom", "θ₁"), ("left", "θ₂")):
-            item.setLabel(axis, label, **{"font-size": size, "color": text.name()})
-            item.getAxis(axis).setTickFont(self.font())
+            item.setLabel(axis, label)
             item.getAxis(axis).setTextPen(pg.mkPen(text))
-        self.legend.setLabelTextSize(size)
-        self.legend.setLabelTextColor(text)
-        for _sample, label in self.legend.items:
-            label.setText(label.text, size=size, color=text.name())
+        style_plot_text(self.plot, font=self.font(), color=text, legend=self.legend)
         self._fit_legend()
 
     def _fit_legend(self) -> None:

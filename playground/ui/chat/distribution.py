@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from playground.ui.i18n import translate
+from playground.ui.widgets.plot_text import style_plot_text
 from playground.ui.widgets.tokens import visible_token
 
 RAW_COLOR = QColor(150, 150, 160, 170)
@@ -137,9 +138,8 @@ class TokenDistributionChart(QWidget):
 
     def _apply_axis_label(self) -> None:
         # in the widget's font size (pyqtgraph's default is 9 pt), so zoom and presenter mode reach it
-        size = f"{max(7.0, self.font().pointSizeF())}pt"
-        self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"),
-                                             color=self.palette().color(QPalette.Text).name(), **{"font-size": size})
+        self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"))
+        style_plot_text(self.plot, font=self.font(), color=self.palette().color(QPalette.Text))
 
     def show_view(self, view, heading: str, *, same_token: bool = False) -> None:
         """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply.
@@ -218,7 +218,6 @@ class TokenDistributionChart(QWidget):
         self.plot.setBackground(palette.color(QPalette.Base))
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
-            axis.setTickFont(self.font())
             axis.setTextPen(text)
             axis.setPen(palette.color(QPalette.Mid))
         self._apply_axis_label()

@@ -10,19 +10,22 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QPalette
 
 
-def style_plot_text(plot) -> None:
-    """Title, axis labels, ticks and legend of `plot` (a PlotWidget) in its font size and text colour."""
+def style_plot_text(plot, *, font=None, color=None, legend=None) -> None:
+    """Title, axis labels, ticks and legend of `plot` (a PlotWidget) in its font size and text colour.
+    `font` / `color` (a QColor) stand in for the plot's own (a container's, say); `legend` for a LegendItem
+    kept outside the plot item."""
     item = plot.getPlotItem()
-    size = f"{max(7.0, plot.font().pointSizeF())}pt"
-    color = plot.palette().color(QPalette.WindowText).name()
+    font = font if font is not None else plot.font()
+    size = f"{max(7.0, font.pointSizeF())}pt"
+    color = (color if color is not None else plot.palette().color(QPalette.WindowText)).name()
     if item.titleLabel.text:
         item.setTitle(item.titleLabel.text, size=size, color=color)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         if axis.labelText:
             item.setLabel(name, axis.labelText, units=axis.labelUnits or None, **{"font-size": size, "color": color})
-        axis.setTickFont(plot.font())
-    legend = item.legend
+        axis.setTickFont(font)
+    legend = legend if legend is not None else item.legend
     if legend is not None:
         legend.setLabelTextSize(size)
         legend.setLabelTextColor(color)

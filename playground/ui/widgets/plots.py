@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGraphicsItem,
                                QPushButton, QVBoxLayout, QWidget)
 
 from playground.ui.i18n import translate
+from playground.ui.widgets.plot_text import style_plot_text
 
 OVERLAY_COLORS = ["#e6550d", "#31a354", "#756bb1", "#d62728", "#17becf", "#bcbd22", "#8c564b", "#e377c2"]
 SMOOTHING = 0.8  # exponential moving average of the raw loss (and of throughput)
@@ -343,20 +344,11 @@ class TrainingPlots(QWidget):
         """Titles, axis labels and the legend in the widget's font size, so View → Zoom reaches them."""
         if self.loss_plot is None:
             return
-        size = f"{max(7.0, self.font().pointSizeF())}pt"
-        color = self.palette().color(self.foregroundRole()).name()
-        style = {"font-size": size, "color": color}
         label = translate("TrainingPlots", "tokens") if self.x_combo.currentIndex() == 1 else translate("TrainingPlots", "step")
+        self.loss_plot.getPlotItem().setLabel("bottom", label)  # the small plots share its x axis: no label
+        color = self.palette().color(self.foregroundRole())
         for plot in (self.loss_plot, self.lr_plot, self.grad_plot, self.speed_plot):
-            item = plot.getPlotItem()
-            item.setTitle(item.titleLabel.text, size=size, color=color)
-            item.setLabel("left", item.getAxis("left").labelText, **style)
-            if plot is self.loss_plot:  # the small plots share its x axis: their height goes to the curve
-                item.setLabel("bottom", label, **style)
-        self.legend.setLabelTextSize(size)
-        self.legend.setLabelTextColor(color)
-        for _sample, text in self.legend.items:
-            text.setText(text.text, size=size, color=color)
+            style_plot_text(plot, font=self.font(), color=color)
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

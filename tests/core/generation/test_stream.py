@@ -5,8 +5,8 @@ import torch
 
 from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, encode_text, eos_ids, generate_stream
-from playground.core.generation.sampling import (GREEDY, SamplingSettings, apply_repetition_penalty,
-                                      next_token_distribution)
+from playground.core.generation.sampling import (GREEDY, Distribution, SamplingSettings, apply_repetition_penalty,
+                                      make_generator, next_token_distribution, sample, top_indices)
 
 PROMPTS = ["Write a haiku about the sea.", "Explain what a neural network is in one sentence."]
 
@@ -46,6 +46,34 @@ def test_a_fixed_seed_reproduces_a_sampled_reply(builtin_session):
     runs = [generate_stream(TorchEngine(s.model), s.tokenizer, prompt, settings).token_ids for _ in range(2)]
     other = generate_stream(TorchEngine(s.model), s.tokenizer, prompt, replace(settings, seed=99)).token_ids
     assert runs[0] == runs[1] and runs[0] != other
+
+
+def test_top_indices_are_torch_topk_with_ties_to_the_lower_index():
+    generator = torch.Generator().manual_seed(3)
+    for _ in range(20):
+        values = torch.randn(49152, generator=generator)
+        for k in (1, 2, 5):
+            assert top_indices(values, k) == torch.topk(values, k).indices.tolist()
+    tied = torch.tensor([0.5, 2.0, 1.0, 2.0, 2.0])
+    assert top_indices(tied, 1) == [1] and top_indices(tied, 4) == [1, 3, 4, 2]
+    assert top_indices(tied, 9) == [1, 3, 4, 2, 0]  # k past the end: all of them
+    assert top_indices(tied.double(), 2) == torch.topk(tied.double(), 2).indices.tolist()[:2]
+    assert tied.tolist() == [0.5, 2.0, 1.0, 2.0, 2.0]  # the input is left as it was
+
+
+def test_sampling_draws_from_the_filtered_support_in_proportion():
+    final = torch.zeros(1000)
+    final[[10, 500, 999]] = torch.tensor([0.2, 0.3, 0.5])
+    generator = make_generator(7)
+    draws = [sample(Distribution(final, final), generator) for _ in range(4000)]
+    assert set(draws) == {10, 500, 999}
+    for token, p in ((10, 0.2), (500, 0.3), (999, 0.5)):
+        assert abs(draws.count(token) / len(draws) - p) < 0.03
+    again = make_generator(7)
+    assert [sample(Distribution(final, final), again) for _ in range(50)] == draws[:50]
+    one_hot = torch.zeros(1000)
+    one_hot[321] = 1.0
+    assert sample(Distribution(one_hot, one_hot), generator) == 321
 
 
 def test_sampling_filters():
