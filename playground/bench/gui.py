@@ -154,7 +154,7 @@ def generation_rows(window, *, n_tokens: int, repeats: int) -> list[Row]:
 # ---------------------------------------------------------------- model load
 def load_rows(window, repeats: int) -> list[Row]:
     """The PyTorch model load alone (fast engine off), then the fast engine's start (its ONNX model,
-    already built, loaded by onnxruntime-genai), each with the longest stall."""
+    already built, loaded on a plain InferenceSession in a worker), each with the longest stall."""
     from playground.core.models import sources
 
     controller, engines, stalls = window.controller, window.tab("chatTab").engines, []
@@ -181,7 +181,7 @@ def load_rows(window, repeats: int) -> list[Row]:
     if not engines.ready:
         raise RuntimeError(f"the fast engine did not start: {engines.errors}")
     engines.action.setChecked(False)  # the GUI-overhead rows compare the PyTorch path
-    rows.append(_stall_row("fast engine start (ONNX int4 model load; onnxruntime-genai holds the GIL)",
+    rows.append(_stall_row("fast engine start (its ONNX session loads on a worker)",
                            fast_stalls, 100))
     return rows
 

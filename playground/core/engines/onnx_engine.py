@@ -1,12 +1,14 @@
-"""The fast chat engine: ONNX Runtime GenAI, returning the full next-token logits every step.
+"""The builder's chat engines (models whose weights are float): its ONNX graph on a plain
+`onnxruntime.InferenceSession`, returning the full next-token logits every step.
 
-`og.Generator` runs the model and keeps the KV cache; we never let it pick tokens. Each step we read
-its logits (`get_logits`), sample with the app's own code (`core.sampling`, identical for every engine)
-and feed the chosen token back with `append_tokens`. So probabilities, top-5 alternatives and the
-distribution chart mean the same thing on both engines.
-
-A new prompt that extends the previous one (the next turn of a chat) reuses the cache: the generator
-is rewound to the common prefix (`rewind_to`) and only the new tokens are run.
+The graph `onnxruntime_genai.models.builder` writes takes input_ids, attention_mask and the KV cache
+(`past_key_values.i.key` / `.value` → `present.i.…`) and attends with `GroupQueryAttention` over a buffer
+shared between past and present (its genai_config's `past_present_share_buffer`). So `kv_session` runs it
+as it runs the GGUF engine's graph: the cache is ours, the next chat turn runs only its new tokens, and
+neither loading nor running holds the GIL. ONNX Runtime GenAI's own `og.Model` held it ~0.2 s while it
+loaded, a stall of the window every time the engine started. We sample with the app's own code
+(`core.sampling`, identical for every engine), so probabilities, top-5 alternatives and the
+distribution chart mean the same thing on every engine.
 """
 
 from __future__ import annotations
@@ -16,83 +18,35 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-import torch
 
-from playground.core.generation.engine import reusable_prefix
+from playground.core.engines.kv_session import KvSessionEngine, new_session
 from playground.core.engines.names import engine_name
-from playground.core.imports import import_lock
-
-_RESERVE = 512  # KV room allocated beyond the prompt; grows (doubling) when a reply needs more
-_ROUND = 256  # KV buffer sizes are multiples of this
 
 
-class OnnxEngine:
+class OnnxEngine(KvSessionEngine):
     """`Engine` over an ONNX model folder built by `onnx_build`. CPU; not thread-safe (hold the
     session lock, as for every engine)."""
 
-    def __init__(self, folder: Path, precision: str = "int4") -> None:
-        with import_lock():  # a first import of a large library never races another thread's
-            import onnxruntime_genai as og
-
-        self._og = og
+    def __init__(self, folder: Path, precision: str = "int4", *, threads: int | None = None) -> None:
         self.folder, self.precision = Path(folder), precision
         self.name = engine_name(precision)
-        self.model = og.Model(str(self.folder))
         config = json.loads((self.folder / "genai_config.json").read_text(encoding="utf-8"))
-        self.context_length = int(config["model"]["context_length"])
-        self._generator = None
-        self._capacity = 0
-        self._tokens: list[int] = []  # everything the generator's KV cache holds
-        self.tokens_run = 0  # tokens actually run (a prompt sharing a start with the cache runs only the rest)
+        decoder = config["model"]["decoder"]
+        if not config.get("search", {}).get("past_present_share_buffer", False):
+            raise ValueError(f"{self.folder}: this ONNX model does not share its KV buffers (past_present_share_buffer)")
+        ort, session = new_session(self.folder / decoder.get("filename", "model.onnx"), threads)
+        names = decoder["inputs"], decoder["outputs"]
+        cache = [(names[0][f"past_{kind}_names"] % layer, names[1][f"present_{kind}_names"] % layer)
+                 for layer in range(int(decoder["num_hidden_layers"])) for kind in ("key", "value")]
+        self._inputs = {i.name for i in session.get_inputs()}
+        super().__init__(ort, session, cache, int(config["model"]["context_length"]),
+                         (int(decoder["num_key_value_heads"]), int(decoder["head_size"])))
 
-    def reset(self) -> None:
-        self._generator, self._capacity, self._tokens = None, 0, []
+    def _feeds(self, ids: Sequence[int], total: int, logits_index: np.ndarray) -> dict[str, np.ndarray]:
+        feeds = {"input_ids": np.asarray([ids], dtype=np.int64), "attention_mask": np.ones((1, total), np.int64)}
+        if "position_ids" in self._inputs:
+            feeds["position_ids"] = np.arange(total - len(ids), total, dtype=np.int64)[None]
+        return feeds
 
-    def _new_generator(self, capacity: int) -> None:
-        # The KV buffer is allocated up front at max_length: size it to the need, not the context.
-        capacity = min(self.context_length, -(-capacity // _ROUND) * _ROUND)
-        params = self._og.GeneratorParams(self.model)
-        params.set_search_options(max_length=capacity)
-        self._generator, self._capacity, self._tokens = self._og.Generator(self.model, params), capacity, []
-
-    def _append(self, ids: Sequence[int]) -> torch.Tensor:
-        if len(self._tokens) + len(ids) > self._capacity:  # out of room: a bigger cache, replay the text
-            if len(self._tokens) + len(ids) > self.context_length:
-                raise ValueError(f"The text is longer than the model's context ({self.context_length} tokens).")
-            history = self._tokens + list(ids)
-            self._new_generator(min(self.context_length, max(2 * self._capacity, len(history) + _RESERVE)))
-            ids = history
-        self._generator.append_tokens(np.asarray(ids, dtype=np.int32))
-        self._tokens.extend(ids)
-        self.tokens_run += len(ids)
-        return torch.from_numpy(self._generator.get_logits().reshape(-1).copy())  # (V,) float32
-
-    def prefill(self, input_ids: Sequence[int]) -> torch.Tensor:
-        ids = [int(i) for i in input_ids]
-        if not ids:
-            raise ValueError("The prompt is empty.")
-        keep = reusable_prefix(self._tokens, ids)  # at least one token runs, for the next-token logits
-        if self._generator is None or keep == 0 or len(ids) > self._capacity:
-            self._new_generator(len(ids) + _RESERVE)
-            keep = 0
-        elif keep < len(self._tokens):
-            self._generator.rewind_to(keep)
-            del self._tokens[keep:]
-        return self._append(ids[keep:])
-
-    def step(self, token_id: int) -> torch.Tensor:
-        if self._generator is None:
-            raise RuntimeError("Call prefill() before step().")
-        return self._append([int(token_id)])
-
-    def score(self, input_ids: Sequence[int]) -> torch.Tensor:
-        """The logits of every position of `input_ids` with no other context, (T, V) float32, in one
-        pass (for perplexity). Forgets the cached conversation."""
-        ids = [int(i) for i in input_ids]
-        if not ids or len(ids) > self.context_length:
-            raise ValueError(f"Score between 1 and {self.context_length} tokens, not {len(ids)}.")
-        self._new_generator(len(ids) + 1)
-        self._generator.append_tokens(np.asarray(ids, dtype=np.int32))
-        logits = np.asarray(self._generator.get_output("logits"), dtype=np.float32)  # (1, T, V)
-        self.reset()
-        return torch.from_numpy(logits.reshape(len(ids), -1).copy())
+    def _logits_rows(self, logits: np.ndarray, logits_index: np.ndarray) -> np.ndarray:
+        return logits[0][logits_index]  # the graph returns every position's

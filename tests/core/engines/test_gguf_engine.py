@@ -71,7 +71,7 @@ def test_greedy_tokens_equal_pytorch_float32_but_at_near_ties(mode, builtin_sess
 
 
 def test_next_turn_reuses_the_cache_and_the_cache_grows(builtin_session, gguf_models, monkeypatch):
-    from playground.core.engines import gguf_engine
+    from playground.core.engines import kv_session
 
     s = builtin_session
     engine = GgufEngine(gguf_models / "exact.onnx", "exact")
@@ -83,8 +83,8 @@ def test_next_turn_reuses_the_cache_and_the_cache_grows(builtin_session, gguf_mo
     assert torch.allclose(reused, fresh, atol=1e-4)
     reference = TorchEngine(s.model).prefill(longer)
     assert torch.allclose(reused, reference, atol=2e-3) and reused.shape == (49152,)
-    monkeypatch.setattr(gguf_engine, "_RESERVE", 8)
-    monkeypatch.setattr(gguf_engine, "_ROUND", 8)
+    monkeypatch.setattr(kv_session, "RESERVE", 8)
+    monkeypatch.setattr(kv_session, "ROUND", 8)
     small = GgufEngine(gguf_models / "exact.onnx", "exact")
     small.prefill(first)
     capacity = small._capacity

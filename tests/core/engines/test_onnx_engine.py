@@ -96,10 +96,10 @@ def test_next_turn_reuses_the_cache_and_matches_a_fresh_prefill(builtin_session,
 
 
 def test_the_cache_grows_past_its_first_allocation(builtin_session, onnx_models, monkeypatch):
-    from playground.core.engines import onnx_engine
+    from playground.core.engines import kv_session
 
-    monkeypatch.setattr(onnx_engine, "_RESERVE", 8)
-    monkeypatch.setattr(onnx_engine, "_ROUND", 8)
+    monkeypatch.setattr(kv_session, "RESERVE", 8)
+    monkeypatch.setattr(kv_session, "ROUND", 8)
     engine = OnnxEngine(onnx_models["int4"], "int4")
     prompt = chat_ids(builtin_session, "Hi")
     engine.prefill(prompt)
