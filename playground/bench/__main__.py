@@ -59,19 +59,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{name}]", flush=True)
             gc.collect()  # a section must not pay for the garbage of the ones before it (a full GC: ~0.3 s)
             rows += run()
-    rows += anchors_ratios(rows)
+    from playground.bench import anchors
+
+    rows += anchors.ratio_rows(rows)  # the GGUF engine against llama.cpp, once both sections ran
     meta = {"machine": machine_summary(), "started": started, "mode": "quick" if args.quick else "full",
             "repeats": repeats, "load_average": [load_before, os.getloadavg()[0]], "notes": notes}
     path = write_results(rows, args.out, meta)
     print(path.read_text())
     app.processEvents()
     return 0
-
-
-def anchors_ratios(rows):
-    from playground.bench import anchors
-
-    return anchors.ratio_rows(rows)
 
 
 def _sections(args, session, n_tokens: int, repeats: int, notes: list[str]):

@@ -112,12 +112,8 @@ def top_indices(values: torch.Tensor, k: int) -> list[int]:
 
 
 def sample(dist: Distribution, generator: torch.Generator) -> int:
-    final = dist.final
-    if final.device.type == "cpu" and final.dtype == torch.float32:
-        if np.count_nonzero(final.numpy()) == 1:  # greedy (one-hot), or a top-k of 1
-            return top_indices(final, 1)[0]
-    elif int((final > 0).sum()) == 1:
-        return int(final.argmax())
-    final = final.cpu()
+    final = dist.final.cpu()
+    if np.count_nonzero(final.numpy()) == 1:  # greedy (one-hot), or a top-k of 1
+        return top_indices(final, 1)[0]
     support = torch.nonzero(final).flatten()  # top-k / top-p leave a few: drawing among them is ~20x faster
     return int(support[torch.multinomial(final[support], 1, generator=generator)])

@@ -166,7 +166,7 @@ def _next_logits(engine: Engine, history: list[int], window: int | None, prefill
 
 
 def _step(tokenizer, dist, index: int, token_id: int, piece: str, elapsed: float) -> TokenStep:
-    final = dist.final.tolist() if dist.final.device.type != "cpu" else dist.final.numpy()
+    final = dist.final.cpu().numpy()
     top = [(i, float(final[i])) for i in top_indices(dist.final, 5)]
     other = next((i for i in top_indices(dist.raw, 2) if i != token_id), None)
     return TokenStep(

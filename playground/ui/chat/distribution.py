@@ -137,9 +137,8 @@ class TokenDistributionChart(QWidget):
         self._apply_axis_label()
 
     def _apply_axis_label(self) -> None:
-        # in the widget's font size (pyqtgraph's default is 9 pt), so zoom and presenter mode reach it
+        # the text only: setLabel keeps the style `_apply_style` gave it (font size and colour)
         self.plot.getAxis("bottom").setLabel(translate("TokenDistributionChart", "probability (%)"))
-        style_plot_text(self.plot, font=self.font(), color=self.palette().color(QPalette.Text))
 
     def show_view(self, view, heading: str, *, same_token: bool = False) -> None:
         """Draw a `token_inspection.DistributionView`; `heading` says which token of which reply.
@@ -221,6 +220,8 @@ class TokenDistributionChart(QWidget):
             axis.setTextPen(text)
             axis.setPen(palette.color(QPalette.Mid))
         self._apply_axis_label()
+        # in the widget's font size (pyqtgraph's default is 9 pt), so zoom and presenter mode reach it
+        style_plot_text(self.plot, font=self.font(), color=text)
         for label in self.value_labels:
             label.setFont(self.font())
         if self.view is not None:
