@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
             loading.finish_background_copies()
 
 
+def end(code: int) -> None:
+    distributed = sys.modules.get("playground.core.training.distributed")  # (never imported just for this)
+    if distributed is not None and distributed.joined:  # a torchrun rank, its group shut down
+        distributed.end_process(code)
+    sys.exit(code)
+
+
 def _main(argv: list[str] | None = None) -> int:
     ensure_streams()
     argv = sys.argv[1:] if argv is None else argv
@@ -85,4 +92,4 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    end(main())

@@ -171,3 +171,21 @@ def _no_inherited_torchrun_env(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PYTHONUNBUFFERED", "1")
     assert "PLAYGROUND_DATA_DIR" in os.environ  # runs go to the tests' temp folder
+
+
+def test_a_rank_that_joined_a_group_ends_with_its_code_and_its_output_flushed():
+    # playground.__main__.end: a torchrun rank skips the interpreter's teardown (where gloo's threads
+    # could abort it after a finished run) but keeps its exit code and everything it printed
+    code = ("import sys\n"
+            "from playground.core.training import distributed\n"
+            "from playground.__main__ import end\n"
+            "print('the last line', end='')\n"
+            "print('on stderr', file=sys.stderr, end='')\n"
+            "distributed.joined = True\n"
+            "end(7)\n"
+            "print('never')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (7, "the last line", "on stderr")
+    alone = subprocess.run([sys.executable, "-c", code.replace("distributed.joined = True\n", "")],
+                           capture_output=True, text=True, timeout=120)
+    assert alone.returncode == 7 and alone.stdout == "the last line"  # one process: a plain sys.exit

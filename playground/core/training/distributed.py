@@ -9,7 +9,9 @@ averaged by DDP; only rank 0 evaluates, samples, logs and writes files.
 from __future__ import annotations
 
 import datetime
+import gc
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +104,8 @@ def init_from_env(device: str) -> Distributed:
         raise ConfigError(f"device: multi-process training runs on cpu or cuda, not {device}.")
     if not dist.is_initialized():
         dist.init_process_group(backend, rank=rank, world_size=world, timeout=datetime.timedelta(minutes=30))
+    global joined
+    joined = True
     return Distributed(rank, world, local, backend)
 
 
@@ -111,6 +115,23 @@ def check_batch(batch_size: int, world_size: int) -> None:
                           f"processes; use a multiple of {world_size}.")
 
 
+joined = False  # this process took part in a group (init_from_env): see end_process
+
+
 def shutdown() -> None:
+    # the DDP model and its reducer hold the group in reference cycles: collect them first, so the
+    # group's threads stop here and not in the interpreter's teardown
+    gc.collect()
     if dist.is_initialized():
         dist.destroy_process_group()
+
+
+def end_process(code: int) -> None:
+    """Exit a rank without the interpreter's teardown. Gloo's worker threads and static objects can
+    still be torn down there after `destroy_process_group` (torch issues #111392, #179291): now and
+    then a rank then aborts with "terminate called without an active exception" (SIGABRT) after a
+    run that finished and wrote everything. Our files are written atomically and closed by now."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(code)
