@@ -1,6 +1,7 @@
 """`make package-test`: run the built bundle as a user would, with an empty environment (no PATH, no
 Python, a fresh HOME), offscreen: the smoke test on the fast engine, the frozen command line, and the
-tarball unpacked elsewhere. Also checks the bundle writes nothing into its own folder.
+tarball unpacked elsewhere. Also checks the bundle writes nothing into its own folder, and that it still
+builds an ONNX engine for a model of the user's (the model builder, without onnxruntime-genai's runtime).
 
     python packaging/check_bundle.py [--dist DIR]
 """
@@ -43,6 +44,35 @@ def run(exe: Path, args: list[str], home: Path, timeout: float) -> tuple[subproc
     return out, time.perf_counter() - started
 
 
+def tiny_llama(bundle: Path, folder: Path) -> Path:
+    """A small random Llama with the built-in model's tokenizer (from the bundle's pre-built seed)."""
+    import shutil
+
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    seed = next((bundle / "_internal" / "prebuilt" / "models").glob("*/tokenizer.json")).parent
+    tokenizer = AutoTokenizer.from_pretrained(seed)
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+                         tie_word_embeddings=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def check_builder(bundle: Path, exe: Path, home: Path, label: str) -> list[str]:
+    """The frozen app runs the model builder through itself (`--run-module`) and writes a working graph."""
+    folder, out = tiny_llama(bundle, home / "tiny-llama"), home / "tiny-onnx"
+    built, seconds = run(exe, ["--run-module", "playground.core.engines.model_builder", "-i", str(folder), "-o",
+                               str(out), "-p", "fp32", "-e", "cpu", "-c", str(home / "builder-cache")], home, 300)
+    ok = built.returncode == 0 and (out / "model.onnx").is_file() and (out / "genai_config.json").is_file()
+    print(f"[{label}] model builder: exit {built.returncode} in {seconds:.1f} s: {'model.onnx written' if ok else ''}")
+    return [] if ok else [f"{label}: the frozen model builder failed: {built.stdout[-300:]} {built.stderr[-900:]}"]
+
+
 def check_bundle(bundle: Path, label: str) -> list[str]:
     """The checks on one unpacked bundle; returns the failures (empty: all passed)."""
     exe, failures = bundle / (APP + (".exe" if sys.platform == "win32" else "")), []
@@ -66,6 +96,8 @@ def check_bundle(bundle: Path, label: str) -> list[str]:
         version = run(exe, ["--help"], home, 60)[0]
         if version.returncode != 0 or "serve" not in version.stdout:
             failures.append(f"{label}: --help did not list the commands")
+        if label == "dist":
+            failures += check_builder(bundle, exe, home, label)
     written = sorted(listing(bundle) - before)
     if written:
         failures.append(f"{label}: the app wrote into its own folder: {written[:5]}")

@@ -76,6 +76,11 @@ _DROPPED = [
     # onnxruntime: its tools and tests, never run by the app
     "onnxruntime/tools/*", "onnxruntime/transformers/*", "onnxruntime/quantization/*/test*",
     "onnxruntime/datasets/*",
+    # onnxruntime-genai's runtime (its extension and the copy of ONNX Runtime it loads by path, ~48 MB): the
+    # app runs only its model builder, which is Python (core/engines/model_builder imports it without them)
+    "onnxruntime_genai/*onnxruntime-genai*", "onnxruntime_genai/onnxruntime_genai.*", "libonnxruntime-genai*",
+    # (on Linux the Python module links ONNX Runtime in; elsewhere PyInstaller collects what it links)
+    "onnxruntime/capi/libonnxruntime.so*",
     # torch's C++ test programs and test libraries
     "torch/bin/*Test", "torch/lib/libtorchbind_test*", "torch/lib/libjitbackend_test*",
     "torch/lib/libbackend_with_compiler*", "torch/lib/libaoti_custom_ops*",

@@ -18,7 +18,7 @@ def pid_alive(pid: int) -> bool:
 
 
 # The modules a child process may run through the app itself (`--run-module`) when it is frozen.
-CHILD_MODULES = ("onnxruntime_genai.models.builder", "playground.core.engines.gguf_build")
+CHILD_MODULES = ("playground.core.engines.model_builder", "playground.core.engines.gguf_build")
 
 
 def frozen() -> bool:

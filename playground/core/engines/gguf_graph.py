@@ -24,7 +24,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, as_nibbles, concat_rows, unpermute_rows
+from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, concat_rows, nibble_pairs, unpermute_rows
 
 MS = "com.microsoft"
 ACCURACY = {"fast": 4, "exact": 0}
@@ -55,20 +55,35 @@ class _Graph:
         self.nodes.append(helper.make_node(op, inputs, outputs, name=base, domain=domain, **attrs))
         return outputs[0] if len(outputs) == 1 else outputs
 
+    def const(self, value: float) -> str:
+        return self.init(f"const.{value:g}", np.array(value, np.float32))
+
     def matmul(self, x: str, w: Packed, name: str, accuracy: int) -> str:
-        """x (…, K) @ wᵀ → (…, N), over the blocks as they are (8-bit ones as two nibble matrices over [x, x])."""
-        if w.bits == 8:
-            w, x = as_nibbles(w), self.node("Concat", [x, x], axis=-1)
+        """x (…, K) @ wᵀ → (…, N), over the blocks as they are (8-bit ones as two nibble matrices over [x, x]).
+        The scales and minimums are stored as the GGUF holds them (float16) and made float32 in the graph:
+        ONNX Runtime folds those constant nodes when it loads the graph, before the kernels pack B."""
         blocks = w.k // BLOCK
-        inputs = [x, self.init(f"{name}.qweight", w.b), self.init(f"{name}.scales", w.scales.reshape(-1))]
-        y = self.node("MatMulNBits", inputs, domain=MS, name=name, K=w.k, N=w.n, bits=w.bits, block_size=BLOCK,
-                      accuracy_level=accuracy)
-        if w.mins is None:
+        d = self.node("Cast", [self.init(f"{name}.scales", w.d)], to=TensorProto.FLOAT)  # (N, K/32)
+        if w.bits == 8:  # gguf_blocks.nibble_pairs: scales [16d | d], and 8d per block of x
+            qweight, inner, k = nibble_pairs(w), self.node("Concat", [x, x], axis=-1), 2 * w.k
+            scales = self.node("Concat", [self.node("Mul", [d, self.const(16.0)]), d], axis=1)
+            per_block = self.node("Mul", [d, self.const(8.0)])
+        else:
+            qweight, inner, k, scales = w.b, x, w.k, d
+            per_block = None
+            if w.m is not None:  # m + 8d, as Packed.mins
+                m = self.node("Cast", [self.init(f"{name}.mins", w.m)], to=TensorProto.FLOAT)
+                per_block = self.node("Add", [m, self.node("Mul", [d, self.const(8.0)])])
+        flat = self.node("Reshape", [scales, self.init("const.flat", np.array([-1], np.int64))])
+        y = self.node("MatMulNBits", [inner, self.init(f"{name}.qweight", qweight), flat], domain=MS, name=name,
+                      K=k, N=w.n, bits=4, block_size=BLOCK, accuracy_level=accuracy)
+        if per_block is None:
             return y
         shape = self.init(f"{name}.block_shape", np.array([0, 0, blocks, BLOCK], np.int64))
         sums = self.node("ReduceSum", [self.node("Reshape", [x, shape]), self.init(f"{name}.axis", np.array([-1]))],
                          keepdims=0)  # (1, S, K/32)
-        return self.node("Add", [y, self.node("MatMul", [sums, self.init(f"{name}.mins", w.mins.T.copy())])])
+        per_block = self.node("Transpose", [per_block], perm=[1, 0])  # (K/32, N)
+        return self.node("Add", [y, self.node("MatMul", [sums, per_block])])
 
 
 def _rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -94,27 +109,22 @@ def _nibbles(g: _Graph, q: str, blocks: int, prefix: str) -> str:
 def _tied_embedding(g: _Graph, table: Packed, ids: str) -> str:
     """The embedding gathered from the LM head's own initializers (the GGUF stores one tied matrix): no second
     copy of the table in weights.bin. Exact: the same integers times the same scales as `_embedding`'s."""
-    e, blocks, n = table.k, table.k // BLOCK, table.n
-    head = as_nibbles(table)  # what g.matmul stores for the LM head (4-bit: the table itself)
-    q = g.node("Gather", [g.init("lm_head.qweight", head.b), ids], axis=0)  # (1, S, blocks', 16)
-    all_scales = g.node("Reshape", [g.init("lm_head.scales", head.scales.reshape(-1)),
-                                    g.init("embed.scales_shape", np.array([n, head.k // BLOCK], np.int64))])
-    scales = g.node("Gather", [all_scales, ids], axis=0)  # (1, S, blocks')
+    e, blocks = table.k, table.k // BLOCK
+    head = nibble_pairs(table) if table.bits == 8 else table.b  # what g.matmul stores for the LM head
+    q = g.node("Gather", [g.init("lm_head.qweight", head), ids], axis=0)  # (1, S, blocks', 16)
+    d = g.node("Cast", [g.node("Gather", [g.init("lm_head.scales", table.d), ids], axis=0)], to=TensorProto.FLOAT)
     axis = g.init("embed.last", np.array([-1]))
     if table.bits == 8:  # q + 128 = 16·high + low: the high blocks first, then the low ones
         w = _nibbles(g, q, 2 * blocks, "embed")
         high, low = g.node("Split", [w, g.init("embed.halves", np.array([blocks, blocks], np.int64))], n_out=2, axis=2)
-        q = g.node("Add", [g.node("Mul", [high, g.init("embed.sixteen", np.array(16.0, np.float32))]), low])
-        q = g.node("Sub", [q, g.init("embed.offset", np.array(128.0, np.float32))])
-        d = g.node("Slice", [scales, g.init("embed.lo", np.array([blocks], np.int64)),
-                             g.init("embed.hi", np.array([2 * blocks], np.int64)), axis])
-        w = g.node("Mul", [q, g.node("Unsqueeze", [d, axis])])
+        q = g.node("Add", [g.node("Mul", [high, g.const(16.0)]), low])
+        w = g.node("Mul", [g.node("Sub", [q, g.const(128.0)]), g.node("Unsqueeze", [d, axis])])
     else:
-        q = g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.init("embed.offset", np.array(8.0, np.float32))])
-        w = g.node("Mul", [q, g.node("Unsqueeze", [scales, axis])])
-        if table.mins is not None:  # stored (blocks, N) for the head's MatMul
-            mins = g.node("Transpose", [g.init("lm_head.mins", table.mins.T.copy())], perm=[1, 0])
-            w = g.node("Add", [w, g.node("Unsqueeze", [g.node("Gather", [mins, ids], axis=0), axis])])
+        w = g.node("Mul", [g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.const(8.0)]), g.node("Unsqueeze", [d, axis])])
+        if table.m is not None:
+            m = g.node("Cast", [g.node("Gather", [g.init("lm_head.mins", table.m), ids], axis=0)], to=TensorProto.FLOAT)
+            mins = g.node("Add", [m, g.node("Mul", [d, g.const(8.0)])])  # m + 8d, as Packed.mins
+            w = g.node("Add", [w, g.node("Unsqueeze", [mins, axis])])
     return g.node("Reshape", [w, g.init("embed.shape", np.array([1, -1, e], np.int64))])
 
 
@@ -126,20 +136,16 @@ def _embedding(g: _Graph, model: GgufModel, ids: str) -> str:
     e, blocks = table.k, table.k // BLOCK
     q = g.node("Gather", [g.init("embed.qweight", table.b), ids], axis=0)  # (1, S, E/32, 16 or 32)
     if table.bits == 8:
-        q = g.node("Cast", [q], to=TensorProto.FLOAT)
-        q = g.node("Sub", [q, g.init("embed.offset", np.array(128.0, np.float32))])
+        q = g.node("Sub", [g.node("Cast", [q], to=TensorProto.FLOAT), g.const(128.0)])
     else:  # the low nibble is the even weight
-        low = g.node("BitwiseAnd", [q, g.init("embed.low", np.array(15, np.uint8))])
-        high = g.node("BitShift", [q, g.init("embed.shift", np.array(4, np.uint8))], direction="RIGHT")
-        both = g.node("Concat", [g.node("Unsqueeze", [low, g.init("embed.ax", np.array([-1]))]),
-                                 g.node("Unsqueeze", [high, "embed.ax"])], axis=-1)
-        q = g.node("Reshape", [both, g.init("embed.qshape", np.array([1, -1, blocks, BLOCK], np.int64))])
-        q = g.node("Cast", [q], to=TensorProto.FLOAT)
-        q = g.node("Sub", [q, g.init("embed.offset", np.array(8.0, np.float32))])
-    scales = g.node("Gather", [g.init("embed.scales", table.scales[..., None]), ids], axis=0)  # (1, S, E/32, 1)
-    w = g.node("Mul", [q, scales])
-    if table.mins is not None:
-        w = g.node("Add", [w, g.node("Gather", [g.init("embed.mins", table.mins[..., None]), ids], axis=0)])
+        q = g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.const(8.0)])
+    d = g.node("Cast", [g.node("Gather", [g.init("embed.scales", table.d), ids], axis=0)], to=TensorProto.FLOAT)
+    axis = g.init("embed.last", np.array([-1]))
+    w = g.node("Mul", [q, g.node("Unsqueeze", [d, axis])])  # (1, S, E/32, 32)
+    if table.m is not None:
+        m = g.node("Cast", [g.node("Gather", [g.init("embed.mins", table.m), ids], axis=0)], to=TensorProto.FLOAT)
+        mins = g.node("Add", [m, g.node("Mul", [d, g.const(8.0)])])  # m + 8d, as Packed.mins
+        w = g.node("Add", [w, g.node("Unsqueeze", [mins, axis])])
     return g.node("Reshape", [w, g.init("embed.shape", np.array([1, -1, e], np.int64))])
 
 

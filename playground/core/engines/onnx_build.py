@@ -125,7 +125,7 @@ class _BuildMonitor:
 
 
 def _builder_command(folder: Path, out: Path, precision: str) -> list[str]:
-    command = [*module_command("onnxruntime_genai.models.builder"), "-i", str(folder), "-o", str(out),
+    command = [*module_command("playground.core.engines.model_builder"), "-i", str(folder), "-o", str(out),
                "-p", precision, "-e", "cpu", "-c", str(out / "_builder_cache")]
     return command + (["--extra_options", *BUILD_OPTIONS[precision]] if BUILD_OPTIONS[precision] else [])
 

@@ -2,7 +2,7 @@
 app ships its weights once.
 
 The GGUF engine's `weights.bin` (gguf_graph) holds every block of the file: the Q4_1 projections re-ordered
-for MatMulNBits (their scale d as float32, their minimum as m + 8d), the tied Q8_0 embedding as the LM head's
+for MatMulNBits (their scale d and minimum m as the file's float16), the tied Q8_0 embedding as the LM head's
 two nibble matrices, the norms as float32. Each of these is an exact re-packing, so the file's bytes come
 back: its header (metadata, tokenizer, tensor table: `header.bin`, a few MB) and, tensor by tensor, the
 blocks rebuilt from the engine's initializers (`restore.json` says which, at which offsets in weights.bin).
@@ -37,7 +37,7 @@ FORMAT = 1
 BLOCK = 32
 _GGUF_TYPES = {"F32": 0, "F16": 1, "Q4_0": 2, "Q4_1": 3, "Q8_0": 8}
 _TYPE_NAMES = {v: k for k, v in _GGUF_TYPES.items()}
-_ONNX_DTYPES = {1: np.float32, 2: np.uint8, 7: np.int64}  # onnx.TensorProto data types the graph stores
+_ONNX_DTYPES = {1: np.float32, 2: np.uint8, 7: np.int64, 10: np.float16}  # onnx.TensorProto data types the graph stores
 _lock = threading.Lock()
 
 
@@ -55,18 +55,17 @@ def _unpack_nibbles(b: np.ndarray) -> np.ndarray:
 
 
 def _f16_bytes(values: np.ndarray) -> np.ndarray:
-    """float32 values that are exactly float16 ones → their float16 bytes (…, 2); KitError if one is not."""
-    half = values.astype(np.float16)
-    if not np.array_equal(half.astype(np.float32), values, equal_nan=True):
-        raise KitError("a block scale is not a float16 value")
-    return half[..., None].view(np.uint8)
+    """float16 values → their bytes (…, 2)."""
+    if values.dtype != np.float16:
+        raise KitError(f"a block scale is stored as {values.dtype}, not float16")
+    return np.ascontiguousarray(values)[..., None].view(np.uint8)
 
 
-def gguf_blocks(kind: str, b: np.ndarray, scales: np.ndarray, mins: np.ndarray | None) -> np.ndarray:
+def gguf_blocks(kind: str, b: np.ndarray, d: np.ndarray, m: np.ndarray | None) -> np.ndarray:
     """A matrix's GGUF block bytes, (N, K/32 · block bytes), from its MatMulNBits form (gguf_blocks.pack_rows):
-    b (N, K/32, 16) 4-bit or (N, K/32, 32) 8-bit (q + 128), scales (N, K/32) d, mins (N, K/32) m + 8d (Q4_1)."""
+    b (N, K/32, 16) 4-bit or (N, K/32, 32) 8-bit (q + 128), d (N, K/32) and Q4_1's m (N, K/32), float16."""
     n, blocks = b.shape[:2]
-    d = _f16_bytes(scales)
+    d = _f16_bytes(d)
     if kind == "Q8_0":
         q = (b.astype(np.int16) - 128).astype(np.int8).view(np.uint8)
         return np.concatenate([d, q], axis=-1).reshape(n, -1)
@@ -74,21 +73,14 @@ def gguf_blocks(kind: str, b: np.ndarray, scales: np.ndarray, mins: np.ndarray |
     qs = (w[..., :16] | (w[..., 16:] << 4)).astype(np.uint8)  # GGUF: weight j low, weight j + 16 high
     if kind == "Q4_0":
         return np.concatenate([d, qs], axis=-1).reshape(n, -1)
-    m = (mins - np.float32(8.0) * scales).astype(np.float16)
-    if not np.array_equal(m.astype(np.float32) + np.float32(8.0) * scales, mins):
-        raise KitError("a Q4_1 minimum does not come back exactly")
-    return np.concatenate([d, m[..., None].view(np.uint8), qs], axis=-1).reshape(n, -1)
+    return np.concatenate([d, _f16_bytes(m), qs], axis=-1).reshape(n, -1)
 
 
-def _from_nibble_pairs(b: np.ndarray, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """gguf_blocks.as_nibbles undone: (N, 2K/32, 16) high blocks then low ones, scales [16d, d] → the 8-bit
-    (N, K/32, 32) q + 128 and d."""
+def _from_nibble_pairs(b: np.ndarray) -> np.ndarray:
+    """gguf_blocks.nibble_pairs undone: (N, 2K/32, 16) high blocks then low ones → the 8-bit (N, K/32, 32) q + 128."""
     blocks = b.shape[1] // 2
     high, low = _unpack_nibbles(b[:, :blocks]), _unpack_nibbles(b[:, blocks:])
-    d = scales[:, blocks:]
-    if not np.array_equal(scales[:, :blocks], np.float32(16.0) * d):
-        raise KitError("the nibble matrices' scales are not 16d | d")
-    return (high.astype(np.uint16) * 16 + low).astype(np.uint8), d
+    return (high.astype(np.uint16) * 16 + low).astype(np.uint8)
 
 
 def _permute(a: np.ndarray | None, n_head: int) -> np.ndarray | None:
@@ -111,16 +103,14 @@ def _tensor_bytes(entry: dict, read) -> np.ndarray:
     prefix, (r0, r1) = entry["init"], entry["rows"]
     b = read(f"{prefix}.qweight")
     n = b.shape[0]
-    scales = read(f"{prefix}.scales").reshape(n, -1)
-    mins = read(f"{prefix}.mins").T.reshape(n, -1) if entry.get("mins") else None
-    b, scales = b[r0:r1], scales[r0:r1]
-    mins = mins[r0:r1] if mins is not None else None
+    d = read(f"{prefix}.scales").reshape(n, -1)[r0:r1]
+    m = read(f"{prefix}.mins").reshape(n, -1)[r0:r1] if entry.get("mins") else None
+    b = b[r0:r1]
     if entry.get("nibble_pairs"):
-        b, scales = _from_nibble_pairs(b, scales)
-        mins = None
+        b = _from_nibble_pairs(b)
     if entry.get("permute"):
-        b, scales, mins = (_permute(a, entry["permute"]) for a in (b, scales, mins))
-    return gguf_blocks(kind, b, scales, mins).reshape(-1)
+        b, d, m = (_permute(a, entry["permute"]) for a in (b, d, m))
+    return gguf_blocks(kind, b, d, m).reshape(-1)
 
 
 # ---------------------------------------------------------------- which initializers hold which tensor

@@ -35,10 +35,15 @@ def test_the_blocks_are_the_float32_model_bit_for_bit(builtin_session):
     embed = builtin_session.model.model.embed_tokens.weight.detach().numpy()
     head = gguf.packed("token_embd.weight")
     assert head.bits == 8 and np.array_equal(head.dequantize(), embed)
-    nibbles = gguf_blocks.as_nibbles(head).dequantize()  # (V, 2E): 16d·(h − 8) | d·(l − 8), plus 8d per block
+    # the head as the graph runs it: two nibble matrices over [x, x], scales [16d | d], plus 8d per block of x
+    d = head.d.astype(np.float64)
+    scales = np.concatenate([16 * head.d, head.d], axis=1)
+    assert np.array_equal(scales[:, :18].astype(np.float64), 16 * d)  # 16d is exact in float16
+    pairs = gguf_blocks.Packed("Q4_0", head.n, 2 * head.k, gguf_blocks.nibble_pairs(head), scales).dequantize()
     x = np.random.default_rng(0).standard_normal(576)
-    np.testing.assert_allclose(nibbles.astype(np.float64) @ np.concatenate([x, x]), embed.astype(np.float64) @ x,
-                               rtol=0, atol=1e-9)
+    block_sums = x.reshape(18, 32).sum(axis=1)
+    np.testing.assert_allclose(pairs.astype(np.float64) @ np.concatenate([x, x]) + (8 * d) @ block_sums,
+                               embed.astype(np.float64) @ x, rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize("mode", ["exact", "fast"])

@@ -200,3 +200,46 @@ def test_a_branch_runs_only_its_new_tokens_on_the_fast_engine(builtin_session, o
     assert list(result.token_ids[:4]) == [t.token_id for t in steps[:3]] + [forced]
     fed = len(branch) - (result.stop_reason == "length")
     assert engine.tokens_run - before == 1 + fed < len(prompt)
+
+
+_REFUSE_GENAI_RUNTIME = '''
+import sys
+class _Refuse:  # what the packaged app lacks: onnxruntime-genai's native runtime
+    def find_spec(self, name, path=None, target=None):
+        if name == "onnxruntime_genai.onnxruntime_genai":
+            raise ImportError("no onnxruntime-genai runtime here")
+        return None
+sys.meta_path.insert(0, _Refuse())
+'''
+
+
+def test_the_builder_needs_only_onnxruntime_genais_python(builtin_session, tmp_path, monkeypatch):
+    """The packaged app ships the model builder's sources without onnxruntime-genai's runtime (~48 MB):
+    a model still builds (core/engines/model_builder) and its engine gives PyTorch's logits."""
+    import subprocess
+    import sys
+
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    hidden = tmp_path / "no-runtime"
+    hidden.mkdir()
+    (hidden / "sitecustomize.py").write_text(_REFUSE_GENAI_RUNTIME)
+    monkeypatch.setenv("PYTHONPATH", str(hidden))
+    monkeypatch.setenv("PLAYGROUND_ONNX_DIR", str(tmp_path / "onnx"))
+    plain = subprocess.run([sys.executable, "-c", "import onnxruntime_genai"], capture_output=True, text=True)
+    assert plain.returncode == 1 and "no onnxruntime-genai runtime here" in plain.stderr  # the block holds
+
+    torch.manual_seed(0)
+    vocab = len(builtin_session.tokenizer)
+    model = LlamaForCausalLM(LlamaConfig(vocab_size=vocab, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+                                         tie_word_embeddings=True)).eval()
+    folder = tmp_path / "tiny-llama"
+    model.save_pretrained(folder)
+    builtin_session.tokenizer.save_pretrained(folder)
+    built = onnx_build.build_onnx_model(folder, "fp32")
+    ids = chat_ids(builtin_session, "What is the capital of France?")
+    with torch.no_grad():
+        expected = model(torch.tensor([ids])).logits[0, -1]
+    got = torch.as_tensor(OnnxEngine(built, "fp32").prefill(ids))
+    assert torch.allclose(got, expected, atol=1e-4), float((got - expected).abs().max())
