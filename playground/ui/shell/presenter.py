@@ -142,7 +142,10 @@ class Presenter(QObject):
         for widget in saved["hidden"]:
             widget.setVisible(True)
         for box, sheet in saved["sheets"]:
-            box.setStyleSheet(sheet)
+            try:
+                box.setStyleSheet(sheet)
+            except RuntimeError:  # the box was deleted meanwhile
+                pass
         theme.apply_theme(saved["dark"])
         w.set_zoom(saved["zoom"])
         w.setWindowState(saved["state"])
@@ -227,8 +230,19 @@ class Presenter(QObject):
         self.scene_changed.emit(index)
         return True
 
+    def _contrast_late_box(self, box: QCheckBox) -> None:
+        """A check box first shown while presenter mode is on (on a page built when first opened, as Basics ▸
+        Digits is) gets the high-contrast sheet too, and its own back on leaving."""
+        if box.window() is not self.window or any(known is box for known, _ in self._saved["sheets"]):
+            return
+        self._saved["sheets"].append((box, box.styleSheet()))
+        box.setStyleSheet(box.styleSheet() + HIGH_CONTRAST_SHEET)
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         """In presenter mode PageDown/PageUp step the scenes wherever the focus is (a clicker's keys)."""
+        if event.type() == QEvent.Show and isinstance(obj, QCheckBox):
+            self._contrast_late_box(obj)
+            return False
         if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_PageDown, Qt.Key_PageUp) \
                 and not event.isAutoRepeat() and isinstance(obj, QWidget) and obj.window() is self.window:
             (self.next_scene if event.key() == Qt.Key_PageDown else self.previous_scene)()

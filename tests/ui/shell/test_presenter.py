@@ -147,3 +147,26 @@ def test_a_broken_scenes_file_is_named(window, tmp_path):
     path.write_text("{", encoding="utf-8")
     assert not window.presenter.open_scenes(path)
     assert "broken.json is not valid JSON" in window.learn_panel.status.text()
+
+
+def test_check_boxes_on_a_page_first_opened_in_presenter_mode_get_the_high_contrast_frame(qtbot, window):
+    """Basics ▸ Digits is built when first shown: its check boxes must not vanish on black either."""
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    from playground.ui.shell.presenter import HIGH_CONTRAST_SHEET
+
+    assert window.findChild(QCheckBox, "digitsBatchNormCheck") is None  # not built yet
+    window.presenter.set_active(True)
+    window.show_tab("basicsTab")
+    window.findChild(QWidget, "basicsTab").show_page("Digits")
+    box = window.findChild(QCheckBox, "digitsBatchNormCheck")
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=5_000)
+    assert HIGH_CONTRAST_SHEET in box.styleSheet()
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    indicator = box.style().subElementRect(QStyle.SE_CheckBoxIndicator, option, box)
+    image = box.grab().toImage()
+    frame = image.pixelColor(indicator.left(), indicator.center().y())
+    assert frame.lightness() > 200, frame.name()  # the white frame is drawn, not black on black
+    window.presenter.set_active(False)
+    assert box.styleSheet() == ""
