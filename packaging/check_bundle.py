@@ -64,10 +64,15 @@ def tiny_llama(bundle: Path, folder: Path) -> Path:
 
 
 def check_builder(bundle: Path, exe: Path, home: Path, label: str) -> list[str]:
-    """The frozen app runs the model builder through itself (`--run-module`) and writes a working graph."""
+    """The frozen app runs the model builder through itself (`--run-module`) and writes a graph: int4, with the
+    options the app builds its default engine for float models with (the quantizer's imports included)."""
+    from playground.core.engines.onnx_build import BUILD_OPTIONS
+
     folder, out = tiny_llama(bundle, home / "tiny-llama"), home / "tiny-onnx"
+    extra = ["--extra_options", *BUILD_OPTIONS["int4"]] if BUILD_OPTIONS["int4"] else []
     built, seconds = run(exe, ["--run-module", "playground.core.engines.model_builder", "-i", str(folder), "-o",
-                               str(out), "-p", "fp32", "-e", "cpu", "-c", str(home / "builder-cache")], home, 300)
+                               str(out), "-p", "int4", "-e", "cpu", "-c", str(home / "builder-cache"), *extra],
+                         home, 300)
     ok = built.returncode == 0 and (out / "model.onnx").is_file() and (out / "genai_config.json").is_file()
     print(f"[{label}] model builder: exit {built.returncode} in {seconds:.1f} s: {'model.onnx written' if ok else ''}")
     return [] if ok else [f"{label}: the frozen model builder failed: {built.stdout[-300:]} {built.stderr[-900:]}"]

@@ -32,15 +32,16 @@ _FAMILY_IMPORT = re.compile(r"^\s*from \.\.(?:\.models)?\.?([a-z0-9_]+)|^\s*from
 _TOP_LEVEL_MODELS_IMPORT = re.compile(r"^from \.+models\.([a-z0-9_]+)", re.MULTILINE)
 
 
-def kept_transformers_models(models_dir) -> set[str]:
+def kept_transformers_models(models_dir, importers=()) -> set[str]:
     """TRANSFORMERS_MODELS, what transformers' own modules import at their top level (the GGUF tokenizer
-    mapping imports T5's and Qwen3.5's), and every family those import in turn (families reuse each other's
-    code: Qwen3.5 imports Qwen3-Next's)."""
+    mapping imports T5's and Qwen3.5's), the families of the classes the `importers` (folders of other
+    packages' sources: the model builder's) import from transformers by name, and every family those
+    import in turn (families reuse each other's code: Qwen3.5 imports Qwen3-Next's)."""
     from pathlib import Path
 
     models_dir = Path(models_dir)
     families = {p.name for p in models_dir.iterdir() if p.is_dir()}
-    kept = set(TRANSFORMERS_MODELS)
+    kept = set(TRANSFORMERS_MODELS) | _families_of(_names_imported_from_transformers(importers), models_dir)
     for source in models_dir.parent.rglob("*.py"):
         if models_dir not in source.parents:
             kept |= set(_TOP_LEVEL_MODELS_IMPORT.findall(source.read_text(encoding="utf-8", errors="replace")))
@@ -56,9 +57,38 @@ def kept_transformers_models(models_dir) -> set[str]:
     return kept & families
 
 
-def excluded_transformers_models(models_dir) -> list[str]:
+def _names_imported_from_transformers(folders) -> set[str]:
+    """The names `from transformers import …` brings in, anywhere in the .py files under `folders`."""
+    import ast
+    from pathlib import Path
+
+    names: set[str] = set()
+    for folder in folders:
+        for source in Path(folder).rglob("*.py"):
+            try:
+                tree = ast.parse(source.read_text(encoding="utf-8", errors="replace"))
+            except SyntaxError:
+                continue
+            names |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                      and node.module == "transformers" for alias in node.names}
+    return names
+
+
+def _families_of(names: set[str], models_dir) -> set[str]:
+    """The model families whose modeling files define the classes `names`."""
+    if not names:
+        return set()
+    defines = re.compile(r"^class (%s)\b" % "|".join(sorted(map(re.escape, names))), re.MULTILINE)
+    return {source.parent.name for source in models_dir.glob("*/modeling_*.py")
+            if defines.search(source.read_text(encoding="utf-8", errors="replace"))}
+
+
+def excluded_transformers_models(models_dir, importers=()) -> list[str]:
     """The transformers.models subpackages the bundle leaves out, given transformers/models/."""
-    kept = kept_transformers_models(models_dir)
+    from pathlib import Path
+
+    models_dir = Path(models_dir)
+    kept = kept_transformers_models(models_dir, importers)
     return sorted(f"transformers.models.{p.name}" for p in models_dir.iterdir()
                   if p.is_dir() and not p.name.startswith("_") and p.name not in kept)
 

@@ -151,4 +151,22 @@ def test_the_bundle_keeps_the_transformers_families_the_app_uses_and_drops_the_o
     assert {"t5", "qwen3_5", "qwen3_next"} <= packaging_rules.kept_transformers_models(models)
     assert packaging_rules.keep_data("transformers/models/llama/modeling_llama.py")
     assert packaging_rules.keep_data("transformers/models/__init__.py")
+
+
+def test_the_bundle_keeps_the_families_whose_classes_the_model_builder_imports(tmp_path):
+    import importlib.util
+
+    models = Path(importlib.util.find_spec("transformers").origin).parent / "models"
+    source = tmp_path / "builder.py"
+    source.write_text("from transformers import (\n    AutoTokenizer,\n    Lfm2VlForConditionalGeneration,\n)\n"
+                      "def f():\n    from transformers import BertModel\n")
+    without = packaging_rules.kept_transformers_models(models)
+    kept = packaging_rules.kept_transformers_models(models, [tmp_path])
+    assert {"lfm2_vl", "bert"} <= kept - without
+    assert "transformers.models.lfm2_vl" in packaging_rules.excluded_transformers_models(models)
+    assert "transformers.models.lfm2_vl" not in packaging_rules.excluded_transformers_models(models, [tmp_path])
+    genai = importlib.util.find_spec("onnxruntime_genai")
+    if genai is not None:  # the real builder's top-level imports (builders/base.py)
+        real = packaging_rules.kept_transformers_models(models, [Path(genai.submodule_search_locations[0]) / "models"])
+        assert {"mistral3", "qwen2_5_vl", "qwen3_5_moe"} <= real
     assert not packaging_rules.keep_data("transformers/models/bert/modeling_bert.py")
