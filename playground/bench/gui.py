@@ -71,6 +71,9 @@ def training_rows(window, *, quick: bool, repeats: int) -> list[Row]:
     cfg = bench_config(quick=quick, steps=6 if quick else 60)
     cfg = cfg.replace(log_every=1)  # the tab's default: every step reported and plotted
     gui, headless, stalls = [], [], []
+    # warm-up, as for generation: the tab's first run pays the one-time costs (the trainer's imports, the
+    # plots' first build) that every headless run after it would be spared
+    train_through_tab(window, cfg.replace(max_steps=min(cfg.max_steps, 6)))
     for _ in range(repeats):
         took, stall = train_through_tab(window, cfg)
         gui.append(took)

@@ -45,6 +45,7 @@ class TrainingTab(QWidget):
         self._racing = False  # an optimizer race is on: the plots show its runs, not the runs list's selection
         self._run_dir: Path | None = None
         self._latest = None  # newest StepMetrics, drawn by the progress timer
+        self._shown = None  # what the progress bar shows: (metrics, paused, outcome); redrawn only on a change
         self._origin: tuple[int, float] | None = None  # (step, elapsed) when this run's clock started
         self._outcome = ""  # replaces the ETA once the run is stopping or has ended ("stopped", …)
         self._devices_filled = False
@@ -243,13 +244,15 @@ class TrainingTab(QWidget):
 
     def _update_progress(self) -> None:
         m = self._latest
-        if m is None:
+        worker = self._jobs.worker(JOB)
+        paused = translate("TrainingTab", " · paused") if worker is not None and worker.paused else ""
+        shown = (m, paused, self._outcome)
+        if m is None or shown == self._shown:  # nothing new since the last tick: no repaint
             return
+        self._shown = shown
         self.progress.setValue(m.step)
         s0, e0 = self._origin or (m.step, m.elapsed)
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
-        worker = self._jobs.worker(JOB)
-        paused = translate("TrainingTab", " · paused") if worker is not None and worker.paused else ""
         tail = self._outcome or translate("TrainingTab", "ETA {eta}{paused}").format(eta=eta, paused=paused)  # a stopped run has no time left to estimate
         self.progress.setFormat(translate("TrainingTab", "Step {step:,} / {max_steps:,} · loss {loss:.3f} · {tokens_per_s:,.0f} tokens/s · {tail}").format(step=m.step, max_steps=m.max_steps, loss=m.loss, tokens_per_s=m.tokens_per_s, tail=tail))
 

@@ -664,3 +664,30 @@ def test_a_compare_token_click_shows_its_distribution_under_that_columns_setting
     if os.environ.get("PLAYGROUND_SHOTS"):
         view.grab().save(os.path.join(os.environ["PLAYGROUND_SHOTS"], "compare_inspect.png"))
     view.close()
+
+
+def test_while_a_reply_streams_every_token_shows_at_once_and_the_stats_a_few_times_a_second(qtbot, tab,
+                                                                                             builtin_session):
+    """The stats line and the context meter re-lay out and repaint the tab: they follow the reply at most
+    every STATS_INTERVAL_S (the first tokens at once), and end exact."""
+    import time
+
+    from playground.ui.chat.replies import STATS_INTERVAL_S
+
+    stats, meter, view = (widget(tab, QLabel, "chatStatsLabel"), widget(tab, QProgressBar, "contextMeter"),
+                          widget(tab, QTextBrowser, "chatView"))
+    seen = []  # (when, reply text shown, stats text, meter value) after each batch of tokens
+    start = len(view.toPlainText())
+    tab.streamer.tokens_arrived.connect(
+        lambda steps: seen.append((time.monotonic(), view.toPlainText()[start:], stats.text(), meter.value())))
+    set_sampling(tab, temperature=0.0, max_tokens=40)
+    done = send(qtbot, tab, "Write a long story about a lighthouse keeper.")
+    assert len(seen) >= 8
+    texts = [text for _, text, _, _ in seen]
+    assert all(len(b) > len(a) for a, b in zip(texts, texts[1:]))  # every batch of tokens is shown at once
+    assert "Generating…" in seen[0][2]  # the first tokens show the stats at once
+    changes = [when for (when, _, s, _), (_, _, before, _) in zip(seen[1:], seen) if s != before]
+    assert len(changes) < len(seen) - 1  # not every token
+    assert all(b - a >= STATS_INTERVAL_S * 0.9 for a, b in zip(changes, changes[1:]))
+    assert meter.value() == len(done.message.prompt_ids) + len(done.result.token_ids)
+    assert "tokens/s" in stats.text() and "Generating" not in stats.text()
