@@ -106,25 +106,31 @@ def _nibbles(g: _Graph, q: str, blocks: int, prefix: str) -> str:
     return g.node("Cast", [q], to=TensorProto.FLOAT)
 
 
+def _times_scales(g: _Graph, q: str, table: Packed, ids: str, prefix: str) -> str:
+    """The gathered rows' weights: q (1, S, blocks, 32), its offset taken off, times d, plus m + 8d for Q4_1
+    (as Packed.mins), from the initializers `prefix`.scales / .mins (the file's float16)."""
+    d = g.node("Cast", [g.node("Gather", [g.init(f"{prefix}.scales", table.d), ids], axis=0)], to=TensorProto.FLOAT)
+    axis = g.init("embed.last", np.array([-1]))
+    w = g.node("Mul", [q, g.node("Unsqueeze", [d, axis])])
+    if table.m is None:
+        return w
+    m = g.node("Cast", [g.node("Gather", [g.init(f"{prefix}.mins", table.m), ids], axis=0)], to=TensorProto.FLOAT)
+    return g.node("Add", [w, g.node("Unsqueeze", [g.node("Add", [m, g.node("Mul", [d, g.const(8.0)])]), axis])])
+
+
 def _tied_embedding(g: _Graph, table: Packed, ids: str) -> str:
     """The embedding gathered from the LM head's own initializers (the GGUF stores one tied matrix): no second
     copy of the table in weights.bin. Exact: the same integers times the same scales as `_embedding`'s."""
     e, blocks = table.k, table.k // BLOCK
     head = nibble_pairs(table) if table.bits == 8 else table.b  # what g.matmul stores for the LM head
     q = g.node("Gather", [g.init("lm_head.qweight", head), ids], axis=0)  # (1, S, blocks', 16)
-    d = g.node("Cast", [g.node("Gather", [g.init("lm_head.scales", table.d), ids], axis=0)], to=TensorProto.FLOAT)
-    axis = g.init("embed.last", np.array([-1]))
     if table.bits == 8:  # q + 128 = 16·high + low: the high blocks first, then the low ones
         w = _nibbles(g, q, 2 * blocks, "embed")
         high, low = g.node("Split", [w, g.init("embed.halves", np.array([blocks, blocks], np.int64))], n_out=2, axis=2)
-        q = g.node("Add", [g.node("Mul", [high, g.const(16.0)]), low])
-        w = g.node("Mul", [g.node("Sub", [q, g.const(128.0)]), g.node("Unsqueeze", [d, axis])])
+        q = g.node("Sub", [g.node("Add", [g.node("Mul", [high, g.const(16.0)]), low]), g.const(128.0)])
     else:
-        w = g.node("Mul", [g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.const(8.0)]), g.node("Unsqueeze", [d, axis])])
-        if table.m is not None:
-            m = g.node("Cast", [g.node("Gather", [g.init("lm_head.mins", table.m), ids], axis=0)], to=TensorProto.FLOAT)
-            mins = g.node("Add", [m, g.node("Mul", [d, g.const(8.0)])])  # m + 8d, as Packed.mins
-            w = g.node("Add", [w, g.node("Unsqueeze", [mins, axis])])
+        q = g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.const(8.0)])
+    w = _times_scales(g, q, table, ids, "lm_head")
     return g.node("Reshape", [w, g.init("embed.shape", np.array([1, -1, e], np.int64))])
 
 
@@ -139,13 +145,7 @@ def _embedding(g: _Graph, model: GgufModel, ids: str) -> str:
         q = g.node("Sub", [g.node("Cast", [q], to=TensorProto.FLOAT), g.const(128.0)])
     else:  # the low nibble is the even weight
         q = g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.const(8.0)])
-    d = g.node("Cast", [g.node("Gather", [g.init("embed.scales", table.d), ids], axis=0)], to=TensorProto.FLOAT)
-    axis = g.init("embed.last", np.array([-1]))
-    w = g.node("Mul", [q, g.node("Unsqueeze", [d, axis])])  # (1, S, E/32, 32)
-    if table.m is not None:
-        m = g.node("Cast", [g.node("Gather", [g.init("embed.mins", table.m), ids], axis=0)], to=TensorProto.FLOAT)
-        mins = g.node("Add", [m, g.node("Mul", [d, g.const(8.0)])])  # m + 8d, as Packed.mins
-        w = g.node("Add", [w, g.node("Unsqueeze", [mins, axis])])
+    w = _times_scales(g, q, table, ids, "embed")  # (1, S, E/32, 32)
     return g.node("Reshape", [w, g.init("embed.shape", np.array([1, -1, e], np.int64))])
 
 
