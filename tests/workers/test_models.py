@@ -22,7 +22,7 @@ def test_load_worker_reports_progress_then_finishes(qtbot):
 def test_cancel_ends_a_first_time_conversion_early(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path))  # force the slow GGUF conversion
     worker = FunctionWorker(load, sources.builtin_source(), "cpu", "float32")
-    worker.progressed.connect(lambda p: worker.stop() if "tensor" in p.message else None)
+    worker.progressed.connect(lambda p: worker.stop() if "Converting" in p.message else None)
     job = WorkerThread(worker)
     with qtbot.waitSignal(worker.cancelled, timeout=60_000) as blocker:
         job.start()

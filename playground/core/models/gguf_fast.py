@@ -119,7 +119,19 @@ def fast_reason(gguf: GgufFile) -> str:
     if gguf.architecture not in FAST_ARCHITECTURES:
         return f"the {gguf.architecture or 'unknown'} architecture"
     odd = sorted({t.tensor_type for t in gguf.tensors if t.tensor_type not in FAST_TYPES})
-    return f"ggml types {odd}" if odd else ""
+    if odd:
+        return f"ggml types {odd}"
+    other = next((t.name for t in gguf.tensors if not _known_tensor(t.name)), None)
+    return f"its tensor {other}" if other else ""
+
+
+def _known_tensor(name: str) -> bool:
+    """A tensor llama_state_dict maps (biases, rotary frequency tables and the like take transformers' path)."""
+    if name in ("token_embd.weight", "output_norm.weight", "output.weight"):
+        return True
+    parts = name.split(".")
+    return len(parts) == 4 and parts[0] == "blk" and parts[1].isdigit() and parts[2] in _LAYER_NAMES \
+        and parts[3] == "weight"
 
 
 def dequantize(raw: np.ndarray, ggml_type: int, rows: int, cols: int) -> torch.Tensor:

@@ -29,7 +29,7 @@ def test_a_gguf_loads_with_exactly_the_dequantized_blocks_and_is_cached(tiny_ggu
     progress = []
     first = load_model(source, on_progress=progress.append)
     assert not first.from_cache and first.model.dtype == torch.float32
-    assert any("Converting tiny-llama.gguf" in p.message and "tensor" in p.message for p in progress)
+    assert any("Converting tiny-llama.gguf" in p.message and "weights" in p.message for p in progress)
     _assert_exact(first, tiny_gguf)
     folder = sources.gguf_cache_folder(tiny_gguf.path)
     assert folder.parent == gguf_cache and (folder / "model.safetensors").exists()
@@ -121,7 +121,7 @@ def test_cancelling_mid_conversion_leaves_no_cache_folder(tiny_gguf, gguf_cache)
     stop = threading.Event()
 
     def on_progress(p):
-        if "tensor" in p.message:
+        if "Converting" in p.message:
             stop.set()
 
     with pytest.raises(Cancelled):
@@ -136,3 +136,46 @@ def test_the_command_line_and_fine_tuning_take_a_gguf_path(tiny_gguf, gguf_cache
     assert resolve_source(str(tiny_gguf.path)) == sources.gguf_source(tiny_gguf.path)
     folder = base_model_folder(str(tiny_gguf.path))
     assert folder == sources.gguf_cache_folder(tiny_gguf.path) and (folder / "config.json").exists()
+
+
+def test_a_llama_gguf_converts_from_its_blocks_into_the_folder_transformers_would_write(tiny_gguf, gguf_cache,
+                                                                                         monkeypatch):
+    """Its weights come straight from the blocks (gguf_fast, ~1 s; transformers' conversion takes ~10 s on the
+    built-in model): the cached folder holds the same tensors, config and generation config as transformers'
+    own conversion, which stays for everything else."""
+    import json
+    import shutil
+
+    from safetensors.torch import load_file
+
+    from playground.core.models import gguf_fast
+
+    fast = load_model(sources.gguf_source(tiny_gguf.path))
+    folder = sources.gguf_cache_folder(tiny_gguf.path)
+    fast_files = {name: (folder / name).read_text() for name in ("config.json", "generation_config.json")}
+    fast_tensors = load_file(folder / "model.safetensors")
+    _assert_exact(fast, tiny_gguf)
+    shutil.rmtree(folder)
+    monkeypatch.setattr(gguf_fast, "fast_reason", lambda parsed: "forced: transformers' path")
+    progress = []
+    slow = load_model(sources.gguf_source(tiny_gguf.path), on_progress=progress.append)
+    assert any("tensor" in p.message for p in progress)  # transformers' conversion ran this time
+    assert {name: json.loads((folder / name).read_text()) for name in fast_files} == \
+        {name: json.loads(text) for name, text in fast_files.items()}
+    slow_tensors = load_file(folder / "model.safetensors")
+    assert set(slow_tensors) == set(fast_tensors)
+    for name, tensor in slow_tensors.items():
+        assert torch.equal(tensor, fast_tensors[name]), name
+    _assert_exact(slow, tiny_gguf)
+
+
+def test_a_gguf_with_tensors_the_fast_path_does_not_map_takes_transformers_path(tiny_gguf):
+    from playground.core.models import gguf_fast
+
+    parsed = gguf_fast.read_gguf(tiny_gguf.path)
+    assert gguf_fast.fast_reason(parsed) == ""
+    extra = gguf_fast.GgufTensor("blk.0.attn_q.bias", (64,), gguf_fast.F32, parsed.tensors[0].data[:256])
+    odd = gguf_fast.GgufFile(parsed.architecture, parsed.tensors + (extra,))
+    assert gguf_fast.fast_reason(odd) == "its tensor blk.0.attn_q.bias"
+    rope = gguf_fast.GgufTensor("rope_freqs.weight", (32,), gguf_fast.F32, parsed.tensors[0].data[:128])
+    assert "rope_freqs.weight" in gguf_fast.fast_reason(gguf_fast.GgufFile(parsed.architecture, parsed.tensors + (rope,)))

@@ -20,7 +20,8 @@ def test_a_gguf_opens_from_the_file_dialog_and_stays_listed(qtbot, tmp_path, mon
     qtbot.waitUntil(lambda: not window.controller.busy)
     assert asked and "GGUF" in asked[0][0]
     assert window.findChild(QLabel, "statusModel").text() == "tiny-llama.gguf"
-    assert any("Converting tiny-llama.gguf" in m for m in progress), "converted in the worker, with progress"
+    assert progress and not window.controller.session.from_cache  # converted in the worker, with progress
+    assert (sources.gguf_cache_folder(tiny.path) / "model.safetensors").is_file()
     assert window.controller.session.model.config.vocab_size == len(tiny.tokens)
     assert selector.currentText() == "tiny-llama.gguf"
     window.controller.adopt(builtin_session)  # another model: the GGUF is still offered, from the cache
