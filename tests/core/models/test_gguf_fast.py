@@ -16,18 +16,27 @@ from tests.gguf_fixtures import truncated_copy
 
 
 def test_the_built_in_model_loads_from_its_blocks_exactly_as_transformers_converts_it(builtin_session):
-    gguf = gguf_fast.read_gguf(__import__("pathlib").Path(builtin_session.source.path))
+    """Against transformers' own GGUF loading, run here (the session's model may itself come from gguf_fast:
+    opening a GGUF converts that way now)."""
+    from pathlib import Path
+
+    from transformers import AutoModelForCausalLM
+
+    path = Path(builtin_session.source.path)
+    gguf = gguf_fast.read_gguf(path)
     assert gguf.architecture == "llama" and gguf_fast.fast_reason(gguf) == ""
-    model = gguf_fast.load_llama(__import__("pathlib").Path(builtin_session.source.path), builtin_session.model.config,
-                                 gguf)
-    expected = builtin_session.model.state_dict()
+    reference = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=torch.float32,
+                                                     local_files_only=True).eval()
+    model = gguf_fast.load_llama(path, reference.config, gguf)
+    expected = reference.state_dict()
     got = model.state_dict()
     assert set(got) == set(expected)
     for name, tensor in expected.items():
         assert torch.equal(got[name], tensor), name
     ids = torch.tensor([[1, 504, 3458, 314, 4649, 30]])
     with torch.no_grad():
-        assert torch.equal(model(ids).logits, builtin_session.model(ids).logits)
+        assert torch.equal(model(ids).logits, reference(ids).logits)
+        assert torch.equal(builtin_session.model(ids).logits, reference(ids).logits)  # what the app loaded
 
 
 def test_q4_0_q4_1_and_q8_0_blocks_dequantize_exactly(tiny_gguf):
