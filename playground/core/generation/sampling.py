@@ -36,7 +36,7 @@ def apply_repetition_penalty(logits: torch.Tensor, previous_ids: Sequence[int], 
         return logits
     ids = torch.as_tensor(sorted(set(previous_ids)), dtype=torch.long, device=logits.device)
     picked = logits[ids]
-    logits = logits.clone()
+    logits = _copy(logits)
     logits[ids] = torch.where(picked > 0, picked / penalty, picked * penalty)
     return logits
 
@@ -48,13 +48,21 @@ def filter_logits(logits: torch.Tensor, settings: SamplingSettings) -> torch.Ten
         kth = torch.topk(logits, settings.top_k).values[-1]
         logits = logits.masked_fill(logits < kth, float("-inf"))
     if 0.0 < settings.top_p < 1.0:
-        sorted_logits, order = torch.sort(logits, descending=False)
-        cumulative = sorted_logits.softmax(-1).cumsum(-1)
-        remove_sorted = cumulative <= (1 - settings.top_p)
-        remove_sorted[-1] = False  # always keep the most likely token
-        remove = remove_sorted.scatter(0, order, remove_sorted)
-        logits = logits.masked_fill(remove, float("-inf"))
+        logits = logits.masked_fill(~_top_p_keep(logits, settings.top_p), float("-inf"))
     return logits
+
+
+def _top_p_keep(logits: torch.Tensor, top_p: float) -> torch.Tensor:
+    """Where top-p keeps a token of the 1-D `logits`: the likeliest ones whose mass reaches `top_p`, as
+    transformers' TopPLogitsWarper (ascending sort, remove while the cumulative mass is <= 1 - p, keep the
+    top one). Among equal logits the lower index is kept first (transformers leaves that to an unstable sort)."""
+    n = logits.numel()
+    sorted_logits, order = torch.sort(logits.flip(0), descending=False, stable=True)  # ties: higher index first
+    order = (n - 1) - order
+    cumulative = sorted_logits.softmax(-1).cumsum(-1)
+    remove_sorted = cumulative <= (1 - top_p)
+    remove_sorted[-1] = False  # always keep the most likely token
+    return ~remove_sorted.scatter(0, order, remove_sorted)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,9 @@ class Distribution:
     # What the pick's numbers are reported in (the API's logprobs): `final` when sampling; for greedy,
     # whose `final` is one-hot, the softmax the argmax was taken of (`raw`, after any repetition penalty)
     picked_from: torch.Tensor | None = None
+    # The indices where `final` > 0, ascending, when known without a pass over the vocabulary (greedy,
+    # top-k): sampling and the top-5 alternatives then look at these few entries only
+    support: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         if self.picked_from is None:
@@ -74,14 +85,58 @@ class Distribution:
 
 def next_token_distribution(logits: torch.Tensor, settings: SamplingSettings,
                             previous_ids: Sequence[int] = ()) -> Distribution:
+    """Once per generated token, so on the CPU it passes over the vocabulary as few times as it can
+    (each pass over 49k logits costs ~50-100 µs right after a model step): with top-k on, temperature
+    and top-p run on the top-k survivors only, the same arithmetic as `filter_logits` over the whole
+    vocabulary with the removed tokens at -inf (which add nothing to a softmax or its cumulative sum)."""
     logits = logits.float()
     raw = logits.softmax(-1)
     penalized = apply_repetition_penalty(logits, previous_ids, settings.repetition_penalty)
     if settings.greedy:
-        final = torch.zeros_like(raw)
-        final[top_indices(penalized, 1)[0]] = 1.0
-        return Distribution(raw, final, raw if penalized is logits else penalized.softmax(-1))
+        token = top_indices(penalized, 1)[0]
+        final = _zeros_like(raw)
+        final[token] = 1.0
+        return Distribution(raw, final, raw if penalized is logits else penalized.softmax(-1),
+                            torch.tensor([token]))
+    if penalized.device.type == "cpu" and 0 < settings.top_k < penalized.numel():
+        support, probs = _top_k_survivors(penalized, settings)
+        final = _zeros_like(raw)
+        final[support] = probs
+        return Distribution(raw, final, support=support)
     return Distribution(raw, filter_logits(penalized, settings).softmax(-1))
+
+
+def _copy(values: torch.Tensor) -> torch.Tensor:
+    """A copy; on the CPU a plain one, without torch's parallel copy (waking its threads costs more)."""
+    if values.device.type != "cpu" or values.dtype != torch.float32:
+        return values.clone()
+    return torch.from_numpy(values.detach().numpy().copy())
+
+
+def _zeros_like(values: torch.Tensor) -> torch.Tensor:
+    """zeros on the CPU without torch's parallel fill (waking its threads costs more than the fill)."""
+    if values.device.type != "cpu" or values.dtype != torch.float32:
+        return torch.zeros_like(values)
+    return torch.from_numpy(np.zeros(values.numel(), np.float32)).reshape(values.shape)
+
+
+def _top_k_survivors(logits: torch.Tensor, settings: SamplingSettings) -> tuple[torch.Tensor, torch.Tensor]:
+    """(indices ascending, their probabilities) of `filter_logits(logits, settings).softmax(-1)` where it is
+    not 0, for 0 < top_k < V, computed on a few candidates: the tokens within a hair of the k-th largest
+    logit. Dividing by the temperature keeps the order, so the k-th largest scaled logit is among them and
+    every token outside them is strictly below it."""
+    a = logits.detach().numpy()
+    kth = float(np.partition(a, a.size - settings.top_k)[a.size - settings.top_k])
+    candidates = np.flatnonzero(a >= kth - max(abs(kth) * 1e-5, 1e-30))  # ascending; ties and rounding kept
+    scaled = torch.from_numpy(a[candidates]) / settings.temperature
+    kept = scaled >= torch.topk(scaled, settings.top_k).values[-1]
+    ids, scaled = torch.from_numpy(candidates)[kept], scaled[kept]
+    if 0.0 < settings.top_p < 1.0:
+        keep = _top_p_keep(scaled, settings.top_p)  # ids ascend as the vocabulary's do: the same ties
+        ids, scaled = ids[keep], scaled[keep]
+    probs = scaled.softmax(-1)
+    nonzero = probs > 0  # one that underflowed is not in the support, as `nonzero(final)` would leave it out
+    return ids[nonzero], probs[nonzero]
 
 
 def make_generator(seed: int | None) -> torch.Generator:
@@ -103,17 +158,29 @@ def top_indices(values: torch.Tensor, k: int) -> list[int]:
     a = values.detach().numpy()
     if k == 1:
         return [int(a.argmax())]
-    a, picked = a.copy(), []
-    for _ in range(k):
-        i = int(a.argmax())
-        picked.append(i)
-        a[i] = -np.inf
+    picked: list[int] = []
+    for _ in range(k):  # the largest outside the picked ones: an argmax per gap between them (no copy)
+        best, best_value, start = -1, -np.inf, 0
+        for stop in sorted(picked) + [a.size]:
+            if stop > start:
+                j = start + int(a[start:stop].argmax())
+                value = np.inf if np.isnan(a[j]) else a[j]  # NaN first, as argmax and topk put it
+                if best < 0 or value > best_value:  # gaps in index order: a tie keeps the lower index
+                    best, best_value = j, value
+            start = stop + 1
+        picked.append(best)
     return picked
 
 
 def sample(dist: Distribution, generator: torch.Generator) -> int:
+    if dist.support is not None:  # the same draw as from nonzero(final) below, without the pass
+        if dist.support.numel() == 1:
+            return int(dist.support[0])
+        support = dist.support
+    else:
+        final = dist.final.cpu()
+        if np.count_nonzero(final.numpy()) == 1:  # greedy (one-hot), or a top-k of 1
+            return top_indices(final, 1)[0]
+        support = torch.nonzero(final).flatten()  # top-k / top-p leave a few: drawing among them is ~20x faster
     final = dist.final.cpu()
-    if np.count_nonzero(final.numpy()) == 1:  # greedy (one-hot), or a top-k of 1
-        return top_indices(final, 1)[0]
-    support = torch.nonzero(final).flatten()  # top-k / top-p leave a few: drawing among them is ~20x faster
     return int(support[torch.multinomial(final[support], 1, generator=generator)])

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
+import numpy as np
 import torch
 
 from playground.core.generation.engine import Engine
@@ -80,20 +81,25 @@ def encode_text(tokenizer, text: str) -> list[int]:
 
 
 class _IncrementalDecoder:
-    """Decodes a growing id list so multi-byte characters split across tokens come out whole."""
+    """Decodes a growing id list so multi-byte characters split across tokens come out whole, in constant
+    time a token: only the last few ids are decoded (as text-generation-inference and vLLM do), twice from
+    the same start, and the new piece is what the later decode adds. (Decoding the whole reply every token
+    cost ~0.3 ms a token by its 2,000th.)"""
 
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
         self.ids: list[int] = []
-        self.text = ""
+        self._prefix = self._read = 0  # ids[_prefix:_read] were decoded already: the context of the next piece
 
     def add(self, token_id: int) -> str:
         self.ids.append(token_id)
-        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
-        if text.endswith("\ufffd"):  # an unfinished UTF-8 sequence: wait for the next token
+        decode = self.tokenizer.decode
+        before = decode(self.ids[self._prefix:self._read], skip_special_tokens=True)
+        text = decode(self.ids[self._prefix:], skip_special_tokens=True)
+        if len(text) <= len(before) or text.endswith("\ufffd"):  # nothing yet, or an unfinished UTF-8 sequence
             return ""
-        piece, self.text = text[len(self.text):], text
-        return piece
+        self._prefix, self._read = self._read, len(self.ids)
+        return text[len(before):]
 
 
 def token_text(tokenizer, token_id: int) -> str:
@@ -167,7 +173,11 @@ def _next_logits(engine: Engine, history: list[int], window: int | None, prefill
 
 def _step(tokenizer, dist, index: int, token_id: int, piece: str, elapsed: float) -> TokenStep:
     final = dist.final.cpu().numpy()
-    top = [(i, float(final[i])) for i in top_indices(dist.final, 5)]
+    if dist.support is not None:  # the few tokens left: by probability, a tie to the lower index
+        ids = dist.support.numpy()
+        top = [(int(i), float(final[i])) for i in ids[np.argsort(-final[ids], kind="stable")[:5]]]
+    else:
+        top = [(i, float(final[i])) for i in top_indices(dist.final, 5)]
     other = next((i for i in top_indices(dist.raw, 2) if i != token_id), None)
     return TokenStep(
         index=index, token_id=token_id, text=piece,

@@ -6,6 +6,7 @@ import torch
 from playground.core.generation.engine import TorchEngine
 from playground.core.generation.stream import encode_chat, encode_text, eos_ids, generate_stream
 from playground.core.generation.sampling import (GREEDY, Distribution, SamplingSettings, apply_repetition_penalty,
+                                      filter_logits,
                                       make_generator, next_token_distribution, sample, top_indices)
 
 PROMPTS = ["Write a haiku about the sea.", "Explain what a neural network is in one sentence."]
@@ -90,6 +91,39 @@ def test_sampling_filters():
     assert hot[0] < p[0] < cold[0]
     greedy = next_token_distribution(logits, GREEDY).final
     assert greedy.tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_top_k_on_its_survivors_equals_filtering_the_whole_vocabulary():
+    """The per-token fast path (top-k first, then temperature and top-p on the survivors) gives the
+    distribution `filter_logits` gives over all 49k logits, ties at the k-th value included, and the
+    same draws."""
+    generator = torch.Generator().manual_seed(5)
+    cases = 0
+    for trial in range(6):
+        logits = torch.randn(49152, generator=generator) * 3
+        if trial % 2:  # coarse logits: many ties, also at the k-th value
+            logits = torch.round(logits * 2) / 2
+        for temperature, top_k, top_p in ((0.7, 50, 0.95), (1.5, 5, 1.0), (0.3, 1000, 0.5), (1.0, 1, 0.9),
+                                          (0.05, 200, 0.99)):
+            settings = SamplingSettings(temperature=temperature, top_k=top_k, top_p=top_p)
+            dist = next_token_distribution(logits, settings)
+            whole = filter_logits(logits, settings).softmax(-1)
+            assert torch.equal(dist.final > 0, whole > 0)
+            assert torch.allclose(dist.final, whole, rtol=1e-5, atol=1e-7)
+            assert dist.support.tolist() == torch.nonzero(whole).flatten().tolist()
+            kth = torch.topk(logits, top_k).values[-1]
+            assert set(dist.support.tolist()) <= set(torch.nonzero(logits >= kth).flatten().tolist())
+            draws = [sample(dist, make_generator(trial)) for _ in range(3)]
+            assert draws == [sample(Distribution(whole, whole), make_generator(trial)) for _ in range(3)]
+            cases += 1
+    assert cases == 30
+    tied = torch.tensor([1.0, 3.0, 2.0, 3.0, 2.0, 2.0, 0.0])  # k = 3: the two 3s and every 2 stay
+    assert next_token_distribution(tied, SamplingSettings(temperature=1.0, top_k=3, top_p=1.0)).support.tolist() \
+        == [1, 2, 3, 4, 5]
+    even = torch.tensor([1.0, 1.0, 0.0])  # top-p needs one of two equal tokens: the lower index stays, both paths
+    for top_k in (0, 2):
+        assert torch.nonzero(next_token_distribution(even, SamplingSettings(temperature=1.0, top_k=top_k, top_p=0.3))
+                             .final).flatten().tolist() == [0]
 
 
 def test_repetition_penalty_matches_transformers():
