@@ -240,3 +240,25 @@ def test_greedy_logprobs_are_of_the_softmax_the_pick_was_the_argmax_of(builtin_s
         assert step.prob == 1.0 and len(step.alternatives) == 1  # the chat's own numbers are unchanged
         history.append(step.token_id)
     assert any(step.logprobs.raw_top[0][0] != step.token_id for step in steps)  # the penalty changed a pick
+
+
+def test_the_stream_decodes_a_few_ids_a_token_and_its_pieces_make_the_whole_text(builtin_session):
+    """Characters split across tokens (Chinese, emoji) come out whole, the pieces add up to one decode of
+    the reply, and each token decodes only the last few ids (not the whole reply: quadratic in its length)."""
+    from playground.core.generation.stream import _IncrementalDecoder
+
+    tokenizer = builtin_session.tokenizer
+    text = ("大语言模型的一生：参数、预训练和微调。🙂🚀 Tokens, ünïcödé … " * 12) + open(__file__, encoding="utf-8").read()
+    ids = encode_text(tokenizer, text)[:1500]
+    lengths = []
+
+    class Counting:
+        def decode(self, token_ids, **kwargs):
+            lengths.append(len(token_ids))
+            return tokenizer.decode(token_ids, **kwargs)
+
+    decoder = _IncrementalDecoder(Counting())
+    pieces = [decoder.add(i) for i in ids]
+    assert "".join(pieces) == tokenizer.decode(ids, skip_special_tokens=True)
+    assert "\ufffd" not in "".join(pieces) and sum(1 for p in pieces if p == "") > 0  # some waited for a whole character
+    assert len(ids) == 1500 and max(lengths) <= 8
