@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-GRAPH_VERSION = 6  # part of the GGUF engine's cache key (gguf_build): bump when the packing or the graph changes
+GRAPH_VERSION = 7  # part of the GGUF engine's cache key (gguf_build): bump when the packing or the graph changes
 BLOCK = 32
 QUANTIZED = ("Q4_0", "Q4_1", "Q8_0")  # the block types kept as they are
 FLOAT = ("F32", "F16")  # norms (and anything small) are read as float32

@@ -181,7 +181,7 @@ def write_models(path: Path, out: Path, report: Callable[[float, str], None]) ->
     import onnx
 
     from playground.core.engines.gguf_blocks import read_gguf, unsupported_reason
-    from playground.core.engines.gguf_graph import build_graph, set_accuracy
+    from playground.core.engines.gguf_graph import build_graph
 
     started = time.perf_counter()
     report(0.0, f"Reading {path.name}…")
@@ -190,16 +190,31 @@ def write_models(path: Path, out: Path, report: Callable[[float, str], None]) ->
     if reason:
         raise GgufBuildError(f"The GGUF engine cannot run {path.name}: {reason}.")
     n = model.config["n_layer"]
-    proto = build_graph(model, "exact", on_layer=lambda i: report(0.1 + 0.6 * i / n, f"Packing layer {i + 1}/{n}"))
+    exact = build_graph(model, "exact", on_layer=lambda i: report(0.1 + 0.4 * i / n, f"Packing layer {i + 1}/{n}"))
+    fast = build_graph(model, "fast", on_layer=lambda i: report(0.5 + 0.25 * i / n, f"Packing layer {i + 1}/{n}"))
     report(0.75, "Writing the ONNX model…")
     out.mkdir(parents=True)
-    onnx.save_model(proto, out / "exact.onnx", save_as_external_data=True, all_tensors_to_one_file=True,
+    onnx.save_model(exact, out / "exact.onnx", save_as_external_data=True, all_tensors_to_one_file=True,
                     location=WEIGHTS)  # small tensors (shapes) stay inline: shape inference reads them
-    set_accuracy(proto, "fast")  # the tensors now point at weights.bin: only the graph is written
-    onnx.save_model(proto, out / "fast.onnx")
+    _share_weights(fast, exact)  # fast's initializers are exact's: they now point into the same weights.bin
+    onnx.save_model(fast, out / "fast.onnx")
     (out / COMPLETE_MARKER).write_text(json.dumps({
         "source": str(path.resolve()), "blocks": model.tensors["blk.0.attn_q.weight"][0],
         "seconds": round(time.perf_counter() - started, 1)}), encoding="utf-8")
+
+
+def _share_weights(proto, stored) -> None:
+    """Replace every initializer of `proto` by the one of the same name in `stored` (saved already, so it
+    points into weights.bin or is a small inline tensor); both graphs were built from the same blocks."""
+    by_name = {t.name: t for t in stored.graph.initializer}
+    shared = []
+    for tensor in proto.graph.initializer:
+        twin = by_name.get(tensor.name)
+        if twin is None or list(twin.dims) != list(tensor.dims) or twin.data_type != tensor.data_type:
+            raise GgufBuildError(f"the fast graph's initializer {tensor.name} is not the exact graph's")
+        shared.append(twin)
+    del proto.graph.initializer[:]
+    proto.graph.initializer.extend(shared)
 
 
 def _main(argv: list[str]) -> int:

@@ -8,7 +8,9 @@ is a Gather over the Q8_0 (or 4-bit) blocks, dequantized in the graph: exact. A 
 gathers from the LM head's own initializers, so weights.bin holds that matrix once.
 
 `accuracy_level` 0 (Exact): activations stay float32. 4 (Fast): the MatMulNBits nodes quantize the
-activations to int8 per block, as llama.cpp does.
+activations to int8 per block, as llama.cpp does, and an 8-bit matrix (a Q8_0 head) runs as one 8-bit
+MatMulNBits; Exact runs it as two nibble matrices derived in the graph from the same initializer. So the two
+graphs differ there but hold the same initializers, and `gguf_build` writes their weights once.
 
 Inputs:  input_ids (1, S) int64; seqlens_k (1,) int32 = tokens in the cache after this call − 1;
          total_sequence_length () int32; logits_index (P,) int64 (positions of S whose logits are wanted);
@@ -24,7 +26,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, concat_rows, nibble_pairs, unpermute_rows
+from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, concat_rows, unpermute_rows
 
 MS = "com.microsoft"
 ACCURACY = {"fast": 4, "exact": 0}
@@ -59,23 +61,31 @@ class _Graph:
         return self.init(f"const.{value:g}", np.array(value, np.float32))
 
     def matmul(self, x: str, w: Packed, name: str, accuracy: int) -> str:
-        """x (…, K) @ wᵀ → (…, N), over the blocks as they are (8-bit ones as two nibble matrices over [x, x]).
-        The scales and minimums are stored as the GGUF holds them (float16) and made float32 in the graph:
-        ONNX Runtime folds those constant nodes when it loads the graph, before the kernels pack B."""
+        """x (…, K) @ wᵀ → (…, N), over the blocks as they are. The scales and minimums are stored as the GGUF
+        holds them (float16) and made float32 in the graph: ONNX Runtime folds those constant nodes when it
+        loads the graph, before the kernels pack B. An 8-bit matrix is stored as the file's q + 128 and runs
+        as itself on int8 activations (Fast); for float32 ones (Exact) the CPU kernel packs only 4-bit
+        weights (8-bit ones it dequantizes whole every call), so there the graph derives two nibble
+        matrices over [x, x] from the same initializer, also folded at load (gguf_blocks.nibble_pairs)."""
         blocks = w.k // BLOCK
         d = self.node("Cast", [self.init(f"{name}.scales", w.d)], to=TensorProto.FLOAT)  # (N, K/32)
-        if w.bits == 8:  # gguf_blocks.nibble_pairs: scales [16d | d], and 8d per block of x
-            qweight, inner, k = nibble_pairs(w), self.node("Concat", [x, x], axis=-1), 2 * w.k
+        flat_shape = self.init("const.flat", np.array([-1], np.int64))
+        if w.bits == 8 and accuracy == ACCURACY["fast"]:
+            return self.node("MatMulNBits", [x, self.init(f"{name}.qweight", w.b), self.node("Reshape", [d, flat_shape])],
+                             domain=MS, name=name, K=w.k, N=w.n, bits=8, block_size=BLOCK, accuracy_level=accuracy)
+        if w.bits == 8:  # scales [16d | d], and 8d per block of x
+            qweight, inner, k = self._nibble_pairs(self.init(f"{name}.qweight", w.b), w), \
+                self.node("Concat", [x, x], axis=-1), 2 * w.k
             scales = self.node("Concat", [self.node("Mul", [d, self.const(16.0)]), d], axis=1)
             per_block = self.node("Mul", [d, self.const(8.0)])
         else:
-            qweight, inner, k, scales = w.b, x, w.k, d
+            qweight, inner, k, scales = self.init(f"{name}.qweight", w.b), x, w.k, d
             per_block = None
             if w.m is not None:  # m + 8d, as Packed.mins
                 m = self.node("Cast", [self.init(f"{name}.mins", w.m)], to=TensorProto.FLOAT)
                 per_block = self.node("Add", [m, self.node("Mul", [d, self.const(8.0)])])
-        flat = self.node("Reshape", [scales, self.init("const.flat", np.array([-1], np.int64))])
-        y = self.node("MatMulNBits", [inner, self.init(f"{name}.qweight", qweight), flat], domain=MS, name=name,
+        flat = self.node("Reshape", [scales, flat_shape])
+        y = self.node("MatMulNBits", [inner, qweight, flat], domain=MS, name=name,
                       K=k, N=w.n, bits=4, block_size=BLOCK, accuracy_level=accuracy)
         if per_block is None:
             return y
@@ -84,6 +94,17 @@ class _Graph:
                          keepdims=0)  # (1, S, K/32)
         per_block = self.node("Transpose", [per_block], perm=[1, 0])  # (K/32, N)
         return self.node("Add", [y, self.node("MatMul", [sums, per_block])])
+
+    def _nibble_pairs(self, q: str, w: Packed) -> str:
+        """gguf_blocks.nibble_pairs in the graph, over constants only (folded at load): uint8 (N, K/32, 32)
+        q + 128 → (N, 2K/32, 16), the high nibbles' blocks, then the low ones', weight k in byte k//2."""
+        high = self.node("BitShift", [q, self.init("nib.4", np.array(4, np.uint8))], direction="RIGHT")
+        low = self.node("BitwiseAnd", [q, self.init("nib.15", np.array(15, np.uint8))])
+        both = self.node("Concat", [high, low], axis=1)  # (N, 2K/32, 32)
+        pairs = self.node("Reshape", [both, self.init("nib.pairs", np.array([0, 0, BLOCK // 2, 2], np.int64))])
+        even, odd = self.node("Split", [pairs], n_out=2, axis=-1, num_outputs=2)
+        packed = self.node("BitwiseOr", [even, self.node("BitShift", [odd, "nib.4"], direction="LEFT")])
+        return self.node("Reshape", [packed, self.init("nib.shape", np.array([0, 0, BLOCK // 2], np.int64))])
 
 
 def _rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -122,12 +143,9 @@ def _tied_embedding(g: _Graph, table: Packed, ids: str) -> str:
     """The embedding gathered from the LM head's own initializers (the GGUF stores one tied matrix): no second
     copy of the table in weights.bin. Exact: the same integers times the same scales as `_embedding`'s."""
     e, blocks = table.k, table.k // BLOCK
-    head = nibble_pairs(table) if table.bits == 8 else table.b  # what g.matmul stores for the LM head
-    q = g.node("Gather", [g.init("lm_head.qweight", head), ids], axis=0)  # (1, S, blocks', 16)
-    if table.bits == 8:  # q + 128 = 16·high + low: the high blocks first, then the low ones
-        w = _nibbles(g, q, 2 * blocks, "embed")
-        high, low = g.node("Split", [w, g.init("embed.halves", np.array([blocks, blocks], np.int64))], n_out=2, axis=2)
-        q = g.node("Sub", [g.node("Add", [g.node("Mul", [high, g.const(16.0)]), low]), g.const(128.0)])
+    q = g.node("Gather", [g.init("lm_head.qweight", table.b), ids], axis=0)  # (1, S, blocks, 32 or 16)
+    if table.bits == 8:  # q + 128
+        q = g.node("Sub", [g.node("Cast", [q], to=TensorProto.FLOAT), g.const(128.0)])
     else:
         q = g.node("Sub", [_nibbles(g, q, blocks, "embed"), g.const(8.0)])
     w = _times_scales(g, q, table, ids, "lm_head")
@@ -201,15 +219,6 @@ def build_graph(model: GgufModel, mode: str, on_layer: Callable[[int], None] | N
     logits = g.matmul(picked, head, "lm_head", accuracy)
     g.nodes.append(helper.make_node("Identity", [logits], ["logits"], name="logits"))
     return _model(g, c)
-
-
-def set_accuracy(proto: onnx.ModelProto, mode: str) -> None:
-    """Switch every MatMulNBits of `proto` to `mode`'s accuracy level (the weights are the same for both)."""
-    for node in proto.graph.node:
-        if node.op_type == "MatMulNBits":
-            for attr in node.attribute:
-                if attr.name == "accuracy_level":
-                    attr.i = ACCURACY[mode]
 
 
 def _model(g: _Graph, c: dict) -> onnx.ModelProto:

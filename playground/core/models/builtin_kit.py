@@ -3,7 +3,7 @@ app ships its weights once.
 
 The GGUF engine's `weights.bin` (gguf_graph) holds every block of the file: the Q4_1 projections re-ordered
 for MatMulNBits (their scale d and minimum m as the file's float16), the tied Q8_0 embedding as the LM head's
-two nibble matrices, the norms as float32. Each of these is an exact re-packing, so the file's bytes come
+q + 128, the norms as float32. Each of these is an exact re-packing, so the file's bytes come
 back: its header (metadata, tokenizer, tensor table: `header.bin`, a few MB) and, tensor by tensor, the
 blocks rebuilt from the engine's initializers (`restore.json` says which, at which offsets in weights.bin).
 
@@ -76,13 +76,6 @@ def gguf_blocks(kind: str, b: np.ndarray, d: np.ndarray, m: np.ndarray | None) -
     return np.concatenate([d, _f16_bytes(m), qs], axis=-1).reshape(n, -1)
 
 
-def _from_nibble_pairs(b: np.ndarray) -> np.ndarray:
-    """gguf_blocks.nibble_pairs undone: (N, 2K/32, 16) high blocks then low ones → the 8-bit (N, K/32, 32) q + 128."""
-    blocks = b.shape[1] // 2
-    high, low = _unpack_nibbles(b[:, :blocks]), _unpack_nibbles(b[:, blocks:])
-    return (high.astype(np.uint16) * 16 + low).astype(np.uint8)
-
-
 def _permute(a: np.ndarray | None, n_head: int) -> np.ndarray | None:
     """gguf_blocks.unpermute_rows undone: rows back in llama.cpp's rotary order."""
     if a is None:
@@ -106,8 +99,6 @@ def _tensor_bytes(entry: dict, read) -> np.ndarray:
     d = read(f"{prefix}.scales").reshape(n, -1)[r0:r1]
     m = read(f"{prefix}.mins").reshape(n, -1)[r0:r1] if entry.get("mins") else None
     b = b[r0:r1]
-    if entry.get("nibble_pairs"):
-        b = _from_nibble_pairs(b)
     if entry.get("permute"):
         b, d, m = (_permute(a, entry["permute"]) for a in (b, d, m))
     return gguf_blocks(kind, b, d, m).reshape(-1)
@@ -132,9 +123,9 @@ def _recipes(tensors, initializers: dict, config: dict) -> list[dict]:
         else:
             entry.update(how="blocks", mins=kind == "Q4_1")
             if name == "token_embd" and "output.weight" not in {u.name for u in tensors}:
-                entry.update(init="lm_head", rows=[0, n], nibble_pairs=kind == "Q8_0", mins=kind == "Q4_1")
+                entry.update(init="lm_head", rows=[0, n], mins=kind == "Q4_1")
             elif name == "output":
-                entry.update(init="lm_head", rows=[0, n], nibble_pairs=kind == "Q8_0")
+                entry.update(init="lm_head", rows=[0, n])
             elif name.startswith("blk."):
                 layer, part = name.split(".")[1], name.split(".", 2)[2]
                 stacked = {"attn_q": ("attn_qkv", 0), "attn_k": ("attn_qkv", 1), "attn_v": ("attn_qkv", 2),
@@ -147,14 +138,13 @@ def _recipes(tensors, initializers: dict, config: dict) -> list[dict]:
                     sizes = [_rows(tensors, f"blk.{layer}.{p}.weight") for p in group]
                     start = sum(sizes[:stacked[1]])
                     rows = [start, start + n]
-                entry.update(init=init, rows=rows, nibble_pairs=kind == "Q8_0")
+                entry.update(init=init, rows=rows)
                 if part in ("attn_q", "attn_k"):
                     entry["permute"] = config["n_head"] if part == "attn_q" else config["n_head_kv"]
             else:
                 raise KitError(f"the engine has no initializer for {t.name}")
             if f"{entry['init']}.qweight" not in initializers:
                 raise KitError(f"the engine has no initializer {entry['init']}.qweight for {t.name}")
-            entry["mins"] = entry["mins"] and not entry.get("nibble_pairs")
         out.append(entry)
     return out
 

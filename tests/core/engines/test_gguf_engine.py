@@ -23,7 +23,7 @@ NEAR_TIE = 0.1  # logits: a greedy pick closer than this to the runner-up may go
 
 def test_the_blocks_are_the_float32_model_bit_for_bit(builtin_session):
     """Re-packing is a pure reorder: dequantizing the packed blocks gives transformers' float32 weights
-    exactly (q/k rows un-permuted from llama.cpp's rotary order; the Q8_0 head as two nibble matrices)."""
+    exactly (q/k rows un-permuted from llama.cpp's rotary order; the Q8_0 head as Exact runs it, two nibble matrices)."""
     gguf = gguf_blocks.read_gguf(sources.builtin_gguf())
     layer = builtin_session.model.model.layers[7]
     q = gguf_blocks.unpermute_rows(gguf.packed("blk.7.attn_q.weight"), 9)
