@@ -250,11 +250,14 @@ class TrainingTab(QWidget):
         if m is None or shown == self._shown:  # nothing new since the last tick: no repaint
             return
         self._shown = shown
-        self.progress.setValue(m.step)
         s0, e0 = self._origin or (m.step, m.elapsed)
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
         tail = self._outcome or translate("TrainingTab", "ETA {eta}{paused}").format(eta=eta, paused=paused)  # a stopped run has no time left to estimate
+        # one paint for both: QProgressBar.setValue repaints at once, and setFormat asks for a second one
+        self.progress.setUpdatesEnabled(False)
+        self.progress.setValue(m.step)
         self.progress.setFormat(translate("TrainingTab", "Step {step:,} / {max_steps:,} · loss {loss:.3f} · {tokens_per_s:,.0f} tokens/s · {tail}").format(step=m.step, max_steps=m.max_steps, loss=m.loss, tokens_per_s=m.tokens_per_s, tail=tail))
+        self.progress.setUpdatesEnabled(True)  # schedules the one repaint
 
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)
