@@ -99,10 +99,12 @@ def next_token_distribution(logits: torch.Tensor, settings: SamplingSettings,
         return Distribution(raw, final, raw if penalized is logits else penalized.softmax(-1),
                             torch.tensor([token]))
     if penalized.device.type == "cpu" and 0 < settings.top_k < penalized.numel():
-        support, probs = _top_k_survivors(penalized, settings)
-        final = _zeros_like(raw)
-        final[support] = probs
-        return Distribution(raw, final, support=support)
+        survivors = _top_k_survivors(penalized, settings)
+        if survivors is not None:
+            support, probs = survivors
+            final = _zeros_like(raw)
+            final[support] = probs
+            return Distribution(raw, final, support=support)
     return Distribution(raw, filter_logits(penalized, settings).softmax(-1))
 
 
@@ -120,14 +122,17 @@ def _zeros_like(values: torch.Tensor) -> torch.Tensor:
     return torch.from_numpy(np.zeros(values.numel(), np.float32)).reshape(values.shape)
 
 
-def _top_k_survivors(logits: torch.Tensor, settings: SamplingSettings) -> tuple[torch.Tensor, torch.Tensor]:
+def _top_k_survivors(logits: torch.Tensor, settings: SamplingSettings) -> tuple[torch.Tensor, torch.Tensor] | None:
     """(indices ascending, their probabilities) of `filter_logits(logits, settings).softmax(-1)` where it is
     not 0, for 0 < top_k < V, computed on a few candidates: the tokens within a hair of the k-th largest
     logit. Dividing by the temperature keeps the order, so the k-th largest scaled logit is among them and
-    every token outside them is strictly below it."""
+    every token outside them is strictly below it. None for NaN logits (`filter_logits` then says what
+    it says of them)."""
     a = logits.detach().numpy()
     kth = float(np.partition(a, a.size - settings.top_k)[a.size - settings.top_k])
     candidates = np.flatnonzero(a >= kth - max(abs(kth) * 1e-5, 1e-30))  # ascending; ties and rounding kept
+    if candidates.size < settings.top_k:  # only NaN compares false
+        return None
     scaled = torch.from_numpy(a[candidates]) / settings.temperature
     kept = scaled >= torch.topk(scaled, settings.top_k).values[-1]
     ids, scaled = torch.from_numpy(candidates)[kept], scaled[kept]

@@ -120,6 +120,9 @@ def test_top_k_on_its_survivors_equals_filtering_the_whole_vocabulary():
     tied = torch.tensor([1.0, 3.0, 2.0, 3.0, 2.0, 2.0, 0.0])  # k = 3: the two 3s and every 2 stay
     assert next_token_distribution(tied, SamplingSettings(temperature=1.0, top_k=3, top_p=1.0)).support.tolist() \
         == [1, 2, 3, 4, 5]
+    broken = torch.randn(100, generator=generator)
+    broken[7] = float("nan")  # a diverged model: the whole-vocabulary path, as before
+    assert next_token_distribution(broken, SamplingSettings(temperature=0.7, top_k=5, top_p=0.9)).support is None
     even = torch.tensor([1.0, 1.0, 0.0])  # top-p needs one of two equal tokens: the lower index stays, both paths
     for top_k in (0, 2):
         assert torch.nonzero(next_token_distribution(even, SamplingSettings(temperature=1.0, top_k=top_k, top_p=0.3))
