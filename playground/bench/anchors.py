@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from playground import foreign_environment
-from playground.bench.common import Row
+from playground.bench.common import Row, fresh_onnx_dir
 
 TOOLS = ("llama-bench", "llama-perplexity", "llama-tokenize")
 THREADS = 2
@@ -147,23 +148,15 @@ def _interleaved_rows(session, tools: Path, gguf: Path, rounds: int) -> list[Row
     from playground.core.generation.stream import encode_chat
 
     prompt = encode_chat(session.tokenizer, [{"role": "user", "content": STORY}])
-    previous = os.environ.get("PLAYGROUND_ONNX_DIR")
-    with tempfile.TemporaryDirectory(prefix="bench-anchor-engine-") as tmp:
-        os.environ["PLAYGROUND_ONNX_DIR"] = tmp
-        try:
-            engines = {mode: open_gguf_engine(gguf, mode) for mode, _ in RATIO_FLOORS}
-            for engine in engines.values():
-                _generate(engine, session, prompt, 4)  # warm-up
-            theirs, mine = [], {mode: [] for mode in engines}
-            for _ in range(rounds):
-                theirs.append(run_llama_bench(tools, gguf, 1, prompt_tokens=0).tg_tokens_per_s)
-                for mode, engine in engines.items():
-                    mine[mode].append(_generate(engine, session, prompt, GEN_TOKENS).tokens_per_second)
-        finally:
-            if previous is None:
-                os.environ.pop("PLAYGROUND_ONNX_DIR", None)
-            else:
-                os.environ["PLAYGROUND_ONNX_DIR"] = previous
+    with fresh_onnx_dir("bench-anchor-engine-"):
+        engines = {mode: open_gguf_engine(gguf, mode) for mode, _ in RATIO_FLOORS}
+        for engine in engines.values():
+            _generate(engine, session, prompt, 4)  # warm-up
+        theirs, mine = [], {mode: [] for mode in engines}
+        for _ in range(rounds):
+            theirs.append(run_llama_bench(tools, gguf, 1, prompt_tokens=0).tg_tokens_per_s)
+            for mode, engine in engines.items():
+                mine[mode].append(_generate(engine, session, prompt, GEN_TOKENS).tokens_per_second)
     rows = [interleaved_row(engines[mode].name, floor, mine[mode], theirs) for mode, floor in RATIO_FLOORS]
     for mode, row in zip(mine, rows):
         print(f"  {engines[mode].name}: {row.figure:.1f} tok/s, median ratio {row.ratio:.3f} to llama.cpp "
@@ -174,8 +167,6 @@ def _interleaved_rows(session, tools: Path, gguf: Path, rounds: int) -> list[Row
 def interleaved_row(engine: str, floor: float, mine: list[float], theirs: list[float]) -> Row:
     """One row from paired rounds (`mine[i]` measured right after `theirs[i]`): the figure is the median of
     mine, the ratio the median of the rounds' ratios (the reference is the figure over that ratio)."""
-    import statistics
-
     ratio = statistics.median(a / b for a, b in zip(mine, theirs))
     tps = statistics.median(mine)
     return Row(SECTION, f"{engine}, decode with softmax + top-5 every token vs llama.cpp tg{GEN_TOKENS}, "

@@ -6,10 +6,12 @@ import json
 import os
 import platform
 import statistics
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,23 @@ class Row:
         if self.reference in (None, 0):
             return None
         return self.figure / self.reference
+
+
+@contextmanager
+def fresh_onnx_dir(prefix: str) -> Iterator[Path]:
+    """An empty temporary folder as the app's ONNX engine cache (PLAYGROUND_ONNX_DIR) while the block runs:
+    engines are built from scratch, and the user's cache is neither read nor written. The variable is put
+    back as it was."""
+    previous = os.environ.get("PLAYGROUND_ONNX_DIR")
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        os.environ["PLAYGROUND_ONNX_DIR"] = tmp
+        try:
+            yield Path(tmp)
+        finally:
+            if previous is None:
+                os.environ.pop("PLAYGROUND_ONNX_DIR", None)
+            else:
+                os.environ["PLAYGROUND_ONNX_DIR"] = previous
 
 
 def median_of(fn: Callable[[], float], repeats: int) -> float:

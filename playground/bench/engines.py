@@ -9,13 +9,11 @@ are built from scratch in a temp folder, so the build time is measured too.
 
 from __future__ import annotations
 
-import os
 import statistics
-import tempfile
 import time
 from dataclasses import replace
 
-from playground.bench.common import Row
+from playground.bench.common import Row, fresh_onnx_dir
 
 STORY = "Write a long story about a lighthouse keeper who finds a message in a bottle."
 SHORT = "The lighthouse keeper walked down to the beach at dawn and found a green bottle with a letter"
@@ -77,39 +75,31 @@ def run(session, *, n_tokens: int, repeats: int, quick: bool = False) -> list[Ro
         return rows
     rows += gguf_rows(session, story, short, n_tokens, repeats, tps, reference, quick)
     folder = session.folder
-    previous = os.environ.get("PLAYGROUND_ONNX_DIR")
-    with tempfile.TemporaryDirectory(prefix="bench-onnx-") as tmp:
-        os.environ["PLAYGROUND_ONNX_DIR"] = tmp  # build from scratch: the build time is a figure too
-        try:
-            for precision in ("int4",) if quick else onnx_build.PRECISIONS:
-                started = time.perf_counter()
-                built = onnx_build.build_onnx_model(folder, precision)
-                build_s = time.perf_counter() - started
-                engine = OnnxEngine(built, precision)
-                tps_fast, ttft_fast, greedy = _measure(engine, session, story, short, n_tokens, repeats)
-                same = _same_prefix(greedy, reference)
-                size = onnx_build.folder_size(built) / 2**20
-                name = engine_name(precision)
-                target_tps = {"int4": 100.0, "int8": None, "fp32": 40.0}[precision]
-                rows += [
-                    Row("engines", f"{name}, decode, {n_tokens} greedy tokens", tps_fast, "tok/s", tps,
-                        "Exact float32", f">= {target_tps:.0f} tok/s" if target_tps else "",
-                        tps_fast >= target_tps if target_tps else None),
-                    Row("engines", f"{name}, time to first token ({len(short)}-token prompt)", ttft_fast * 1000,
-                        "ms", ttft * 1000, "Exact float32", "<= 100 ms", ttft_fast <= 0.1),
-                    Row("engines", f"{name}, first {AGREEMENT_TOKENS} greedy tokens equal to PyTorch float32",
-                        same, "tokens", AGREEMENT_TOKENS, "all", "= 32" if precision == "fp32" else "",
-                        same == AGREEMENT_TOKENS if precision == "fp32" else None),
-                    Row("engines", f"{name}, build (first time only), {size:.0f} MiB on disk", build_s, "s"),
-                ]
-                print(f"  {name}: {tps_fast:.1f} tok/s, ttft {ttft_fast * 1000:.0f} ms, "
-                      f"{same}/{AGREEMENT_TOKENS} tokens as PyTorch, built in {build_s:.0f} s, {size:.0f} MiB")
-                del engine
-        finally:
-            if previous is None:
-                os.environ.pop("PLAYGROUND_ONNX_DIR", None)
-            else:
-                os.environ["PLAYGROUND_ONNX_DIR"] = previous
+    with fresh_onnx_dir("bench-onnx-"):  # build from scratch: the build time is a figure too
+        for precision in ("int4",) if quick else onnx_build.PRECISIONS:
+            started = time.perf_counter()
+            built = onnx_build.build_onnx_model(folder, precision)
+            build_s = time.perf_counter() - started
+            engine = OnnxEngine(built, precision)
+            tps_fast, ttft_fast, greedy = _measure(engine, session, story, short, n_tokens, repeats)
+            same = _same_prefix(greedy, reference)
+            size = onnx_build.folder_size(built) / 2**20
+            name = engine_name(precision)
+            target_tps = {"int4": 100.0, "int8": None, "fp32": 40.0}[precision]
+            rows += [
+                Row("engines", f"{name}, decode, {n_tokens} greedy tokens", tps_fast, "tok/s", tps,
+                    "Exact float32", f">= {target_tps:.0f} tok/s" if target_tps else "",
+                    tps_fast >= target_tps if target_tps else None),
+                Row("engines", f"{name}, time to first token ({len(short)}-token prompt)", ttft_fast * 1000,
+                    "ms", ttft * 1000, "Exact float32", "<= 100 ms", ttft_fast <= 0.1),
+                Row("engines", f"{name}, first {AGREEMENT_TOKENS} greedy tokens equal to PyTorch float32",
+                    same, "tokens", AGREEMENT_TOKENS, "all", "= 32" if precision == "fp32" else "",
+                    same == AGREEMENT_TOKENS if precision == "fp32" else None),
+                Row("engines", f"{name}, build (first time only), {size:.0f} MiB on disk", build_s, "s"),
+            ]
+            print(f"  {name}: {tps_fast:.1f} tok/s, ttft {ttft_fast * 1000:.0f} ms, "
+                  f"{same}/{AGREEMENT_TOKENS} tokens as PyTorch, built in {build_s:.0f} s, {size:.0f} MiB")
+            del engine
     return rows
 
 
@@ -148,52 +138,44 @@ def gguf_rows(session, story, short, n_tokens: int, repeats: int, tps_torch: flo
     if gguf is None:
         return []
     rows: list[Row] = []
-    previous = os.environ.get("PLAYGROUND_ONNX_DIR")
-    with tempfile.TemporaryDirectory(prefix="bench-gguf-") as tmp:
-        os.environ["PLAYGROUND_ONNX_DIR"] = tmp
-        try:
-            started = time.perf_counter()
-            stall_first, engine = _max_stall(lambda: open_gguf_engine(gguf, "fast"))
-            first_use = time.perf_counter() - started
-            folder = engine.path.parent
+    with fresh_onnx_dir("bench-gguf-"):
+        started = time.perf_counter()
+        stall_first, engine = _max_stall(lambda: open_gguf_engine(gguf, "fast"))
+        first_use = time.perf_counter() - started
+        folder = engine.path.parent
+        del engine
+        stall_open, _ = _max_stall(lambda: GgufEngine(folder / "exact.onnx", "exact"))
+        rows += [Row("engines", "GGUF engine, first use (pack the blocks, write both graphs, load)", first_use, "s",
+                     target="<= 5 s", passed=first_use <= 5.0),
+                 Row("engines", "GGUF engine, longest stall of another thread while it starts (cached)",
+                     stall_open * 1000, "ms", target="<= 50 ms", passed=stall_open <= 0.05),
+                 Row("engines", "GGUF engine, longest stall of another thread during first use",
+                     stall_first * 1000, "ms", target="<= 50 ms", passed=stall_first <= 0.05)]
+        print(f"  GGUF engine: first use {first_use:.1f} s, stall {stall_open * 1000:.0f} ms "
+              f"(first use {stall_first * 1000:.0f} ms)")
+        ids = text_ids(session.tokenizer, EvalSettings(ppl_tokens=512 if quick else 2048))
+        ppl_torch = perplexity(session.model, ids, window=256)
+        for mode in ("fast", "exact"):
+            engine = GgufEngine(folder / f"{mode}.onnx", mode)
+            tps_mode, ttft, greedy = _measure(engine, session, story, short, n_tokens, repeats)
+            tps_sampled = _sampled_tps(engine, session, story, n_tokens, repeats)
+            same = _same_prefix(greedy, reference)
+            ppl = perplexity_of(engine.score, ids, window=256)
+            change = ppl / ppl_torch - 1
+            rows += [
+                Row("engines", f"{engine.name}, decode, {n_tokens} greedy tokens", tps_mode, "tok/s", tps_torch,
+                    "Exact float32"),
+                Row("engines", f"{engine.name}, decode, {n_tokens} tokens sampled with the chat's defaults "
+                    "(temperature 0.7, top-k 50, top-p 0.95)", tps_sampled, "tok/s", tps_mode, "greedy, same engine",
+                    ">= 0.95x", tps_sampled >= 0.95 * tps_mode),
+                Row("engines", f"{engine.name}, time to first token ({len(short)}-token prompt)", ttft * 1000, "ms",
+                    target="<= 50 ms", passed=ttft <= 0.05),
+                Row("engines", f"{engine.name}, first {AGREEMENT_TOKENS} greedy tokens equal to PyTorch float32",
+                    same, "tokens", AGREEMENT_TOKENS, "all"),
+                Row("engines", f"{engine.name}, perplexity ({len(ids)} tokens, windows of 256)", ppl, "",
+                    ppl_torch, "PyTorch float32", "within 0.5%", abs(change) <= 0.005),
+            ]
+            print(f"  {engine.name}: {tps_mode:.1f} tok/s ({tps_sampled:.1f} sampled), ttft {ttft * 1000:.0f} ms, {same}/{AGREEMENT_TOKENS} "
+                  f"tokens as PyTorch, perplexity {ppl:.3f} vs {ppl_torch:.3f} ({change:+.2%})")
             del engine
-            stall_open, _ = _max_stall(lambda: GgufEngine(folder / "exact.onnx", "exact"))
-            rows += [Row("engines", "GGUF engine, first use (pack the blocks, write both graphs, load)", first_use, "s",
-                         target="<= 5 s", passed=first_use <= 5.0),
-                     Row("engines", "GGUF engine, longest stall of another thread while it starts (cached)",
-                         stall_open * 1000, "ms", target="<= 50 ms", passed=stall_open <= 0.05),
-                     Row("engines", "GGUF engine, longest stall of another thread during first use",
-                         stall_first * 1000, "ms", target="<= 50 ms", passed=stall_first <= 0.05)]
-            print(f"  GGUF engine: first use {first_use:.1f} s, stall {stall_open * 1000:.0f} ms "
-                  f"(first use {stall_first * 1000:.0f} ms)")
-            ids = text_ids(session.tokenizer, EvalSettings(ppl_tokens=512 if quick else 2048))
-            ppl_torch = perplexity(session.model, ids, window=256)
-            for mode in ("fast", "exact"):
-                engine = GgufEngine(folder / f"{mode}.onnx", mode)
-                tps_mode, ttft, greedy = _measure(engine, session, story, short, n_tokens, repeats)
-                tps_sampled = _sampled_tps(engine, session, story, n_tokens, repeats)
-                same = _same_prefix(greedy, reference)
-                ppl = perplexity_of(engine.score, ids, window=256)
-                change = ppl / ppl_torch - 1
-                rows += [
-                    Row("engines", f"{engine.name}, decode, {n_tokens} greedy tokens", tps_mode, "tok/s", tps_torch,
-                        "Exact float32"),
-                    Row("engines", f"{engine.name}, decode, {n_tokens} tokens sampled with the chat's defaults "
-                        "(temperature 0.7, top-k 50, top-p 0.95)", tps_sampled, "tok/s", tps_mode, "greedy, same engine",
-                        ">= 0.95x", tps_sampled >= 0.95 * tps_mode),
-                    Row("engines", f"{engine.name}, time to first token ({len(short)}-token prompt)", ttft * 1000, "ms",
-                        target="<= 50 ms", passed=ttft <= 0.05),
-                    Row("engines", f"{engine.name}, first {AGREEMENT_TOKENS} greedy tokens equal to PyTorch float32",
-                        same, "tokens", AGREEMENT_TOKENS, "all"),
-                    Row("engines", f"{engine.name}, perplexity ({len(ids)} tokens, windows of 256)", ppl, "",
-                        ppl_torch, "PyTorch float32", "within 0.5%", abs(change) <= 0.005),
-                ]
-                print(f"  {engine.name}: {tps_mode:.1f} tok/s ({tps_sampled:.1f} sampled), ttft {ttft * 1000:.0f} ms, {same}/{AGREEMENT_TOKENS} "
-                      f"tokens as PyTorch, perplexity {ppl:.3f} vs {ppl_torch:.3f} ({change:+.2%})")
-                del engine
-        finally:
-            if previous is None:
-                os.environ.pop("PLAYGROUND_ONNX_DIR", None)
-            else:
-                os.environ["PLAYGROUND_ONNX_DIR"] = previous
     return rows

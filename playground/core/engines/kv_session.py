@@ -34,8 +34,8 @@ def new_session(path: Path, threads: int | None = None):
     if threads:
         options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    # The pool's threads stop spinning when a run ends: spinning on, they took the cores from torch's own
-    # threads in the per-token softmax and sampling between runs (~2 ms a token on 2 cores)
+    # The pool's threads stop spinning when a run ends: spinning on, they held the cores a while after it,
+    # and a torch op right after a step could wait ~2 ms for one (the stream's own speed is the same)
     options.add_session_config_entry("session.force_spinning_stop", "1")
     return ort, ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

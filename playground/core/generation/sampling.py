@@ -163,29 +163,22 @@ def top_indices(values: torch.Tensor, k: int) -> list[int]:
     a = values.detach().numpy()
     if k == 1:
         return [int(a.argmax())]
-    picked: list[int] = []
-    for _ in range(k):  # the largest outside the picked ones: an argmax per gap between them (no copy)
-        best, best_value, start = -1, -np.inf, 0
-        for stop in sorted(picked) + [a.size]:
-            if stop > start:
-                j = start + int(a[start:stop].argmax())
-                value = np.inf if np.isnan(a[j]) else a[j]  # NaN first, as argmax and topk put it
-                if best < 0 or value > best_value:  # gaps in index order: a tie keeps the lower index
-                    best, best_value = j, value
-            start = stop + 1
-        picked.append(best)
+    a, picked = a.copy(), []
+    for _ in range(k):
+        i = int(a.argmax())
+        picked.append(i)
+        a[i] = -np.inf
     return picked
 
 
 def sample(dist: Distribution, generator: torch.Generator) -> int:
+    final = dist.final.cpu()
     if dist.support is not None:  # the same draw as from nonzero(final) below, without the pass
         if dist.support.numel() == 1:
             return int(dist.support[0])
         support = dist.support
     else:
-        final = dist.final.cpu()
         if np.count_nonzero(final.numpy()) == 1:  # greedy (one-hot), or a top-k of 1
             return top_indices(final, 1)[0]
         support = torch.nonzero(final).flatten()  # top-k / top-p leave a few: drawing among them is ~20x faster
-    final = dist.final.cpu()
     return int(support[torch.multinomial(final[support], 1, generator=generator)])
