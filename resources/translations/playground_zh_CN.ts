@@ -4086,6 +4086,22 @@ to minimum</source>
         <translation>第 {step:,} / {max_steps:,} 步 · 损失 {loss:.3f} · {tokens_per_s:,.0f} 词元/秒 · {tail}</translation>
     </message>
     <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <source>stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
         <source>Training stopped: the loss diverged</source>
         <translation>训练已停止：损失发散</translation>
     </message>

@@ -252,12 +252,18 @@ class TrainingTab(QWidget):
         self._shown = shown
         s0, e0 = self._origin or (m.step, m.elapsed)
         eta = format_eta((m.elapsed - e0) / (m.step - s0) * (m.max_steps - m.step)) if m.step > s0 else "…"
-        tail = self._outcome or translate("TrainingTab", "ETA {eta}{paused}").format(eta=eta, paused=paused)  # a stopped run has no time left to estimate
+        tail = self._outcome_text() or translate("TrainingTab", "ETA {eta}{paused}").format(eta=eta, paused=paused)  # a stopped run has no time left to estimate
         # one paint for both: QProgressBar.setValue repaints at once, and setFormat asks for a second one
         self.progress.setUpdatesEnabled(False)
         self.progress.setValue(m.step)
         self.progress.setFormat(translate("TrainingTab", "Step {step:,} / {max_steps:,} · loss {loss:.3f} · {tokens_per_s:,.0f} tokens/s · {tail}").format(step=m.step, max_steps=m.max_steps, loss=m.loss, tokens_per_s=m.tokens_per_s, tail=tail))
         self.progress.setUpdatesEnabled(True)  # schedules the one repaint
+
+    def _outcome_text(self) -> str:
+        """`_outcome` in the UI's language ("" while the run goes on)."""
+        return {"finished": translate("TrainingTab", "finished"), "stopped": translate("TrainingTab", "stopped"),
+                "diverged": translate("TrainingTab", "diverged"),
+                "stopping…": translate("TrainingTab", "stopping…")}.get(self._outcome, self._outcome)
 
     def _on_worker_sample_generated(self, sample) -> None:
         self.sample_view.add_sample(sample)

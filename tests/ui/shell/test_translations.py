@@ -364,3 +364,18 @@ def test_a_chat_reply_its_stats_line_and_token_tooltips_read_in_chinese(qtbot, z
         chat.inspect_token(1, 0)
     assert [f"{text!r} ({', '.join(words)})" for text in (stats, tip) if (words := latin_words(text))] == []
     assert untranslated(zh_window) == []
+
+
+def test_the_training_progress_reads_in_chinese_to_the_end_of_a_run(qtbot, zh_window):
+    """Step, loss, speed, and once the run ends its outcome ("finished" was left in English)."""
+    from tests.ui.training.test_tab import STEP_TIMEOUT, tiny
+
+    tab = zh_window.tab("trainingTab")
+    zh_window.show_tab("trainingTab")
+    tab.set_config(tiny(max_steps=3, eval_every=0, sample_every=0))
+    with qtbot.waitSignal(tab.training_finished, timeout=STEP_TIMEOUT):
+        qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not tab.is_training, timeout=10_000)
+    text = tab.progress.format()
+    assert text.startswith("第 3 / 3 步") and text.endswith("· 已完成"), text
+    assert latin_words(text) == []
