@@ -31,13 +31,19 @@ $(PACKAGE_STAMP): $(RUN_STAMP)
 	$(PY) -m pip install --quiet -e ".[package]"
 	touch $@
 
+# The GGUF engine's native decode step (C, built in a second; without a C compiler Exact runs on ONNX Runtime alone)
+NATIVE := $(PY) -m playground.core.engines.native build || echo "(no native decode step: Exact (GGUF) runs on ONNX Runtime alone)"
+
 run: $(RUN_STAMP)
+	@$(NATIVE)
 	$(PY) -m playground
 
 smoke: $(RUN_STAMP)
+	@$(NATIVE)
 	QT_QPA_PLATFORM=offscreen $(PY) -m playground --smoke-test
 
 test: $(DEV_STAMP)
+	@$(NATIVE)
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -47,6 +53,7 @@ slow: $(DEV_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow -s $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
+	@$(NATIVE)
 	QT_QPA_PLATFORM=offscreen $(PY) -m playground.bench $(BENCH_ARGS)
 
 # Contributors: after changing the UI's strings, extract them into the .ts (translate it, e.g. in pyside6-linguist),
@@ -63,10 +70,11 @@ screenshots: $(RUN_STAMP)
 # The double-clickable app: dist/LLMPlayground/ and dist/LLMPlayground-<version>-linux-x86_64.tar.gz
 # (packaging/README.md). package-test runs it with an empty environment, as a user would.
 package: $(PACKAGE_STAMP)
+	@$(NATIVE)
 	$(PY) packaging/build.py
 
 package-test: package
 	$(PY) packaging/check_bundle.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache playground/core/engines/native/libpgdecode-*

@@ -112,6 +112,8 @@ def check_bundle(bundle: Path, label: str) -> list[str]:
             failures.append(f"{label}: the smoke test took {seconds:.0f} s (limit {SMOKE_LIMIT_S} s)")
         elif not re.search(r"engine Fast", line):
             failures.append(f"{label}: the smoke test did not use the fast engine: {line}")
+        elif sys.platform.startswith("linux") and "native step" not in line:
+            failures.append(f"{label}: the fast engine ran without its native decode step: {line}")
         chat, seconds = run(exe, ["chat", "-t", "0", "--max-tokens", "24", "What is the capital of France?"],
                             home, 300)
         print(f"[{label}] chat: exit {chat.returncode} in {seconds:.1f} s: {chat.stdout.strip()[:200]!r}")

@@ -98,7 +98,7 @@ def run_smoke_test(timeout_s: float = 300.0) -> int:
         text, gen_s, n_tokens = _smoke_generate(window.controller.session, timeout_s, engine)
         print(f"SMOKE OK: window shown {shown:.2f} s after process start; model loaded in {load_s:.2f} s "
               f"({'cache' if loaded[0].from_cache else 'from the GGUF'}); engine {engine.name} ready in "
-              f"{engine_s:.2f} s{notice}; {n_tokens} greedy tokens in {gen_s:.2f} s: {text!r}; "
+              f"{engine_s:.2f} s{notice}{_native_note(engine)}; {n_tokens} greedy tokens in {gen_s:.2f} s: {text!r}; "
               f"total {time.perf_counter() - started:.1f} s")
         return 0
     except Exception as exc:  # noqa: BLE001 - the reason is the output
@@ -106,6 +106,11 @@ def run_smoke_test(timeout_s: float = 300.0) -> int:
         return 1
     finally:
         window.close()
+
+
+def _native_note(engine) -> str:
+    native = getattr(engine, "native", None)
+    return f", native step {native.kernel}" if native is not None else ""
 
 
 def _wait_idle(controller, timeout_s: float) -> None:

@@ -18,12 +18,12 @@ llama.cpp's converter permutes the rows of attn_q / attn_k (its rotary pairs adj
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-GRAPH_VERSION = 7  # part of the GGUF engine's cache key (gguf_build): bump when the packing or the graph changes
+GRAPH_VERSION = 8  # part of the GGUF engine's cache key (gguf_build): bump when the packing or the graph changes
 BLOCK = 32
 QUANTIZED = ("Q4_0", "Q4_1", "Q8_0")  # the block types kept as they are
 FLOAT = ("F32", "F16")  # norms (and anything small) are read as float32
@@ -127,6 +127,14 @@ class GgufModel:
     path: Path
     config: dict  # n_layer, n_embd, n_ff, n_head, n_head_kv, head_dim, vocab, eps, rope_theta, context
     tensors: dict  # name -> (type name, shape (K, N) as GGUF lists it, raw bytes)
+    offsets: dict = field(default_factory=dict)  # name -> (byte offset in the file, bytes)
+
+    def tensor_table(self) -> dict:
+        """What the native decode step needs to map the file without parsing it again (`native`):
+        the config, the file's size, and each tensor's type, shape, offset and size."""
+        return {"config": self.config, "file_bytes": self.path.stat().st_size,
+                "tensors": {name: [kind, shape, *self.offsets[name]]
+                            for name, (kind, shape, _) in self.tensors.items() if name in self.offsets}}
 
     def float_tensor(self, name: str) -> np.ndarray:
         kind, _, raw = self.tensors[name]
@@ -166,6 +174,7 @@ def read_gguf(path: Path) -> GgufModel:
         return value
 
     tensors = {t.name: (t.tensor_type.name, [int(s) for s in t.shape], t.data) for t in reader.tensors}
+    offsets = {t.name: (int(t.data_offset), int(t.n_bytes)) for t in reader.tensors}
     n_embd, n_head = int(need("embedding_length")), int(need("attention.head_count"))
     head_dim = int(_field(reader, f"{arch}.rope.dimension_count", n_embd // n_head))
     vocab = int(tensors["token_embd.weight"][1][1]) if "token_embd.weight" in tensors else 0
@@ -174,10 +183,19 @@ def read_gguf(path: Path) -> GgufModel:
                   head_dim=head_dim, vocab=vocab, eps=float(need("attention.layer_norm_rms_epsilon")),
                   rope_theta=float(_field(reader, f"{arch}.rope.freq_base", 10000.0)),
                   context=int(need("context_length")))
-    return GgufModel(path, config, tensors)
+    return GgufModel(path, config, tensors, offsets)
 
 
 PROJECTIONS = ("attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down")
+
+
+def rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
+    """cos / sin (context, head_dim/2) in float32, as transformers' Llama computes them (no torch needed)."""
+    dim = config["head_dim"]
+    exponent = np.arange(0, dim, 2, dtype=np.int64).astype(np.float32) / np.float32(dim)
+    inv_freq = (np.float32(1.0) / (np.float32(config["rope_theta"]) ** exponent)).astype(np.float32)
+    freqs = np.outer(np.arange(config["context"], dtype=np.float32), inv_freq).astype(np.float32)
+    return np.cos(freqs), np.sin(freqs)
 
 
 def unsupported_reason(model: GgufModel) -> str:

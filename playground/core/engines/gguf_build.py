@@ -29,6 +29,7 @@ from playground.core.progress import ProgressFn, progress
 
 MODES = ("fast", "exact")
 WEIGHTS = "weights.bin"
+NATIVE_TABLE = "native.json"  # the tensors' offsets in the GGUF, for the native decode step (native)
 _lock = threading.Lock()  # one build at a time
 
 
@@ -198,6 +199,7 @@ def write_models(path: Path, out: Path, report: Callable[[float, str], None]) ->
                     location=WEIGHTS)  # small tensors (shapes) stay inline: shape inference reads them
     _share_weights(fast, exact)  # fast's initializers are exact's: they now point into the same weights.bin
     onnx.save_model(fast, out / "fast.onnx")
+    (out / NATIVE_TABLE).write_text(json.dumps(model.tensor_table()), encoding="utf-8")
     (out / COMPLETE_MARKER).write_text(json.dumps({
         "source": str(path.resolve()), "blocks": model.tensors["blk.0.attn_q.weight"][0],
         "seconds": round(time.perf_counter() - started, 1)}), encoding="utf-8")

@@ -1,7 +1,10 @@
-"""The GGUF engine: the model file's own quantized blocks on a plain `onnxruntime.InferenceSession`.
+"""The GGUF engine: the model file's own quantized blocks, prompts on a plain `onnxruntime.InferenceSession`
+and single-token steps on the native decode step (`native`, C over the file's memory-mapped blocks) where it
+is built; without it ONNX Runtime runs the steps too.
 
 The KV cache, cache reuse across chat turns and the Engine protocol are `kv_session`'s; this graph's
-inputs are input_ids, seqlens_k, total_sequence_length and logits_index (`gguf_graph`).
+inputs are input_ids, seqlens_k, total_sequence_length and logits_index (`gguf_graph`). The native step
+reads and writes the same cache buffers, in the graph's layout.
 
 Modes (`names.GGUF_MODES`): "fast" quantizes activations to int8 inside the matmuls (as llama.cpp does),
 "exact" keeps them float32 (the same greedy tokens as PyTorch float32 on the dequantized model, but
@@ -24,7 +27,10 @@ from playground.core.engines.names import gguf_engine_name
 class GgufEngine(KvSessionEngine):
     """`Engine` over a graph written by `gguf_build`. CPU; not thread-safe (hold the session lock)."""
 
-    def __init__(self, onnx_path: Path, mode: str, *, threads: int | None = None, label: str = "") -> None:
+    def __init__(self, onnx_path: Path, mode: str, *, threads: int | None = None, label: str = "",
+                 gguf_path: Path | None = None, native: bool = True) -> None:
+        """`native`: run the single-token steps on the native decode step where it is built (`native`;
+        `gguf_path`, the file, defaults to the one the graphs were built from)."""
         self.mode, self.path = mode, Path(onnx_path)
         self.name = gguf_engine_name(mode, label or _label(self.path.parent))
         ort, session = new_session(self.path, threads)
@@ -33,6 +39,22 @@ class GgufEngine(KvSessionEngine):
                  for kind in ("key", "value")]
         meta = session.get_modelmeta().custom_metadata_map
         super().__init__(ort, session, names, int(meta.get("context_length", 2048)))
+        self.native = None
+        if native:
+            import torch
+
+            from playground.core.engines.native import open_decoder
+
+            self.native = open_decoder(self.path.parent, gguf_path, threads or torch.get_num_threads(),
+                                       fast=mode == "fast")
+        self._native_logits = np.zeros((1, self.vocab), np.float32) if self.native is not None else None
+
+    def _step_one(self, token: int, position: int, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """The steps on the native decode step (the same cache; prompts still run on ONNX Runtime)."""
+        if self.native is None:
+            return super()._step_one(token, position, feeds)
+        self.native.step(token, position, self._buffers[0::2], self._buffers[1::2], self._native_logits[0])
+        return self._native_logits
 
     def _feeds(self, ids: Sequence[int], total: int, logits_index: np.ndarray) -> dict[str, np.ndarray]:
         return {"input_ids": np.asarray([ids], dtype=np.int64), "seqlens_k": np.array([total - 1], np.int32),
@@ -47,7 +69,7 @@ def open_gguf_engine(gguf_path, mode: str = "fast", *, threads: int | None = Non
     from playground.core.engines.gguf_build import build_gguf_models
 
     folder = build_gguf_models(gguf_path, on_progress=on_progress, should_stop=should_stop)
-    return GgufEngine(folder / f"{mode}.onnx", mode, threads=threads, label=label)
+    return GgufEngine(folder / f"{mode}.onnx", mode, threads=threads, label=label, gguf_path=Path(gguf_path))
 
 
 def _label(folder: Path) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, concat_rows, unpermute_rows
+from playground.core.engines.gguf_blocks import BLOCK, GgufModel, Packed, concat_rows, rotary_caches, unpermute_rows
 
 MS = "com.microsoft"
 ACCURACY = {"fast": 4, "exact": 0}
@@ -107,15 +107,6 @@ class _Graph:
         return self.node("Reshape", [packed, self.init("nib.shape", np.array([0, 0, BLOCK // 2], np.int64))])
 
 
-def _rotary_caches(config: dict) -> tuple[np.ndarray, np.ndarray]:
-    """cos / sin (context, head_dim/2) in float32, as transformers' Llama computes them (no torch needed)."""
-    dim = config["head_dim"]
-    exponent = np.arange(0, dim, 2, dtype=np.int64).astype(np.float32) / np.float32(dim)
-    inv_freq = (np.float32(1.0) / (np.float32(config["rope_theta"]) ** exponent)).astype(np.float32)
-    freqs = np.outer(np.arange(config["context"], dtype=np.float32), inv_freq).astype(np.float32)
-    return np.cos(freqs), np.sin(freqs)
-
-
 def _nibbles(g: _Graph, q: str, blocks: int, prefix: str) -> str:
     """uint8 (…, blocks, 16) of packed 4-bit weights → float32 (…, blocks, 32), weight j at j (the low nibble
     is the even weight)."""
@@ -173,7 +164,7 @@ def build_graph(model: GgufModel, mode: str, on_layer: Callable[[int], None] | N
     c, accuracy = model.config, ACCURACY[mode]
     g = _Graph()
     n_layer, heads, kv = c["n_layer"], c["n_head"], c["n_head_kv"]
-    cos, sin = _rotary_caches(c)
+    cos, sin = rotary_caches(c)
     g.init("cos_cache", cos)
     g.init("sin_cache", sin)
     hidden = _embedding(g, model, "input_ids")

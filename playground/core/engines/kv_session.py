@@ -98,6 +98,14 @@ class KvSessionEngine:
             self._step_io = (io, logits)
         return self._step_io
 
+    def _step_one(self, token: int, position: int, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """(1, V): the logits after `token` at `position`, its keys and values written into the cache."""
+        io, logits = self._one_token()
+        for name, array in feeds.items():
+            io.bind_cpu_input(name, array)
+        self.session.run_with_iobinding(io)  # releases the GIL
+        return logits[0]
+
     def _run(self, ids: Sequence[int], logits_index: np.ndarray) -> np.ndarray:
         """Append `ids` after the cached tokens; the logits (P, V) at `logits_index` (positions in `ids`)."""
         start, total = len(self._tokens), len(self._tokens) + len(ids)
@@ -107,11 +115,7 @@ class KvSessionEngine:
             self._allocate(max(2 * self._capacity, total + RESERVE), keep=start)
         feeds = self._feeds(ids, total, logits_index)  # alive until the run: the binding reads their memory
         if len(ids) == 1 and len(logits_index) == 1 and logits_index[0] == 0:
-            io, logits = self._one_token()
-            for name, array in feeds.items():
-                io.bind_cpu_input(name, array)
-            self.session.run_with_iobinding(io)  # releases the GIL
-            rows = logits[0]
+            rows = self._step_one(int(ids[0]), start, feeds)
         else:
             io = self.session.io_binding()
             for name, array in feeds.items():

@@ -3,7 +3,7 @@
 from playground.core.i18n import QT_TRANSLATE_NOOP
 
 EXACT = "exact"
-# The GGUF engine (`gguf_engine`): the model file's own quantized blocks on ONNX Runtime.
+# The GGUF engine (`gguf_engine`): the model file's own quantized blocks (ONNX Runtime and a native step).
 GGUF_FAST, GGUF_EXACT = "gguf-fast", "gguf-exact"
 GGUF_MODES = {GGUF_FAST: "fast", GGUF_EXACT: "exact"}
 # what --engine and the settings accept, in the order they are offered: the experimental ones last
