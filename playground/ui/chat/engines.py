@@ -253,8 +253,14 @@ class EngineSwitcher(QObject):
     def _on_job_finished(self, ready) -> None:
         self.ready[(ready.folder, ready.precision)] = ready.engine
         self.status.setText(translate("EngineSwitcher", "ready"))
-        self.status.setToolTip(translate("EngineSwitcher", "{engine} is ready: ONNX Runtime, built for {model}.").format(
-            engine=ready.engine.name, model=ready.folder.name))
+        native = getattr(ready.engine, "native", None)
+        if native is not None:
+            self.status.setToolTip(translate("EngineSwitcher", "{engine} is ready, built for {model}: prompts run on ONNX "
+                                             "Runtime, each next token on the native decode step ({kernel}).").format(
+                engine=engine_label(ready.engine.name), model=ready.folder.name, kernel=native.kernel))
+        else:
+            self.status.setToolTip(translate("EngineSwitcher", "{engine} is ready: ONNX Runtime, built for {model}.").format(
+                engine=ready.engine.name, model=ready.folder.name))
         if self._building_notice and self._current_notice() == self._building_notice:
             self._show_notice(translate("EngineSwitcher", "{engine} is ready: the next reply uses it.").format(engine=ready.engine.name))
         self._building_notice = ""

@@ -46,12 +46,14 @@ class ChatLayout:
         self.engine_combo.addItem(engine_label(EXACT_ENGINE), EXACT_ENGINE)
         self.engine_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.engine_combo.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)  # as wide as its text: never clipped
-        self.engine_combo.setToolTip(translate("ChatLayout", "What runs the model. Fast (ONNX int4): 4-bit weights on ONNX Runtime, "
-                                     "several times faster on a CPU, slightly different text. Exact (ONNX fp32): "
-                                     "full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch, "
-                                     "~2x faster on a CPU. Exact (PyTorch): matches transformers token for token; "
-                                     "runs on a GPU. Experimental (ONNX int8): 8-bit weights; may change greedy "
-                                     "answers (it flips near-ties, the dotted tokens)."))
+        self.engine_combo.setToolTip(translate("ChatLayout", "What runs the model. Fast (GGUF): the model file's own 4-bit "
+                                     "blocks with int8 activations, as llama.cpp computes: the fastest on a CPU, slightly "
+                                     "different text at near-ties. Exact (GGUF): the same blocks with float32 activations, "
+                                     "the same greedy tokens as PyTorch. Fast (ONNX int4): weights re-quantized to 4 bits "
+                                     "on ONNX Runtime, for models that are not a GGUF. Exact (ONNX fp32): full-precision "
+                                     "weights on ONNX Runtime, the same greedy tokens as PyTorch. Exact (PyTorch): matches "
+                                     "transformers token for token; runs on a GPU. Experimental (ONNX int8): 8-bit "
+                                     "weights; may change greedy answers (it flips near-ties, the dotted tokens)."))
         self.engine_status = MutedLabel("", objectName="engineStatusLabel")  # the fast engine's build: chat_engines
         self.system_button = QPushButton(translate("ChatLayout", "System prompt"), objectName="systemPromptButton", checkable=True)
         self.system_button.setToolTip(translate("ChatLayout", "Show the system prompt: instructions placed before the conversation"))

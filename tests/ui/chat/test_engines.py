@@ -152,6 +152,11 @@ def test_exact_gguf_is_offered_and_no_gguf_engine_for_float_models(qtbot, fast_t
     assert done.message.engine == EXACT_GGUF_NAME and not tab.notice.isVisible()
     ids = [s.token_id for s in done.message.tokens]
     assert ids == reference_greedy(builtin_session, list(done.message.prompt_ids), len(ids))  # no near-tie here
+    from playground.core.engines import native
+
+    if native.load() is not None:  # built by make: the reply's tokens came from the native step
+        kernel = next(e for e in tab.engines.ready.values() if e.name == EXACT_GGUF_NAME).native.kernel
+        assert f"each next token on the native decode step ({kernel})" in tab.engine_status.toolTip()
 
 
 def test_starting_the_gguf_engine_does_not_stall_the_window(qtbot, window, builtin_session, tmp_path, monkeypatch):
