@@ -509,7 +509,7 @@
     </message>
     <message>
         <source>What runs the model. Fast (GGUF): the model file&apos;s own 4-bit blocks with int8 activations, as llama.cpp computes: the fastest on a CPU, slightly different text at near-ties. Exact (GGUF): the same blocks with float32 activations, the same greedy tokens as PyTorch. Fast (ONNX int4): weights re-quantized to 4 bits on ONNX Runtime, for models that are not a GGUF. Exact (ONNX fp32): full-precision weights on ONNX Runtime, the same greedy tokens as PyTorch. Exact (PyTorch): matches transformers token for token; runs on a GPU. Experimental (ONNX int8): 8-bit weights; may change greedy answers (it flips near-ties, the dotted tokens).</source>
-        <translation>由什么来运行模型。Fast (GGUF)：模型文件自带的 4 位量化块，激活为 int8，与 llama.cpp 的算法相同：在 CPU 上最快，在势均力敌处文字可能略有不同。Exact (GGUF)：同样的量化块，激活为 float32，贪心解码的词元与 PyTorch 相同。Fast (ONNX int4)：在 ONNX Runtime 上把权重重新量化为 4 位，用于不是 GGUF 的模型。Exact (ONNX fp32)：在 ONNX Runtime 上使用全精度权重，贪心解码的词元与 PyTorch 相同。Exact (PyTorch)：与 transformers 逐词元一致；可在 GPU 上运行。Experimental (ONNX int8)：8 位权重；可能改变贪心解码的回答（它会翻转势均力敌的选择，即带虚线的词元）。</translation>
+        <translation>由什么来运行模型。快速 (GGUF)：模型文件自带的 4 位量化块，激活为 int8，与 llama.cpp 的算法相同：在 CPU 上最快，在势均力敌处文字可能略有不同。精确 (GGUF)：同样的量化块，激活为 float32，贪心解码的词元与 PyTorch 相同。快速 (ONNX int4)：在 ONNX Runtime 上把权重重新量化为 4 位，用于不是 GGUF 的模型。精确 (ONNX fp32)：在 ONNX Runtime 上使用全精度权重，贪心解码的词元与 PyTorch 相同。精确 (PyTorch)：与 transformers 逐词元一致；可在 GPU 上运行。实验性 (ONNX int8)：8 位权重；可能改变贪心解码的回答（它会翻转势均力敌的选择，即带虚线的词元）。</translation>
     </message>
     <message>
         <source>System prompt</source>
